@@ -1,0 +1,2 @@
+"""diagnose: process diagnosis toolkit."""
+__version__ = "0.1.0"

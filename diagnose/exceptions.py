@@ -1,0 +1,60 @@
+"""Exceptions and warnings raised by :mod:`diagnose`."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = ["DataError", "ConfigError", "DataQualityWarning", "PROBLEM_COLUMNS"]
+
+#: Columns of every data-quality report (the ``problems`` frame).
+PROBLEM_COLUMNS = ["file", "row", "column", "value", "problem", "fix"]
+
+
+def _empty_problems() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in PROBLEM_COLUMNS})
+
+
+class DataError(ValueError):
+    """Input data that cannot be used.
+
+    Raised when a file is unreadable or lacks a required column, or, with
+    ``strict=True``, on the first row-level problem. The message names the file,
+    the row (spreadsheet numbering: the header is row 1), the column, the bad
+    value and how to fix it; :attr:`problems` holds the same facts as a
+    DataFrame with the columns ``file, row, column, value, problem, fix``.
+    """
+
+    def __init__(self, message: str, problems: pd.DataFrame | None = None):
+        super().__init__(message)
+        self.problems = _empty_problems() if problems is None else problems
+
+    @classmethod
+    def from_problems(cls, problems: pd.DataFrame, *, limit: int = 10) -> DataError:
+        """Build an error whose message lists the first ``limit`` problems."""
+        files = [f for f in problems["file"].dropna().unique() if f]
+        head = ", ".join(map(str, files)) or "input"
+        n = len(problems)
+        lines = [f"{head}: {n} problem{'s' if n != 1 else ''} (see err.problems)"]
+        for rec in problems.head(limit).itertuples(index=False):
+            where = []
+            if pd.notna(rec.row) and rec.row != "":
+                where.append(f"row {int(rec.row)}")
+            if rec.column:
+                where.append(f"column {rec.column!r}")
+            prefix = ", ".join(where)
+            value = "" if pd.isna(rec.value) or rec.value == "" else f"{rec.value!r} "
+            text = f"  {prefix + ': ' if prefix else ''}{value}{rec.problem}."
+            if rec.fix:
+                text += f" Fix: {rec.fix}"
+            lines.append(text)
+        if n > limit:
+            lines.append(f"  ... and {n - limit} more")
+        return cls("\n".join(lines), problems)
+
+
+class ConfigError(ValueError):
+    """A configuration file or parameter that cannot be used (names the key)."""
+
+
+class DataQualityWarning(UserWarning):
+    """Soft data issue: the rows are kept, but the analyst should look at them."""

@@ -1,0 +1,217 @@
+"""Small statistical building blocks shared by metrics, survey and compare.
+
+Every function here is vectorised over NumPy arrays / pandas Series and states
+its method, so the modules above can cite one place for each interval.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+__all__ = [
+    "wilson_interval",
+    "newcombe_interval",
+    "quantile_interval",
+    "mean_interval",
+    "kaplan_meier",
+    "KaplanMeier",
+]
+
+
+def wilson_interval(k, n, *, confidence: float = 0.95):
+    """Wilson score interval for a binomial proportion.
+
+    Parameters
+    ----------
+    k, n : array-like of int
+        Successes and trials (broadcast together). ``n == 0`` gives NaN.
+    confidence : float, default=0.95
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        Lower and upper bounds. Method: Wilson (1927), without continuity
+        correction, as R ``prop.test(correct=FALSE)``.
+    """
+    k = np.asarray(k, dtype=float)
+    n = np.asarray(n, dtype=float)
+    z = stats.norm.ppf(0.5 + confidence / 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = k / n
+        denom = 1 + z**2 / n
+        centre = (p + z**2 / (2 * n)) / denom
+        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
+        low, high = centre - half, centre + half
+    low = np.where(n > 0, np.clip(low, 0, 1), np.nan)
+    high = np.where(n > 0, np.clip(high, 0, 1), np.nan)
+    return low, high
+
+
+def newcombe_interval(k1, n1, k2, n2, *, confidence: float = 0.95):
+    """Newcombe's hybrid score interval for ``p1 - p2`` (method 10, 1998).
+
+    Built from the two Wilson intervals; well behaved for small samples and
+    proportions near 0 or 1.
+
+    Returns
+    -------
+    (float or ndarray, float or ndarray)
+        Lower and upper bounds of ``k1/n1 - k2/n2``.
+    """
+    p1 = np.asarray(k1, float) / np.asarray(n1, float)
+    p2 = np.asarray(k2, float) / np.asarray(n2, float)
+    l1, u1 = wilson_interval(k1, n1, confidence=confidence)
+    l2, u2 = wilson_interval(k2, n2, confidence=confidence)
+    d = p1 - p2
+    low = d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    high = d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    return low, high
+
+
+def quantile_interval(values, q: float = 0.5, *, confidence: float = 0.95):
+    """Distribution-free confidence interval for a quantile.
+
+    Uses the binomial order-statistic method (Conover, *Practical
+    Nonparametric Statistics*, 3rd ed., §3.2): the interval runs between the
+    order statistics ``x(r)`` and ``x(s)`` with ``r, s`` chosen from the
+    Binomial(n, q) distribution so that coverage is at least ``confidence``.
+    Exact for any continuous distribution; no normality assumed.
+
+    Parameters
+    ----------
+    values : array-like
+        Observations; NaN are ignored.
+    q : float, default=0.5
+        Quantile in (0, 1).
+
+    Returns
+    -------
+    (float, float)
+        ``(low, high)``; NaN where the sample is too small for the requested
+        coverage (for the median at 95 %: fewer than 6 values).
+    """
+    x = np.sort(np.asarray(values, dtype=float))
+    x = x[~np.isnan(x)]
+    n = x.size
+    if n == 0:
+        return np.nan, np.nan
+    alpha = 1 - confidence
+    # r = largest index with P(B <= r-1) <= alpha/2 ; s = smallest with P(B <= s-1) >= 1-alpha/2
+    r = int(stats.binom.ppf(alpha / 2, n, q))  # P(B <= r) >= alpha/2
+    s = int(stats.binom.ppf(1 - alpha / 2, n, q)) + 1
+    # order statistics are 1-based: x(r) ... x(s); r == 0 means unbounded below
+    low = x[r - 1] if r >= 1 else np.nan
+    high = x[s - 1] if s <= n else np.nan
+    return float(low), float(high)
+
+
+def mean_interval(values, *, confidence: float = 0.95):
+    """Student-t confidence interval for a mean (NaN for fewer than 2 values)."""
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    if x.size < 2:
+        return np.nan, np.nan
+    m = x.mean()
+    se = x.std(ddof=1) / np.sqrt(x.size)
+    t = stats.t.ppf(0.5 + confidence / 2, x.size - 1)
+    return float(m - t * se), float(m + t * se)
+
+
+@dataclass(frozen=True)
+class KaplanMeier:
+    """Kaplan–Meier estimate of a duration distribution with censoring.
+
+    Attributes
+    ----------
+    time, survival, ci_low, ci_high : numpy.ndarray
+        Step function: ``S(t)`` just after each distinct time, with pointwise
+        confidence bounds (Greenwood variance on the log-log scale, as
+        lifelines and R ``survfit(conf.type="log-log")``).
+    n, n_events, n_censored : int
+    """
+
+    time: np.ndarray
+    survival: np.ndarray
+    ci_low: np.ndarray
+    ci_high: np.ndarray
+    n: int
+    n_events: int
+    n_censored: int
+
+    def quantile(self, q: float = 0.5) -> tuple[float, float, float]:
+        """The ``q``-quantile of durations and its confidence interval.
+
+        The estimate is the first time at which ``S(t) <= 1 - q``; the
+        interval inverts the pointwise band (Brookmeyer & Crowley, 1982):
+        the first times at which the lower and upper bounds reach ``1 - q``.
+        A bound that the data never reach is NaN (not estimable: too much
+        censoring).
+        """
+        target = 1 - q + 1e-12
+
+        def first_below(s):
+            idx = np.flatnonzero(s <= target)
+            return float(self.time[idx[0]]) if idx.size else np.nan
+
+        return first_below(self.survival), first_below(self.ci_low), first_below(
+            self.ci_high
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """Columns ``time, survival, ci_low, ci_high``."""
+        return pd.DataFrame(
+            {
+                "time": self.time,
+                "survival": self.survival,
+                "ci_low": self.ci_low,
+                "ci_high": self.ci_high,
+            }
+        )
+
+
+def kaplan_meier(durations, observed, *, confidence: float = 0.95) -> KaplanMeier:
+    """Kaplan–Meier estimate for right-censored durations.
+
+    Parameters
+    ----------
+    durations : array-like of float
+        Time to completion, or time observed so far for unfinished work.
+    observed : array-like of bool
+        True when the item finished (event observed), False when censored.
+    confidence : float, default=0.95
+
+    Returns
+    -------
+    KaplanMeier
+        Computed with :func:`scipy.stats.ecdf` on
+        :class:`scipy.stats.CensoredData`; bounds from its
+        ``confidence_interval(method="log-log")``.
+    """
+    d = np.asarray(durations, dtype=float)
+    e = np.asarray(observed, dtype=bool)
+    keep = ~np.isnan(d)
+    d, e = d[keep], e[keep]
+    n_events = int(e.sum())
+    if d.size == 0 or n_events == 0:
+        empty = np.array([], dtype=float)
+        return KaplanMeier(empty, empty, empty, empty, int(d.size), 0, int(d.size))
+    data = stats.CensoredData(uncensored=d[e], right=d[~e])
+    res = stats.ecdf(data)
+    sf = res.sf
+    ci = sf.confidence_interval(confidence_level=confidence, method="log-log")
+    t = sf.quantiles
+    low = np.nan_to_num(ci.low.evaluate(t), nan=0.0)
+    high = np.nan_to_num(ci.high.evaluate(t), nan=1.0)
+    return KaplanMeier(
+        time=t,
+        survival=sf.probabilities,
+        ci_low=low,
+        ci_high=high,
+        n=int(d.size),
+        n_events=n_events,
+        n_censored=int(d.size - n_events),
+    )

@@ -1,0 +1,83 @@
+"""Shared interval helpers against hand-computed and peer-library values."""
+
+import numpy as np
+import pytest
+
+from diagnose.stats import (
+    kaplan_meier,
+    mean_interval,
+    newcombe_interval,
+    quantile_interval,
+    wilson_interval,
+)
+
+
+def test_wilson_matches_hand_computation():
+    # k=3, n=10, z=1.959964: centre=(0.3+z²/20)/(1+z²/10), half-width by hand
+    z = 1.959963984540054
+    p, n = 0.3, 10
+    denom = 1 + z**2 / n
+    centre = (p + z**2 / (2 * n)) / denom
+    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
+    low, high = wilson_interval(3, 10)
+    assert low == pytest.approx(centre - half)
+    assert high == pytest.approx(centre + half)
+    # R: prop.test(3, 10, correct=FALSE)$conf.int -> 0.1077913 0.6032219
+    assert (float(low), float(high)) == pytest.approx((0.1077913, 0.6032219), abs=1e-6)
+
+
+def test_wilson_vectorised_and_empty_group():
+    low, high = wilson_interval([0, 5, 0], [10, 5, 0])
+    assert low[0] == 0 and high[1] == 1
+    assert np.isnan(low[2]) and np.isnan(high[2])
+
+
+def test_newcombe_published_example():
+    # Newcombe (1998), Stat Med 17:873, Table II example (a): 56/70 vs 48/80
+    # method 10 interval: +0.0524 to +0.3339
+    low, high = newcombe_interval(56, 70, 48, 80)
+    assert (float(low), float(high)) == pytest.approx((0.0524, 0.3339), abs=1e-4)
+
+
+def test_quantile_interval_order_statistics():
+    x = np.arange(1, 11)  # n=10: 95 % CI for the median is x(2), x(9)
+    assert quantile_interval(x) == (2.0, 9.0)
+    assert all(np.isnan(quantile_interval(np.arange(5))))  # too small for 95 %
+
+
+def test_mean_interval_student_t():
+    # by hand: mean 4, sd sqrt(50/4)=3.5355, se=1.5811, t(0.975, 4)=2.7764
+    # R: t.test(c(1,2,3,4,10))$conf.int -> -0.3899 8.3899
+    low, high = mean_interval([1, 2, 3, 4, 10])
+    assert (low, high) == pytest.approx((-0.38995, 8.38995), abs=1e-4)
+
+
+def test_kaplan_meier_hand_computed_median():
+    # durations 1..6, items at 4 and 6 censored.
+    # S(1)=5/6, S(2)=4/6, S(3)=3/6 -> median = 3 (first S <= 0.5)
+    km = kaplan_meier([1, 2, 3, 4, 5, 6], [1, 1, 1, 0, 1, 0])
+    assert km.n_events == 4 and km.n_censored == 2
+    est, low, high = km.quantile(0.5)
+    assert est == 3.0
+    # S(5) = 0.5 * (1 - 1/2) = 0.25
+    s5 = km.survival[np.searchsorted(km.time, 5)]
+    assert s5 == pytest.approx(0.25)
+
+
+def test_kaplan_meier_agrees_with_lifelines(rng):
+    lifelines = pytest.importorskip("lifelines")
+    d = rng.lognormal(1.0, 0.6, 80).round(1)
+    e = rng.random(80) > 0.3
+    km = kaplan_meier(d, e)
+    ref = lifelines.KaplanMeierFitter().fit(d, e)
+    assert km.quantile(0.5)[0] == pytest.approx(ref.median_survival_time_)
+    sf = ref.survival_function_.iloc[:, 0]
+    ours = dict(zip(km.time, km.survival))
+    for t, s in sf.items():
+        if t in ours:
+            assert ours[t] == pytest.approx(s)
+    ci = ref.confidence_interval_survival_function_
+    lo = dict(zip(km.time, km.ci_low))
+    for t, row in ci.iterrows():
+        if t in lo and 0 < row.iloc[0] < 1:
+            assert lo[t] == pytest.approx(row.iloc[0], abs=1e-6)
