@@ -1,0 +1,1 @@
+"""Charts (seaborn/matplotlib). Each function returns a matplotlib Axes."""

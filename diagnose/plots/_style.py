@@ -1,0 +1,82 @@
+"""One look for every chart, and a font that can draw Chinese.
+
+:func:`use_style` is called by every plotting function. It selects the first
+installed CJK-capable font (Noto Sans CJK, Source Han Sans, WenQuanYi, ...) so
+Chinese labels never render as tofu boxes, and keeps DejaVu Sans as fallback
+for Latin glyphs.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+
+import matplotlib as mpl
+from matplotlib import font_manager
+
+__all__ = ["use_style", "cjk_font", "PALETTE", "new_axes"]
+
+#: Colour-blind safe palette (seaborn "colorblind"), first colour = highlight.
+PALETTE = ["#0173B2", "#DE8F05", "#029E73", "#D55E00", "#CC78BC", "#CA9161",
+           "#FBAFE4", "#949494", "#ECE133", "#56B4E9"]
+
+_CJK_CANDIDATES = [
+    "Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Noto Sans SC",
+    "Source Han Sans SC", "Source Han Sans CN", "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei", "Microsoft YaHei", "SimHei", "PingFang SC",
+    "Heiti SC", "Hiragino Sans GB", "AR PL UMing CN", "Droid Sans Fallback",
+]
+
+
+@functools.lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """Name of an installed font that covers Chinese, or None (with a warning)."""
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    for name in _CJK_CANDIDATES:
+        if name in installed:
+            return name
+    # a font not in our list may still cover CJK: look for the common glyph 中
+    for entry in font_manager.fontManager.ttflist:
+        if any(key in entry.name for key in ("CJK", "Hei", "Song", "Ming", "Han")):
+            return entry.name
+    warnings.warn(
+        "No CJK font found: Chinese labels will show as boxes. Install one "
+        "(Debian: apt-get install fonts-noto-cjk; `make font` does it).",
+        stacklevel=2,
+    )
+    return None
+
+
+def use_style() -> None:
+    """Apply the diagnose chart style (idempotent; cheap to call)."""
+    font = cjk_font()
+    sans = ([font] if font else []) + ["DejaVu Sans", "Arial", "sans-serif"]
+    mpl.rcParams.update(
+        {
+            "font.family": "sans-serif",
+            "font.sans-serif": sans,
+            "axes.unicode_minus": False,  # CJK fonts often lack U+2212
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "axes.titleweight": "bold",
+            "axes.titlesize": 12,
+            "axes.labelsize": 10,
+            "figure.dpi": 100,
+            "savefig.dpi": 110,
+            "savefig.bbox": "tight",
+            "axes.prop_cycle": mpl.cycler(color=PALETTE),
+        }
+    )
+
+
+def new_axes(ax=None, *, figsize=(7, 4)):
+    """Return ``ax`` or a fresh Axes in the diagnose style."""
+    use_style()
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots(figsize=figsize)
+    return ax
