@@ -1,0 +1,233 @@
+"""Helpers shared by the metric modules: argument checks, the table as seen at
+``as_of``, and one way to summarise durations by group.
+
+Nothing here loops over rows; loops run over *groups* only (one call of the
+interval functions of :mod:`diagnose.stats` per group).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from diagnose import stats
+from diagnose.workdays import WorkCalendar, get_calendar, to_datetime64
+
+__all__ = [
+    "check_frame",
+    "check_choice",
+    "check_as_of",
+    "as_list",
+    "resolve_calendar",
+    "state_at",
+    "summarise",
+    "km_summary",
+    "group_keys",
+    "SUMMARY_COLUMNS",
+]
+
+#: Columns of :func:`summarise`, in order.
+SUMMARY_COLUMNS = ["n", "mean", "median", "p85", "p95", "ci_low", "ci_high"]
+
+
+def check_frame(data, func: str, required: Sequence[str], *, name: str = "activities"):
+    """Raise ``ValueError`` unless ``data`` is a DataFrame holding ``required``."""
+    if not isinstance(data, pd.DataFrame):
+        raise ValueError(
+            f"The '{name}' parameter of {func} must be a pandas DataFrame. "
+            f"Got {type(data).__name__} instead."
+        )
+    missing = [c for c in required if c not in data.columns]
+    if missing:
+        raise ValueError(
+            f"The '{name}' table passed to {func} lacks the column(s) {missing}. "
+            f"Columns present: {list(data.columns)}. Load it with "
+            "diagnose.io.load.load_activities or rename the headers."
+        )
+
+
+def check_choice(value, name: str, func: str, choices: Iterable):
+    """scikit-learn style check that ``value`` is one of ``choices``."""
+    choices = list(choices)
+    if value not in choices:
+        shown = "{" + ", ".join(repr(c) for c in choices) + "}"
+        raise ValueError(
+            f"The '{name}' parameter of {func} must be one of {shown}. Got {value!r} instead."
+        )
+    return value
+
+
+def check_as_of(as_of, func: str) -> pd.Timestamp:
+    """``as_of`` as a tz-naive Timestamp (str, date, Timestamp accepted)."""
+    if as_of is None:
+        raise ValueError(
+            f"The 'as_of' parameter of {func} is required: the reference date for "
+            "open work, e.g. as_of='2024-06-30'. Got None instead."
+        )
+    try:
+        ts = pd.Timestamp(as_of)
+    except (TypeError, ValueError) as err:
+        raise ValueError(
+            f"The 'as_of' parameter of {func} must be a date such as '2024-06-30'. "
+            f"Got {as_of!r} instead."
+        ) from err
+    if ts is pd.NaT:
+        raise ValueError(f"The 'as_of' parameter of {func} must be a date. Got NaT instead.")
+    if ts.tzinfo is not None:
+        ts = ts.tz_localize(None)
+    return ts
+
+
+def check_confidence(confidence, func: str) -> float:
+    if not (isinstance(confidence, (int, float)) and 0 < confidence < 1):
+        raise ValueError(
+            f"The 'confidence' parameter of {func} must be a float in (0, 1). "
+            f"Got {confidence!r} instead."
+        )
+    return float(confidence)
+
+
+def as_list(by) -> list:
+    """``None`` -> [], a name -> [name], a list/tuple -> list."""
+    if by is None:
+        return []
+    if isinstance(by, (list, tuple)):
+        return list(by)
+    return [by]
+
+
+def resolve_calendar(calendar, settings=None) -> WorkCalendar:
+    """The calendar to use: ``calendar``, else the settings' country, else CN."""
+    if calendar is not None:
+        return get_calendar(calendar)
+    country = getattr(settings, "country", None) or "CN"
+    subdivision = getattr(settings, "subdivision", None)
+    return get_calendar(None, country=country, subdivision=subdivision)
+
+
+def _dt_series(frame: pd.DataFrame, col: str) -> pd.Series:
+    if col not in frame.columns:
+        return pd.Series(np.full(len(frame), np.datetime64("NaT", "ns")), index=frame.index)
+    return pd.Series(to_datetime64(frame[col]), index=frame.index)
+
+
+def state_at(activities: pd.DataFrame, as_of: pd.Timestamp | None) -> pd.DataFrame:
+    """Start/end of every row *as known at* ``as_of``.
+
+    Returns a frame (same index) with ``start``, ``end`` (NaT when open),
+    ``end_eff`` (``end``, or ``as_of`` for open work), ``started`` and
+    ``is_open``. Rules: a row is open when ``end`` is NaT or later than
+    ``as_of`` (work that finished after ``as_of`` was still open then); a row
+    has not started when ``start`` is NaT or later than ``as_of`` and then has
+    no duration (``end_eff`` NaT). With ``as_of=None`` the table is taken as is
+    (open rows have ``end_eff`` NaT).
+    """
+    start = _dt_series(activities, "start")
+    end = _dt_series(activities, "end")
+    if as_of is not None:
+        end = end.where(~(end > as_of))
+        started = start.notna() & (start <= as_of)
+    else:
+        started = start.notna()
+    is_open = end.isna()
+    end_eff = end.copy()
+    if as_of is not None:
+        end_eff = end_eff.where(~is_open, as_of)
+    end_eff = end_eff.where(started)
+    return pd.DataFrame(
+        {"start": start, "end": end, "end_eff": end_eff, "started": started, "is_open": is_open},
+        index=activities.index,
+    )
+
+
+def group_keys(frame: pd.DataFrame, by: list) -> list:
+    """Group keys for ``groupby`` (missing labels kept as their own group)."""
+    return [frame[c] for c in by]
+
+
+def _iter_groups(frame: pd.DataFrame, by: list):
+    if not by:
+        yield (), frame
+        return
+    for key, sub in frame.groupby(by, dropna=False, sort=True, observed=True):
+        yield (key if isinstance(key, tuple) else (key,)), sub
+
+
+def summarise(
+    frame: pd.DataFrame,
+    value: str,
+    *,
+    by: list | None = None,
+    confidence: float = 0.95,
+    prefix: str = "",
+) -> pd.DataFrame:
+    """n, mean, median, p85, p95 and the order-statistic CI of the median.
+
+    One row per group of ``by`` (missing labels form their own group); NaN
+    values of ``value`` are ignored (``n`` counts the non-NaN ones). The CI is
+    :func:`diagnose.stats.quantile_interval` (NaN below 6 values at 95 %).
+    Quantiles use NumPy's default (linear) interpolation.
+    """
+    by = by or []
+    data = frame[by + [value]].dropna(subset=[value])
+    rows = []
+    for key, sub in _iter_groups(data, by):
+        x = sub[value].to_numpy(dtype=float)
+        low, high = stats.quantile_interval(x, 0.5, confidence=confidence)
+        rows.append(
+            key
+            + (
+                int(x.size),
+                float(x.mean()) if x.size else np.nan,
+                float(np.median(x)) if x.size else np.nan,
+                float(np.quantile(x, 0.85)) if x.size else np.nan,
+                float(np.quantile(x, 0.95)) if x.size else np.nan,
+                low,
+                high,
+            )
+        )
+    cols = by + [prefix + c for c in SUMMARY_COLUMNS]
+    out = pd.DataFrame(rows, columns=cols)
+    if not by and out.empty:
+        out = pd.DataFrame([[0] + [np.nan] * 6], columns=cols)
+    return out
+
+
+def km_summary(
+    frame: pd.DataFrame,
+    value: str,
+    observed: str,
+    *,
+    by: list | None = None,
+    confidence: float = 0.95,
+    prefix: str = "km_",
+) -> pd.DataFrame:
+    """Kaplan–Meier median and its CI per group (open work censored)."""
+    by = by or []
+    data = frame[by + [value, observed]].dropna(subset=[value])
+    rows = []
+    for key, sub in _iter_groups(data, by):
+        with warnings.catch_warnings():
+            # scipy notes that log-log bounds are undefined where S(t) is 0 or 1
+            warnings.filterwarnings("ignore", message="The confidence interval is undefined")
+            km = stats.kaplan_meier(
+                sub[value].to_numpy(dtype=float),
+                sub[observed].to_numpy(dtype=bool),
+                confidence=confidence,
+            )
+        rows.append(key + km.quantile(0.5))
+    cols = by + [prefix + "median", prefix + "ci_low", prefix + "ci_high"]
+    out = pd.DataFrame(rows, columns=cols)
+    if not by and out.empty:
+        out = pd.DataFrame([[np.nan] * 3], columns=cols)
+    return out
+
+
+def merge_on(left: pd.DataFrame, right: pd.DataFrame, by: list) -> pd.DataFrame:
+    """Merge two per-group tables (or place side by side when ``by`` is empty)."""
+    if not by:
+        return pd.concat([left.reset_index(drop=True), right.reset_index(drop=True)], axis=1)
+    return left.merge(right, on=by, how="left")

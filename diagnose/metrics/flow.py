@@ -1,0 +1,632 @@
+"""Flow metrics: cycle time, stage durations, waits between stages, flow
+efficiency and aging work in progress.
+
+Conventions shared by every function here
+-----------------------------------------
+* **Open work is never dropped.** The table is read *as it was at* ``as_of``:
+  a row is open when ``end`` is NaT or later than ``as_of``; open work is
+  measured up to ``as_of`` and treated as right-censored where a statistic
+  allows it (Kaplan–Meier columns ``km_*``). Rows whose ``start`` is NaT or
+  later than ``as_of`` have not started: they have no duration and are not
+  counted in ``n``.
+* **Working days** follow :mod:`diagnose.workdays` (weekends and public holidays
+  off, make-up days on; fractional: elapsed share of each working day's 24 h,
+  so date-only ends are exclusive).
+* **Summaries** (``mean, median, p85, p95, ci_low, ci_high``) describe
+  *finished* items; ``ci_low/ci_high`` is the order-statistic CI of the median
+  (:func:`diagnose.stats.quantile_interval`). ``km_median`` uses all items,
+  open ones censored at ``as_of``; ``naive_median`` (= ``median``) is the
+  finished-only value, so the bias of dropping open work is visible.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from diagnose.metrics._common import (
+    as_list,
+    check_as_of,
+    check_choice,
+    check_confidence,
+    check_frame,
+    km_summary,
+    merge_on,
+    resolve_calendar,
+    state_at,
+    summarise,
+)
+
+__all__ = [
+    "case_durations",
+    "activity_durations",
+    "waits",
+    "cycle_time",
+    "stage_summary",
+    "flow_efficiency",
+    "aging_wip",
+]
+
+_DAY = np.timedelta64(1, "D")
+_UNITS = ("working_days", "days")
+
+
+def _factorize(values: pd.Series):
+    try:
+        return pd.factorize(values, sort=True, use_na_sentinel=False)
+    except TypeError:  # mixed types cannot be sorted
+        return pd.factorize(values, sort=False, use_na_sentinel=False)
+
+
+def _mode_by_code(codes: np.ndarray, values: pd.Series, n_groups: int) -> np.ndarray:
+    """Most common non-missing value of ``values`` per group code (ties: the
+    value sorting first; all missing: NaN)."""
+    frame = pd.DataFrame({"g": codes, "v": values.to_numpy()}).dropna(subset=["v"])
+    out = np.full(n_groups, np.nan, dtype=object)
+    if frame.empty:
+        return out
+    counts = frame.groupby(["g", "v"], sort=True, observed=True).size().reset_index(name="k")
+    counts = counts.sort_values(["g", "k"], ascending=[True, False], kind="stable")
+    first = counts.drop_duplicates("g")
+    out[first["g"].to_numpy()] = first["v"].to_numpy()
+    return out
+
+
+def _union_length(codes: np.ndarray, s: np.ndarray, e: np.ndarray, n_groups: int) -> np.ndarray:
+    """Per group, the total length of the union of intervals ``[s, e]``
+    (overlapping or touching intervals counted once). NaN intervals skipped."""
+    ok = ~(np.isnan(s) | np.isnan(e))
+    codes, s, e = codes[ok], s[ok], np.maximum(e[ok], s[ok])
+    out = np.zeros(n_groups, dtype=float)
+    if s.size == 0:
+        return out
+    order = np.lexsort((s, codes))
+    c, s, e = codes[order], s[order], e[order]
+    run_max = pd.Series(e).groupby(c).cummax().to_numpy()
+    prev_max = np.empty_like(run_max)
+    prev_max[0] = -np.inf
+    prev_max[1:] = run_max[:-1]
+    new_group = np.ones(c.size, dtype=bool)
+    new_group[1:] = c[1:] != c[:-1]
+    prev_max[new_group] = -np.inf
+    new_block = new_group | (s > prev_max)
+    block = np.cumsum(new_block) - 1
+    b_start = s[new_block]
+    b_end = pd.Series(e).groupby(block).max().to_numpy()
+    np.add.at(out, c[new_block], b_end - b_start)
+    return out
+
+
+def activity_durations(activities, *, as_of, calendar=None) -> pd.DataFrame:
+    """Every activity row with its duration, open work measured to ``as_of``.
+
+    Parameters
+    ----------
+    activities : pandas.DataFrame
+        Activity table (canonical columns; ``case_id``, ``activity``, ``start``
+        required, ``end`` NaT for open work).
+    as_of : str or Timestamp
+        Reference date: open work is measured up to it; work ending after it
+        counts as open.
+    calendar : WorkCalendar, default=None
+        Working-day calendar (default: the cached China calendar).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The input columns (same index) plus ``duration_days`` (calendar days),
+        ``duration_working_days``, ``is_open`` (at ``as_of``) and ``started``
+        (False: not started by ``as_of``, durations NaN).
+    """
+    func = "activity_durations"
+    check_frame(activities, func, ["case_id", "activity", "start"])
+    as_of = check_as_of(as_of, func)
+    cal = resolve_calendar(calendar)
+    st = state_at(activities, as_of)
+    dur = (st["end_eff"] - st["start"]) / _DAY
+    wdur = cal.working_days_between(st["start"], st["end_eff"])
+    return activities.assign(
+        duration_days=dur.to_numpy(dtype=float),
+        duration_working_days=wdur,
+        is_open=st["is_open"].to_numpy(),
+        started=st["started"].to_numpy(),
+    )
+
+
+def case_durations(
+    activities,
+    *,
+    as_of,
+    calendar=None,
+    unit="working_days",
+    attributes=("team", "department"),
+) -> pd.DataFrame:
+    """One row per case: its span, cycle time and flow efficiency.
+
+    Parameters
+    ----------
+    activities : pandas.DataFrame
+        Activity table.
+    as_of : str or Timestamp
+        Reference date for open cases.
+    calendar : WorkCalendar, default=None
+    unit : {"working_days", "days"}, default="working_days"
+        Unit of ``active_days`` and hence of ``flow_efficiency``.
+    attributes : sequence of str, default=("team", "department")
+        Case attributes to carry: the most common value among the case's rows
+        (ties: the value sorting first). Columns absent from the table give NaN.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``case_id``, the ``attributes``, ``start`` (first start), ``end`` (last
+        end; NaT when any activity is open at ``as_of``), ``is_open``,
+        ``cycle_days`` (calendar days, open cases measured to ``as_of``),
+        ``cycle_working_days``, ``active_days`` (length of the union of the
+        activity intervals: parallel work counted once), ``flow_efficiency``
+        (``active_days`` / elapsed time in the same unit; NaN when elapsed is
+        0), ``n_activities`` (all rows), ``n_open`` (rows open at ``as_of``,
+        including rows not started yet). Sorted by ``case_id``.
+    """
+    func = "case_durations"
+    check_frame(activities, func, ["case_id", "activity", "start"])
+    check_choice(unit, "unit", func, _UNITS)
+    as_of = check_as_of(as_of, func)
+    cal = resolve_calendar(calendar)
+    st = state_at(activities, as_of)
+    codes, uniques = _factorize(activities["case_id"])
+    n_cases = len(uniques)
+
+    s_dt = st["start"].where(st["started"])
+    frame = pd.DataFrame(
+        {"g": codes, "s": s_dt.to_numpy(), "e": st["end"].to_numpy(),
+         "open": st["is_open"].to_numpy()}
+    )
+    grouped = frame.groupby("g", sort=True)
+    full = pd.RangeIndex(n_cases)
+    start = pd.DatetimeIndex(grouped["s"].min().reindex(full))
+    end = pd.DatetimeIndex(grouped["e"].max().reindex(full))
+    n_open = grouped["open"].sum().reindex(full).fillna(0).astype(int)
+    n_acts = grouped.size().reindex(full).fillna(0).astype(int)
+    is_open = n_open.to_numpy() > 0
+    end = end.where(~is_open)
+    end_eff = end.where(~is_open, as_of).where(~start.isna())
+    cycle_days = ((end_eff - start) / _DAY).to_numpy(dtype=float)
+    cycle_wd = cal.working_days_between(start, end_eff)
+
+    if unit == "working_days":
+        ws = cal.working_time(st["start"].where(st["started"]))
+        we = cal.working_time(st["end_eff"])
+        elapsed = cycle_wd
+    else:
+        ref = np.datetime64("2000-01-01", "ns")
+        ws = ((s_dt.to_numpy(dtype="datetime64[ns]") - ref) / _DAY).astype(float)
+        we = ((st["end_eff"].to_numpy(dtype="datetime64[ns]") - ref) / _DAY).astype(float)
+        elapsed = cycle_days
+    active = _union_length(codes, ws, we, n_cases)
+    active = np.where(np.isnan(elapsed), np.nan, active)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        eff = np.where(elapsed > 0, active / elapsed, np.nan)
+
+    out = {"case_id": uniques}
+    for col in attributes:
+        if col in activities.columns:
+            out[col] = _mode_by_code(codes, activities[col], n_cases)
+        else:
+            out[col] = np.full(n_cases, np.nan, dtype=object)
+    out.update(
+        start=np.asarray(start, dtype="datetime64[ns]"),
+        end=np.asarray(end, dtype="datetime64[ns]"),
+        is_open=is_open,
+        cycle_days=cycle_days,
+        cycle_working_days=cycle_wd,
+        active_days=active,
+        flow_efficiency=eff,
+        n_activities=n_acts.to_numpy(),
+        n_open=n_open.to_numpy(),
+    )
+    return pd.DataFrame(out)
+
+
+def waits(activities, *, calendar=None, as_of=None) -> pd.DataFrame:
+    """Waiting time before each activity: the gap after its predecessor.
+
+    Parallel-work rule
+    ------------------
+    Within a case, activities are ordered by ``start`` (stable: rows with the
+    same start keep file order). The *predecessor* of an activity is, among
+    the activities earlier in that order, the one with the **latest end**
+    (ties: the later one in the order); an open predecessor counts as ending
+    at +infinity. The wait is ``start - predecessor end``. A negative gap
+    (the activity started while its predecessor was still running: parallel
+    or overlapping work) is clipped to 0 and flagged ``overlap=True``; an
+    open predecessor always gives ``overlap=True``, wait 0. Unstarted rows
+    (``start`` NaT) are skipped. Rework (the same stage twice) appears as an
+    ordinary pair, possibly with ``from_activity == to_activity``.
+
+    Parameters
+    ----------
+    activities : pandas.DataFrame
+    calendar : WorkCalendar, default=None
+    as_of : str or Timestamp, default=None
+        Optional: read the table as it was at this date (see module notes).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per consecutive pair: ``case_id``, ``from_activity``,
+        ``to_activity``, ``from_department``, ``to_department``,
+        ``from_owner``, ``to_owner``, ``from_priority``, ``to_priority``,
+        ``from_index``, ``to_index`` (index labels in ``activities``),
+        ``from_end``, ``to_start``, ``wait_days`` (calendar days),
+        ``wait_working_days``, ``wait_hours`` (calendar hours),
+        ``wait_working_hours`` (``24 * wait_working_days``), ``overlap``,
+        ``is_handoff`` (both departments known and different).
+    """
+    func = "waits"
+    check_frame(activities, func, ["case_id", "activity", "start"])
+    cal = resolve_calendar(calendar)
+    as_of = None if as_of is None else check_as_of(as_of, func)
+    st = state_at(activities, as_of)
+    keep = st["started"].to_numpy()
+    acts = activities.loc[keep]
+    st = st.loc[keep]
+    codes, _ = _factorize(acts["case_id"])
+    start_ns = st["start"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    end_ns = st["end"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    nat = np.iinfo(np.int64).min
+    big = np.iinfo(np.int64).max
+    end_key = np.where(end_ns == nat, big, end_ns)
+
+    order = np.lexsort((np.arange(len(acts)), start_ns, codes))  # stable
+    c, e = codes[order], end_key[order]
+    n = c.size
+    run_max = pd.Series(e).groupby(c).cummax().to_numpy() if n else e
+    # position (in sorted order) of the row holding the running max (latest wins)
+    holder = np.where(e >= run_max, np.arange(n), -1)
+    holder = pd.Series(holder).where(holder >= 0).groupby(c).ffill().to_numpy()
+    first = np.ones(n, dtype=bool)
+    first[1:] = c[1:] != c[:-1]
+    prev = np.empty(n, dtype=float)
+    if n:
+        prev[0] = np.nan
+        prev[1:] = holder[:-1]
+    prev[first] = np.nan
+    has_prev = ~np.isnan(prev)
+    to_pos = order[has_prev]
+    from_pos = order[prev[has_prev].astype(np.int64)]
+
+    def col(name, pos):
+        if name in acts.columns:
+            return acts[name].to_numpy()[pos]
+        return np.full(pos.size, np.nan, dtype=object)
+
+    from_end = st["end"].to_numpy(dtype="datetime64[ns]")[from_pos]
+    to_start = st["start"].to_numpy(dtype="datetime64[ns]")[to_pos]
+    gap_days = (to_start - from_end) / _DAY  # NaN when predecessor open
+    gap_wd = cal.working_days_between(from_end, to_start)
+    overlap = np.isnan(gap_days) | (gap_days < 0)
+    wait_days = np.where(overlap, 0.0, gap_days)
+    wait_wd = np.where(overlap, 0.0, np.maximum(gap_wd, 0.0))
+    from_dept, to_dept = col("department", from_pos), col("department", to_pos)
+    handoff = pd.notna(from_dept) & pd.notna(to_dept) & (from_dept != to_dept)
+    out = pd.DataFrame(
+        {
+            "case_id": acts["case_id"].to_numpy()[to_pos],
+            "from_activity": col("activity", from_pos),
+            "to_activity": col("activity", to_pos),
+            "from_department": from_dept,
+            "to_department": to_dept,
+            "from_owner": col("owner", from_pos),
+            "to_owner": col("owner", to_pos),
+            "from_priority": col("priority", from_pos),
+            "to_priority": col("priority", to_pos),
+            "from_index": acts.index.to_numpy()[from_pos],
+            "to_index": acts.index.to_numpy()[to_pos],
+            "from_end": from_end,
+            "to_start": to_start,
+            "wait_days": wait_days,
+            "wait_working_days": wait_wd,
+            "wait_hours": wait_days * 24.0,
+            "wait_working_hours": wait_wd * 24.0,
+            "overlap": overlap,
+            "is_handoff": np.asarray(handoff, dtype=bool),
+        }
+    )
+    return out
+
+
+def _value_column(unit: str, level: str) -> str:
+    if level == "case":
+        return "cycle_working_days" if unit == "working_days" else "cycle_days"
+    return "duration_working_days" if unit == "working_days" else "duration_days"
+
+
+def cycle_time(
+    activities,
+    *,
+    by="case",
+    as_of,
+    unit="working_days",
+    calendar=None,
+    confidence=0.95,
+    by_group=None,
+) -> pd.DataFrame:
+    """Cycle-time percentiles per group, with a censoring-aware median.
+
+    Parameters
+    ----------
+    activities : pandas.DataFrame
+    by : "case", "activity", str or list of str, default="case"
+        ``"case"``: case cycle times (first start to last end), one row, or
+        one per ``by_group``. ``"activity"``: activity durations per activity.
+        Any other column name(s) of ``activities``: activity durations grouped
+        by them.
+    as_of : str or Timestamp
+    unit : {"working_days", "days"}, default="working_days"
+    calendar : WorkCalendar, default=None
+    confidence : float, default=0.95
+    by_group : str or list of str, default=None
+        With ``by="case"``: case attributes to group by (e.g. ``"team"``; the
+        case's most common value).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Group column(s), then ``n`` (items with a duration, open included),
+        ``n_open``, ``n_finished``, ``mean``, ``median``, ``p85``, ``p95``,
+        ``ci_low``, ``ci_high`` (finished items; CI of the median by order
+        statistics), ``km_median``, ``km_ci_low``, ``km_ci_high`` (Kaplan–Meier,
+        open items censored at ``as_of``; NaN when not reached),
+        ``naive_median`` (finished only, = ``median``), ``open_median_age``
+        (median age of the open items at ``as_of``).
+    """
+    func = "cycle_time"
+    check_frame(activities, func, ["case_id", "activity", "start"])
+    check_choice(unit, "unit", func, _UNITS)
+    confidence = check_confidence(confidence, func)
+    as_of = check_as_of(as_of, func)
+    groups = as_list(by)
+    if by == "case":
+        extra = as_list(by_group)
+        bad = [c for c in extra if c not in activities.columns]
+        if bad:
+            raise ValueError(
+                f"The 'by_group' parameter of cycle_time must name columns of the "
+                f"activity table such as 'team'. Got {bad} instead."
+            )
+        table = case_durations(
+            activities, as_of=as_of, calendar=calendar, attributes=tuple(extra)
+        )
+        value = _value_column(unit, "case")
+        groups = extra
+    else:
+        if by_group is not None:
+            raise ValueError(
+                "The 'by_group' parameter of cycle_time is only used with by='case'. "
+                f"Got by={by!r} instead."
+            )
+        bad = [c for c in groups if c not in activities.columns]
+        if not groups or bad:
+            choices = ["case", "activity"] + [c for c in activities.columns if c != "activity"]
+            raise ValueError(
+                f"The 'by' parameter of cycle_time must be 'case', 'activity' or column "
+                f"name(s) of the table such as {choices[:6]}. Got {by!r} instead."
+            )
+        table = activity_durations(activities, as_of=as_of, calendar=calendar)
+        table = table.loc[table["started"]]
+        value = _value_column(unit, "activity")
+    table = table.loc[table[value].notna()]
+    finished = table.loc[~table["is_open"]]
+    summ = summarise(finished, value, by=groups, confidence=confidence)
+    summ = summ.rename(columns={"n": "n_finished"})
+    counts = (
+        table.groupby(groups, dropna=False, observed=True, sort=True)
+        .agg(n=("is_open", "size"), n_open=("is_open", "sum"))
+        .reset_index()
+        if groups
+        else pd.DataFrame({"n": [len(table)], "n_open": [int(table["is_open"].sum())]})
+    )
+    km = km_summary(
+        table.assign(_observed=~table["is_open"]), value, "_observed", by=groups,
+        confidence=confidence,
+    )
+    open_age = summarise(table.loc[table["is_open"]], value, by=groups)[groups + ["median"]]
+    open_age = open_age.rename(columns={"median": "open_median_age"})
+    out = merge_on(counts, summ, groups)
+    out = merge_on(out, km, groups)
+    out = merge_on(out, open_age, groups)
+    out["naive_median"] = out["median"]
+    out["n_finished"] = out["n_finished"].fillna(0).astype(int)
+    out["n_open"] = out["n_open"].astype(int)
+    cols = groups + [
+        "n", "n_open", "n_finished", "mean", "median", "p85", "p95", "ci_low", "ci_high",
+        "km_median", "km_ci_low", "km_ci_high", "naive_median", "open_median_age",
+    ]
+    return out[cols]
+
+
+def stage_summary(activities, *, as_of, calendar=None, confidence=0.95) -> pd.DataFrame:
+    """Per stage (activity): how long it takes and how long work waits before it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per activity, in order of first appearance by start:
+        ``activity``, ``n`` (started rows), ``n_open``, ``median_days``,
+        ``p85_days``, ``p95_days``, ``mean_days`` (working days, finished
+        rows), ``km_median_days`` (Kaplan–Meier, open rows censored),
+        ``total_days`` (sum of working days, open rows measured to ``as_of``),
+        ``share_of_cycle`` (``total_days`` / sum of all case cycle working
+        days; with parallel work the shares can add up to more than 1),
+        ``n_waits``, ``median_wait_before``, ``p85_wait_before``,
+        ``mean_wait_before`` (working days, from :func:`waits` whose
+        ``to_activity`` is this stage), ``share_overlap`` (share of those
+        pairs that overlapped).
+    """
+    func = "stage_summary"
+    check_frame(activities, func, ["case_id", "activity", "start"])
+    as_of = check_as_of(as_of, func)
+    cal = resolve_calendar(calendar)
+    acts = activity_durations(activities, as_of=as_of, calendar=cal)
+    acts = acts.loc[acts["started"]]
+    value = "duration_working_days"
+    finished = acts.loc[~acts["is_open"]]
+    summ = summarise(finished, value, by=["activity"], confidence=confidence)
+    summ = summ.rename(
+        columns={"median": "median_days", "p85": "p85_days", "p95": "p95_days",
+                 "mean": "mean_days"}
+    )[["activity", "median_days", "p85_days", "p95_days", "mean_days"]]
+    counts = (
+        acts.groupby("activity", dropna=False, sort=False)
+        .agg(n=("is_open", "size"), n_open=("is_open", "sum"), total_days=(value, "sum"),
+             first_start=("start", "min"))
+        .reset_index()
+    )
+    km = km_summary(
+        acts.assign(_obs=~acts["is_open"]), value, "_obs", by=["activity"],
+        confidence=confidence, prefix="km_",
+    )[["activity", "km_median"]].rename(columns={"km_median": "km_median_days"})
+    cases = case_durations(activities, as_of=as_of, calendar=cal, attributes=())
+    total_cycle = float(np.nansum(cases["cycle_working_days"]))
+    w = waits(activities, calendar=cal, as_of=as_of)
+    wsum = (
+        w.groupby("to_activity", dropna=False, sort=False)
+        .agg(
+            n_waits=("wait_working_days", "size"),
+            median_wait_before=("wait_working_days", "median"),
+            p85_wait_before=("wait_working_days", lambda x: float(np.quantile(x, 0.85))),
+            mean_wait_before=("wait_working_days", "mean"),
+            share_overlap=("overlap", "mean"),
+        )
+        .reset_index()
+        .rename(columns={"to_activity": "activity"})
+    )
+    out = counts.merge(summ, on="activity", how="left").merge(km, on="activity", how="left")
+    out = out.merge(wsum, on="activity", how="left")
+    out["share_of_cycle"] = out["total_days"] / total_cycle if total_cycle > 0 else np.nan
+    out["n_waits"] = out["n_waits"].fillna(0).astype(int)
+    out["n_open"] = out["n_open"].astype(int)
+    out = out.sort_values("first_start", kind="stable").reset_index(drop=True)
+    return out[
+        ["activity", "n", "n_open", "median_days", "p85_days", "p95_days", "mean_days",
+         "km_median_days", "total_days", "share_of_cycle", "n_waits",
+         "median_wait_before", "p85_wait_before", "mean_wait_before", "share_overlap"]
+    ]
+
+
+def flow_efficiency(
+    activities, *, by=None, as_of, calendar=None, unit="working_days", confidence=0.95
+) -> pd.DataFrame:
+    """Flow efficiency (active time / elapsed time) of cases, per group.
+
+    Active time is the union of a case's activity intervals (parallel work
+    counted once); elapsed is first start to last end (``as_of`` when open).
+    Time between activities (waiting) is the inefficiency.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by`` column(s), ``n`` (cases with elapsed time > 0), ``n_open``,
+        ``active_days``, ``elapsed_days`` (sums, in ``unit``),
+        ``flow_efficiency`` (pooled: sum active / sum elapsed), ``mean``,
+        ``median``, ``p85``, ``p95``, ``ci_low``, ``ci_high`` (per-case
+        efficiencies; CI of the median).
+    """
+    func = "flow_efficiency"
+    check_frame(activities, func, ["case_id", "activity", "start"])
+    check_choice(unit, "unit", func, _UNITS)
+    as_of = check_as_of(as_of, func)
+    groups = as_list(by)
+    bad = [c for c in groups if c not in activities.columns]
+    if bad:
+        raise ValueError(
+            f"The 'by' parameter of flow_efficiency must be None or column name(s) of "
+            f"the table such as 'team'. Got {by!r} instead."
+        )
+    cases = case_durations(
+        activities, as_of=as_of, calendar=calendar, unit=unit, attributes=tuple(groups)
+    )
+    elapsed_col = "cycle_working_days" if unit == "working_days" else "cycle_days"
+    cases = cases.loc[cases["flow_efficiency"].notna()]
+    if groups:
+        pooled = (
+            cases.groupby(groups, dropna=False, observed=True, sort=True)
+            .agg(n=("case_id", "size"), n_open=("is_open", "sum"),
+                 active_days=("active_days", "sum"), elapsed_days=(elapsed_col, "sum"))
+            .reset_index()
+        )
+    else:
+        pooled = pd.DataFrame(
+            {"n": [len(cases)], "n_open": [int(cases["is_open"].sum())],
+             "active_days": [cases["active_days"].sum()],
+             "elapsed_days": [cases[elapsed_col].sum()]}
+        )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pooled["flow_efficiency"] = pooled["active_days"] / pooled["elapsed_days"]
+    summ = summarise(cases, "flow_efficiency", by=groups, confidence=confidence)
+    out = merge_on(pooled, summ.drop(columns="n"), groups)
+    out["n_open"] = out["n_open"].astype(int)
+    return out
+
+
+def aging_wip(activities, *, as_of, calendar=None) -> pd.DataFrame:
+    """Open work and how old it is compared with finished work of its kind.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per activity open (and started) at ``as_of``, oldest first:
+        ``case_id``, ``activity``, ``owner``, ``start``, ``age_days``,
+        ``age_working_days``, ``percentile`` (share of finished durations of
+        the same activity that are <= the age, 0..1; NaN without history),
+        ``n_history``, ``p50_days``, ``p85_days``, ``p95_days`` (of the
+        finished durations, working days), ``exceeds_p85``, ``exceeds_p95``
+        (False without history), ``index`` (label in ``activities``).
+    """
+    func = "aging_wip"
+    check_frame(activities, func, ["case_id", "activity", "start"])
+    as_of = check_as_of(as_of, func)
+    acts = activity_durations(activities, as_of=as_of, calendar=calendar)
+    acts = acts.loc[acts["started"]]
+    value = "duration_working_days"
+    hist = acts.loc[~acts["is_open"], ["activity", value]].dropna()
+    open_ = acts.loc[acts["is_open"]]
+    pct = np.full(len(open_), np.nan)
+    n_hist = np.zeros(len(open_), dtype=int)
+    qs = np.full((len(open_), 3), np.nan)
+    if len(open_) and len(hist):
+        hist_groups = {k: np.sort(v.to_numpy(dtype=float))
+                       for k, v in hist.groupby("activity", sort=False)[value]}
+        act = open_["activity"].to_numpy()
+        age = open_[value].to_numpy(dtype=float)
+        for name, pos in pd.Series(np.arange(len(open_))).groupby(act, sort=False):
+            h = hist_groups.get(name)
+            if h is None or h.size == 0:
+                continue
+            idx = pos.to_numpy()
+            pct[idx] = np.searchsorted(h, age[idx], side="right") / h.size
+            n_hist[idx] = h.size
+            qs[idx] = np.quantile(h, [0.5, 0.85, 0.95])
+    age = open_[value].to_numpy(dtype=float)
+    out = pd.DataFrame(
+        {
+            "case_id": open_["case_id"].to_numpy(),
+            "activity": open_["activity"].to_numpy(),
+            "owner": open_["owner"].to_numpy() if "owner" in open_ else np.nan,
+            "start": open_["start"].to_numpy(),
+            "age_days": open_["duration_days"].to_numpy(dtype=float),
+            "age_working_days": age,
+            "percentile": pct,
+            "n_history": n_hist,
+            "p50_days": qs[:, 0],
+            "p85_days": qs[:, 1],
+            "p95_days": qs[:, 2],
+            "exceeds_p85": np.nan_to_num(age > qs[:, 1], nan=False).astype(bool),
+            "exceeds_p95": np.nan_to_num(age > qs[:, 2], nan=False).astype(bool),
+            "index": open_.index.to_numpy(),
+        }
+    )
+    return out.sort_values("age_working_days", ascending=False, kind="stable").reset_index(
+        drop=True
+    )
