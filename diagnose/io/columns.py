@@ -9,6 +9,8 @@ full-width brackets and unit suffixes such as ``(天)``.
 
 from __future__ import annotations
 
+import re as _re
+
 __all__ = [
     "ACTIVITY_COLUMNS",
     "ACTIVITY_REQUIRED",
@@ -21,6 +23,12 @@ __all__ = [
     "PRIORITIES",
     "PRIORITY_WORDS",
     "STAGES",
+    "LIKERT_WORDS",
+    "EXTRA_HEADERS",
+    "TRAD_TO_SIMP",
+    "to_simplified",
+    "normalise_header",
+    "normalise_word",
 ]
 
 # --------------------------------------------------------------------------
@@ -84,7 +92,8 @@ COLUMN_MAP: dict[str, list[str]] = {
     ],
     "start": [
         "start", "start_time", "start time", "start_date", "start date",
-        "started", "start_timestamp", "created", "created_date", "begin",
+        "started", "start_timestamp", "created", "created_date", "begin", "start timestamp",
+        "startdate", "actual start",
         "开始时间", "開始時間", "开始日期", "開始日期", "实际开始", "實際開始",
     ],
     "end": [
@@ -93,6 +102,7 @@ COLUMN_MAP: dict[str, list[str]] = {
         "timestamp", "resolved", "resolution date", "done",
         "结束时间", "結束時間", "结束日期", "結束日期", "完成时间", "完成時間",
         "实际完成", "實際完成", "实际完成时间", "實際完成時間",
+        "结束", "完成日期", "實際結束", "实际结束", "end timestamp", "actual end",
     ],
     "due": [
         "due", "due_date", "due date", "deadline", "case:deadline",
@@ -114,6 +124,7 @@ COLUMN_MAP: dict[str, list[str]] = {
     ],
     "collaborators": [
         "collaborators", "collaborator", "协作人", "協作人", "协作责任人", "協作責任人",
+        "watchers", "协作部门", "協作部門",
     ],
     "department": [
         "department", "dept", "org:group", "group", "部门", "部門",
@@ -123,7 +134,7 @@ COLUMN_MAP: dict[str, list[str]] = {
     "priority": ["priority", "优先级", "優先級", "改进优先级", "改進優先級"],
     "status": [
         "status", "state", "进度状态", "進度狀態", "状态", "狀態",
-        "当前状态", "當前狀態",
+        "当前状态", "當前狀態", "任务状态", "任務狀態",
     ],
     "blocked_reason": [
         "blocked_reason", "blocked reason", "blocker", "阻塞原因", "受阻原因",
@@ -139,13 +150,13 @@ COLUMN_MAP: dict[str, list[str]] = {
         "respondent", "respondent_id", "respondent id", "受访者", "受訪者",
         "问卷编号", "問卷編號", "答卷人",
     ],
-    "period": ["period", "wave", "quarter", "期间", "期間", "周期", "週期", "轮次", "輪次"],
-    "item": ["item", "question", "题目", "題目", "问题", "問題", "题项", "題項"],
+    "period": ["period", "wave", "quarter", "复盘周期", "復盤週期", "月份", "期间", "期間", "周期", "週期", "轮次", "輪次"],
+    "item": ["item", "question", "question_id", "dimension", "维度", "維度", "题目", "題目", "问题", "問題", "题项", "題項"],
     "score": ["score", "answer", "rating", "得分", "评分", "評分", "分数", "分數"],
     # KPI ----------------------------------------------------------------------
-    "metric": ["metric", "kpi", "关键指标", "關鍵指標", "指标", "指標"],
-    "target": ["target", "planned", "目标值", "目標值", "计划值", "計劃值", "目标", "目標"],
-    "actual": ["actual", "实际值", "實際值", "实际", "實際"],
+    "metric": ["metric", "kpi", "indicator", "measure", "关键指标", "關鍵指標", "指标", "指標"],
+    "target": ["target", "target value", "target_value", "goal", "planned", "目标值", "目標值", "计划值", "計劃值", "目标", "目標"],
+    "actual": ["actual", "actual value", "actual_value", "result", "实际值", "實際值", "实际", "實際"],
 }
 
 # --------------------------------------------------------------------------
@@ -169,6 +180,16 @@ STATUS_WORDS: dict[str, str] = {
     "處理中": "in_progress",
     "已完成": "done", "完成": "done", "已结束": "done", "已結束": "done",
     "阻塞": "blocked", "受阻": "blocked", "已阻塞": "blocked",
+    # more Jira / tracker words
+    "in development": "in_progress", "in test": "in_progress", "testing": "in_progress",
+    "started": "in_progress", "wip": "in_progress", "ongoing": "in_progress",
+    "waiting": "blocked", "on_hold": "blocked", "paused": "blocked",
+    # more 中文 (the tables compare after traditional -> simplified, see to_simplified)
+    "未启动": "not_started", "待办": "not_started", "待处理": "not_started",
+    "计划中": "not_started", "进行": "in_progress", "执行中": "in_progress",
+    "已开始": "in_progress", "审核中": "in_progress", "评审中": "in_progress",
+    "已解决": "done", "已关闭": "done", "关闭": "done", "已交付": "done",
+    "暂停": "blocked", "挂起": "blocked", "等待中": "blocked",
 }
 
 PRIORITIES = ["P0", "P1", "P2", "P3"]
@@ -179,6 +200,8 @@ PRIORITY_WORDS: dict[str, str] = {
     "high": "P1", "major": "P1", "medium": "P2", "normal": "P2",
     "low": "P3", "lowest": "P3", "minor": "P3", "trivial": "P3",
     "紧急": "P0", "緊急": "P0", "最高": "P0", "高": "P1", "中": "P2", "低": "P3",
+    "非常紧急": "P0", "较高": "P1", "一般": "P2", "较低": "P3", "最低": "P3",
+    "高优先级": "P1", "中优先级": "P2", "低优先级": "P3",
 }
 
 #: The six-stage process of DOMAIN.md with its time limit in working days
@@ -191,3 +214,75 @@ STAGES: list[dict] = [
     {"zh": "活动执行", "en": "Execution", "limit_days": None},
     {"zh": "效果复盘", "en": "Retrospective", "limit_days": 3},
 ]
+
+# --------------------------------------------------------------------------
+# Likert answers written as words (5-point scales only): word -> 1..5
+# --------------------------------------------------------------------------
+
+LIKERT_WORDS: dict[str, int] = {
+    "非常不满意": 1, "很不满意": 1, "不满意": 2, "一般": 3, "中立": 3, "满意": 4,
+    "比较满意": 4, "非常满意": 5, "很满意": 5,
+    "非常不同意": 1, "完全不同意": 1, "不同意": 2, "不确定": 3, "同意": 4,
+    "比较同意": 4, "非常同意": 5, "完全同意": 5,
+    "very dissatisfied": 1, "dissatisfied": 2, "neutral": 3, "satisfied": 4,
+    "very satisfied": 5, "strongly disagree": 1, "disagree": 2,
+    "neither agree nor disagree": 3, "agree": 4, "strongly agree": 5,
+    "very poor": 1, "poor": 2, "fair": 3, "good": 4, "very good": 5, "excellent": 5,
+}
+
+#: Handbook headers that are recognised but have no place in a canonical
+#: table; loaders drop them quietly (they are listed in ``sources``).
+EXTRA_HEADERS: list[str] = [
+    "交付物", "所需资源", "耗时", "影响程度", "完成率", "偏差率", "差异率",
+    "遇到的问题", "解决措施", "风险点", "风险描述", "影响等级", "触发条件",
+    "应对措施", "原因分析", "改进方向", "需求描述", "需求部门", "协作事项",
+    "目标回顾", "未达成项分析", "成功经验", "优化方案", "计划完成内容",
+    "实际完成内容", "日期", "deliverable", "resources", "duration", "cycle_time_days",
+]
+
+# --------------------------------------------------------------------------
+# Traditional -> simplified characters (enough for headers and vocabularies)
+# --------------------------------------------------------------------------
+
+_TRAD_SIMP_PAIRS = (
+    "負负結结開开時时間间狀状態态優优級级稱称編编號号協协計计劃划際际項项關关鍵键"
+    "標标階阶環环節节點点監监團团隊队組组門门問问題题訪访評评數数週周輪轮動动細细"
+    "進进險险應应對对當当觸触響响達达驗验複复與与蹤踪責责資资處处決决滿满見见議议"
+    "報报銷销區区總总單单價价額额轉转換换預预備备註注記记錄录屬属後后來来這这個个"
+    "們们為为無无過过還还讓让務务員员調调審审執执復复盤盘緊紧選选擇择聯联導导裝装"
+    "舊旧類类別别傳传統统邊边觀观經经學学習习請请給给約约簡简體体內内頁页碼码終终"
+    "歷历據据證证續续構构帳账啟启產产業业發发圖图設设論论說说現现況况長长擬拟際际"
+    "確确認认態态驟骤遲迟誤误級级閉关閉闭暫暂掛挂辦办審审較较啟启勢势礎础檢检測测"
+    "試试彙汇匯汇週周"
+)
+#: ``str.translate`` table from traditional to simplified characters.
+TRAD_TO_SIMP = str.maketrans(
+    {_TRAD_SIMP_PAIRS[i]: _TRAD_SIMP_PAIRS[i + 1] for i in range(0, len(_TRAD_SIMP_PAIRS), 2)}
+)
+
+_FULLWIDTH = str.maketrans(
+    {chr(0xFF01 + i): chr(0x21 + i) for i in range(94)} | {"\u3000": " "}
+)
+
+
+def to_simplified(text: str) -> str:
+    """Map traditional characters (and full-width ASCII) to simplified/ASCII."""
+    return str(text).translate(_FULLWIDTH).translate(TRAD_TO_SIMP)
+
+
+def normalise_word(text) -> str:
+    """Key used to look up vocabularies: simplified, casefolded, single-spaced."""
+    return " ".join(to_simplified(text).casefold().split())
+
+
+def normalise_header(text) -> str:
+    """Key used to match headers.
+
+    Casefolds, maps traditional characters and full-width forms, drops a
+    trailing unit or hint in brackets (``耗时(天)``, ``影响程度(高/中/低)``),
+    a leading/trailing ``*`` and every space, underscore, hyphen and dot, so
+    ``Start_Time``, ``start time`` and ``START-TIME`` are the same header.
+    """
+    key = to_simplified(text).casefold().strip().strip("*").strip()
+    key = _re.sub(r"\s*[(\[【<].*?[)\]】>]\s*$", "", key)
+    return _re.sub(r"[\s_\-.]+", "", key)

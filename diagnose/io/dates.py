@@ -1,0 +1,444 @@
+"""Parse the dates users write, vectorised over a whole column.
+
+Accepted forms (see :func:`parse_dates`): ISO dates and times (``2023-07-01``,
+``2023-07-01 10:15``, ``2023-07-01T10:15:00Z``, offsets such as ``+01:00``),
+dotted and slashed dates (``2023.07.01``, ``2023/7/1``,
+``2014/10/22 11:15:41.000``), Chinese dates (``2023年7月15日``), month-day
+without a year (``7月15日``: the year comes from ``year=``), Excel serial
+numbers (20000..80000, origin 1899-12-30), ``datetime`` objects from XLSX
+cells, and English month names (``01/Jul/23 10:15 AM`` as in Jira exports).
+Ranges in one cell (``2023.07.01-07.07``) are split by
+:func:`parse_date_range`.
+
+Every function works on the *unique* values of a column and maps the result
+back, so a million-row log with repeated timestamps parses in seconds. Time
+zones: values with an offset or ``Z`` are converted to ``tz`` (default UTC)
+and made naive; values without an offset are taken as written (local wall
+time). All results are tz-naive ``datetime64[ns]``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from diagnose.exceptions import DataError
+
+__all__ = [
+    "parse_dates",
+    "parse_date_range",
+    "infer_year",
+    "is_blank",
+    "DATE_FIX",
+    "MissingYearError",
+]
+
+#: The fix suggested for an unparseable date.
+DATE_FIX = "use YYYY-MM-DD (optionally with HH:MM)"
+
+_BLANK_WORDS = {"", "nan", "nat", "none", "null", "-", "--", "—", "n/a", "#n/a"}
+
+# full date with optional time and zone: 2023-07-01, 2023/7/1 10:15, 2023年7月1日
+_FULL = re.compile(
+    r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
+    r"(?:[T\s]+(?P<t>\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?\s*"
+    r"(?P<z>Z|UTC|[+-]\d{2}:?\d{2})?$",
+    re.IGNORECASE,
+)
+# day-month-year or month-day-year with a 4-digit year at the end: 01/07/2023
+_DMY = re.compile(
+    r"^(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<y>\d{4})"
+    r"(?:[T\s]+(?P<t>\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?$"
+)
+# month-day without a year: 7月15日, 7月15日 10:00
+_MD = re.compile(
+    r"^(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]?"
+    r"(?:\s*(?P<t>\d{1,2}:\d{2}(?::\d{2})?))?$"
+)
+_TZ_SUFFIX = re.compile(r"(?:Z|UTC|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
+_ISO_PREFIX = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:$|[T\s])")
+_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+
+# one part of a range: [year sep] [month sep] day [日]
+_PART = r"(?:(?:\d{4}\s*[-/.年]\s*)?\d{1,2}\s*[-/.月]\s*)?\d{1,2}\s*[日号]?"
+_RANGE = re.compile(rf"^(?P<a>{_PART})\s*(?:--|-|~|～|至|到|—|–|－)\s*(?P<b>{_PART})$")
+_PART_FIELDS = re.compile(
+    r"^(?:(?:(?P<y>\d{4})\s*[-/.年]\s*)?(?P<m>\d{1,2})\s*[-/.月]\s*)?(?P<d>\d{1,2})\s*[日号]?$"
+)
+
+
+class MissingYearError(DataError):
+    """Dates written without a year (``7月15日``) and no year given."""
+
+
+def _blank_uniques(uniq) -> np.ndarray:
+    """Blank mask for an array of distinct non-NaN values (small: per value)."""
+    return np.fromiter(
+        (
+            (isinstance(v, str) and v.strip().casefold() in _BLANK_WORDS)
+            or (not isinstance(v, str) and v is not None and pd.isna(v) is True)
+            for v in uniq
+        ),
+        dtype=bool,
+        count=len(uniq),
+    )
+
+
+def is_blank(values) -> pd.Series:
+    """True where a cell is empty: NaN/None/NaT or a blank-like string ("", "-", "nan")."""
+    s = values if isinstance(values, pd.Series) else pd.Series(values)
+    codes, uniq = pd.factorize(s.astype(object), sort=False)
+    blank_u = _blank_uniques(uniq)
+    mask = (codes == -1) | np.append(blank_u, True)[codes]
+    return pd.Series(mask, index=s.index)
+
+
+def _clean_text(text: str) -> str:
+    """Full-width digits and punctuation to ASCII, strip."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if 0xFF01 <= code <= 0xFF5E:
+            out.append(chr(code - 0xFEE0))
+        elif ch == "\u3000":
+            out.append(" ")
+        else:
+            out.append(ch)
+    return "".join(out).strip()
+
+
+def infer_year(*columns: pd.Series) -> int | None:
+    """The most common year among the full dates of ``columns`` (None if none).
+
+    Used for dates written without a year (``7月15日``): they get the year the
+    file itself mostly uses.
+    """
+    years: list[pd.Series] = []
+    for col in columns:
+        if col is None:
+            continue
+        s = pd.Series(col).dropna()
+        if s.empty:
+            continue
+        if pd.api.types.is_datetime64_any_dtype(s):
+            years.append(s.dt.year)
+            continue
+        as_text = s.astype(str).map(_clean_text)
+        found = as_text.str.extract(r"^(\d{4})\s*[-/.年]", expand=False).dropna()
+        years.append(found.astype(int))
+        is_dt = s.map(lambda v: isinstance(v, (_dt.date, pd.Timestamp)))
+        if is_dt.any():
+            years.append(s[is_dt].map(lambda v: v.year).astype(int))
+    if not years:
+        return None
+    allyears = pd.concat(years, ignore_index=True)
+    allyears = allyears[(allyears >= 1900) & (allyears <= 2200)]
+    if allyears.empty:
+        return None
+    return int(allyears.value_counts().sort_index(kind="stable").idxmax())
+
+
+def _to_naive(ts: pd.Series, tz: str | None) -> pd.Series:
+    """tz-aware -> converted to ``tz`` (default UTC) and made naive."""
+    if getattr(ts.dt, "tz", None) is None:
+        return ts.astype("datetime64[ns]")
+    return ts.dt.tz_convert(tz or "UTC").dt.tz_localize(None).astype("datetime64[ns]")
+
+
+def _from_fields(y, m, d, t=None) -> pd.Series:
+    """Build timestamps from year/month/day (and 'HH:MM[:SS.fff]') Series; bad -> NaT."""
+    frame = pd.DataFrame(
+        {
+            "year": pd.to_numeric(y, errors="coerce"),
+            "month": pd.to_numeric(m, errors="coerce"),
+            "day": pd.to_numeric(d, errors="coerce"),
+        }
+    )
+    out = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    ok = frame.notna().all(axis=1)
+    ok &= frame["month"].between(1, 12) & frame["day"].between(1, 31)
+    if ok.any():
+        sub = frame[ok].astype(int)
+        out[ok] = pd.to_datetime(sub, errors="coerce")
+    if t is not None:
+        t = pd.Series(t, index=frame.index)
+        has_t = t.notna() & out.notna()
+        if has_t.any():
+            parts = t[has_t].str.split(":", expand=True)
+            hours = pd.to_numeric(parts[0], errors="coerce")
+            mins = pd.to_numeric(parts[1], errors="coerce")
+            secs = (
+                pd.to_numeric(parts[2], errors="coerce").fillna(0.0)
+                if parts.shape[1] > 2
+                else pd.Series(0.0, index=parts.index)
+            )
+            valid = hours.between(0, 23) & mins.between(0, 59) & secs.between(0, 60)
+            delta = pd.to_timedelta(hours * 3600 + mins * 60 + secs, unit="s")
+            shifted = out[has_t] + delta
+            shifted[~valid] = pd.NaT
+            out[has_t] = shifted
+    return out
+
+
+def _parse_unique(
+    uniq: pd.Series, *, year: int | None, tz: str | None, dayfirst: bool
+) -> tuple[pd.Series, pd.Series]:
+    """Parse unique non-blank values. Returns (timestamps, needs_year mask)."""
+    out = pd.Series(pd.NaT, index=uniq.index, dtype="datetime64[ns]")
+    needs_year = pd.Series(False, index=uniq.index)
+
+    # 1. real datetimes (XLSX cells, Parquet, DataFrames)
+    is_dt = uniq.map(lambda v: isinstance(v, (_dt.date, pd.Timestamp, np.datetime64)))
+    if is_dt.any():
+        vals = uniq[is_dt]
+        aware = vals.map(lambda v: getattr(v, "tzinfo", None) is not None)
+        if aware.any():
+            out[vals[aware].index] = _to_naive(
+                pd.to_datetime(vals[aware], utc=True), tz
+            ).to_numpy()
+        if (~aware).any():
+            out[vals[~aware].index] = pd.to_datetime(
+                vals[~aware].map(pd.Timestamp)
+            ).to_numpy()
+
+    # 2. numbers: Excel serials 20000..80000 (1954..2119), yyyymmdd
+    is_num = uniq.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)))
+    is_num &= ~uniq.map(lambda v: isinstance(v, bool))
+    text = uniq[~is_dt & ~is_num].astype(str).map(_clean_text)
+    num_text = text[text.str.match(_NUMBER)]
+    numbers = pd.concat(
+        [pd.to_numeric(uniq[is_num], errors="coerce"), pd.to_numeric(num_text)]
+    )
+    if len(numbers):
+        serial = numbers[(numbers >= 20000) & (numbers <= 80000)]
+        if len(serial):
+            out[serial.index] = (
+                pd.Timestamp("1899-12-30") + pd.to_timedelta(serial.astype(float), unit="D")
+            ).round("s").to_numpy()
+        ymd = numbers[(numbers >= 19000101) & (numbers <= 22001231) & (numbers % 1 == 0)]
+        if len(ymd):
+            out[ymd.index] = pd.to_datetime(
+                ymd.astype("int64").astype(str), format="%Y%m%d", errors="coerce"
+            ).to_numpy()
+    text = text.drop(num_text.index)
+    if text.empty:
+        return out, needs_year
+
+    # 3. ISO-like strings: fast C parser; tz-aware ones converted to ``tz``
+    iso = text[text.str.match(_ISO_PREFIX)]
+    if len(iso):
+        zoned = iso.str.contains(_TZ_SUFFIX)
+        if zoned.any():
+            parsed = pd.to_datetime(iso[zoned], format="ISO8601", utc=True, errors="coerce")
+            out[parsed.index] = _to_naive(parsed, tz).to_numpy()
+        if (~zoned).any():
+            parsed = pd.to_datetime(iso[~zoned], format="ISO8601", errors="coerce")
+            out[parsed.index] = parsed.astype("datetime64[ns]").to_numpy()
+    rest = text[out[text.index].isna()]
+    if rest.empty:
+        return out, needs_year
+
+    # 4. regex forms: 2023年7月1日, 2023.7.1 10:15, with zone
+    full = rest.str.extract(_FULL)
+    hit = full["y"].notna()
+    if hit.any():
+        f = full[hit]
+        ts = _from_fields(f["y"], f["m"], f["d"], f["t"])
+        zone = f["z"].dropna()
+        zone = zone[zone.str.upper() != "UTC"]
+        if len(zone) or f["z"].notna().any():
+            offs = pd.Series(0, index=f.index, dtype=float)
+            z = f["z"].fillna("")
+            signed = z.str.extract(r"^([+-])(\d{2}):?(\d{2})$")
+            m = signed[0].notna()
+            if m.any():
+                mins = signed.loc[m, 1].astype(int) * 60 + signed.loc[m, 2].astype(int)
+                offs[m] = np.where(signed.loc[m, 0] == "-", -mins, mins)
+            aware = z != ""
+            utc = ts[aware] - pd.to_timedelta(offs[aware], unit="m")
+            ts[aware] = _to_naive(utc.dt.tz_localize("UTC"), tz)
+        out[ts.index] = ts.to_numpy()
+    rest = rest[~hit]
+
+    dmy = rest.str.extract(_DMY)
+    hit = dmy["y"].notna()
+    if hit.any():
+        f = dmy[hit]
+        day, month = (f["a"], f["b"]) if dayfirst else (f["b"], f["a"])
+        ts = _from_fields(f["y"], month, day, f["t"])
+        out[ts.index] = ts.to_numpy()
+    rest = rest[~hit]
+
+    md = rest.str.extract(_MD)
+    hit = md["m"].notna()
+    if hit.any():
+        f = md[hit]
+        if year is None:
+            needs_year[f.index] = True
+        else:
+            ts = _from_fields(pd.Series(year, index=f.index), f["m"], f["d"], f["t"])
+            out[ts.index] = ts.to_numpy()
+    rest = rest[~hit]
+
+    # 5. leftovers with letters (Jira: "01/Jul/23 10:15 AM", "Jul 1, 2023")
+    worded = rest[rest.str.contains(r"[A-Za-z]{3}") & rest.str.contains(r"\d")]
+    for idx, value in worded.items():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                ts = pd.to_datetime(value, dayfirst=dayfirst)
+            except (ValueError, TypeError, OverflowError):
+                continue
+        if ts.tzinfo is not None:
+            ts = ts.tz_convert(tz or "UTC").tz_localize(None)
+        out[idx] = ts
+    return out, needs_year
+
+
+def parse_dates(
+    values,
+    *,
+    year: int | None = None,
+    tz: str | None = None,
+    dayfirst: bool = False,
+    errors: str = "coerce",
+) -> pd.Series:
+    """Parse a column of dates written in any of the accepted forms.
+
+    Parameters
+    ----------
+    values : array-like
+        Strings, numbers (Excel serials), datetimes or a mix.
+    year : int, optional
+        Year for dates written without one (``7月15日``). If such dates occur
+        and ``year`` is None, a :class:`~diagnose.DataError` asks for it.
+    tz : str, optional
+        Time zone that values with an offset are converted to before the zone
+        is dropped (default: UTC). Values without an offset are kept as written.
+    dayfirst : bool, default=False
+        Read ``01/07/2023`` as 1 July (True) or 7 January (False).
+    errors : {"coerce", "raise"}, default="coerce"
+        Unparseable values become NaT, or raise :class:`~diagnose.DataError`.
+
+    Returns
+    -------
+    pandas.Series
+        tz-naive ``datetime64[ns]``, same index as ``values``; blanks are NaT.
+        Use ``result.isna() & ~is_blank(values)`` to find unparseable cells.
+    """
+    if errors not in ("coerce", "raise"):
+        raise ValueError(
+            f"The 'errors' parameter of parse_dates must be one of {{'coerce', 'raise'}}. "
+            f"Got {errors!r} instead."
+        )
+    s = values if isinstance(values, pd.Series) else pd.Series(values)
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return _to_naive(s, tz) if getattr(s.dt, "tz", None) else s.astype("datetime64[ns]")
+    blank = is_blank(s)
+    s_obj = s.astype(object)
+    present = s_obj[~blank]
+    result = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+    if present.empty:
+        return result
+    codes, uniques = pd.factorize(present, sort=False)
+    uniq = pd.Series(uniques, dtype=object)
+    parsed, needs_year = _parse_unique(uniq, year=year, tz=tz, dayfirst=dayfirst)
+    if needs_year.any():
+        examples = ", ".join(repr(v) for v in uniq[needs_year].head(3))
+        raise MissingYearError(
+            f"dates without a year ({examples}) and no year to give them. "
+            "Fix: pass year=2023 (for example) to the loader, or write full dates."
+        )
+    result[present.index] = parsed.to_numpy()[codes]
+    if errors == "raise":
+        bad = result.isna() & ~blank
+        if bad.any():
+            raise DataError(
+                f"{s[bad].iloc[0]!r} is not a date ({int(bad.sum())} such values). "
+                f"Fix: {DATE_FIX}."
+            )
+    return result
+
+
+def parse_date_range(
+    values, *, year: int | None = None, tz: str | None = None, dayfirst: bool = False
+) -> pd.DataFrame:
+    """Split ``起止时间`` cells such as ``2023.07.01-07.07`` into start and end.
+
+    Accepted separators: ``-``, ``~``, ``～``, ``至``, ``到``, ``—``. The second
+    part inherits a missing year and month from the first
+    (``2023/7/1~7/7`` ends 2023-07-07; ``7月1日-7月7日`` uses ``year``), and
+    when it would fall before the start only because of an inherited year, it
+    moves to the next year (``2023.12.28-01.03`` ends 2024-01-03). A cell with
+    a single date gives that date as start and NaT as end.
+
+    Parameters
+    ----------
+    values : array-like
+    year, tz, dayfirst
+        As for :func:`parse_dates`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``start``, ``end`` (tz-naive ``datetime64[ns]``) and ``ok``
+        (False where a non-blank cell could not be read), index of ``values``.
+    """
+    s = values if isinstance(values, pd.Series) else pd.Series(values)
+    blank = is_blank(s)
+    out = pd.DataFrame(
+        {
+            "start": pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]"),
+            "end": pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]"),
+            "ok": True,
+        }
+    )
+    present = s[~blank].astype(object)
+    if present.empty:
+        return out
+    codes, uniques = pd.factorize(present, sort=False)
+    text = pd.Series(uniques, dtype=object).astype(str).map(_clean_text)
+    start = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    end = start.copy()
+    single_ok = parse_dates(text, year=year, tz=tz, dayfirst=dayfirst)
+    start[single_ok.notna()] = single_ok[single_ok.notna()]
+    rng = text.str.extract(_RANGE)
+    is_range = rng["a"].notna() & single_ok.isna()
+    if is_range.any():
+        a = rng.loc[is_range, "a"].str.extract(_PART_FIELDS)
+        b = rng.loc[is_range, "b"].str.extract(_PART_FIELDS)
+        ya = a["y"]
+        if ya.isna().any():
+            if year is None:
+                examples = ", ".join(repr(v) for v in text[is_range][ya.isna()].head(3))
+                raise MissingYearError(
+                    f"date ranges without a year ({examples}) and no year to give them. "
+                    "Fix: pass year=2023 (for example) to the loader, or write full dates."
+                )
+            ya = ya.fillna(str(year))
+        inherited = b["y"].isna()
+        yb = b["y"].fillna(ya)
+        mb = b["m"].fillna(a["m"])
+        s_ts = _from_fields(ya, a["m"], a["d"])
+        e_ts = _from_fields(yb, mb, b["d"])
+        ma = pd.to_numeric(a["m"], errors="coerce")
+        mb_given = pd.to_numeric(b["m"], errors="coerce")
+        # "2023.12.28-01.03": the end month wraps past new year
+        wrap = inherited & e_ts.notna() & s_ts.notna() & (e_ts < s_ts)
+        wrap &= (ma - mb_given) >= 6
+        if wrap.any():
+            e_ts[wrap] = _from_fields(
+                yb[wrap].astype(int) + 1, mb[wrap], b.loc[wrap, "d"]
+            )
+        start[s_ts.index] = s_ts.to_numpy()
+        end[e_ts.index] = e_ts.to_numpy()
+    ok = start.notna() & (end.notna() | ~is_range)
+    out.loc[present.index, "start"] = start.to_numpy()[codes]
+    out.loc[present.index, "end"] = end.to_numpy()[codes]
+    out.loc[present.index, "ok"] = ok.to_numpy()[codes]
+    out.loc[~out["ok"], ["start", "end"]] = pd.NaT
+    return out

@@ -1,0 +1,1090 @@
+"""Load activities, survey answers, KPIs and benchmarks into canonical tables.
+
+Every loader accepts a path (``.csv``, ``.csv.gz``, ``.tsv``, ``.txt``,
+``.xlsx``/``.xlsm`` with ``sheet=``, ``.parquet``) or a DataFrame, recognises
+headers in English, simplified and traditional Chinese, the process-mining
+convention and Jira exports (see :mod:`diagnose.io.columns`), and returns a
+:class:`LoadResult`: the clean rows, a data-quality report of every problem
+(rows set aside and cells blanked, see :mod:`diagnose.io.validate` for the
+rules) and the provenance of the file. Input files are never modified.
+
+Text columns (case_id, activity, owner, ...) are plain Python ``str`` in
+``object`` columns, missing values are NaN, so ``df["owner"] == "张三"`` works
+everywhere. Dates are tz-naive ``datetime64[ns]``: values written with an
+offset are converted to ``tz`` (default UTC) first; values without one are
+kept as written. Columns that match no canonical name are dropped and listed
+in ``result.sources["columns_dropped"]``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from diagnose.exceptions import DataError
+from diagnose.io.columns import (
+    ACTIVITY_COLUMNS,
+    ACTIVITY_REQUIRED,
+    BENCHMARK_COLUMNS,
+    KPI_COLUMNS,
+    LIKERT_WORDS,
+    PRIORITIES,
+    PRIORITY_WORDS,
+    STATUS_WORDS,
+    STATUSES,
+    SURVEY_COLUMNS,
+    normalise_word,
+)
+from diagnose.io.dates import (
+    DATE_FIX,
+    MissingYearError,
+    infer_year,
+    is_blank,
+    parse_date_range,
+    parse_dates,
+)
+from diagnose.io.eventlog import lifecycle_kind, pair_lifecycle
+from diagnose.io.headers import HeaderMatch, match_headers
+from diagnose.io.read import DATAFRAME_LABEL, RawTable, read_table
+from diagnose.io.validate import (
+    ProblemLog,
+    missing_column_error,
+    raise_if_strict,
+    warn_problems,
+)
+
+__all__ = [
+    "LoadResult",
+    "load_activities",
+    "load_survey",
+    "load_kpis",
+    "load_benchmarks",
+    "as_activities",
+    "SOURCE_COLUMNS",
+]
+
+#: Columns of ``LoadResult.sources``.
+SOURCE_COLUMNS = [
+    "file", "sheet", "sha256", "n_rows_read", "n_rows_kept", "n_rows_set_aside",
+    "columns_used", "columns_dropped",
+]
+
+_TEXT_COLUMNS = [
+    "case_id", "activity", "task_id", "owner", "collaborators", "department",
+    "team", "description", "blocked_reason",
+]
+_DATE_COLUMNS = ["start", "end", "due", "planned_start", "planned_end"]
+_HANDBOOK_ID = re.compile(r"^([A-Za-z]+-\d{6}-\d+)-\d+$")
+
+
+# --------------------------------------------------------------------------
+# Result object
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What a loader returns.
+
+    Attributes
+    ----------
+    data : pandas.DataFrame
+        The canonical table, clean rows only.
+    problems : pandas.DataFrame
+        Data-quality report: ``file``, ``row`` (spreadsheet row, header = 1),
+        ``column`` (header as in the file), ``value`` (cell as written),
+        ``problem``, ``fix``, ``kept`` (True: row kept, cell blanked or issue
+        noted; False: row set aside, not in ``data``).
+    sources : pandas.DataFrame
+        One row per file: ``file``, ``sheet``, ``sha256`` (of the file bytes;
+        None for a DataFrame), ``n_rows_read``, ``n_rows_kept``,
+        ``n_rows_set_aside`` (kept + set aside = read; rows are file rows,
+        i.e. events for an event log), ``columns_used`` ("header -> canonical"
+        pairs), ``columns_dropped``; surveys add ``n_items``,
+        ``n_missing_answers`` and ``n_answers_set_aside``.
+    kind : str
+        ``"activities"``, ``"survey"``, ``"kpis"`` or ``"benchmarks"``.
+    text : pandas.DataFrame or None
+        Surveys only: free-text answers, long: ``respondent``, ``team``,
+        ``period``, ``question``, ``text``.
+    """
+
+    data: pd.DataFrame
+    problems: pd.DataFrame
+    sources: pd.DataFrame
+    kind: str
+    text: pd.DataFrame | None = None
+
+    def to_frame(self) -> pd.DataFrame:
+        """The canonical table (same object as :attr:`data`)."""
+        return self.data
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def summary(self) -> str:
+        """One line per file: rows read, kept and set aside, by reason."""
+        lines = []
+        for src in self.sources.itertuples(index=False):
+            probs = self.problems[self.problems["file"] == src.file]
+            text = (
+                f"{src.file}: {src.n_rows_read} rows read, {src.n_rows_kept} kept, "
+                f"{src.n_rows_set_aside} set aside"
+            )
+            aside = probs[~probs["kept"]]
+            if len(aside):
+                counts = aside.drop_duplicates("row")["problem"].value_counts(sort=False)
+                text += " (" + ", ".join(f"{n} {p}" for p, n in counts.items()) + ")"
+            noted = probs[probs["kept"]]
+            if len(noted):
+                counts = noted["problem"].value_counts(sort=False)
+                text += "; notes on kept rows: " + ", ".join(
+                    f"{n} {p}" for p, n in counts.items()
+                )
+            lines.append(text)
+        return "\n".join(lines) or f"{self.kind}: nothing loaded"
+
+    def _repr_html_(self) -> str:
+        parts = [
+            f"<p><b>{html.escape(self.kind)}</b>: "
+            f"{html.escape(self.summary()).replace(chr(10), '<br>')}</p>",
+            self.data.head(10).to_html(escape=True, max_cols=20),
+        ]
+        if len(self.problems):
+            parts.append(f"<p>Data-quality report ({len(self.problems)} problems, first 20):</p>")
+            parts.append(self.problems.head(20).to_html(escape=True, index=False))
+        return "\n".join(parts)
+
+
+# --------------------------------------------------------------------------
+# Shared helpers
+# --------------------------------------------------------------------------
+
+
+def _text_value(v):
+    if v is None:
+        return np.nan
+    if isinstance(v, str):
+        v = v.strip()
+        return v if v else np.nan
+    if isinstance(v, (float, np.floating)):
+        if np.isnan(v):
+            return np.nan
+        return str(int(v)) if float(v).is_integer() else str(v)
+    if isinstance(v, pd.Timestamp):
+        return v.isoformat(sep=" ")
+    if v is pd.NA or v is pd.NaT:
+        return np.nan
+    return str(v).strip() or np.nan
+
+
+def _text(col: pd.Series) -> pd.Series:
+    """Cells as stripped ``str`` in an object column; blanks -> NaN."""
+    codes, uniq = pd.factorize(col.astype(object), sort=False)
+    mapped = np.array([*(_text_value(v) for v in uniq), np.nan], dtype=object)
+    return pd.Series(mapped[codes], index=col.index, dtype=object)
+
+
+def _lookup(col: pd.Series, table: dict[str, str]) -> tuple[pd.Series, pd.Series]:
+    """Map words through ``table`` (normalised keys). Returns (mapped, unknown)."""
+    codes, uniq = pd.factorize(col.astype(object), sort=False)
+    found = [table.get(normalise_word(v)) for v in uniq]
+    mapped = np.array([*(np.nan if f is None else f for f in found), np.nan], dtype=object)
+    unknown = np.array([*(f is None for f in found), False])
+    return (
+        pd.Series(mapped[codes], index=col.index, dtype=object),
+        pd.Series(unknown[codes], index=col.index),
+    )
+
+
+_STATUS_TABLE = {normalise_word(k): v for k, v in STATUS_WORDS.items()}
+_STATUS_TABLE.update({normalise_word(s): s for s in STATUSES})
+_PRIORITY_TABLE = {normalise_word(k): v for k, v in PRIORITY_WORDS.items()}
+for _p in PRIORITIES:
+    _PRIORITY_TABLE[normalise_word(_p)] = _p
+    _PRIORITY_TABLE[normalise_word(_p.replace("P", "P "))] = _p
+_LIKERT_TABLE = {normalise_word(k): v for k, v in LIKERT_WORDS.items()}
+
+
+def _describe(match: HeaderMatch) -> tuple[str, str]:
+    used = ", ".join(f"{h} -> {c}" for c, h in match.columns.items())
+    return used, ", ".join(match.dropped)
+
+
+def _sources(raw: RawTable, match: HeaderMatch, n_read: int, aside: int, **extra) -> pd.DataFrame:
+    used, dropped = _describe(match)
+    row = {
+        "file": raw.file, "sheet": raw.sheet, "sha256": raw.sha256,
+        "n_rows_read": int(n_read), "n_rows_kept": int(n_read - aside),
+        "n_rows_set_aside": int(aside), "columns_used": used, "columns_dropped": dropped,
+        **extra,
+    }
+    return pd.DataFrame([row])
+
+
+def _warn_ambiguity(match: HeaderMatch) -> None:
+    import warnings
+
+    from diagnose.exceptions import DataQualityWarning
+
+    for message in match.ambiguous:
+        warnings.warn(message, DataQualityWarning, stacklevel=4)
+
+
+def _finish(log: ProblemLog, strict: bool) -> pd.DataFrame:
+    report = log.frame()
+    raise_if_strict(report, strict)
+    warn_problems(report, log.labels, stacklevel=4)
+    return report
+
+
+def _rows(frame: pd.DataFrame) -> np.ndarray:
+    return np.arange(len(frame), dtype="int64") + 2
+
+
+# --------------------------------------------------------------------------
+# Activities
+# --------------------------------------------------------------------------
+
+_ACTIVITY_TARGETS = [c for c in ACTIVITY_COLUMNS if c not in ("is_open", "source_row")] + [
+    "lifecycle", "date_range",
+]
+
+
+def load_activities(
+    source,
+    *,
+    mapping: dict | None = None,
+    sheet=None,
+    strict: bool = False,
+    year: int | None = None,
+    tz: str | None = None,
+    dayfirst: bool = False,
+) -> LoadResult:
+    """Load a task table, tracker export or event log as the activity table.
+
+    Parameters
+    ----------
+    source : str, pathlib.Path or pandas.DataFrame
+        CSV (``,`` ``;`` or tab; UTF-8 or GB18030), ``.csv.gz``, ``.tsv``,
+        ``.txt``, XLSX, Parquet, or a DataFrame (reported as ``<DataFrame>``;
+        row numbers are index position + 2).
+    mapping : dict, optional
+        ``{"header in file": "canonical name"}`` overriding the built-in header
+        recognition; map a header to None to ignore it. Besides the canonical
+        columns, ``"lifecycle"`` (start/complete) and ``"date_range"``
+        (``起止时间``, one cell ``2023.07.01-07.07``) are accepted.
+    sheet : str or int, optional
+        Worksheet of an XLSX file (default: the first).
+    strict : bool, default=False
+        Raise :class:`~diagnose.DataError` listing every row-level problem
+        instead of setting rows aside.
+    year : int, optional
+        Year for dates written without one (``9月1日``). Default: the most
+        common year among the file's full dates; if there is none, a
+        DataError asks for ``year=``.
+    tz : str, optional
+        Time zone to convert offset-carrying timestamps to before dropping the
+        zone (default: UTC). Timestamps without an offset are kept as written.
+    dayfirst : bool, default=False
+        Read ``01/07/2023`` as 1 July.
+
+    Returns
+    -------
+    LoadResult
+        ``data`` has exactly the columns of ``ACTIVITY_COLUMNS``, sorted by
+        ``case_id``, ``start`` and file order (stable for tied timestamps):
+
+        - ``case_id``, ``activity`` (str): the case (campaign/project) and the
+          stage or task. Without a case column, ``case_id`` comes from
+          ``task_id``: a handbook id ``MKT-202307-001-01`` belongs to case
+          ``MKT-202307-001``; any other id is its own case. With neither, each
+          task is its own case (``case_id = activity``).
+        - ``start``, ``end``, ``due``, ``planned_start``, ``planned_end``
+          (tz-naive ``datetime64[ns]``); ``end`` NaT = unfinished. Event logs:
+          see :mod:`diagnose.io.eventlog` (start/complete pairs; complete-only
+          events have ``start == end``).
+        - ``task_id``, ``owner``, ``collaborators``, ``department``, ``team``,
+          ``description``, ``blocked_reason`` (str or NaN).
+        - ``priority``: ordered Categorical ``P0 < P1 < P2 < P3`` (P0 = most
+          urgent, so ``priority <= "P1"`` selects urgent work).
+        - ``status``: Categorical of ``not_started``, ``in_progress``,
+          ``done``, ``blocked``; when not given it is ``done`` if ``end`` is
+          set, else ``in_progress``; an unknown word gives NaN (listed).
+        - ``is_open`` (bool): ``end`` is NaT (right-censored work).
+        - ``source_row`` (int): spreadsheet row (header = row 1) of the record
+          (the start event for paired events).
+
+    Raises
+    ------
+    DataError
+        Unreadable file, missing required column (case/activity/start-or-
+        timestamp), dates without a year and no way to infer one, or, with
+        ``strict=True``, any row-level problem.
+
+    Warns
+    -----
+    DataQualityWarning
+        Rows set aside or cells blanked (by kind, naming rows), and headers
+        that compete for one canonical column.
+    """
+    raw = read_table(source, sheet=sheet)
+    frame = raw.frame
+    headers = list(frame.columns)
+    match = match_headers(headers, _ACTIVITY_TARGETS, mapping=mapping, file=raw.file,
+                          loader="load_activities")
+    _warn_ambiguity(match)
+    cols = match.columns
+    missing = []
+    if "activity" not in cols:
+        missing.append("activity")
+    if not ({"start", "end", "date_range"} & set(cols)):
+        missing.append("start")
+    if missing:
+        raise missing_column_error(
+            raw.file, missing, headers,
+            hint="An event log needs at least a timestamp column (time:timestamp, "
+            "timestamp); a task table needs a start date (开始时间, start).",
+        )
+    log = ProblemLog(raw.file)
+    rows = _rows(frame)
+    n = len(frame)
+    get = {c: frame[h] for c, h in cols.items()}
+
+    # text columns ----------------------------------------------------------
+    out = pd.DataFrame(index=frame.index)
+    for c in _TEXT_COLUMNS:
+        out[c] = _text(get[c]) if c in get else pd.Series(np.nan, index=frame.index, dtype=object)
+    case_note = None
+    if "case_id" not in cols:
+        if "task_id" in cols:
+            ids = out["task_id"]
+            parent = ids.str.extract(_HANDBOOK_ID, expand=False)
+            out["case_id"] = parent.where(parent.notna(), ids)
+            case_note = "task_id"
+        else:
+            out["case_id"] = out["activity"]
+            case_note = "activity"
+
+    # dates -----------------------------------------------------------------
+    date_cols = [c for c in _DATE_COLUMNS if c in get] + (
+        ["date_range"] if "date_range" in get else []
+    )
+    state = {"year": year}
+
+    def _parse(fn, col):
+        try:
+            return fn(col, year=state["year"], tz=tz, dayfirst=dayfirst)
+        except MissingYearError as err:
+            guess = infer_year(*(get[c] for c in date_cols))
+            if guess is None:
+                raise DataError(f"{raw.file}: {err}") from err
+            state["year"] = guess
+            return fn(col, year=guess, tz=tz, dayfirst=dayfirst)
+
+    for c in _DATE_COLUMNS:
+        if c not in get:
+            out[c] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+            continue
+        parsed = _parse(parse_dates, get[c])
+        bad = parsed.isna() & ~is_blank(get[c])
+        if bad.any():
+            required = c in ("start", "end")
+            log.add(
+                rows[bad.to_numpy()], cols[c], get[c][bad], "is not a date",
+                DATE_FIX + ("" if required else "; the cell was left empty"),
+                kept=not required,
+                label="unreadable dates" if required else "unreadable optional dates",
+            )
+        out[c] = parsed
+    if "date_range" in get:
+        rng = _parse(parse_date_range, get["date_range"])
+        bad = ~rng["ok"]
+        if bad.any():
+            log.add(rows[bad.to_numpy()], cols["date_range"], get["date_range"][bad],
+                    "is not a date range",
+                    "write start and end as 2023.07.01-2023.07.07 (or 2023.07.01-07.07)",
+                    kept=False, label="unreadable date ranges")
+        out["start"] = out["start"].where(out["start"].notna(), rng["start"])
+        out["end"] = out["end"].where(out["end"].notna(), rng["end"])
+
+    # event logs --------------------------------------------------------------
+    is_event_log = "lifecycle" in cols or ("start" not in cols and "date_range" not in cols)
+    ts_header = cols.get("end")
+    if is_event_log:
+        out = _events_to_activities(out, frame, cols, rows, log)
+    else:
+        out["source_row"] = rows
+        out["end_row"] = -1
+        for c, what in (("case_id", "case"), ("activity", "activity"), ("start", "start")):
+            header = cols.get(c) or cols.get("task_id") or cols.get("activity")
+            if c == "start" and "start" not in cols:
+                header = cols["date_range"]
+            empty = out[c].isna() & ~np.isin(rows, list(log.set_aside_rows()))
+            if empty.any():
+                log.add(out["source_row"][empty], header, "", f"has no {what}",
+                        f"fill in the {what}" + (" date" if c == "start" else ""),
+                        kept=False, label=f"rows without {what}")
+
+    # end before start (both kinds) -------------------------------------------
+    backwards = out["end"].notna() & out["start"].notna() & (out["end"] < out["start"])
+    if backwards.any():
+        end_header = ts_header or cols.get("date_range", "end")
+        sub = out[backwards]
+        start_header = cols.get("start") or cols.get("date_range") or end_header
+        if not is_event_log and "end" in get:
+            values = _text(get["end"]).loc[sub.index]
+        elif not is_event_log:
+            values = _text(get["date_range"]).loc[sub.index]
+        else:
+            values = sub["end"]
+        log.add(sub["source_row"], end_header, values,
+                "ends before it starts",
+                f"check the dates: the end is earlier than the start ({start_header!r})",
+                kept=False, label="tasks finish before they start")
+        paired = sub[sub["end_row"] > 0]
+        if len(paired):
+            log.add(paired["end_row"], end_header, paired["end"],
+                    "ends before it starts",
+                    "the complete event is earlier than its start event",
+                    kept=False)
+
+    # duplicates (task tables with a task id) --------------------------------
+    if "task_id" in cols and not is_event_log:
+        aside = np.isin(out["source_row"], list(log.set_aside_rows()))
+        live = frame[~aside]
+        dup = live.duplicated(keep="first")
+        if dup.any():
+            first = live.groupby(list(live.columns), dropna=False, sort=False).ngroup()
+            first_row = pd.Series(rows[~aside], index=live.index).groupby(first).transform("min")
+            idx = dup[dup].index
+            log.add(rows[idx], "", out["task_id"][idx], "duplicates an earlier row",
+                    [f"delete the repeated row (row {r} is kept)" for r in first_row[idx]],
+                    kept=False, label="duplicate rows")
+        aside = np.isin(out["source_row"], list(log.set_aside_rows()))
+        ids = out["task_id"][~aside]
+        again = ids.notna() & ids.duplicated(keep="first")
+        if again.any():
+            idx = again[again].index
+            log.add(rows[idx], cols["task_id"], ids[idx], "task ID used more than once",
+                    "give each task its own ID (both rows were kept)",
+                    kept=True, label="reused task IDs")
+
+    # status and priority ------------------------------------------------------
+    if "status" in get and not is_event_log:
+        raw_status = _text(get["status"])
+        status, unknown = _lookup(raw_status, _STATUS_TABLE)
+        unknown &= raw_status.notna()
+        if unknown.any():
+            log.add(rows[unknown.to_numpy()], cols["status"], raw_status[unknown],
+                    "is not a known status",
+                    "use 未开始/进行中/已完成/阻塞 (not_started/in_progress/done/blocked) "
+                    "or add the word to STATUS_WORDS; the status was left empty",
+                    kept=True, label="unknown statuses")
+        inferred = pd.Series(np.where(out["end"].notna(), "done", "in_progress"),
+                             index=out.index, dtype=object)
+        out["status"] = status.where(raw_status.notna(), inferred)
+        done_open = (out["status"] == "done") & out["end"].isna() & out["start"].notna()
+        if done_open.any():
+            log.add(rows[done_open.to_numpy()], cols["status"], raw_status[done_open],
+                    "is marked done but has no end date",
+                    "fill in the end date; until then the task counts as open",
+                    kept=True, label="done tasks without an end date")
+    elif not is_event_log:
+        out["status"] = np.where(out["end"].notna(), "done", "in_progress")
+    if "priority" in get and not is_event_log:
+        raw_prio = _text(get["priority"])
+        pr = raw_prio.str.extract(r"^[Pp]\s*([0-3])\b", expand=False)
+        prio, unknown = _lookup(raw_prio, _PRIORITY_TABLE)
+        prio = prio.where(pr.isna(), "P" + pr)
+        unknown &= raw_prio.notna() & pr.isna()
+        if unknown.any():
+            log.add(rows[unknown.to_numpy()], cols["priority"], raw_prio[unknown],
+                    "is not a known priority",
+                    "use P0 (highest) to P3 or 高/中/低; the priority was left empty",
+                    kept=True, label="unknown priorities")
+        out["priority"] = prio
+    elif not is_event_log:
+        out["priority"] = np.nan
+
+    # keep clean rows, build the canonical frame ---------------------------------
+    aside_rows = log.set_aside_rows()
+    keep = ~np.isin(out["source_row"], list(aside_rows))
+    data = out[keep].copy()
+    data = data.sort_values(["case_id", "start", "source_row"], kind="stable")
+    data["is_open"] = data["end"].isna()
+    data["priority"] = pd.Categorical(data["priority"], categories=PRIORITIES, ordered=True)
+    data["status"] = pd.Categorical(data["status"], categories=STATUSES)
+    data["source_row"] = data["source_row"].astype("int64")
+    for c in _DATE_COLUMNS:
+        data[c] = data[c].astype("datetime64[ns]")
+    data = data[ACTIVITY_COLUMNS].reset_index(drop=True)
+    report = _finish(log, strict)
+    if case_note:
+        import warnings
+
+        from diagnose.exceptions import DataQualityWarning
+
+        how = (
+            "handbook ids MKT-202307-001-01 belong to case MKT-202307-001; other "
+            "task ids are their own case" if case_note == "task_id"
+            else "each task is its own case (case_id = activity)"
+        )
+        warnings.warn(
+            f"{raw.file}: no case column (project/活动名称/case:concept:name); {how}. "
+            "Pass mapping={'<header>': 'case_id'} to name the case column.",
+            DataQualityWarning, stacklevel=2,
+        )
+    sources = _sources(raw, match, n, len(aside_rows))
+    return LoadResult(data, report, sources, "activities")
+
+
+def _events_to_activities(out, frame, cols, rows, log: ProblemLog) -> pd.DataFrame:
+    """Validate event rows, then pair lifecycle events (see eventlog)."""
+    ts_header = cols.get("end") or cols.get("start")
+    ev = out.copy()
+    if "end" not in cols:  # only a start column: use it as the event time
+        ev["end"] = ev["start"]
+    ev["source_row"] = rows
+    aside = np.zeros(len(ev), dtype=bool)
+    for c, what in (("case_id", "case"), ("activity", "activity")):
+        empty = ev[c].isna()
+        if empty.any():
+            log.add(rows[empty.to_numpy()], cols.get(c, cols.get("activity")), "",
+                    f"has no {what}", f"fill in the {what}", kept=False,
+                    label=f"events without {what}")
+            aside |= empty.to_numpy()
+    bad_ts = ev["end"].isna().to_numpy()
+    already = np.isin(rows, list(log.set_aside_rows()))
+    empty_ts = bad_ts & ~already
+    if empty_ts.any():
+        log.add(rows[empty_ts], ts_header, "", "has no timestamp",
+                "fill in the event time", kept=False, label="events without timestamp")
+    aside |= bad_ts
+    if "lifecycle" in cols:
+        kind = lifecycle_kind(frame[cols["lifecycle"]])
+        other = kind.isna().to_numpy() & ~aside
+        if other.any():
+            log.add(rows[other], cols["lifecycle"], frame[cols["lifecycle"]][other],
+                    "is a lifecycle transition other than start or complete",
+                    "only start and complete events are used; the event was left out",
+                    kept=False, label="events with other lifecycle transitions")
+        aside |= kind.isna().to_numpy()
+    else:
+        kind = pd.Series("complete", index=ev.index, dtype=object)
+    ev = ev[~aside]
+    ev["kind"] = kind[~aside]
+    ev["ts"] = ev["end"]
+    attrs = [c for c in _TEXT_COLUMNS if c not in ("case_id", "activity")] + [
+        "due", "planned_start", "planned_end"]
+    paired = pair_lifecycle(ev[["case_id", "activity", "ts", "kind", "source_row", *attrs]],
+                            attrs=attrs)
+    paired["status"] = np.where(paired["end"].notna(), "done", "in_progress")
+    paired["priority"] = np.nan
+    return paired
+
+
+
+
+def as_activities(x) -> pd.DataFrame:
+    """The canonical activity frame from a LoadResult or a DataFrame.
+
+    Parameters
+    ----------
+    x : LoadResult or pandas.DataFrame
+        A result of :func:`load_activities`, or a frame that already has at
+        least the columns ``case_id``, ``activity``, ``start``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``x.data`` for a LoadResult; for a DataFrame, the frame itself when it
+        has every column of ``ACTIVITY_COLUMNS``, else a copy with the missing
+        optional columns added (NA; ``is_open`` from ``end``; ``source_row``
+        from the position). The input is never modified.
+
+    Raises
+    ------
+    DataError
+        A LoadResult of another kind, or required columns missing (named).
+    """
+    if isinstance(x, LoadResult):
+        if x.kind != "activities":
+            raise DataError(
+                f"expected activities, got a LoadResult of kind {x.kind!r}. "
+                "Fix: pass the result of load_activities."
+            )
+        return x.data
+    if not isinstance(x, pd.DataFrame):
+        raise TypeError(
+            f"as_activities expects a LoadResult or a pandas DataFrame. Got {type(x).__name__}."
+        )
+    missing = [c for c in ACTIVITY_REQUIRED if c not in x.columns]
+    if missing:
+        raise missing_column_error(
+            DATAFRAME_LABEL, missing, [str(c) for c in x.columns],
+            hint="Fix: load the file with load_activities(...), which recognises the headers.",
+        )
+    if all(c in x.columns for c in ACTIVITY_COLUMNS):
+        return x
+    add = {}
+    for c in ACTIVITY_COLUMNS:
+        if c in x.columns:
+            continue
+        if c in _DATE_COLUMNS:
+            add[c] = pd.Series(pd.NaT, index=x.index, dtype="datetime64[ns]")
+        elif c == "is_open":
+            add[c] = x["end"].isna() if "end" in x.columns else True
+        elif c == "source_row":
+            add[c] = np.arange(len(x), dtype="int64") + 2
+        elif c == "priority":
+            add[c] = pd.Categorical([np.nan] * len(x), categories=PRIORITIES, ordered=True)
+        elif c == "status":
+            add[c] = pd.Categorical([np.nan] * len(x), categories=STATUSES)
+        else:
+            add[c] = pd.Series(np.nan, index=x.index, dtype=object)
+    return x.assign(**add)
+
+
+# --------------------------------------------------------------------------
+# Numbers (KPIs, benchmarks) and Likert scores (surveys)
+# --------------------------------------------------------------------------
+
+_NUM = re.compile(
+    r"^(?P<sign>[+-−])?\s*(?P<cur>[¥$€£￥]|rmb|cny)?\s*(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)"
+    r"\s*(?P<mult>万|亿|k\b)?\s*(?P<pct>%|％|percent)?",
+    re.IGNORECASE,
+)
+_MULT = {"万": 1e4, "亿": 1e8, "k": 1e3}
+
+
+def _parse_number_value(v):
+    """(value, ok) for one cell: 5,000 -> 5000; 16% -> 0.16; 4200人 -> 4200."""
+    if v is None:
+        return np.nan, True
+    if isinstance(v, (bool, np.bool_)):
+        return np.nan, False
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        return (float(v), True)
+    text = str(v).strip().replace("\u3000", " ")
+    if text == "":
+        return np.nan, True
+    m = _NUM.match(text.casefold())
+    if not m:
+        return np.nan, False
+    value = float(m["num"].replace(",", ""))
+    if m["mult"]:
+        value *= _MULT[m["mult"].casefold()]
+    if m["pct"]:
+        value /= 100.0
+    if m["sign"] in ("-", "−"):
+        value = -value
+    return value, True
+
+
+def _numbers(col: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse a column of numbers as users write them. Returns (values, bad)."""
+    codes, uniq = pd.factorize(col.astype(object), sort=False)
+    parsed = [_parse_number_value(v) for v in uniq]
+    vals = np.array([*(p[0] for p in parsed), np.nan], dtype=float)
+    bad = np.array([*(not p[1] for p in parsed), False])
+    return (pd.Series(vals[codes], index=col.index), pd.Series(bad[codes], index=col.index))
+
+
+def _likert(col: pd.Series, scale: tuple[int, int]):
+    """Scores from numbers or words.
+
+    Returns (score, reason) where reason is "" (ok or blank), "range", "word"
+    (a word on a scale that is not 5 points) or "text".
+    """
+    low, high = scale
+    five = high - low + 1 == 5
+    codes, uniq = pd.factorize(col.astype(object), sort=False)
+    scores, reasons = [], []
+    for v in uniq:
+        text = _text_value(v)
+        if not isinstance(text, str):
+            scores.append(np.nan)
+            reasons.append("")
+            continue
+        word = _LIKERT_TABLE.get(normalise_word(text))
+        if word is not None:
+            scores.append(low + word - 1 if five else np.nan)
+            reasons.append("" if five else "word")
+            continue
+        m = re.fullmatch(r"([+-]?\d+(?:\.\d+)?)\s*分?", text)
+        if m is None:
+            scores.append(np.nan)
+            reasons.append("text")
+            continue
+        value = float(m[1])
+        if low <= value <= high:
+            scores.append(value)
+            reasons.append("")
+        else:
+            scores.append(np.nan)
+            reasons.append("range")
+    s = np.array([*scores, np.nan], dtype=float)
+    r = np.array([*reasons, ""], dtype=object)
+    return pd.Series(s[codes], index=col.index), pd.Series(r[codes], index=col.index)
+
+
+# --------------------------------------------------------------------------
+# Survey
+# --------------------------------------------------------------------------
+
+_SURVEY_IDS = ["respondent", "team", "department", "period"]
+
+
+def load_survey(
+    source,
+    *,
+    mapping: dict | None = None,
+    sheet=None,
+    strict: bool = False,
+    scale: tuple[int, int] = (1, 5),
+    id_columns: list[str] | dict | None = None,
+) -> LoadResult:
+    """Load questionnaire answers (long or wide) as the long survey table.
+
+    Parameters
+    ----------
+    source : str, pathlib.Path or pandas.DataFrame
+        Long form (``respondent, team, department, period, item, score``) or
+        wide form (one column per question; id columns are recognised by
+        header, e.g. 问卷编号/团队/部门/期间, or named in ``id_columns``).
+    mapping : dict, optional
+        ``{"header in file": canonical}`` with canonical in
+        ``respondent, team, department, period, item, score`` (None: ignore).
+    sheet : str or int, optional
+        XLSX worksheet (default: the first).
+    strict : bool, default=False
+        Raise :class:`~diagnose.DataError` on any row-level problem.
+    scale : (int, int), default=(1, 5)
+        Lowest and highest score. Answers written as words (非常满意, 同意,
+        Strongly agree, Very satisfied, ...) are mapped onto 5-point scales
+        only (1..5 shifted to ``scale``); on other scales they are problems.
+    id_columns : list of str or dict, optional
+        Wide form: headers that identify the respondent rather than being
+        questions; a dict maps them to canonical names. Id columns with no
+        canonical name are dropped (listed in ``sources``).
+
+    Returns
+    -------
+    LoadResult
+        ``data``: ``respondent`` (str; the spreadsheet row number when the file
+        has no respondent column), ``team``, ``department``, ``period`` (str or
+        NaN), ``item`` (str: the question header), ``score`` (float on
+        ``scale``); blank answers are left out (counted in
+        ``sources["n_missing_answers"]``, not problems). ``text``: free-text
+        columns (mostly non-score answers such as 意见/comments) in long form
+        ``respondent, team, period, question, text``. Answers out of range or
+        unreadable are set aside (``kept=False`` for that answer); a file row
+        counts as kept when at least one of its answers is in ``data``.
+    """
+    low, high = (int(v) for v in scale)
+    if low >= high:
+        raise ValueError(f"The 'scale' parameter of load_survey must be (low, high) with low < high. Got {scale!r} instead.")
+    scale = (low, high)
+    raw = read_table(source, sheet=sheet)
+    frame = raw.frame
+    headers = list(frame.columns)
+    id_map = dict(mapping or {})
+    forced_ids: list[str] = []
+    if isinstance(id_columns, dict):
+        id_map.update(id_columns)
+    elif id_columns is not None:
+        forced_ids = [str(c) for c in id_columns]
+    match = match_headers(headers, SURVEY_COLUMNS, mapping=id_map, file=raw.file,
+                          loader="load_survey")
+    _warn_ambiguity(match)
+    cols = match.columns
+    rows = _rows(frame)
+    log = ProblemLog(raw.file)
+    ids = pd.DataFrame(index=frame.index)
+    for c in _SURVEY_IDS:
+        ids[c] = _text(frame[cols[c]]) if c in cols else pd.Series(np.nan, index=frame.index, dtype=object)
+    if "respondent" not in cols:
+        ids["respondent"] = rows.astype(str)
+    text_parts = []
+    n_missing = 0
+    if "item" in cols or "score" in cols:  # long form
+        missing = [c for c in ("item", "score") if c not in cols]
+        if missing:
+            raise missing_column_error(raw.file, missing, headers)
+        item = _text(frame[cols["item"]])
+        score, reason = _likert(frame[cols["score"]], scale)
+        blank = is_blank(frame[cols["score"]])
+        n_missing = int((blank & item.notna()).sum())
+        no_item = item.isna() & ~blank
+        if no_item.any():
+            log.add(rows[no_item.to_numpy()], cols["item"], "", "has no item",
+                    "fill in the question", kept=False, label="answers without item")
+        _log_scores(log, rows, cols["score"], frame[cols["score"]], reason, scale)
+        ok = item.notna() & score.notna()
+        data = ids[ok].assign(item=item[ok], score=score[ok])
+        kept_rows = set(rows[ok.to_numpy()])
+        n_items = int(item[ok].nunique())
+    else:  # wide form
+        dropped = set(forced_ids) | {h for h, v in (mapping or {}).items() if v is None}
+        candidates = [h for h in match.dropped if h not in dropped]
+        items, free = [], []
+        for h in candidates:
+            cells = frame[h]
+            present = ~is_blank(cells)
+            if not present.any():
+                items.append(h)
+                continue
+            _, reason = _likert(cells[present], scale)
+            dates = parse_dates(cells[present].astype(str), year=2000)
+            if dates.notna().mean() >= 0.8 and (reason == "text").all():
+                continue  # a timestamp column (e.g. 提交时间): not a question
+            if (reason != "text").mean() >= 0.5:
+                items.append(h)
+            else:
+                free.append(h)
+        if not items:
+            raise DataError(
+                f"{raw.file}: no question columns with scores found. Columns in file: "
+                f"{headers}.\n  Fix: use a long table with columns item and score, or "
+                "wide columns holding 1-5 scores (or words such as 满意)."
+            )
+        match.dropped = [h for h in match.dropped if h not in items and h not in free]
+        long_parts = []
+        for h in items:
+            score, reason = _likert(frame[h], scale)
+            n_missing += int(is_blank(frame[h]).sum())
+            _log_scores(log, rows, h, frame[h], reason, scale)
+            ok = score.notna()
+            long_parts.append(ids[ok].assign(item=h, score=score[ok], _row=rows[ok.to_numpy()]))
+        for h in free:
+            t = _text(frame[h])
+            ok = t.notna()
+            text_parts.append(pd.DataFrame({
+                "respondent": ids["respondent"][ok], "team": ids["team"][ok],
+                "period": ids["period"][ok], "question": h, "text": t[ok],
+            }))
+        data = pd.concat(long_parts, ignore_index=True)
+        kept_rows = set(data.pop("_row").tolist())
+        n_items = len(items)
+    data = data[SURVEY_COLUMNS].reset_index(drop=True)
+    data["score"] = data["score"].astype(float)
+    text = (
+        pd.concat(text_parts, ignore_index=True) if text_parts
+        else pd.DataFrame({c: pd.Series(dtype=object) for c in
+                           ["respondent", "team", "period", "question", "text"]})
+    )
+    report = _finish(log, strict)
+    n_aside_answers = int((~report["kept"]).sum()) if len(report) else 0
+    sources = _sources(raw, match, len(frame), len(frame) - len(kept_rows),
+                       n_items=n_items, n_missing_answers=n_missing,
+                       n_answers_set_aside=n_aside_answers)
+    return LoadResult(data, report, sources, "survey", text)
+
+
+def _log_scores(log, rows, header, cells, reason, scale) -> None:
+    low, high = scale
+    for code, problem, fix, label in (
+        ("range", f"is outside the scale {low}-{high}",
+         f"use a whole number from {low} to {high}, or pass scale= for another scale",
+         "scores out of range"),
+        ("text", "is not a score",
+         f"use a number from {low} to {high} or a word such as 满意 / agree",
+         "unreadable scores"),
+        ("word", f"is a word, but words are only read on 5-point scales (scale is {low}-{high})",
+         "write the answer as a number", "scores written as words"),
+    ):
+        bad = (reason == code).to_numpy()
+        if bad.any():
+            log.add(rows[bad], header, cells[bad], problem, fix, kept=False, label=label)
+
+
+# --------------------------------------------------------------------------
+# KPIs
+# --------------------------------------------------------------------------
+
+
+def load_kpis(source, *, mapping: dict | None = None, sheet=None, strict: bool = False) -> LoadResult:
+    """Load a KPI table (营销活动效果跟踪表 / 营销项目进度监控表).
+
+    Parameters
+    ----------
+    source : str, pathlib.Path or pandas.DataFrame
+    mapping : dict, optional
+        ``{"header in file": canonical}`` with canonical in ``KPI_COLUMNS``.
+    sheet : str or int, optional
+    strict : bool, default=False
+
+    Returns
+    -------
+    LoadResult
+        ``data``: ``case_id`` (campaign/project, str or NaN), ``metric`` (str;
+        from 关键指标, or from 监控节点 when there is no metric column),
+        ``target``, ``actual`` (float; ``5,000`` -> 5000, ``16%`` -> 0.16,
+        ``4200人`` -> 4200, ``1.2万`` -> 12000; ``actual`` NaN = not measured
+        yet), ``period``, ``owner`` (str or NaN). Rows without a metric or a
+        readable target, or with an unreadable actual, are set aside; a target
+        of 0 is kept and listed (the variance is undefined).
+    """
+    raw = read_table(source, sheet=sheet)
+    frame = raw.frame
+    headers = list(frame.columns)
+    match = match_headers(headers, [*KPI_COLUMNS, "activity"], mapping=mapping,
+                          file=raw.file, loader="load_kpis")
+    _warn_ambiguity(match)
+    cols = match.columns
+    if "metric" not in cols and "activity" in cols:
+        cols["metric"] = cols.pop("activity")
+    elif "activity" in cols:
+        match.dropped.append(cols.pop("activity"))
+    missing = [c for c in ("metric", "target", "actual") if c not in cols]
+    if missing:
+        raise missing_column_error(raw.file, missing, headers)
+    rows = _rows(frame)
+    log = ProblemLog(raw.file)
+    out = pd.DataFrame(index=frame.index)
+    for c in ("case_id", "metric", "period", "owner"):
+        out[c] = _text(frame[cols[c]]) if c in cols else pd.Series(np.nan, index=frame.index, dtype=object)
+    empty = out["metric"].isna()
+    if empty.any():
+        log.add(rows[empty.to_numpy()], cols["metric"], "", "has no metric",
+                "fill in the metric name", kept=False, label="rows without metric")
+    for c in ("target", "actual"):
+        values, bad = _numbers(frame[cols[c]])
+        if bad.any():
+            log.add(rows[bad.to_numpy()], cols[c], frame[cols[c]][bad], "is not a number",
+                    "write a number such as 5000, 5,000 or 16%", kept=False,
+                    label=f"unreadable {c} values")
+        out[c] = values
+    no_target = out["target"].isna() & ~is_blank(frame[cols["target"]]).pipe(lambda b: ~b | b)  # all
+    no_target = out["target"].isna() & is_blank(frame[cols["target"]])
+    if no_target.any():
+        log.add(rows[no_target.to_numpy()], cols["target"], "", "has no target",
+                "fill in the target value", kept=False, label="rows without target")
+    zero = out["target"] == 0
+    if zero.any():
+        log.add(rows[zero.to_numpy()], cols["target"], frame[cols["target"]][zero],
+                "is 0, so the variance (actual - target) / target is undefined",
+                "check the target", kept=True, label="zero targets")
+    aside = log.set_aside_rows()
+    keep = ~np.isin(rows, list(aside))
+    data = out[keep][KPI_COLUMNS].reset_index(drop=True)
+    report = _finish(log, strict)
+    return LoadResult(data, report, _sources(raw, match, len(frame), len(aside)), "kpis")
+
+
+# --------------------------------------------------------------------------
+# Benchmarks
+# --------------------------------------------------------------------------
+
+_DIRECTIONS = {
+    "lower": "lower", "lower is better": "lower", "lower_is_better": "lower", "min": "lower",
+    "minimize": "lower", "less": "lower", "越低越好": "lower", "越少越好": "lower", "低": "lower",
+    "higher": "higher", "higher is better": "higher", "higher_is_better": "higher",
+    "max": "higher", "maximize": "higher", "more": "higher", "越高越好": "higher",
+    "越多越好": "higher", "高": "higher",
+}
+
+
+def load_benchmarks(source) -> LoadResult:
+    """Load industry benchmarks (YAML, CSV/XLSX or a DataFrame).
+
+    Parameters
+    ----------
+    source : str, pathlib.Path, list, dict or pandas.DataFrame
+        YAML file (``.yaml``/``.yml``) holding a list of
+        ``{metric, value, source, direction, unit, statistic}`` or a mapping
+        ``metric -> {value, ...}``; any table the other loaders read; or the
+        already-parsed list/dict.
+
+    Returns
+    -------
+    LoadResult
+        ``data``: ``metric`` (str), ``value`` (float), ``source``, ``unit``
+        (str or NaN), ``direction`` (``"lower"``/``"higher"``: which way is
+        better; NaN when missing or unknown, listed as kept), ``statistic``
+        (``median``/``mean``/``rate``/``top2box``... lower-cased, NaN if not
+        given). Entries without a metric or a numeric value are set aside.
+        ``row`` in ``problems`` is the entry number (1 = first) for YAML.
+    """
+    sha = None
+    if isinstance(source, (list, dict)):
+        records, label, is_yaml = source, "<benchmarks>", True
+    elif isinstance(source, (str, Path)) and Path(source).suffix.lower() in (".yaml", ".yml"):
+        path = Path(source)
+        label, is_yaml = path.name, True
+        if not path.is_file():
+            raise DataError(f"{label}: file not found ({path}). Fix: check the path.")
+        data_bytes = path.read_bytes()
+        import hashlib
+
+        sha = hashlib.sha256(data_bytes).hexdigest()
+        try:
+            records = yaml.safe_load(data_bytes.decode("utf-8-sig")) or []
+        except (yaml.YAMLError, UnicodeDecodeError) as err:
+            raise DataError(f"{label}: not valid YAML ({err}). Fix: check the indentation.") from err
+    else:
+        is_yaml = False
+    if is_yaml:
+        if isinstance(records, dict):
+            records = [{"metric": k, **(v if isinstance(v, dict) else {"value": v})}
+                       for k, v in records.items()]
+        if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+            raise DataError(
+                f"{label}: expected a list of entries with metric, value, direction, ... "
+                "Fix: see the example in the load_benchmarks docstring."
+            )
+        frame = pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=["metric", "value"])
+        raw = RawTable(frame, label, sha256=sha)
+        rows = np.arange(len(frame), dtype="int64") + 1
+    else:
+        raw = read_table(source)
+        frame = raw.frame
+        rows = _rows(frame)
+    frame.columns = [str(c) for c in frame.columns]
+    targets = list(BENCHMARK_COLUMNS)
+    match = match_headers(list(frame.columns), targets, file=raw.file, loader="load_benchmarks")
+    cols = match.columns
+    missing = [c for c in ("metric", "value") if c not in cols]
+    if missing:
+        raise missing_column_error(raw.file, missing, list(frame.columns))
+    log = ProblemLog(raw.file)
+    out = pd.DataFrame(index=frame.index)
+    for c in ("metric", "source", "unit", "statistic"):
+        out[c] = _text(frame[cols[c]]) if c in cols else pd.Series(np.nan, index=frame.index, dtype=object)
+    out["statistic"] = out["statistic"].str.casefold()
+    empty = out["metric"].isna()
+    if empty.any():
+        log.add(rows[empty.to_numpy()], cols["metric"], "", "has no metric",
+                "name the metric", kept=False, label="entries without metric")
+    values, bad = _numbers(frame[cols["value"]])
+    bad |= values.isna()
+    if bad.any():
+        log.add(rows[bad.to_numpy()], cols["value"], frame[cols["value"]][bad],
+                "is not a number", "write the benchmark value as a number", kept=False,
+                label="unreadable values")
+    out["value"] = values
+    if "direction" in cols:
+        words = _text(frame[cols["direction"]])
+        direction, unknown = _lookup(words, {normalise_word(k): v for k, v in _DIRECTIONS.items()})
+        unknown |= words.isna()
+    else:
+        direction = pd.Series(np.nan, index=frame.index, dtype=object)
+        unknown = pd.Series(True, index=frame.index)
+    if unknown.any():
+        vals = frame[cols["direction"]][unknown] if "direction" in cols else ""
+        log.add(rows[unknown.to_numpy()], cols.get("direction", "direction"), vals,
+                "does not say whether lower or higher is better",
+                "add direction: lower (or higher)", kept=True, label="missing directions")
+    out["direction"] = direction
+    aside = log.set_aside_rows()
+    keep = ~np.isin(rows, list(aside))
+    data = out[keep][BENCHMARK_COLUMNS].reset_index(drop=True)
+    report = _finish(log, False)
+    return LoadResult(data, report, _sources(raw, match, len(frame), len(aside)), "benchmarks")

@@ -1,0 +1,218 @@
+"""Read a table from a path or a DataFrame, without interpreting it.
+
+CSV-like files are read entirely as text (``keep_default_na=False``, only the
+empty cell is missing) so values such as a case named ``NA`` survive; the
+loaders parse columns afterwards. The delimiter (``,`` ``;`` tab ``|``) is
+detected from the first lines and the encoding tried in the order utf-8-sig,
+utf-8, gb18030. XLSX cells keep their native types (numbers, datetimes). Input
+files are only ever opened for reading.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from diagnose.exceptions import DataError
+
+__all__ = ["RawTable", "read_table", "DATAFRAME_LABEL"]
+
+#: How a DataFrame passed instead of a file is named in reports.
+DATAFRAME_LABEL = "<DataFrame>"
+
+_CSV_SUFFIXES = {".csv", ".tsv", ".txt", ".tab"}
+_EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+@dataclass
+class RawTable:
+    """A table as read: every column, header row = spreadsheet row 1.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        The cells (text for CSV; native types for XLSX/Parquet/DataFrame) with
+        a RangeIndex; spreadsheet row of position ``i`` is ``i + 2``.
+    file : str
+        File name shown in reports (``<DataFrame>`` for a DataFrame).
+    path : str
+        Full path ("" for a DataFrame).
+    sheet : str or None
+        Sheet read from an XLSX workbook.
+    sha256 : str or None
+        Hash of the file bytes (None for a DataFrame).
+    """
+
+    frame: pd.DataFrame
+    file: str
+    path: str = ""
+    sheet: str | None = None
+    sha256: str | None = None
+
+
+def _suffixes(path: Path) -> list[str]:
+    return [s.lower() for s in path.suffixes]
+
+
+def _sniff_delimiter(sample: str) -> str:
+    lines = [ln for ln in sample.splitlines()[:20] if ln.strip()]
+    if not lines:
+        return ","
+    best, best_score = ",", -1.0
+    for sep in (",", ";", "\t", "|"):
+        try:
+            rows = list(csv.reader(lines, delimiter=sep))
+        except csv.Error:
+            continue
+        widths = [len(r) for r in rows]
+        if widths[0] < 2:
+            continue
+        consistent = sum(w == widths[0] for w in widths) / len(widths)
+        score = consistent * 1000 + widths[0]
+        if score > best_score:
+            best, best_score = sep, score
+    return best
+
+
+def _decode(data: bytes, label: str) -> str:
+    for enc in _ENCODINGS:
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise DataError(
+        f"{label}: cannot be read as text (tried encodings {', '.join(_ENCODINGS)}). "
+        "Fix: save the file as CSV UTF-8."
+    )
+
+
+def _read_csv(data: bytes, label: str) -> pd.DataFrame:
+    text = _decode(data, label)
+    if not text.strip():
+        raise DataError(f"{label}: the file is empty. Fix: export the table again with its header row.")
+    sep = _sniff_delimiter(text[:20000])
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            skipinitialspace=False,
+            engine="c",
+        )
+    except (pd.errors.ParserError, ValueError) as err:
+        raise DataError(
+            f"{label}: not a readable CSV file ({err}). "
+            "Fix: check the delimiter and quoting, or export the table again."
+        ) from err
+    return frame
+
+
+def _read_excel(path: Path, label: str, sheet) -> tuple[pd.DataFrame, str]:
+    try:
+        book = pd.ExcelFile(path, engine="openpyxl")
+    except Exception as err:  # openpyxl raises many kinds (zip, xml, key errors)
+        raise DataError(
+            f"{label}: not a readable Excel workbook ({type(err).__name__}: {err}). "
+            "Fix: open it in Excel and save as .xlsx, or export CSV."
+        ) from err
+    with book:
+        names = [str(n) for n in book.sheet_names]
+        if sheet is None:
+            chosen = names[0]
+        elif isinstance(sheet, int) and not isinstance(sheet, bool):
+            if not 0 <= sheet < len(names):
+                raise DataError(
+                    f"{label}: has no sheet number {sheet}. Sheets in file: {names}. "
+                    "Fix: pass sheet= one of these names (or a number from 0)."
+                )
+            chosen = names[sheet]
+        elif str(sheet) in names:
+            chosen = str(sheet)
+        else:
+            raise DataError(
+                f"{label}: has no sheet {sheet!r}. Sheets in file: {names}. "
+                "Fix: pass sheet= one of these names."
+            )
+        frame = book.parse(chosen, dtype=object, keep_default_na=False, na_values=[""])
+    frame.columns = [str(c) for c in frame.columns]
+    return frame, chosen
+
+
+def read_table(source, *, sheet=None) -> RawTable:
+    """Read ``source`` as it is.
+
+    Parameters
+    ----------
+    source : str, pathlib.Path or pandas.DataFrame
+        ``.csv``, ``.csv.gz``, ``.tsv``, ``.txt``, ``.xlsx``/``.xlsm`` or
+        ``.parquet``; a DataFrame is copied (never modified).
+    sheet : str or int, optional
+        Worksheet of an XLSX file (default: the first sheet).
+
+    Returns
+    -------
+    RawTable
+
+    Raises
+    ------
+    DataError
+        File missing, unreadable, of an unknown type, or without that sheet.
+    """
+    if isinstance(source, pd.DataFrame):
+        frame = source.copy()
+        frame.columns = [str(c) for c in frame.columns]
+        return RawTable(frame.reset_index(drop=True), DATAFRAME_LABEL)
+    if not isinstance(source, (str, Path)):
+        raise TypeError(
+            "source must be a path (str or pathlib.Path) or a pandas DataFrame. "
+            f"Got {type(source).__name__} instead."
+        )
+    path = Path(source)
+    label = path.name
+    if not path.is_file():
+        raise DataError(
+            f"{label}: file not found ({path}). Fix: check the path; "
+            "relative paths start from the notebook's folder."
+        )
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    suffixes = _suffixes(path)
+    last = suffixes[-1] if suffixes else ""
+    chosen = None
+    if last == ".gz":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as err:
+            raise DataError(f"{label}: not a readable gzip file ({err}).") from err
+        last = suffixes[-2] if len(suffixes) > 1 else ".csv"
+    if last in _CSV_SUFFIXES or last == "":
+        frame = _read_csv(data, label)
+    elif last in _EXCEL_SUFFIXES:
+        frame, chosen = _read_excel(path, label, sheet)
+    elif last == ".xls":
+        raise DataError(
+            f"{label}: old .xls workbooks are not supported. Fix: save it as .xlsx or CSV."
+        )
+    elif last in (".parquet", ".pq"):
+        try:
+            frame = pd.read_parquet(io.BytesIO(data))
+        except Exception as err:  # pyarrow raises ArrowInvalid and friends
+            raise DataError(f"{label}: not a readable Parquet file ({err}).") from err
+        frame.columns = [str(c) for c in frame.columns]
+    else:
+        raise DataError(
+            f"{label}: unknown file type {last!r}. "
+            "Fix: use .csv, .csv.gz, .tsv, .txt, .xlsx, .xlsm or .parquet."
+        )
+    if sheet is not None and chosen is None:
+        raise DataError(f"{label}: sheet={sheet!r} was given but the file is not a workbook.")
+    return RawTable(frame.reset_index(drop=True), label, str(path), chosen, digest)
