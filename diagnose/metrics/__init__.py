@@ -13,6 +13,10 @@ from diagnose.metrics.flow import (
     stage_summary,
     waits,
 )
+from diagnose.metrics.overdue import kpi_variance, overdue, overdue_rate, progress_deviation
+from diagnose.metrics.sla import handoff_response, sla_breaches, sla_summary
+from diagnose.metrics.survival import survival_curve
+from diagnose.metrics.throughput import throughput, wip
 
 __all__ = [
     "activity_durations",
@@ -22,4 +26,14 @@ __all__ = [
     "flow_efficiency",
     "stage_summary",
     "waits",
+    "overdue",
+    "overdue_rate",
+    "progress_deviation",
+    "kpi_variance",
+    "sla_breaches",
+    "sla_summary",
+    "handoff_response",
+    "survival_curve",
+    "throughput",
+    "wip",
 ]

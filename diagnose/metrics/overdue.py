@@ -1,0 +1,299 @@
+"""Overdue work, progress deviation and KPI variance.
+
+Overdue rule (at ``as_of``): a row with a due date is *overdue* when it
+finished after its due date (``end > due``), or is still open at ``as_of`` and
+``as_of > due``. Work that finished after ``as_of`` counts as open then.
+Rows without a due date are neither overdue nor counted in rates
+(``has_due=False``). Comparisons are on full timestamps: a date-only due
+``2024-10-08`` means midnight at the start of that day, so finishing on
+2024-10-08 at 00:00 is on time and 2024-10-08 18:00 is late.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from diagnose import stats
+from diagnose.config import Settings, load_settings
+from diagnose.metrics._common import (
+    as_list,
+    check_as_of,
+    check_choice,
+    check_confidence,
+    check_frame,
+    resolve_calendar,
+    state_at,
+)
+from diagnose.workdays import to_datetime64
+
+__all__ = ["overdue", "overdue_rate", "progress_deviation", "kpi_variance"]
+
+_BY_CHOICES = (None, "activity", "team", "owner", "department", "priority", "month")
+_DAY = np.timedelta64(1, "D")
+
+
+def _settings(settings) -> Settings:
+    try:
+        return load_settings(settings)
+    except Exception as err:
+        raise ValueError(
+            "The 'settings' parameter must be None, a Settings, a dict or a YAML path. "
+            f"Got {settings!r} instead."
+        ) from err
+
+
+def overdue(activities, *, as_of) -> pd.DataFrame:
+    """Row-level overdue flags (see the module docstring for the rule).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The input columns plus ``is_open`` (at ``as_of``), ``has_due``,
+        ``is_overdue``, ``days_overdue`` (calendar days past due: finish or
+        ``as_of`` minus due; only where overdue, else 0; NaN without due).
+    """
+    func = "overdue"
+    check_frame(activities, func, ["case_id", "activity", "due"])
+    as_of = check_as_of(as_of, func)
+    st = state_at(activities, as_of)
+    due = pd.Series(to_datetime64(activities["due"]), index=activities.index)
+    has_due = due.notna()
+    finish = st["end"].where(~st["is_open"], as_of)  # open: judged at as_of
+    late = (finish - due) / _DAY
+    is_overdue = has_due & (late > 0)
+    days = late.clip(lower=0).where(has_due)
+    return activities.assign(
+        is_open=st["is_open"].to_numpy(),
+        has_due=has_due.to_numpy(),
+        is_overdue=is_overdue.to_numpy(),
+        days_overdue=days.to_numpy(dtype=float),
+    )
+
+
+def _case_overdue(activities, as_of, groups) -> pd.DataFrame:
+    """One row per case: latest due, finish (last end or as_of), overdue."""
+    rows = overdue(activities, as_of=as_of)
+    due = pd.Series(to_datetime64(activities["due"]), index=activities.index)
+    end = state_at(activities, as_of)["end"]
+    frame = pd.DataFrame({"case_id": activities["case_id"], "due": due, "end": end,
+                          "open": rows["is_open"]})
+    g = frame.groupby("case_id", dropna=False, sort=True)
+    out = pd.DataFrame({"due": g["due"].max(), "end": g["end"].max(),
+                        "is_open": g["open"].any()})
+    out["end"] = out["end"].where(~out["is_open"])
+    finish = out["end"].where(~out["is_open"], as_of)
+    out["has_due"] = out["due"].notna()
+    out["is_overdue"] = out["has_due"] & (finish > out["due"])
+    for col in groups:
+        if col == "month":
+            continue
+        # most common value of the case's rows (ties: first in sort order)
+        counts = (activities.groupby(["case_id", col], dropna=True, sort=True).size()
+                  .reset_index(name="_k")
+                  .sort_values(["case_id", "_k"], ascending=[True, False], kind="stable")
+                  .drop_duplicates("case_id").set_index("case_id")[col])
+        out[col] = counts.reindex(out.index)
+    return out.reset_index()
+
+
+def overdue_rate(
+    activities, *, by="activity", as_of, level="activity", confidence=0.95
+) -> pd.DataFrame:
+    """Share of work with a due date that is overdue, with Wilson intervals.
+
+    Parameters
+    ----------
+    activities : pandas.DataFrame
+    by : None, "activity", "team", "owner", "department", "priority", "month"
+        or a list of them (other existing column names are accepted too);
+        default="activity". ``"month"`` is the month of the due date
+        (``"2024-10"``). Missing labels form their own group, so the groups'
+        ``n`` add up to the overall ``n``.
+    as_of : str or Timestamp
+    level : {"activity", "case"}, default="activity"
+        ``"case"``: a case is overdue when its last end (``as_of`` while any
+        of its rows is open) passes its latest due date; case attributes are
+        the most common value among its rows; ``by="activity"`` is not
+        allowed.
+    confidence : float, default=0.95
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by`` column(s), ``n`` (rows/cases with a due date), ``n_overdue``,
+        ``n_open`` (of ``n``), ``overdue_rate``, ``ci_low``, ``ci_high``
+        (:func:`diagnose.stats.wilson_interval`).
+    """
+    func = "overdue_rate"
+    check_frame(activities, func, ["case_id", "activity", "due"])
+    check_choice(level, "level", func, ("activity", "case"))
+    confidence = check_confidence(confidence, func)
+    groups = as_list(by)
+    choices = [c for c in _BY_CHOICES if c is not None]
+    for g in groups:
+        if g not in choices and g not in activities.columns:
+            shown = "{None, " + ", ".join(repr(c) for c in choices) + "}"
+            raise ValueError(
+                f"The 'by' parameter of overdue_rate must be one of {shown}, a list of "
+                f"them, or a column of the table. Got {g!r} instead."
+            )
+        if g != "month" and g not in activities.columns:
+            raise ValueError(
+                f"The 'by' parameter of overdue_rate is {g!r}, but the table has no "
+                f"column {g!r}. Columns present: {list(activities.columns)}."
+            )
+    if level == "case" and "activity" in groups:
+        raise ValueError(
+            "The 'by' parameter of overdue_rate cannot include 'activity' with "
+            "level='case'. Got by={!r} instead.".format(by)
+        )
+    as_of = check_as_of(as_of, func)
+    if level == "activity":
+        rows = overdue(activities, as_of=as_of)
+        due = pd.Series(to_datetime64(activities["due"]), index=activities.index)
+    else:
+        rows = _case_overdue(activities, as_of, groups)
+        due = rows["due"]
+    if "month" in groups:
+        rows = rows.assign(month=due.dt.strftime("%Y-%m").to_numpy())
+    rows = rows.loc[rows["has_due"]]
+    if groups:
+        out = (
+            rows.groupby(groups, dropna=False, sort=True, observed=True)
+            .agg(n=("is_overdue", "size"), n_overdue=("is_overdue", "sum"),
+                 n_open=("is_open", "sum"))
+            .reset_index()
+        )
+    else:
+        out = pd.DataFrame({"n": [len(rows)], "n_overdue": [int(rows["is_overdue"].sum())],
+                            "n_open": [int(rows["is_open"].sum())]})
+    out[["n", "n_overdue", "n_open"]] = out[["n", "n_overdue", "n_open"]].astype(int)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["overdue_rate"] = out["n_overdue"] / out["n"].where(out["n"] > 0)
+    out["ci_low"], out["ci_high"] = stats.wilson_interval(
+        out["n_overdue"], out["n"], confidence=confidence
+    )
+    return out
+
+
+def progress_deviation(activities, *, as_of, settings=None, calendar=None) -> pd.DataFrame:
+    """Planned vs actual duration of every activity, flagged by the handbook rules.
+
+    Plan: ``planned_start`` → ``planned_end`` when both are given, else
+    ``start`` → ``due`` (``plan_source`` says which). Actual: ``start`` →
+    ``end`` (open rows: → ``as_of``). Both in working days.
+
+    Sign convention: ``deviation = (actual - planned) / planned`` is the
+    *delay share*: positive when the work takes longer than planned. DOMAIN's
+    ``(planned - actual) / planned`` applies to *progress* (amount done), where
+    being behind also gives a positive number — both read "positive = behind".
+
+    Flags: ``"escalate"`` when ``|deviation| >= settings.deviation_escalate``,
+    ``"warn"`` when ``>= settings.kpi_warn``, else ``"ok"``; for open rows only
+    a positive deviation counts (an open task at 30 % of its planned time is
+    not early, just unfinished); ``"no_plan"`` when the plan is missing or not
+    longer than 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The input columns plus ``is_open``, ``plan_source``, ``planned_days``,
+        ``actual_days``, ``deviation``, ``end_slip_days`` (working days from the
+        planned end — ``planned_end`` or ``due`` — to the actual end or
+        ``as_of``; for open rows not yet past it: NaN), ``flag``.
+    """
+    func = "progress_deviation"
+    check_frame(activities, func, ["case_id", "activity", "start"])
+    as_of = check_as_of(as_of, func)
+    cfg = _settings(settings)
+    cal = resolve_calendar(calendar, cfg)
+    st = state_at(activities, as_of)
+
+    def col(name):
+        if name in activities.columns:
+            return pd.Series(to_datetime64(activities[name]), index=activities.index)
+        return pd.Series(pd.NaT, index=activities.index, dtype="datetime64[ns]")
+
+    p_start, p_end, due = col("planned_start"), col("planned_end"), col("due")
+    use_plan = p_start.notna() & p_end.notna()
+    plan_s = p_start.where(use_plan, st["start"])
+    plan_e = p_end.where(use_plan, due)
+    source = np.where(use_plan, "planned", np.where(due.notna(), "due", "none"))
+    planned = cal.working_days_between(plan_s, plan_e)
+    actual = cal.working_days_between(st["start"], st["end_eff"])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        dev = np.where(planned > 0, (actual - planned) / planned, np.nan)
+    is_open = st["is_open"].to_numpy()
+    slip = cal.working_days_between(plan_e, st["end_eff"])
+    slip = np.where(is_open & ~(slip > 0), np.nan, slip)
+    judged = np.where(is_open, np.maximum(dev, 0), np.abs(dev))
+    flag = np.select(
+        [np.isnan(dev), judged >= cfg.deviation_escalate, judged >= cfg.kpi_warn],
+        ["no_plan", "escalate", "warn"],
+        default="ok",
+    )
+    return activities.assign(
+        is_open=is_open,
+        plan_source=source,
+        planned_days=planned,
+        actual_days=actual,
+        deviation=dev,
+        end_slip_days=slip,
+        flag=flag,
+    )
+
+
+_HIGHER = {"higher", "higher_is_better", "up", "max", "maximize", "maximise", "increase",
+           "high", "越高越好", "越大越好", "高", "↑"}
+_LOWER = {"lower", "lower_is_better", "down", "min", "minimize", "minimise", "decrease",
+          "low", "越低越好", "越小越好", "低", "↓"}
+
+
+def kpi_variance(kpis, *, settings=None) -> pd.DataFrame:
+    """KPI / milestone variance against target, flagged by ``settings.kpi_warn``.
+
+    ``variance = (actual - target) / |target|`` (the same as ``/ target`` for
+    the usual positive targets; NaN when the target is 0 or
+    missing). Example: leads target 5000, actual 4200 → -0.16, flagged.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The input columns plus ``variance``, ``flagged``
+        (``|variance| > kpi_warn``) and ``flag``. Without a ``direction``
+        column ``flag`` is ``"warn"`` when flagged, else ``"ok"``. With one
+        (``higher``/``lower`` and synonyms such as ``up``, ``越高越好``),
+        ``"warn"`` means off target in the bad direction, ``"ahead"`` beyond
+        target in the good direction, ``"ok"`` within the band, and
+        ``adverse`` (variance signed so that positive is bad) is added. Unknown
+        directions fall back to the two-sided rule.
+    """
+    func = "kpi_variance"
+    check_frame(kpis, func, ["target", "actual"], name="kpis")
+    cfg = _settings(settings)
+    target = pd.to_numeric(kpis["target"], errors="coerce").to_numpy(dtype=float)
+    actual = pd.to_numeric(kpis["actual"], errors="coerce").to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        var = np.where(target != 0, (actual - target) / np.abs(target), np.nan)
+    flagged = np.abs(var) > cfg.kpi_warn + 1e-12
+    out = kpis.assign(variance=var, flagged=flagged)
+    if "direction" in kpis.columns:
+        d = kpis["direction"].astype(str).str.strip().str.casefold()
+        sign = np.where(d.isin(_HIGHER), -1.0, np.where(d.isin(_LOWER), 1.0, np.nan))
+        adverse = sign * var
+        known = ~np.isnan(sign)
+        flag = np.where(
+            np.isnan(var), "no_target",
+            np.where(
+                known,
+                np.where(adverse > cfg.kpi_warn + 1e-12, "warn",
+                         np.where(-adverse > cfg.kpi_warn + 1e-12, "ahead", "ok")),
+                np.where(flagged, "warn", "ok"),
+            ),
+        )
+        out = out.assign(adverse=adverse, flag=flag)
+    else:
+        out = out.assign(flag=np.where(np.isnan(var), "no_target",
+                                       np.where(flagged, "warn", "ok")))
+    return out

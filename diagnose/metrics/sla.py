@@ -1,0 +1,201 @@
+"""Stage time limits (SLA) and cross-department response times.
+
+Limits come from :class:`diagnose.config.Settings` (``stage_limits`` in working
+days, ``handoff_hours`` and ``urgent_handoff_hours`` for handoffs).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from diagnose import stats
+from diagnose.config import Settings, load_settings
+from diagnose.metrics._common import (
+    as_list,
+    check_as_of,
+    check_confidence,
+    check_frame,
+    resolve_calendar,
+)
+from diagnose.metrics.flow import activity_durations, waits
+
+__all__ = ["sla_breaches", "sla_summary", "handoff_response"]
+
+
+def _settings(settings) -> Settings:
+    try:
+        return load_settings(settings)
+    except Exception as err:  # ConfigError or a bad type
+        raise ValueError(
+            "The 'settings' parameter must be None, a Settings, a dict or a YAML path. "
+            f"Got {settings!r} instead."
+        ) from err
+
+
+def sla_breaches(activities, *, settings=None, as_of, calendar=None) -> pd.DataFrame:
+    """Every activity row judged against its stage time limit.
+
+    Rule: a row *breaches* when it has a limit and either finished taking
+    longer than the limit (``duration_working_days > limit_days``), or is open
+    at ``as_of`` and is already older than the limit. Finishing exactly on the
+    limit is not a breach. Rows not started by ``as_of`` never breach.
+
+    Parameters
+    ----------
+    activities : pandas.DataFrame
+    settings : Settings, dict or path, default=None
+        ``stage_limits`` (stage names match case-insensitively); default: the
+        handbook limits of DOMAIN.md.
+    as_of : str or Timestamp
+    calendar : WorkCalendar, default=None
+        Default: the calendar of ``settings.country``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`activity_durations` plus ``limit_days`` (NaN: no limit),
+        ``with_limit``, ``breached``, ``over_days`` (working days beyond the
+        limit; negative = spare; NaN without a limit), ``limit_end`` (start +
+        limit in working days: the moment the limit runs out).
+    """
+    func = "sla_breaches"
+    check_frame(activities, func, ["case_id", "activity", "start"])
+    as_of = check_as_of(as_of, func)
+    cfg = _settings(settings)
+    cal = resolve_calendar(calendar, cfg)
+    acts = activity_durations(activities, as_of=as_of, calendar=cal)
+    names = pd.unique(acts["activity"].dropna())
+    lookup = {name: cfg.stage_limit(name) for name in names}
+    limit = acts["activity"].map(lookup).astype(float)
+    with_limit = limit.notna() & acts["started"]
+    dur = acts["duration_working_days"]
+    breached = with_limit & (dur > limit)
+    return acts.assign(
+        limit_days=limit.to_numpy(),
+        with_limit=with_limit.to_numpy(),
+        breached=breached.to_numpy(),
+        over_days=(dur - limit).to_numpy(),
+        limit_end=cal.add_working_days(acts["start"], limit.to_numpy()).to_numpy(),
+    )
+
+
+def sla_summary(
+    activities, *, settings=None, as_of, by="activity", calendar=None, confidence=0.95
+) -> pd.DataFrame:
+    """Breach rate of the stage time limits, per stage (or other groups).
+
+    Only started rows of stages that have a limit count.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by`` column(s) (default ``activity``), ``limit_days`` (the limit of
+        the stage; with ``by`` not containing ``activity``: NaN), ``n``,
+        ``n_open``, ``n_breached``, ``breach_rate``, ``ci_low``, ``ci_high``
+        (Wilson, :func:`diagnose.stats.wilson_interval`), ``median_over_days``
+        (median working days beyond the limit among breached rows; NaN when
+        none), ``median_days`` (median duration, open rows at their age).
+    """
+    func = "sla_summary"
+    confidence = check_confidence(confidence, func)
+    groups = as_list(by)
+    bad = [c for c in groups if c not in activities.columns]
+    if bad:
+        raise ValueError(
+            f"The 'by' parameter of sla_summary must be column name(s) of the table "
+            f"such as 'activity' or ['team', 'activity']. Got {by!r} instead."
+        )
+    rows = sla_breaches(activities, settings=settings, as_of=as_of, calendar=calendar)
+    rows = rows.loc[rows["with_limit"]].assign(
+        _over=lambda d: d["over_days"].where(d["breached"])
+    )
+    agg = dict(
+        limit_days=("limit_days", "first" if "activity" in groups else "size"),
+        n=("breached", "size"),
+        n_open=("is_open", "sum"),
+        n_breached=("breached", "sum"),
+        median_over_days=("_over", "median"),
+        median_days=("duration_working_days", "median"),
+    )
+    if groups:
+        out = rows.groupby(groups, dropna=False, sort=True, observed=True).agg(**agg)
+        out = out.reset_index()
+    else:
+        out = pd.DataFrame(
+            {"limit_days": [np.nan], "n": [len(rows)], "n_open": [rows["is_open"].sum()],
+             "n_breached": [rows["breached"].sum()],
+             "median_over_days": [rows["_over"].median()],
+             "median_days": [rows["duration_working_days"].median()]}
+        )
+    if "activity" not in groups:
+        out["limit_days"] = np.nan
+    out[["n", "n_open", "n_breached"]] = out[["n", "n_open", "n_breached"]].astype(int)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["breach_rate"] = out["n_breached"] / out["n"].where(out["n"] > 0)
+    out["ci_low"], out["ci_high"] = stats.wilson_interval(
+        out["n_breached"], out["n"], confidence=confidence
+    )
+    return out[groups + ["limit_days", "n", "n_open", "n_breached", "breach_rate", "ci_low",
+                         "ci_high", "median_over_days", "median_days"]]
+
+
+def handoff_response(
+    activities, *, settings=None, calendar=None, clock="working", confidence=0.95
+) -> pd.DataFrame:
+    """How fast the receiving department picks up cross-department work.
+
+    A handoff is a pair of :func:`waits` whose departments differ; its response
+    time is that wait (overlapping work: 0). It is *late* when the response
+    exceeds ``settings.handoff_hours``, or ``settings.urgent_handoff_hours``
+    when either side of the pair has priority ``P0``.
+
+    Parameters
+    ----------
+    clock : {"working", "calendar"}, default="working"
+        ``"working"``: hours of working days only (24 per working day; a
+        Friday-evening handoff picked up Monday morning is not three days
+        late). ``"calendar"``: wall-clock hours.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``from_department``, ``to_department``, ``n``, ``median_hours``,
+        ``p85_hours``, ``mean_hours``, ``n_urgent``, ``n_late``,
+        ``late_rate``, ``ci_low``, ``ci_high`` (Wilson). Sorted by ``n``
+        descending.
+    """
+    func = "handoff_response"
+    check_frame(activities, func, ["case_id", "activity", "start"])
+    if clock not in ("working", "calendar"):
+        raise ValueError(
+            "The 'clock' parameter of handoff_response must be one of "
+            f"{{'working', 'calendar'}}. Got {clock!r} instead."
+        )
+    confidence = check_confidence(confidence, func)
+    cfg = _settings(settings)
+    cal = resolve_calendar(calendar, cfg)
+    w = waits(activities, calendar=cal)
+    w = w.loc[w["is_handoff"]]
+    hours = w["wait_working_hours"] if clock == "working" else w["wait_hours"]
+    urgent = (w["from_priority"].astype(str) == "P0") | (w["to_priority"].astype(str) == "P0")
+    limit = np.where(urgent, cfg.urgent_handoff_hours, cfg.handoff_hours)
+    w = w.assign(_hours=hours, _urgent=urgent, _late=hours.to_numpy() > limit)
+    out = (
+        w.groupby(["from_department", "to_department"], sort=True, observed=True)
+        .agg(
+            n=("_hours", "size"),
+            median_hours=("_hours", "median"),
+            p85_hours=("_hours", lambda x: float(np.quantile(x, 0.85))),
+            mean_hours=("_hours", "mean"),
+            n_urgent=("_urgent", "sum"),
+            n_late=("_late", "sum"),
+        )
+        .reset_index()
+    )
+    out[["n_urgent", "n_late"]] = out[["n_urgent", "n_late"]].astype(int)
+    out["late_rate"] = out["n_late"] / out["n"]
+    out["ci_low"], out["ci_high"] = stats.wilson_interval(
+        out["n_late"], out["n"], confidence=confidence
+    )
+    return out.sort_values("n", ascending=False, kind="stable").reset_index(drop=True)
