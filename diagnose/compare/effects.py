@@ -1,0 +1,597 @@
+"""Before/after effect sizes with confidence intervals and tests.
+
+Each function takes plain arrays (one value per case, respondent, ...) and
+returns an :class:`~diagnose.compare.result.Effect`; ``estimate`` is always
+``after - before``. Intervals come from :mod:`diagnose.stats` where it has them.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from diagnose.compare.result import DurationEffect, Effect
+from diagnose.stats import (
+    kaplan_meier,
+    mean_interval,
+    newcombe_interval,
+    quantile_interval,
+    wilson_interval,
+)
+
+__all__ = [
+    "compare_durations",
+    "compare_survival",
+    "compare_proportions",
+    "compare_scores",
+    "hodges_lehmann",
+    "mann_whitney_null",
+    "pairwise_difference_order_stat",
+    "bootstrap_medians",
+]
+
+#: above this many observations in total, BCa (whose jackknife is O(n²)) is
+#: replaced by the exact order-statistic percentile bootstrap.
+BCA_MAX_N = 5_000
+#: below this many pairs the pairwise differences are materialised.
+PAIRS_IN_MEMORY = 1_000_000
+#: exact Mann–Whitney null distribution up to this n1 * n2 (normal beyond).
+EXACT_U_MAX = 40_000
+
+
+def _clean(values) -> np.ndarray:
+    x = np.asarray(values, dtype=float).ravel()
+    return x[~np.isnan(x)]
+
+
+def _check_n(x: np.ndarray, name: str, func: str, minimum: int = 2) -> None:
+    if x.size < minimum:
+        raise ValueError(
+            f"The {name!r} parameter of {func} needs at least {minimum} non-missing "
+            f"values. Got {x.size}."
+        )
+
+
+# --------------------------------------------------------------------------
+# Mann–Whitney null distribution, Hodges–Lehmann shift, Moses interval
+# --------------------------------------------------------------------------
+
+
+def mann_whitney_null(n1: int, n2: int) -> np.ndarray:
+    """Exact null probabilities ``P(U = u)``, ``u = 0 .. n1*n2`` (no ties).
+
+    The counts are the coefficients of the Gaussian binomial
+    ``prod_{i=1..n1} (1 - q^(n2+i)) / (1 - q^i)`` (Mann & Whitney 1947).
+    """
+    m = n1 * n2
+    c = np.zeros(m + 1)
+    c[0] = 1.0
+    for i in range(1, n1 + 1):
+        step = n2 + i
+        c[step:] = c[step:] - c[:-step].copy()  # multiply by (1 - q^(n2+i))
+        # divide by (1 - q^i): running sums along every residue class mod i
+        pad = (-c.size) % i
+        block = np.concatenate([c, np.zeros(pad)]).reshape(-1, i)
+        c = np.cumsum(block, axis=0).ravel()[: m + 1]
+        c /= c.max()  # rescale (linear) to stay within float range
+    return c / c.sum()
+
+
+def _moses_rank(n1: int, n2: int, confidence: float) -> tuple[int, str]:
+    """``k`` such that ``[D(k), D(n1 n2 + 1 - k)]`` covers with >= confidence.
+
+    ``k = qwilcox(alpha/2, n1, n2)`` as R ``wilcox.test(conf.int=TRUE)``:
+    exact for ``n1*n2 <= EXACT_U_MAX``, otherwise the normal approximation
+    ``n1 n2 / 2 - z sqrt(n1 n2 (n1 + n2 + 1) / 12)`` (no tie correction).
+    """
+    alpha = 1 - confidence
+    m = n1 * n2
+    if m <= EXACT_U_MAX:
+        cdf = np.cumsum(mann_whitney_null(n1, n2))
+        k = int(np.searchsorted(cdf, alpha / 2 - 1e-12))  # smallest u: P(U<=u) >= a/2
+        how = "exact"
+    else:
+        z = stats.norm.ppf(1 - alpha / 2)
+        k = int(math.floor(m / 2 - z * math.sqrt(m * (n1 + n2 + 1) / 12)))
+        how = "normal approximation"
+    return max(k, 1), how
+
+
+def pairwise_difference_order_stat(x, y, k: int) -> float:
+    """The ``k``-th smallest (1-based) of all ``y[j] - x[i]`` without forming them.
+
+    Bisection on the value with counts from ``searchsorted`` (memory
+    ``O(n1 + n2)``, time ``O((n1 + n2) log n)`` per step), then the exact
+    pairwise difference at that value.
+    """
+    xs = np.sort(_clean(x))
+    ys = np.sort(_clean(y))
+    n1 = xs.size
+    total = n1 * ys.size
+    if not 1 <= k <= total:
+        raise ValueError(f"k must be in 1..{total}. Got {k}.")
+
+    def count_le(d: float) -> int:
+        # number of pairs with y_j - x_i <= d  <=>  x_i >= y_j - d
+        return int((n1 - np.searchsorted(xs, ys - d, side="left")).sum())
+
+    lo, hi = ys[0] - xs[-1], ys[-1] - xs[0]
+    if count_le(lo) >= k:
+        return float(lo)
+    for _ in range(200):
+        mid = lo + (hi - lo) / 2
+        if mid in (lo, hi):
+            break
+        if count_le(mid) >= k:
+            hi = mid
+        else:
+            lo = mid
+    idx = np.searchsorted(xs, ys - hi, side="left")
+    ok = idx < n1
+    return float(np.max(ys[ok] - xs[idx[ok]]))
+
+
+def _order_stats(x: np.ndarray, y: np.ndarray, ks: list[int]) -> list[float]:
+    if x.size * y.size <= PAIRS_IN_MEMORY:
+        d = np.sort(np.subtract.outer(y, x).ravel())
+        return [float(d[k - 1]) for k in ks]
+    return [pairwise_difference_order_stat(x, y, k) for k in ks]
+
+
+def hodges_lehmann(before, after, *, confidence: float = 0.95) -> dict:
+    """Hodges–Lehmann shift ``after - before`` with the Moses (Bauer) CI.
+
+    The shift is the median of all ``n1 * n2`` differences ``after_j -
+    before_i``; the interval is ``[D(k), D(n1 n2 + 1 - k)]`` with ``k`` from
+    the Mann–Whitney null distribution (Moses 1953; Bauer 1972; as R
+    ``wilcox.test(after, before, conf.int=TRUE)``). Up to ``PAIRS_IN_MEMORY``
+    pairs the differences are sorted in memory; beyond, the needed order
+    statistics are found exactly by bisection without forming the pairs.
+
+    Returns
+    -------
+    dict
+        ``shift, ci_low, ci_high, k, how`` (``how`` says exact/normal).
+    """
+    x, y = _clean(before), _clean(after)
+    n1, n2 = x.size, y.size
+    m = n1 * n2
+    k, how = _moses_rank(n1, n2, confidence)
+    mids = [(m + 1) // 2] if m % 2 else [m // 2, m // 2 + 1]
+    ks = mids + [k, m + 1 - k]
+    vals = _order_stats(x, y, ks)
+    shift = float(np.mean(vals[: len(mids)]))
+    low, high = vals[len(mids)], vals[len(mids) + 1]
+    return {"shift": shift, "ci_low": low, "ci_high": high, "k": k, "how": how}
+
+
+# --------------------------------------------------------------------------
+# Bootstrap of medians
+# --------------------------------------------------------------------------
+
+
+def bootstrap_medians(values, n_resamples: int, rng: np.random.Generator) -> np.ndarray:
+    """Medians of ``n_resamples`` bootstrap resamples, drawn exactly and fast.
+
+    A resample of size ``n`` from the empirical distribution has order
+    statistics ``x_(ceil(n U_(m)))`` where ``U_(m)`` are uniform order
+    statistics: ``U_(m) ~ Beta(m, n - m + 1)`` and, given it, ``U_(m+1) =
+    U_(m) + (1 - U_(m)) Beta(1, n - m)``. Drawing these gives the same
+    distribution of resample medians as resampling rows, in ``O(n log n +
+    n_resamples)`` instead of ``O(n * n_resamples)``.
+    """
+    xs = np.sort(_clean(values))
+    n = xs.size
+
+    def at(u):
+        return xs[np.clip(np.ceil(n * u).astype(np.int64), 1, n) - 1]
+
+    if n % 2:
+        m = (n + 1) // 2
+        return at(rng.beta(m, n - m + 1, size=n_resamples))
+    m = n // 2
+    u1 = rng.beta(m, n - m + 1, size=n_resamples)
+    u2 = u1 + (1 - u1) * rng.beta(1, n - m, size=n_resamples)
+    return (at(u1) + at(u2)) / 2
+
+
+def _median_stat(kind: str):
+    def statistic(b, a, axis=-1):
+        mb = np.median(b, axis=axis)
+        ma = np.median(a, axis=axis)
+        if kind == "diff":
+            return ma - mb
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return ma / mb
+
+    return statistic
+
+
+def compare_durations(
+    before,
+    after,
+    *,
+    confidence: float = 0.95,
+    n_resamples: int = 10_000,
+    seed: int | None = 0,
+    bootstrap: str = "auto",
+    metric: str = "cycle_time",
+    unit: str = "working days",
+    group: str = "",
+    language: str = "en",
+) -> DurationEffect:
+    """Compare cycle times (one value per finished case) before and after.
+
+    Parameters
+    ----------
+    before, after : array-like of float
+        Durations (working days). NaN are dropped.
+    confidence : float, default=0.95
+    n_resamples : int, default=10_000
+    seed : int or None, default=0
+    bootstrap : {"auto", "bca", "percentile"}, default="auto"
+        ``"bca"``: :func:`scipy.stats.bootstrap` (``vectorized=True``,
+        ``method="BCa"``), whose jackknife costs O(n²) memory-time;
+        ``"percentile"``: percentile bootstrap with resample medians drawn
+        exactly by :func:`bootstrap_medians` (≈ 10 ms for 100k rows);
+        ``"auto"``: BCa up to ``BCA_MAX_N`` values in total, else percentile.
+
+    Returns
+    -------
+    DurationEffect
+        ``estimate`` = difference of medians (after − before) with bootstrap
+        CI; ``ratio``/``pct_change`` = ratio of medians; ``p_value`` from the
+        two-sided Mann–Whitney U test; ``hl_*`` = Hodges–Lehmann shift with
+        the Moses CI; ``after_ci_*`` = distribution-free CI of the pilot median.
+    """
+    x, y = _clean(before), _clean(after)
+    _check_n(x, "before", "compare_durations")
+    _check_n(y, "after", "compare_durations")
+    if bootstrap not in {"auto", "bca", "percentile"}:
+        raise ValueError(
+            "The 'bootstrap' parameter of compare_durations must be one of "
+            f"{{'auto', 'bca', 'percentile'}}. Got {bootstrap!r} instead."
+        )
+    use_bca = bootstrap == "bca" or (bootstrap == "auto" and x.size + y.size <= BCA_MAX_N)
+    mb, ma = float(np.median(x)), float(np.median(y))
+    alpha = 1 - confidence
+    if use_bca:
+        cis = []
+        for kind in ("diff", "ratio"):
+            res = stats.bootstrap(
+                (x, y),
+                _median_stat(kind),
+                vectorized=True,
+                n_resamples=n_resamples,
+                confidence_level=confidence,
+                method="BCa",
+                rng=np.random.default_rng(seed),
+            )
+            lo, hi = res.confidence_interval
+            if not (np.isfinite(lo) and np.isfinite(hi)):  # degenerate BCa: fall back
+                res = stats.bootstrap(
+                    (x, y), _median_stat(kind), vectorized=True,
+                    n_resamples=n_resamples, confidence_level=confidence,
+                    method="percentile", rng=np.random.default_rng(seed),
+                )
+                lo, hi = res.confidence_interval
+            cis.append((float(lo), float(hi)))
+        (dlo, dhi), (rlo, rhi) = cis
+        boot = f"BCa bootstrap (scipy.stats.bootstrap, {n_resamples:,} resamples)"
+    else:
+        rng = np.random.default_rng(seed)
+        bx = bootstrap_medians(x, n_resamples, rng)
+        by = bootstrap_medians(y, n_resamples, rng)
+        q = [alpha / 2, 1 - alpha / 2]
+        dlo, dhi = np.quantile(by - bx, q)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rlo, rhi = np.quantile(by / bx, q)
+        boot = (
+            f"percentile bootstrap ({n_resamples:,} resamples; resample medians drawn "
+            "exactly from their order-statistic distribution)"
+        )
+    mw = stats.mannwhitneyu(y, x, alternative="two-sided")
+    hl = hodges_lehmann(x, y, confidence=confidence)
+    alow, ahigh = quantile_interval(y, 0.5, confidence=confidence)
+    ratio = ma / mb if mb > 0 else math.nan
+    pairs = x.size * y.size
+    hl_note = (
+        f"Moses CI ({hl['how']} Mann–Whitney quantile"
+        + ("" if pairs <= PAIRS_IN_MEMORY else "; order statistics by bisection, pairs "
+           "never materialised")
+        + ")"
+    )
+    method = (
+        f"difference and ratio of medians with {boot}; two-sided Mann–Whitney U test; "
+        f"Hodges–Lehmann shift with {hl_note}"
+    )
+    return DurationEffect(
+        metric=metric,
+        method=method,
+        estimate=ma - mb,
+        ci_low=float(dlo),
+        ci_high=float(dhi),
+        p_value=float(mw.pvalue),
+        n_before=int(x.size),
+        n_after=int(y.size),
+        before=mb,
+        after=ma,
+        after_ci_low=alow,
+        after_ci_high=ahigh,
+        pct_change=100 * (ratio - 1),
+        pct_ci_low=100 * (float(rlo) - 1),
+        pct_ci_high=100 * (float(rhi) - 1),
+        statistic="median",
+        unit=unit,
+        group=group,
+        confidence=confidence,
+        language=language,
+        ratio=ratio,
+        ratio_ci_low=float(rlo),
+        ratio_ci_high=float(rhi),
+        hl_shift=hl["shift"],
+        hl_ci_low=hl["ci_low"],
+        hl_ci_high=hl["ci_high"],
+        details={"mann_whitney_u": float(mw.statistic), "moses_k": hl["k"]},
+    )
+
+
+# --------------------------------------------------------------------------
+# Censored durations
+# --------------------------------------------------------------------------
+
+
+def _mover(a, la, ua, b, lb, ub):
+    """MOVER interval for ``a - b`` from separate CIs (Zou & Donner 2008)."""
+    d = a - b
+    return d - math.sqrt((a - la) ** 2 + (ub - b) ** 2), d + math.sqrt(
+        (ua - a) ** 2 + (b - lb) ** 2
+    )
+
+
+def compare_survival(
+    before_durations,
+    before_observed,
+    after_durations,
+    after_observed,
+    *,
+    confidence: float = 0.95,
+    metric: str = "cycle_time",
+    unit: str = "working days",
+    group: str = "",
+    language: str = "en",
+) -> Effect:
+    """Censoring-aware comparison of durations (unfinished work included).
+
+    Kaplan–Meier medians per period (:func:`diagnose.stats.kaplan_meier`,
+    Brookmeyer–Crowley CI), the log-rank test (:func:`scipy.stats.logrank`)
+    and the difference / ratio of the medians with a MOVER interval built
+    from the two median CIs (Zou & Donner 2008; on the log scale for the
+    ratio). Bounds the data cannot reach (heavy censoring) are NaN.
+    """
+    bd, ad = np.asarray(before_durations, float), np.asarray(after_durations, float)
+    be, ae = np.asarray(before_observed, bool), np.asarray(after_observed, bool)
+    kb = kaplan_meier(bd, be, confidence=confidence)
+    ka = kaplan_meier(ad, ae, confidence=confidence)
+    mb, lb, ub = kb.quantile(0.5)
+    ma, la, ua = ka.quantile(0.5)
+    keep_b, keep_a = ~np.isnan(bd), ~np.isnan(ad)
+    lr = stats.logrank(
+        x=stats.CensoredData(uncensored=ad[keep_a & ae], right=ad[keep_a & ~ae]),
+        y=stats.CensoredData(uncensored=bd[keep_b & be], right=bd[keep_b & ~be]),
+    )
+    dlo, dhi = _mover(ma, la, ua, mb, lb, ub)
+    if min(ma, la, mb, lb) > 0:
+        llo, lhi = _mover(
+            math.log(ma), math.log(la), math.log(ua), math.log(mb), math.log(lb),
+            math.log(ub),
+        )
+        rlo, rhi = math.exp(llo), math.exp(lhi)
+    else:
+        rlo = rhi = math.nan
+    ratio = ma / mb if mb > 0 else math.nan
+    return Effect(
+        metric=metric,
+        method=(
+            "Kaplan–Meier medians (open work right-censored; Brookmeyer–Crowley CIs, "
+            "log-log); difference/ratio CI by MOVER (Zou & Donner 2008); log-rank test"
+        ),
+        estimate=ma - mb,
+        ci_low=dlo,
+        ci_high=dhi,
+        p_value=float(lr.pvalue),
+        n_before=kb.n,
+        n_after=ka.n,
+        before=mb,
+        after=ma,
+        after_ci_low=la,
+        after_ci_high=ua,
+        pct_change=100 * (ratio - 1),
+        pct_ci_low=100 * (rlo - 1),
+        pct_ci_high=100 * (rhi - 1),
+        statistic="median",
+        unit=unit,
+        comparison="survival",
+        group=group,
+        confidence=confidence,
+        language=language,
+        details={
+            "logrank_statistic": float(lr.statistic),
+            "n_censored_before": kb.n_censored,
+            "n_censored_after": ka.n_censored,
+            "before_ci": (lb, ub),
+        },
+    )
+
+
+# --------------------------------------------------------------------------
+# Proportions
+# --------------------------------------------------------------------------
+
+
+def compare_proportions(
+    k_before: int,
+    n_before: int,
+    k_after: int,
+    n_after: int,
+    *,
+    confidence: float = 0.95,
+    metric: str = "overdue_rate",
+    group: str = "",
+    language: str = "en",
+) -> Effect:
+    """Compare a rate (e.g. overdue tasks / tasks) before and after.
+
+    ``estimate`` = ``p_after - p_before`` with Newcombe's hybrid score CI
+    (:func:`diagnose.stats.newcombe_interval`); ``p_value`` from Fisher's
+    exact test (two-sided, :func:`scipy.stats.fisher_exact`); the ratio
+    ``p_after / p_before`` (as ``pct_change``) with the Katz log interval
+    (0.5 added to every cell when a count is zero); pilot level with Wilson CI.
+    """
+    for name, val in (("k_before", k_before), ("n_before", n_before),
+                      ("k_after", k_after), ("n_after", n_after)):
+        if val is None or int(val) != val or val < 0:
+            raise ValueError(
+                f"The {name!r} parameter of compare_proportions must be a count >= 0. "
+                f"Got {val!r} instead."
+            )
+    if k_before > n_before or k_after > n_after or n_before == 0 or n_after == 0:
+        raise ValueError(
+            "compare_proportions needs 0 <= k <= n and n > 0 in both periods. Got "
+            f"{k_before}/{n_before} before and {k_after}/{n_after} after."
+        )
+    pb, pa = k_before / n_before, k_after / n_after
+    low, high = newcombe_interval(k_after, n_after, k_before, n_before, confidence=confidence)
+    fisher = stats.fisher_exact(
+        [[k_after, n_after - k_after], [k_before, n_before - k_before]]
+    )
+    cc = 0.5 if 0 in (k_before, k_after) else 0.0
+    rr_hat = pa / pb if pb > 0 else math.nan
+    a, b = k_after + cc, k_before + cc
+    na, nb = n_after + 2 * cc, n_before + 2 * cc
+    se = math.sqrt(1 / a - 1 / na + 1 / b - 1 / nb)
+    z = stats.norm.ppf(0.5 + confidence / 2)
+    log_rr = math.log((a / na) / (b / nb))
+    rlo, rhi = math.exp(log_rr - z * se), math.exp(log_rr + z * se)
+    wl, wh = wilson_interval(k_after, n_after, confidence=confidence)
+    return Effect(
+        metric=metric,
+        method=(
+            "difference of proportions with Newcombe hybrid score CI; Fisher's exact "
+            "test (two-sided); ratio with Katz log CI"
+        ),
+        estimate=pa - pb,
+        ci_low=float(low),
+        ci_high=float(high),
+        p_value=float(fisher.pvalue),
+        n_before=int(n_before),
+        n_after=int(n_after),
+        before=pb,
+        after=pa,
+        after_ci_low=float(wl),
+        after_ci_high=float(wh),
+        pct_change=100 * (rr_hat - 1),
+        pct_ci_low=100 * (rlo - 1),
+        pct_ci_high=100 * (rhi - 1),
+        statistic="proportion",
+        unit="",
+        group=group,
+        confidence=confidence,
+        language=language,
+        details={"k_before": int(k_before), "k_after": int(k_after),
+                 "odds_ratio": float(fisher.statistic)},
+    )
+
+
+# --------------------------------------------------------------------------
+# Scores (satisfaction)
+# --------------------------------------------------------------------------
+
+
+def compare_scores(
+    before,
+    after,
+    *,
+    paired: bool = False,
+    confidence: float = 0.95,
+    metric: str = "satisfaction",
+    group: str = "",
+    unit: str = "points",
+    language: str = "en",
+) -> Effect:
+    """Compare survey scores (e.g. a dimension's mean per respondent).
+
+    Parameters
+    ----------
+    before, after : array-like or pandas.Series
+        With ``paired=True`` the same respondents answered twice: Series are
+        aligned on their index (the respondent id; respondents answering only
+        once are dropped), plain arrays must be aligned already.
+    paired : bool, default=False
+
+    Returns
+    -------
+    Effect
+        Paired: mean of the differences with the paired-t CI and the Wilcoxon
+        signed-rank test (zero differences dropped, ``zero_method="wilcox"``).
+        Independent: difference of means with the Welch t CI and the
+        two-sided Mann–Whitney U test.
+    """
+    if paired:
+        if isinstance(before, pd.Series) and isinstance(after, pd.Series):
+            both = pd.concat({"b": before, "a": after}, axis=1, join="inner").dropna()
+            x, y = both["b"].to_numpy(float), both["a"].to_numpy(float)
+        else:
+            x, y = np.asarray(before, float), np.asarray(after, float)
+            if x.shape != y.shape:
+                raise ValueError(
+                    "compare_scores(paired=True) needs before and after of equal length "
+                    f"(one pair per respondent). Got {x.size} and {y.size}; pass Series "
+                    "indexed by respondent to align them."
+                )
+            keep = ~(np.isnan(x) | np.isnan(y))
+            x, y = x[keep], y[keep]
+        _check_n(x, "before", "compare_scores", 2)
+        d = y - x
+        low, high = mean_interval(d, confidence=confidence)
+        if np.all(d == 0):
+            p = 1.0
+        else:
+            p = float(stats.wilcoxon(y, x, zero_method="wilcox").pvalue)
+        method = "mean of paired differences with paired-t CI; Wilcoxon signed-rank test"
+        est = float(d.mean())
+    else:
+        x, y = _clean(before), _clean(after)
+        _check_n(x, "before", "compare_scores")
+        _check_n(y, "after", "compare_scores")
+        tt = stats.ttest_ind(y, x, equal_var=False)
+        ci = tt.confidence_interval(confidence_level=confidence)
+        low, high = float(ci.low), float(ci.high)
+        p = float(stats.mannwhitneyu(y, x, alternative="two-sided").pvalue)
+        method = "difference of means with Welch t CI; two-sided Mann–Whitney U test"
+        est = float(y.mean() - x.mean())
+    alow, ahigh = mean_interval(y, confidence=confidence)
+    return Effect(
+        metric=metric,
+        method=method,
+        estimate=est,
+        ci_low=float(low),
+        ci_high=float(high),
+        p_value=p,
+        n_before=int(x.size),
+        n_after=int(y.size),
+        before=float(x.mean()),
+        after=float(y.mean()),
+        after_ci_low=alow,
+        after_ci_high=ahigh,
+        statistic="mean",
+        unit=unit,
+        comparison="paired before/after" if paired else "before/after",
+        group=group,
+        confidence=confidence,
+        language=language,
+    )
+
