@@ -1,0 +1,226 @@
+"""Flow metrics on a six-task fixture worked out by hand.
+
+Calendar: China 2024, National Day Oct 1-7 off, Sun Sep 29 and Sat Oct 12 worked.
+
+Case A (team T1, finished)
+  A1 需求调研 Mon 09-23 -> Thu 09-26   3 wd (23, 24, 25)
+  A2 方案策划 Fri 09-27 -> Wed 10-09   4 wd (27, 29*, 30, Oct 8); 12 calendar days
+  A3 跨部门评审 Tue 10-08 -> Sat 10-12 4 wd (8, 9, 10, 11) - starts while A2 runs
+  cycle 09-23 -> 10-12: 19 calendar days, 11 wd (23-27: 5, 29, 30, Oct 8-11: 4)
+  active = union = 3 + (27, 29, 30, 8, 9, 10, 11) 7 = 10; efficiency 10/11
+Case B (team T2, open at as_of = Fri 10-25)
+  B1 需求调研 Mon 10-14 -> Wed 10-16   2 wd
+  B2 方案策划 Fri 10-18 -> Mon 10-21   1 wd
+  B3 需求调研 (rework) Mon 10-21 -> open: age 4 wd (21-24), 4 calendar days
+  cycle 10-14 -> as_of 10-25: 11 calendar days, 9 wd; active 2 + 5 = 7
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from diagnose import stats
+from diagnose.metrics import (
+    activity_durations,
+    aging_wip,
+    case_durations,
+    cycle_time,
+    flow_efficiency,
+    stage_summary,
+    waits,
+)
+
+AS_OF = "2024-10-25"
+
+
+@pytest.fixture
+def six():
+    return pd.DataFrame(
+        {
+            "case_id": ["A", "A", "A", "B", "B", "B"],
+            "activity": ["需求调研", "方案策划", "跨部门评审", "需求调研", "方案策划", "需求调研"],
+            "start": pd.to_datetime(["2024-09-23", "2024-09-27", "2024-10-08",
+                                     "2024-10-14", "2024-10-18", "2024-10-21"]),
+            "end": pd.to_datetime(["2024-09-26", "2024-10-09", "2024-10-12",
+                                   "2024-10-16", "2024-10-21", None]),
+            "due": pd.to_datetime(["2024-09-26", "2024-10-08", "2024-10-14",
+                                   "2024-10-17", "2024-10-20", "2024-10-24"]),
+            "owner": ["张三", "张三", "李四", "王五", "王五", "王五"],
+            "department": ["市场", "市场", "设计", "市场", "市场", "市场"],
+            "team": ["T1", "T1", "T1", "T2", "T2", "T2"],
+            "priority": ["P1", "P1", "P0", "P2", "P2", "P2"],
+        }
+    )
+
+
+def test_case_durations_by_hand(six):
+    before = six.copy()
+    got = case_durations(six, as_of=AS_OF)
+    pd.testing.assert_frame_equal(six, before)  # input untouched
+    assert got["case_id"].tolist() == ["A", "B"]
+    assert got["cycle_days"].tolist() == [19.0, 11.0]
+    assert got["cycle_working_days"].tolist() == [11.0, 9.0]
+    assert got["active_days"].tolist() == [10.0, 7.0]
+    np.testing.assert_allclose(got["flow_efficiency"], [10 / 11, 7 / 9])
+    assert got["is_open"].tolist() == [False, True]
+    assert got["end"].iloc[0] == pd.Timestamp("2024-10-12") and pd.isna(got["end"].iloc[1])
+    assert got["n_activities"].tolist() == [3, 3] and got["n_open"].tolist() == [0, 1]
+    assert got["team"].tolist() == ["T1", "T2"]
+    assert got["department"].tolist() == ["市场", "市场"]  # most common
+
+
+def test_calendar_days_unit(six):
+    got = case_durations(six, as_of=AS_OF, unit="days")
+    # A: [09-23, 09-26] 3 + [09-27, 10-12] 15 = 18 of 19; B: 2 + 7 = 9 of 11
+    assert got["active_days"].tolist() == [18.0, 9.0]
+
+
+def test_activity_durations(six):
+    got = activity_durations(six, as_of=AS_OF)
+    assert got["duration_working_days"].tolist() == [3.0, 4.0, 4.0, 2.0, 1.0, 4.0]
+    assert got["duration_days"].tolist() == [3.0, 12.0, 4.0, 2.0, 3.0, 4.0]
+    assert got["is_open"].tolist() == [False] * 5 + [True]
+
+
+def test_as_of_reads_the_table_as_it_was(six):
+    # on Oct 10, A2 had finished (Oct 9) but A3 (ends Oct 12) was still open
+    got = activity_durations(six, as_of="2024-10-10")
+    assert got["is_open"].tolist()[:3] == [False, False, True]
+    assert got["duration_working_days"].iloc[2] == 2.0  # Oct 8, 9
+    assert not got["started"].iloc[3:].any()
+    assert got["duration_working_days"].iloc[3:].isna().all()
+
+
+def test_waits_parallel_and_rework(six):
+    got = waits(six)
+    assert got[["from_activity", "to_activity"]].values.tolist() == [
+        ["需求调研", "方案策划"], ["方案策划", "跨部门评审"],
+        ["需求调研", "方案策划"], ["方案策划", "需求调研"],
+    ]
+    assert got["wait_working_days"].tolist() == [1.0, 0.0, 2.0, 0.0]
+    assert got["wait_days"].tolist() == [1.0, 0.0, 2.0, 0.0]
+    assert got["wait_hours"].tolist() == [24.0, 0.0, 48.0, 0.0]
+    assert got["overlap"].tolist() == [False, True, False, False]  # A3 started before A2 ended
+    assert got["is_handoff"].tolist() == [False, True, False, False]  # 市场 -> 设计
+
+
+def test_waits_predecessor_is_latest_end():
+    # P runs long in parallel with Q; R follows Q but P is still running -> overlap
+    # S starts after both: its predecessor is P (latest end), not R.
+    acts = pd.DataFrame(
+        {
+            "case_id": ["c"] * 4,
+            "activity": ["P", "Q", "R", "S"],
+            "start": pd.to_datetime(["2024-03-04", "2024-03-04", "2024-03-06", "2024-03-13"]),
+            "end": pd.to_datetime(["2024-03-11", "2024-03-05", "2024-03-07", "2024-03-14"]),
+        }
+    )
+    got = waits(acts)
+    # tie on start: file order, so P precedes Q
+    assert got["from_activity"].tolist() == ["P", "P", "P"]
+    assert got["to_activity"].tolist() == ["Q", "R", "S"]
+    assert got["overlap"].tolist() == [True, True, False]
+    assert got["wait_working_days"].tolist() == [0.0, 0.0, 2.0]  # Mon 11 -> Wed 13
+
+
+def test_cycle_time_censoring_bias():
+    # finished cases: 2, 4, 6, 8 days; two slow ones still open at ages 10 and 12
+    starts = pd.Timestamp("2024-01-01")
+    ends = [2, 4, 6, 8]
+    acts = pd.DataFrame(
+        {
+            "case_id": list("abcdef"),
+            "activity": ["x"] * 6,
+            "start": [starts] * 4 + [pd.Timestamp("2024-01-03"), pd.Timestamp("2024-01-01")],
+            "end": [starts + pd.Timedelta(days=d) for d in ends] + [pd.NaT, pd.NaT],
+        }
+    )
+    got = cycle_time(acts, as_of="2024-01-13", unit="days").iloc[0]
+    assert got["n"] == 6 and got["n_open"] == 2 and got["n_finished"] == 4
+    assert got["naive_median"] == 5.0 == got["median"]
+    # KM: S(2)=5/6, S(4)=4/6, S(6)=3/6 -> median 6; censored at 10 and 12
+    assert got["km_median"] == 6.0
+    assert got["km_median"] > got["naive_median"]
+    assert got["mean"] == 5.0 and got["open_median_age"] == 11.0
+    km = stats.kaplan_meier([2, 4, 6, 8, 10, 12], [1, 1, 1, 1, 0, 0])
+    np.testing.assert_equal([got["km_ci_low"], got["km_ci_high"]], km.quantile(0.5)[1:])
+
+
+def test_cycle_time_groups_and_ci(six, rng):
+    got = cycle_time(six, by="activity", as_of=AS_OF)
+    row = got.set_index("activity").loc["需求调研"]
+    assert row["n"] == 3 and row["n_open"] == 1
+    assert row["median"] == 2.5  # finished 3 and 2
+    # KM over 3, 2, 4+: S(2)=2/3, S(3)=1/3 -> 3
+    assert row["km_median"] == 3.0
+    by_team = cycle_time(six, by="case", by_group="team", as_of=AS_OF)
+    assert by_team["team"].tolist() == ["T1", "T2"]
+    assert by_team["median"].iloc[0] == 11.0 and np.isnan(by_team["median"].iloc[1])
+    # the CI of the median is stats.quantile_interval of the finished values
+    n = 40
+    d = rng.integers(1, 30, n)
+    acts = pd.DataFrame({"case_id": range(n), "activity": "x",
+                         "start": pd.Timestamp("2024-01-01"),
+                         "end": pd.Timestamp("2024-01-01") + pd.to_timedelta(d, unit="D")})
+    got = cycle_time(acts, as_of="2024-03-01", unit="days").iloc[0]
+    assert (got["ci_low"], got["ci_high"]) == stats.quantile_interval(d.astype(float))
+    assert got["p85"] == np.quantile(d, 0.85) and got["p95"] == np.quantile(d, 0.95)
+
+
+def test_stage_summary(six):
+    got = stage_summary(six, as_of=AS_OF).set_index("activity")
+    assert list(got.index) == ["需求调研", "方案策划", "跨部门评审"]
+    assert got.loc["需求调研", "n"] == 3 and got.loc["需求调研", "n_open"] == 1
+    assert got.loc["方案策划", "median_days"] == 2.5  # 4 and 1
+    # 需求调研 3 + 2 + 4 (open) = 9 of 11 + 9 = 20 case working days
+    assert got.loc["需求调研", "share_of_cycle"] == pytest.approx(9 / 20)
+    assert got.loc["方案策划", "median_wait_before"] == 1.5  # waits 1 and 2
+    assert got.loc["方案策划", "n_waits"] == 2
+    assert got.loc["跨部门评审", "share_overlap"] == 1.0
+
+
+def test_flow_efficiency(six):
+    got = flow_efficiency(six, as_of=AS_OF)
+    assert got["flow_efficiency"].iloc[0] == pytest.approx(17 / 20)  # pooled
+    assert got["median"].iloc[0] == pytest.approx((10 / 11 + 7 / 9) / 2)
+    by = flow_efficiency(six, as_of=AS_OF, by="team")
+    assert by["n"].sum() == 2
+
+
+def test_aging_wip(six):
+    got = aging_wip(six, as_of=AS_OF)
+    assert len(got) == 1
+    row = got.iloc[0]
+    assert (row["case_id"], row["activity"], row["owner"]) == ("B", "需求调研", "王五")
+    assert row["age_working_days"] == 4.0
+    # history of 需求调研: 3 and 2 -> age 4 beats both
+    assert row["percentile"] == 1.0 and row["exceeds_p85"] and row["exceeds_p95"]
+    got = aging_wip(six, as_of="2024-10-22")  # age 1: below both
+    assert got["percentile"].iloc[0] == 0.0 and not got["exceeds_p85"].iloc[0]
+
+
+def test_argument_errors(six):
+    with pytest.raises(ValueError, match="The 'unit' parameter of cycle_time must be one of"):
+        cycle_time(six, as_of=AS_OF, unit="hours")
+    with pytest.raises(ValueError, match="'as_of' parameter of case_durations is required"):
+        case_durations(six, as_of=None)
+    with pytest.raises(ValueError, match="The 'by' parameter of cycle_time"):
+        cycle_time(six, by="nope", as_of=AS_OF)
+    with pytest.raises(ValueError, match=r"lacks the column\(s\) \['start'\]"):
+        waits(six.drop(columns="start"))
+
+
+def test_against_plain_groupby_on_public_log(public_data):
+    load = pytest.importorskip("diagnose.io.load")
+    path = public_data / "interval_event_log.csv.gz"
+    if not path.exists():
+        pytest.skip("interval_event_log not present")
+    acts = load.load_activities(path).data
+    as_of = acts["end"].max()
+    got = case_durations(acts, as_of=as_of, unit="days").set_index("case_id")
+    # PM4Py-style: case duration = last timestamp - first timestamp, plain pandas
+    g = acts.groupby("case_id")
+    ref = ((g["end"].max() - g["start"].min()).dt.total_seconds() / 86400).rename("ref")
+    closed = got.loc[~got["is_open"]]
+    np.testing.assert_allclose(closed["cycle_days"], ref.loc[closed.index], rtol=1e-12)
+    assert (got["active_days"] <= got["cycle_days"] + 1e-9).all()
