@@ -75,17 +75,26 @@ class MissingYearError(DataError):
     """Dates written without a year (``7月15日``) and no year given."""
 
 
+_BLANK_EXACT = sorted(
+    _BLANK_WORDS | {w.upper() for w in _BLANK_WORDS} | {w.title() for w in _BLANK_WORDS}
+    | {"NaN", "NaT", " "}
+)
+
+
 def _blank_uniques(uniq) -> np.ndarray:
-    """Blank mask for an array of distinct non-NaN values (small: per value)."""
-    return np.fromiter(
-        (
-            (isinstance(v, str) and v.strip().casefold() in _BLANK_WORDS)
-            or (not isinstance(v, str) and v is not None and pd.isna(v) is True)
-            for v in uniq
-        ),
-        dtype=bool,
-        count=len(uniq),
-    )
+    """Blank mask for an array of distinct values (vectorised)."""
+    s = pd.Series(uniq, dtype=object)
+    blank = s.isna().to_numpy() | s.isin(_BLANK_EXACT).to_numpy()
+    is_str = ~blank
+    if is_str.any():
+        text = s[is_str]
+        if pd.api.types.infer_dtype(text, skipna=True) != "string":
+            text = text[text.map(lambda v: isinstance(v, str))]
+        short = text[text.str.len() <= 6]
+        if len(short):
+            hit = short.str.strip().str.casefold().isin(_BLANK_WORDS)
+            blank[hit[hit].index.to_numpy()] = True
+    return blank
 
 
 def is_blank(values) -> pd.Series:
@@ -97,18 +106,21 @@ def is_blank(values) -> pd.Series:
     return pd.Series(mask, index=s.index)
 
 
+_FULLWIDTH = str.maketrans({**{chr(0xFF01 + i): chr(0x21 + i) for i in range(94)}, "\u3000": " "})
+
+
 def _clean_text(text: str) -> str:
     """Full-width digits and punctuation to ASCII, strip."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if 0xFF01 <= code <= 0xFF5E:
-            out.append(chr(code - 0xFEE0))
-        elif ch == "\u3000":
-            out.append(" ")
-        else:
-            out.append(ch)
-    return "".join(out).strip()
+    return text.translate(_FULLWIDTH).strip()
+
+
+def _clean_series(text: pd.Series) -> pd.Series:
+    """Vectorised :func:`_clean_text` (translation only where needed)."""
+    text = text.str.strip()
+    wide = text.str.contains(r"[\uff01-\uff5e\u3000]", regex=True)
+    if wide.any():
+        text = text.where(~wide, text[wide].str.translate(_FULLWIDTH).str.strip())
+    return text
 
 
 def infer_year(*columns: pd.Series) -> int | None:
@@ -127,7 +139,7 @@ def infer_year(*columns: pd.Series) -> int | None:
         if pd.api.types.is_datetime64_any_dtype(s):
             years.append(s.dt.year)
             continue
-        as_text = s.astype(str).map(_clean_text)
+        as_text = _clean_series(s.astype(str))
         found = as_text.str.extract(r"^(\d{4})\s*[-/.年]", expand=False).dropna()
         years.append(found.astype(int))
         is_dt = s.map(lambda v: isinstance(v, (_dt.date, pd.Timestamp)))
@@ -191,8 +203,12 @@ def _parse_unique(
     out = pd.Series(pd.NaT, index=uniq.index, dtype="datetime64[ns]")
     needs_year = pd.Series(False, index=uniq.index)
 
+    all_text = pd.api.types.infer_dtype(uniq, skipna=True) == "string"
     # 1. real datetimes (XLSX cells, Parquet, DataFrames)
-    is_dt = uniq.map(lambda v: isinstance(v, (_dt.date, pd.Timestamp, np.datetime64)))
+    if all_text:
+        is_dt = pd.Series(False, index=uniq.index)
+    else:
+        is_dt = uniq.map(lambda v: isinstance(v, (_dt.date, pd.Timestamp, np.datetime64)))
     if is_dt.any():
         vals = uniq[is_dt]
         aware = vals.map(lambda v: getattr(v, "tzinfo", None) is not None)
@@ -206,9 +222,14 @@ def _parse_unique(
             ).to_numpy()
 
     # 2. numbers: Excel serials 20000..80000 (1954..2119), yyyymmdd
-    is_num = uniq.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)))
-    is_num &= ~uniq.map(lambda v: isinstance(v, bool))
-    text = uniq[~is_dt & ~is_num].astype(str).map(_clean_text)
+    if all_text:
+        is_num = pd.Series(False, index=uniq.index)
+    else:
+        is_num = uniq.map(
+            lambda v: isinstance(v, (int, float, np.integer, np.floating))
+            and not isinstance(v, bool)
+        )
+    text = uniq[~is_dt & ~is_num].astype(str).str.strip()
     num_text = text[text.str.match(_NUMBER)]
     numbers = pd.concat(
         [pd.to_numeric(uniq[is_num], errors="coerce"), pd.to_numeric(num_text)]
@@ -241,6 +262,7 @@ def _parse_unique(
     rest = text[out[text.index].isna()]
     if rest.empty:
         return out, needs_year
+    rest = _clean_series(rest)
 
     # 4. regex forms: 2023年7月1日, 2023.7.1 10:15, with zone
     full = rest.str.extract(_FULL)
@@ -338,14 +360,12 @@ def parse_dates(
     s = values if isinstance(values, pd.Series) else pd.Series(values)
     if pd.api.types.is_datetime64_any_dtype(s):
         return _to_naive(s, tz) if getattr(s.dt, "tz", None) else s.astype("datetime64[ns]")
-    blank = is_blank(s)
-    s_obj = s.astype(object)
-    present = s_obj[~blank]
+    codes, uniques = pd.factorize(s.astype(object), sort=False)
     result = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
-    if present.empty:
+    if len(uniques) == 0:
         return result
-    codes, uniques = pd.factorize(present, sort=False)
-    uniq = pd.Series(uniques, dtype=object)
+    blank_u = _blank_uniques(uniques)
+    uniq = pd.Series(uniques, dtype=object)[~blank_u]
     parsed, needs_year = _parse_unique(uniq, year=year, tz=tz, dayfirst=dayfirst)
     if needs_year.any():
         examples = ", ".join(repr(v) for v in uniq[needs_year].head(3))
@@ -353,9 +373,11 @@ def parse_dates(
             f"dates without a year ({examples}) and no year to give them. "
             "Fix: pass year=2023 (for example) to the loader, or write full dates."
         )
-    result[present.index] = parsed.to_numpy()[codes]
+    full = np.full(len(uniques) + 1, np.datetime64("NaT"), dtype="datetime64[ns]")
+    full[np.flatnonzero(~blank_u)] = parsed.to_numpy()
+    result = pd.Series(full[codes], index=s.index)
     if errors == "raise":
-        bad = result.isna() & ~blank
+        bad = result.isna() & ~is_blank(s)
         if bad.any():
             raise DataError(
                 f"{s[bad].iloc[0]!r} is not a date ({int(bad.sum())} such values). "
@@ -401,7 +423,7 @@ def parse_date_range(
     if present.empty:
         return out
     codes, uniques = pd.factorize(present, sort=False)
-    text = pd.Series(uniques, dtype=object).astype(str).map(_clean_text)
+    text = _clean_series(pd.Series(uniques, dtype=object).astype(str))
     start = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     end = start.copy()
     single_ok = parse_dates(text, year=year, tz=tz, dayfirst=dayfirst)

@@ -581,10 +581,14 @@ def _events_to_activities(out, frame, cols, rows, log: ProblemLog) -> pd.DataFra
     ev = ev[~aside]
     ev["kind"] = kind[~aside]
     ev["ts"] = ev["end"]
-    attrs = [c for c in _TEXT_COLUMNS if c not in ("case_id", "activity")] + [
+    every = [c for c in _TEXT_COLUMNS if c not in ("case_id", "activity")] + [
         "due", "planned_start", "planned_end"]
+    attrs = [c for c in every if ev[c].notna().any()]
     paired = pair_lifecycle(ev[["case_id", "activity", "ts", "kind", "source_row", *attrs]],
                             attrs=attrs)
+    for c in every:
+        if c not in attrs:
+            paired[c] = ev[c].iloc[:0].reindex(range(len(paired))).to_numpy()
     paired["status"] = np.where(paired["end"].notna(), "done", "in_progress")
     paired["priority"] = np.nan
     return paired

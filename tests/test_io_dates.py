@@ -1,0 +1,116 @@
+"""Every date form users write, with the Timestamp it must become."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from diagnose.exceptions import DataError
+from diagnose.io.dates import infer_year, is_blank, parse_date_range, parse_dates
+
+T = pd.Timestamp
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2023-07-01", T("2023-07-01")),
+        ("2023-07-01 10:15", T("2023-07-01 10:15")),
+        ("2023-07-01T10:15:00Z", T("2023-07-01 10:15")),
+        ("2023-07-01T10:15:00+02:00", T("2023-07-01 08:15")),
+        ("2011-10-11 13:42:22.688000+02:00", T("2011-10-11 11:42:22.688")),
+        ("2023.07.01", T("2023-07-01")),
+        ("2023/7/1", T("2023-07-01")),
+        ("2014/10/22 11:15:41.000", T("2014-10-22 11:15:41")),
+        ("2023年7月15日", T("2023-07-15")),
+        ("２０２３－０７－０１", T("2023-07-01")),
+        ("01/Jul/23 10:15 AM", T("2023-07-01 10:15")),
+        ("45108", T("2023-07-01")),  # Excel serial (Excel: =DATE(2023,7,1) -> 45108)
+        (45108.5, T("2023-07-01 12:00")),
+        (T("2023-01-02 03:04"), T("2023-01-02 03:04")),
+    ],
+)
+def test_date_forms(text, expected):
+    assert parse_dates([text])[0] == expected
+
+
+def test_month_day_takes_the_given_year():
+    out = parse_dates(["7月15日", "9月1日"], year=2023)
+    assert list(out) == [T("2023-07-15"), T("2023-09-01")]
+
+
+def test_month_day_without_year_asks_for_year():
+    with pytest.raises(DataError, match="pass year="):
+        parse_dates(["7月15日"])
+
+
+def test_unparseable_and_blank_values_are_nat():
+    values = ["2024-13-05", "abc", "", None, " ", "2023-07-01 25:00"]
+    out = parse_dates(values)
+    assert out.isna().all()
+    assert is_blank(values).tolist() == [False, False, True, True, True, False]
+
+
+def test_errors_raise_names_the_value():
+    with pytest.raises(DataError, match="'2024-13-05' is not a date"):
+        parse_dates(["2023-07-01", "2024-13-05"], errors="raise")
+
+
+def test_mixed_offsets_are_converted_to_utc_then_naive():
+    out = parse_dates(["2011-10-11 13:00:00+02:00", "2011-12-06 13:00:00+01:00"])
+    assert out.dtype == "datetime64[ns]"
+    assert list(out) == [T("2011-10-11 11:00"), T("2011-12-06 12:00")]
+
+
+def test_tz_parameter_converts_aware_values_only():
+    out = parse_dates(["2023-07-01T00:00:00Z", "2023-07-01 09:00"], tz="Asia/Shanghai")
+    assert list(out) == [T("2023-07-01 08:00"), T("2023-07-01 09:00")]
+
+
+def test_dayfirst():
+    assert parse_dates(["01/07/2023"], dayfirst=True)[0] == T("2023-07-01")
+    assert parse_dates(["01/07/2023"])[0] == T("2023-01-07")
+
+
+def test_datetime64_series_passes_through():
+    s = pd.Series(pd.to_datetime(["2023-07-01 10:00"]).tz_localize("UTC"))
+    assert parse_dates(s, tz="Asia/Shanghai")[0] == T("2023-07-01 18:00")
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("2023.07.01-07.07", "2023-07-01", "2023-07-07"),
+        ("2023.07.01-2023.07.07", "2023-07-01", "2023-07-07"),
+        ("2023/7/1~7/7", "2023-07-01", "2023-07-07"),
+        ("7月1日-7月7日", "2023-07-01", "2023-07-07"),
+        ("2023-07-01 至 2023-07-07", "2023-07-01", "2023-07-07"),
+        ("2023-07-01-2023-07-07", "2023-07-01", "2023-07-07"),
+        ("2023.07.01-15", "2023-07-01", "2023-07-15"),
+        ("2023.12.28-01.03", "2023-12-28", "2024-01-03"),
+    ],
+)
+def test_ranges_in_one_cell(text, start, end):
+    out = parse_date_range([text], year=2023)
+    assert out.loc[0, "start"] == T(start)
+    assert out.loc[0, "end"] == T(end)
+    assert out.loc[0, "ok"]
+
+
+def test_range_single_date_and_bad_cell():
+    out = parse_date_range(["2023-07-01", "soon", None])
+    assert out.loc[0, "start"] == T("2023-07-01") and pd.isna(out.loc[0, "end"])
+    assert not out.loc[1, "ok"] and out.loc[2, "ok"]
+
+
+def test_infer_year_is_the_most_common_full_year():
+    assert infer_year(pd.Series(["2023-01-01", "7月1日", "2023.5.5", "2022-1-1"])) == 2023
+    assert infer_year(pd.Series(["7月1日"])) is None
+
+
+def test_many_repeated_values_parse_once(rng):
+    days = pd.date_range("2020-01-01", periods=500, freq="h").strftime("%Y-%m-%dT%H:%M:%SZ")
+    values = pd.Series(rng.choice(days, size=200_000))
+    out = parse_dates(values)
+    assert out.notna().all()
+    assert out.iloc[0] == T(values.iloc[0].replace("T", " ").rstrip("Z"))
