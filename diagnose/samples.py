@@ -124,8 +124,7 @@ _CAMPAIGNS = [
 _DELIVERABLES = [
     ("需求调研报告", "research brief"), ("活动方案", "campaign plan"),
     ("评审意见汇总", "review minutes"), ("资源排期表", "resource schedule"),
-    ("活动上线与执行", "launch and execution"), ("复盘报告（至少三条改进建议）",
-                                         "retrospective (three actionable suggestions)"),
+    ("活动上线与执行", "launch"), ("复盘报告（至少三条改进建议）", "three suggestions"),
 ]
 _BLOCK_REASONS = [
     ("等待设计资源", "Waiting for design capacity"),
@@ -902,6 +901,11 @@ def _activities_zh(acts: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _num(v: float) -> str:
+    """4000.0 -> '4000', 0.0352 -> '0.0352' (as a person would type it)."""
+    return np.format_float_positional(float(v), trim="-")
+
+
 def _kpis_zh(kpis: pd.DataFrame, rng_seed: int) -> pd.DataFrame:
     var = (kpis["actual"] - kpis["target"]) / kpis["target"]
     rng = np.random.default_rng(rng_seed)
@@ -914,7 +918,8 @@ def _kpis_zh(kpis: pd.DataFrame, rng_seed: int) -> pd.DataFrame:
     actions = np.array([x[0] for x in _KPI_ACTIONS], dtype=object)[a]
     return pd.DataFrame({
         "活动名称": kpis["case_id"], "月份": kpis["period"], "关键指标": kpis["metric"],
-        "目标值": kpis["target"], "实际值": kpis["actual"],
+        "目标值": [_num(v) for v in kpis["target"]],
+        "实际值": [_num(v) for v in kpis["actual"]],
         "差异率": [f"{v:+.1%}" for v in var],
         "原因分析": np.where(bad, reasons, ""), "改进方向": np.where(bad, actions, ""),
         "负责人": kpis["owner"],
@@ -1052,6 +1057,27 @@ def _write_zh_xlsx(path: Path, table: pd.DataFrame) -> None:
     wb.properties.created = stamp
     wb.properties.modified = stamp
     wb.save(path)
+    _freeze_zip(path)
+
+
+def _freeze_zip(path: Path) -> None:
+    """Rewrite a zip (xlsx) with fixed member timestamps: byte-identical output."""
+    import io
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as src:
+        members = [(i.filename, src.read(i.filename)) for i in src.infolist()]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, data in members:
+            if name == "docProps/core.xml":  # openpyxl stamps the save time here
+                data = re.sub(rb"<dcterms:modified([^>]*)>[^<]*<",
+                              rb"<dcterms:modified\1>2024-01-01T00:00:00Z<", data)
+            info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, data)
+    path.write_bytes(buf.getvalue())
 
 
 def write_large(path, *, rows: int, seed: int = 7, fmt: str = "csv") -> pd.DataFrame:
