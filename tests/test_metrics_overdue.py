@@ -1,0 +1,129 @@
+"""Overdue rate, progress deviation and KPI variance on hand-checked tables."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from diagnose import stats
+from diagnose.config import Settings
+from diagnose.metrics import kpi_variance, overdue, overdue_rate, progress_deviation
+
+AS_OF = "2024-10-25"
+
+
+@pytest.fixture
+def tasks():
+    return pd.DataFrame(
+        {
+            "case_id": ["A", "A", "A", "B", "B", "B", "C"],
+            "activity": ["需求调研", "方案策划", "跨部门评审", "需求调研", "方案策划", "需求调研", "方案策划"],
+            "start": pd.to_datetime(["2024-09-23", "2024-09-27", "2024-10-08", "2024-10-14",
+                                     "2024-10-18", "2024-10-21", "2024-10-21"]),
+            "end": pd.to_datetime(["2024-09-26", "2024-10-09", "2024-10-12", "2024-10-16",
+                                   "2024-10-21", None, None]),
+            "due": pd.to_datetime(["2024-09-26", "2024-10-08", "2024-10-14", "2024-10-17",
+                                   "2024-10-20", "2024-10-24", None]),
+            "owner": ["张三", "张三", "李四", "王五", "王五", "王五", None],
+            "team": ["T1", "T1", "T1", "T2", "T2", "T2", "T2"],
+            "priority": ["P1", "P1", "P0", "P2", "P2", "P2", "P2"],
+        }
+    )
+
+
+def test_row_level_rule(tasks):
+    got = overdue(tasks, as_of=AS_OF)
+    # on time (end == due), late 1 day, early, early, late, open past due, no due
+    assert got["is_overdue"].tolist() == [False, True, False, False, True, True, False]
+    assert got["has_due"].tolist() == [True] * 6 + [False]
+    assert got["days_overdue"].iloc[:6].tolist() == [0.0, 1.0, 0.0, 0.0, 1.0, 1.0]
+    # an open task not yet due at as_of is not overdue
+    assert not overdue(tasks, as_of="2024-10-23")["is_overdue"].iloc[5]
+
+
+def test_rates_wilson_and_invariants(tasks):
+    overall = overdue_rate(tasks, by=None, as_of=AS_OF)
+    assert overall[["n", "n_overdue"]].iloc[0].tolist() == [6, 3]  # the no-due row is out
+    for by in ["activity", "team", "owner", "priority", "month", ["team", "priority"]]:
+        got = overdue_rate(tasks, by=by, as_of=AS_OF)
+        assert got["n"].sum() == 6 and got["n_overdue"].sum() == 3
+        assert ((got["overdue_rate"] >= 0) & (got["overdue_rate"] <= 1)).all()
+        low, high = stats.wilson_interval(got["n_overdue"], got["n"])
+        np.testing.assert_array_equal(got["ci_low"], low)
+        np.testing.assert_array_equal(got["ci_high"], high)
+        assert (got["ci_low"] <= got["overdue_rate"]).all()
+        assert (got["overdue_rate"] <= got["ci_high"]).all()
+    act = overdue_rate(tasks, as_of=AS_OF).set_index("activity")
+    assert act.loc["方案策划", "overdue_rate"] == 1.0 and act.loc["需求调研", "n"] == 3
+    month = overdue_rate(tasks, by="month", as_of=AS_OF)
+    assert month["month"].tolist() == ["2024-09", "2024-10"]
+    assert month["n"].tolist() == [1, 5]
+
+
+def test_case_level(tasks):
+    got = overdue_rate(tasks, by=None, as_of=AS_OF, level="case")
+    # A ends 10-12, latest due 10-14: on time. B open at 10-25, latest due 10-24: late.
+    # C has no due date.
+    assert got[["n", "n_overdue"]].iloc[0].tolist() == [2, 1]
+    by_team = overdue_rate(tasks, by="team", as_of=AS_OF, level="case")
+    assert by_team["n"].sum() == 2
+
+
+def test_errors(tasks):
+    with pytest.raises(ValueError, match="The 'by' parameter of overdue_rate must be one of"):
+        overdue_rate(tasks, by="foo", as_of=AS_OF)
+    with pytest.raises(ValueError, match="cannot include 'activity' with level='case'"):
+        overdue_rate(tasks, as_of=AS_OF, level="case")
+    with pytest.raises(ValueError, match="The 'level' parameter of overdue_rate"):
+        overdue_rate(tasks, as_of=AS_OF, level="team")
+    with pytest.raises(ValueError, match="'as_of' parameter of overdue_rate must be a date"):
+        overdue_rate(tasks, as_of="not a date")
+
+
+def test_progress_deviation():
+    acts = pd.DataFrame(
+        {
+            "case_id": ["a", "b", "c", "d", "e"],
+            "activity": ["x"] * 5,
+            "start": pd.to_datetime(["2024-10-08", "2024-10-08", "2024-10-14", "2024-10-14",
+                                     "2024-10-14"]),
+            "end": pd.to_datetime(["2024-10-14", "2024-10-10", "2024-10-16", None, None]),
+            "planned_start": pd.to_datetime(["2024-10-08", None, None, None, None]),
+            "planned_end": pd.to_datetime(["2024-10-11", None, None, None, None]),
+            "due": pd.to_datetime([None, "2024-10-12", "2024-10-19", "2024-10-16", None]),
+        }
+    )
+    got = progress_deviation(acts, as_of="2024-10-17")
+    assert got["plan_source"].tolist() == ["planned", "due", "due", "due", "none"]
+    # a: planned Oct 8-11 = 3 wd, actual Oct 8-14 = 5 wd (8,9,10,11,12*) -> +2/3
+    # b: planned Oct 8 -> Sat 12 (make-up day) = 4, actual 2 -> -0.5
+    # c: planned Mon 14 -> Sat 19 = 5, actual Mon 14 -> Wed 16 = 2 -> -0.6
+    # d: planned 2, open at Thu 17 with 3 -> +0.5 ; e: no plan
+    assert got["planned_days"].iloc[:4].tolist() == [3.0, 4.0, 5.0, 2.0]
+    assert got["actual_days"].tolist() == [5.0, 2.0, 2.0, 3.0, 3.0]
+    np.testing.assert_allclose(got["deviation"].iloc[:4], [2 / 3, -0.5, -0.6, 0.5])
+    assert got["flag"].tolist() == ["escalate", "escalate", "escalate", "escalate", "no_plan"]
+    loose = progress_deviation(acts, as_of="2024-10-17",
+                               settings=Settings().replace(deviation_escalate=0.65))
+    assert loose["flag"].tolist() == ["escalate", "warn", "warn", "warn", "no_plan"]
+    # an open task early in its plan is not flagged as "early"
+    early = progress_deviation(acts, as_of="2024-10-15")
+    assert early["flag"].iloc[3] == "ok" and early["deviation"].iloc[3] == -0.5
+
+
+def test_kpi_variance():
+    kpis = pd.DataFrame(
+        {
+            "case_id": ["c1"] * 4,
+            "metric": ["线索数", "成本", "转化率", "曝光"],
+            "target": [5000, 100.0, 0.05, 0],
+            "actual": [4200, 95.0, 0.056, 10],
+            "period": ["2024-10"] * 4,
+            "owner": ["张三"] * 4,
+        }
+    )
+    got = kpi_variance(kpis)
+    np.testing.assert_allclose(got["variance"].iloc[:3], [-0.16, -0.05, 0.12])
+    assert got["flagged"].tolist() == [True, False, True, False]
+    assert got["flag"].tolist() == ["warn", "ok", "warn", "no_target"]
+    directed = kpi_variance(kpis.assign(direction=["higher", "lower", "越高越好", "higher"]))
+    assert directed["flag"].tolist() == ["warn", "ok", "ahead", "no_target"]

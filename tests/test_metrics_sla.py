@@ -1,0 +1,92 @@
+"""Stage limits (DOMAIN: 需求调研 3, 方案策划 5, 跨部门评审 2 working days) and
+cross-department response times (24 h; P0: 2 h)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from diagnose import stats
+from diagnose.config import Settings
+from diagnose.metrics import handoff_response, sla_breaches, sla_summary
+
+AS_OF = "2024-10-25"
+
+
+@pytest.fixture
+def six():
+    return pd.DataFrame(
+        {
+            "case_id": ["A", "A", "A", "B", "B", "B"],
+            "activity": ["需求调研", "方案策划", "跨部门评审", "需求调研", "方案策划", "需求调研"],
+            "start": pd.to_datetime(["2024-09-23", "2024-09-27", "2024-10-08",
+                                     "2024-10-14", "2024-10-18", "2024-10-21"]),
+            "end": pd.to_datetime(["2024-09-26", "2024-10-09", "2024-10-12",
+                                   "2024-10-16", "2024-10-21", None]),
+            "department": ["市场", "市场", "设计", "市场", "市场", "市场"],
+            "priority": ["P1", "P1", "P0", "P2", "P2", "P2"],
+        }
+    )
+
+
+def test_breaches_by_hand(six):
+    got = sla_breaches(six, as_of=AS_OF)
+    assert got["limit_days"].tolist() == [3.0, 5.0, 2.0, 3.0, 5.0, 3.0]
+    # 3 on the limit (not a breach), 4 < 5, 4 > 2, 2, 1, open at age 4 > 3
+    assert got["breached"].tolist() == [False, False, True, False, False, True]
+    assert got["over_days"].tolist() == [0.0, -1.0, 2.0, -1.0, -4.0, 1.0]
+    # 需求调研 from Mon 09-23 + 3 working days runs out at the end of Wed 09-25
+    assert got["limit_end"].iloc[0] == pd.Timestamp("2024-09-26")
+    # 方案策划 from Fri 09-27 + 5: 27, 29*, 30, Oct 8, 9 -> Oct 10 00:00
+    assert got["limit_end"].iloc[1] == pd.Timestamp("2024-10-10")
+
+
+def test_summary_wilson(six):
+    got = sla_summary(six, as_of=AS_OF).set_index("activity")
+    assert got.loc["需求调研", ["n", "n_breached", "n_open"]].tolist() == [3, 1, 1]
+    assert got.loc["需求调研", "breach_rate"] == pytest.approx(1 / 3)
+    assert got.loc["跨部门评审", "median_over_days"] == 2.0
+    assert np.isnan(got.loc["方案策划", "median_over_days"])
+    low, high = stats.wilson_interval(got["n_breached"], got["n"])
+    np.testing.assert_array_equal(got["ci_low"], low)
+    np.testing.assert_array_equal(got["ci_high"], high)
+    overall = sla_summary(six, as_of=AS_OF, by=None)
+    assert overall["n"].iloc[0] == got["n"].sum() == 6
+
+
+def test_stage_without_limit_is_left_out(six):
+    acts = pd.concat([six, six.iloc[[0]].assign(activity="活动执行")], ignore_index=True)
+    got = sla_breaches(acts, as_of=AS_OF)
+    assert not got["with_limit"].iloc[-1] and not got["breached"].iloc[-1]
+    assert "活动执行" not in sla_summary(acts, as_of=AS_OF)["activity"].tolist()
+    custom = Settings().replace(stage_limits={"活动执行": 1})
+    assert sla_breaches(acts, as_of=AS_OF, settings=custom)["breached"].iloc[-1]
+
+
+def test_handoff_response():
+    # 市场 hands to 设计 three times: after 1 h on a P0 item (within 2 h),
+    # after 5 h on a P0 item (late), and Fri 18:00 -> Mon 09:00 (15 working hours)
+    acts = pd.DataFrame(
+        {
+            "case_id": ["a", "a", "b", "b", "c", "c"],
+            "activity": ["方案策划", "跨部门评审"] * 3,
+            "start": pd.to_datetime(["2024-10-14 09:00", "2024-10-14 13:00",
+                                     "2024-10-15 09:00", "2024-10-15 15:00",
+                                     "2024-10-18 09:00", "2024-10-21 09:00"]),
+            "end": pd.to_datetime(["2024-10-14 12:00", "2024-10-14 15:00",
+                                   "2024-10-15 10:00", "2024-10-15 16:00",
+                                   "2024-10-18 18:00", "2024-10-21 10:00"]),
+            "department": ["市场", "设计"] * 3,
+            "priority": ["P0", "P0", "P1", "P0", "P2", "P2"],
+        }
+    )
+    got = handoff_response(acts).iloc[0]
+    assert (got["from_department"], got["to_department"], got["n"]) == ("市场", "设计", 3)
+    assert got["median_hours"] == pytest.approx(5.0)  # 1, 5, 15
+    assert got["n_urgent"] == 2 and got["n_late"] == 1
+    low, high = stats.wilson_interval(1, 3)
+    assert (got["ci_low"], got["ci_high"]) == (low, high)
+    cal = handoff_response(acts, clock="calendar").iloc[0]
+    assert cal["p85_hours"] == pytest.approx(np.quantile([1, 5, 63], 0.85))
+    assert cal["n_late"] == 2  # 63 calendar hours > 24
+    with pytest.raises(ValueError, match="The 'clock' parameter of handoff_response"):
+        handoff_response(acts, clock="office")
