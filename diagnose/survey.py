@@ -944,6 +944,8 @@ _EN_STOP = set(
 _EN_TOKEN = re.compile(r"[a-z][a-z'\-]*[a-z]|[a-z]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _ZH_TOKEN_OK = re.compile(r"^[\u3400-\u9fffA-Za-z0-9]+$")
+# quantities such as 三天 / 两周 / 3次: durations are facts, not pain terms
+_ZH_QUANTITY = re.compile(r"^[0-9一二三四五六七八九十百两几半多]+[天周月年次个遍轮号日]?$")
 
 
 @functools.lru_cache(maxsize=1)
@@ -964,7 +966,8 @@ def _zh_terms(text: str, stop: set[str]) -> list[str]:
     out = []
     for tok in tk.lcut(text):
         tok = tok.strip()
-        if len(tok) < 2 or tok in stop or not _ZH_TOKEN_OK.match(tok) or tok.isdigit():
+        if (len(tok) < 2 or tok in stop or not _ZH_TOKEN_OK.match(tok)
+                or _ZH_QUANTITY.match(tok)):
             continue
         out.append(tok.lower())
     return out
