@@ -661,7 +661,7 @@ def as_activities(x) -> pd.DataFrame:
 # --------------------------------------------------------------------------
 
 _NUM = re.compile(
-    r"^(?P<sign>[+-−])?\s*(?P<cur>[¥$€£￥]|rmb|cny)?\s*(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)"
+    r"^(?P<sign>[-+−])?\s*(?P<cur>[¥$€£￥]|rmb|cny)?\s*(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)"
     r"\s*(?P<mult>万|亿|k\b)?\s*(?P<pct>%|％|percent)?",
     re.IGNORECASE,
 )
