@@ -1,0 +1,275 @@
+"""Workload: how many tasks each person carries at once, and what it costs.
+
+The handbooks cap concurrent work at ``settings.max_concurrent`` (5) open
+subtasks and ``settings.max_concurrent_p0`` (2) open P0 tasks per person.
+
+Counting rule (shared by every function here)
+---------------------------------------------
+A row counts for its ``owner`` on every calendar day its interval
+``[start, end)`` touches: from the day of ``start`` to the day before ``end``
+when ``end`` is exactly midnight (date-only ends are exclusive, as in
+:mod:`diagnose.workdays`), else to the day of ``end``. A task that starts and
+ends at the same instant counts on its start day. Work open at ``as_of``
+(``end`` NaT or later than ``as_of``) counts up to and including the day of
+``as_of``. Rows without an owner, or not started by ``as_of``, are left out.
+Only the direct owner counts (``collaborators`` do not).
+
+The count is a sweep: +1 on the first day, -1 on the day after the last day,
+cumulative sum per owner over a dense day grid (NumPy, no loop over tasks).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from diagnose import stats
+from diagnose.config import Settings, load_settings
+from diagnose.metrics._common import check_as_of, check_choice, check_frame, state_at
+
+__all__ = ["workload", "overload_summary", "overload_delay"]
+
+_DAY_NS = 86_400_000_000_000
+_FREQS = ("D", "W")
+
+
+def _settings(settings) -> Settings:
+    try:
+        return load_settings(settings)
+    except Exception as err:  # ConfigError or a bad type
+        raise ValueError(
+            "The 'settings' parameter must be None, a Settings, a dict or a YAML path. "
+            f"Got {settings!r} instead."
+        ) from err
+
+
+def _intervals(activities: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Rows that count, with first/last day (int days since epoch) and P0 flag."""
+    st = state_at(activities, as_of)
+    keep = st["started"] & activities["owner"].notna()
+    st = st.loc[keep]
+    start_ns = st["start"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    end_ns = st["end_eff"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    first = start_ns // _DAY_NS
+    # exclusive end: the instant just before `end` decides the last day
+    last = np.where(st["is_open"].to_numpy(), end_ns // _DAY_NS, (end_ns - 1) // _DAY_NS)
+    last = np.maximum(last, first)
+    if "priority" in activities.columns:
+        p0 = activities.loc[keep, "priority"].astype(str).str.upper().eq("P0").to_numpy()
+    else:
+        p0 = np.zeros(len(st), dtype=bool)
+    return pd.DataFrame(
+        {"owner": activities.loc[keep, "owner"].to_numpy(), "first": first, "last": last,
+         "p0": p0, "start": st["start"].to_numpy()},
+        index=st.index,
+    )
+
+
+def _grid(iv: pd.DataFrame):
+    """Dense owner x day counts: (owners, day0, n_open[o, d], n_p0[o, d])."""
+    codes, owners = pd.factorize(iv["owner"], sort=True)
+    day0 = int(iv["first"].min())
+    n_days = int(iv["last"].max()) - day0 + 1
+    f = iv["first"].to_numpy() - day0
+    la = iv["last"].to_numpy() - day0
+    delta = np.zeros((len(owners), n_days + 1), dtype=np.int64)
+    delta_p0 = np.zeros_like(delta)
+    np.add.at(delta, (codes, f), 1)
+    np.add.at(delta, (codes, la + 1), -1)
+    p0 = iv["p0"].to_numpy()
+    np.add.at(delta_p0, (codes[p0], f[p0]), 1)
+    np.add.at(delta_p0, (codes[p0], la[p0] + 1), -1)
+    n_open = np.cumsum(delta, axis=1)[:, :n_days]
+    n_p0 = np.cumsum(delta_p0, axis=1)[:, :n_days]
+    return codes, owners, day0, n_open, n_p0
+
+
+def workload(activities, *, as_of, freq="D", settings=None) -> pd.DataFrame:
+    """Concurrent open tasks per person per day (or week), against the limits.
+
+    Parameters
+    ----------
+    activities : pandas.DataFrame
+        Activity table (``owner`` and ``priority`` used).
+    as_of : str or Timestamp
+        Open work counts up to this day; the grid ends here.
+    freq : {"D", "W"}, default="D"
+        ``"D"``: one row per owner and calendar day from the owner's first task
+        to ``as_of``. ``"W"``: one row per owner and week (weeks start Monday;
+        ``date`` is the Monday), with the **peak** daily counts of the week.
+    settings : Settings, dict, path or None, default=None
+        ``max_concurrent`` and ``max_concurrent_p0``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``date``, ``owner``, ``n_open`` (tasks open that day), ``n_open_p0``
+        (of them P0), ``over_limit`` (``n_open > max_concurrent``),
+        ``over_limit_p0`` (``n_open_p0 > max_concurrent_p0``). Sorted by owner,
+        date. See the module docstring for the counting rule.
+    """
+    func = "workload"
+    check_frame(activities, func, ["case_id", "activity", "start", "owner"])
+    check_choice(freq, "freq", func, _FREQS)
+    as_of = check_as_of(as_of, func)
+    cfg = _settings(settings)
+    cols = ["date", "owner", "n_open", "n_open_p0", "over_limit", "over_limit_p0"]
+    iv = _intervals(activities, as_of)
+    if iv.empty:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
+            cols, ["datetime64[ns]", object, "int64", "int64", bool, bool])})
+    codes, owners, day0, n_open, n_p0 = _grid(iv)
+    n_owners, n_days = n_open.shape
+    # each owner's grid starts at their first task
+    own_first = pd.Series(iv["first"].to_numpy()).groupby(codes).min().to_numpy() - day0
+    day_idx = np.tile(np.arange(n_days), n_owners)
+    owner_idx = np.repeat(np.arange(n_owners), n_days)
+    keep = day_idx >= own_first[owner_idx]
+    dates = ((day0 + day_idx[keep]) * _DAY_NS).astype("datetime64[ns]")
+    out = pd.DataFrame(
+        {
+            "date": dates,
+            "owner": np.asarray(owners, dtype=object)[owner_idx[keep]],
+            "n_open": n_open.reshape(-1)[keep],
+            "n_open_p0": n_p0.reshape(-1)[keep],
+        }
+    )
+    if freq == "W":
+        week = out["date"] - pd.to_timedelta(out["date"].dt.weekday, unit="D")
+        out = (
+            out.assign(date=week)
+            .groupby(["owner", "date"], sort=True)[["n_open", "n_open_p0"]]
+            .max()
+            .reset_index()[["date", "owner", "n_open", "n_open_p0"]]
+        )
+    out["over_limit"] = out["n_open"] > cfg.max_concurrent
+    out["over_limit_p0"] = out["n_open_p0"] > cfg.max_concurrent_p0
+    out[["n_open", "n_open_p0"]] = out[["n_open", "n_open_p0"]].astype("int64")
+    return out[cols].sort_values(["owner", "date"], kind="stable").reset_index(drop=True)
+
+
+def overload_summary(activities, *, as_of, settings=None, confidence=0.95) -> pd.DataFrame:
+    """Per person: how often they carry more than the handbook limits.
+
+    Days are calendar days of :func:`workload` (``freq="D"``) on which the
+    person had at least one open task ("days with work").
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``owner``, ``days_with_work``, ``days_over_limit``, ``share``
+        (``days_over_limit / days_with_work``), ``ci_low``, ``ci_high``
+        (Wilson; days are not independent, so read it as descriptive),
+        ``days_over_limit_p0``, ``share_p0``, ``peak_open``, ``peak_open_p0``,
+        ``mean_open`` (on days with work). Sorted by ``share`` descending.
+    """
+    wl = workload(activities, as_of=as_of, freq="D", settings=settings)
+    wl = wl.loc[wl["n_open"] > 0]
+    out = (
+        wl.groupby("owner", sort=True)
+        .agg(
+            days_with_work=("n_open", "size"),
+            days_over_limit=("over_limit", "sum"),
+            days_over_limit_p0=("over_limit_p0", "sum"),
+            peak_open=("n_open", "max"),
+            peak_open_p0=("n_open_p0", "max"),
+            mean_open=("n_open", "mean"),
+        )
+        .reset_index()
+    )
+    for c in ("days_with_work", "days_over_limit", "days_over_limit_p0", "peak_open",
+              "peak_open_p0"):
+        out[c] = out[c].astype("int64")
+    n = out["days_with_work"].to_numpy()
+    out["share"] = out["days_over_limit"] / np.where(n > 0, n, np.nan)
+    out["share_p0"] = out["days_over_limit_p0"] / np.where(n > 0, n, np.nan)
+    out["ci_low"], out["ci_high"] = stats.wilson_interval(
+        out["days_over_limit"], n, confidence=confidence
+    )
+    cols = ["owner", "days_with_work", "days_over_limit", "share", "ci_low", "ci_high",
+            "days_over_limit_p0", "share_p0", "peak_open", "peak_open_p0", "mean_open"]
+    return out[cols].sort_values(["share", "owner"], ascending=[False, True],
+                                 kind="stable").reset_index(drop=True)
+
+
+def overload_delay(activities, *, as_of, settings=None, calendar=None,
+                   confidence=0.95) -> pd.DataFrame:
+    """Do tasks started while their owner was overloaded finish later?
+
+    A task is *started under overload* when, on the day it started, its owner
+    had more than ``settings.max_concurrent`` open tasks (the task itself
+    included; :func:`workload` counting rule). Two outcomes are compared
+    between tasks started under overload and the others:
+
+    * ``slower_than_stage_median``: the finished task took longer (working
+      days) than the median of finished tasks of the same activity. Comparing
+      each task with its own stage removes the stage mix (long stages are not
+      "slow" just because they are long). Finished tasks only.
+    * ``overdue``: :func:`diagnose.metrics.overdue.overdue` (rows with a due
+      date; open rows past due count as overdue).
+
+    Method: difference of the two proportions (overloaded minus others) with
+    Newcombe's hybrid score interval
+    (:func:`diagnose.stats.newcombe_interval`); ``beyond_noise`` is True when
+    the interval excludes 0. Tasks are treated as independent (tasks of one
+    person are not, so the interval is somewhat optimistic).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per outcome: ``outcome``, ``n_overloaded``, ``k_overloaded``,
+        ``rate_overloaded``, ``n_other``, ``k_other``, ``rate_other``,
+        ``diff``, ``ci_low``, ``ci_high``, ``beyond_noise``,
+        ``median_days_overloaded``, ``median_days_other`` (finished tasks,
+        working days), ``method``.
+    """
+    from diagnose.metrics.flow import activity_durations
+    from diagnose.metrics.overdue import overdue
+
+    func = "overload_delay"
+    check_frame(activities, func, ["case_id", "activity", "start", "owner"])
+    as_of = check_as_of(as_of, func)
+    cfg = _settings(settings)
+    iv = _intervals(activities, as_of)
+    overloaded = pd.Series(False, index=activities.index)
+    if not iv.empty:
+        codes, _, day0, n_open, _ = _grid(iv)
+        at_start = n_open[codes, iv["first"].to_numpy() - day0]
+        overloaded.loc[iv.index] = at_start > cfg.max_concurrent
+    counted = pd.Series(False, index=activities.index)
+    counted.loc[iv.index] = True
+
+    dur = activity_durations(activities, as_of=as_of, calendar=calendar)
+    fin = dur.loc[counted & ~dur["is_open"] & dur["duration_working_days"].notna()]
+    stage_med = fin.groupby("activity")["duration_working_days"].transform("median")
+    slow = fin["duration_working_days"] > stage_med
+    ov_fin = overloaded.loc[fin.index]
+
+    od = overdue(activities, as_of=as_of)
+    od = od.loc[counted & od["has_due"].astype(bool)]
+    ov_od = overloaded.loc[od.index]
+
+    rows = []
+    method = ("difference of proportions (overloaded - others), Newcombe hybrid score "
+              f"interval at {confidence:.0%}")
+    for name, flag, grp in (("slower_than_stage_median", slow, ov_fin),
+                            ("overdue", od["is_overdue"].astype(bool), ov_od)):
+        n1, k1 = int(grp.sum()), int((flag & grp).sum())
+        n2, k2 = int((~grp).sum()), int((flag & ~grp).sum())
+        if n1 and n2:
+            low, high = stats.newcombe_interval(k1, n1, k2, n2, confidence=confidence)
+            low, high = float(low), float(high)
+        else:
+            low = high = np.nan
+        r1 = k1 / n1 if n1 else np.nan
+        r2 = k2 / n2 if n2 else np.nan
+        rows.append({
+            "outcome": name, "n_overloaded": n1, "k_overloaded": k1, "rate_overloaded": r1,
+            "n_other": n2, "k_other": k2, "rate_other": r2, "diff": r1 - r2,
+            "ci_low": low, "ci_high": high,
+            "beyond_noise": bool(np.isfinite(low) and (low > 0 or high < 0)),
+            "median_days_overloaded": float(fin.loc[ov_fin, "duration_working_days"].median()),
+            "median_days_other": float(fin.loc[~ov_fin, "duration_working_days"].median()),
+            "method": method,
+        })
+    return pd.DataFrame(rows)
