@@ -42,8 +42,10 @@ def sample_path(name: str = "") -> Path:
     The folder is ``$DIAGNOSE_SAMPLES`` when set, else ``data_samples/`` next to
     the package.
     """
-    root = Path(os.environ.get("DIAGNOSE_SAMPLES") or Path(__file__).resolve().parents[1]
-                / "data_samples")
+    root = Path(
+        os.environ.get("DIAGNOSE_SAMPLES")
+        or Path(__file__).resolve().parents[1] / "data_samples"
+    )
     if not name:
         return root
     if name in SAMPLES:

@@ -27,7 +27,6 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -73,12 +72,27 @@ _TREND = 0.10  # common trend: log speed factor rises by this across the window
 
 #: Survey dimensions: key, zh, en, items, reverse-coded item.
 SURVEY_DIMENSIONS = [
-    {"key": "clarity", "zh": "流程清晰度", "en": "Process clarity",
-     "items": ["q1", "q2", "q3"], "reverse": "q3"},
-    {"key": "collaboration", "zh": "协作效率", "en": "Collaboration efficiency",
-     "items": ["q4", "q5", "q6", "q7"], "reverse": "q7"},
-    {"key": "tools", "zh": "工具支持", "en": "Tool support",
-     "items": ["q8", "q9", "q10"], "reverse": "q10"},
+    {
+        "key": "clarity",
+        "zh": "流程清晰度",
+        "en": "Process clarity",
+        "items": ["q1", "q2", "q3"],
+        "reverse": "q3",
+    },
+    {
+        "key": "collaboration",
+        "zh": "协作效率",
+        "en": "Collaboration efficiency",
+        "items": ["q4", "q5", "q6", "q7"],
+        "reverse": "q7",
+    },
+    {
+        "key": "tools",
+        "zh": "工具支持",
+        "en": "Tool support",
+        "items": ["q8", "q9", "q10"],
+        "reverse": "q10",
+    },
 ]
 #: Which stages / handoffs each dimension speaks of (indices into STAGES;
 #: a pair is a handoff "A -> B").
@@ -93,8 +107,11 @@ _SURVEY_WEAK = 2.5
 _TEAM_OFFSETS = [0.0, -0.1, 0.1]
 
 _DEPARTMENTS = {
-    "Marketing": "市场部", "Design": "设计部", "Product": "产品部",
-    "Sales": "销售部", "Data": "数据部",
+    "Marketing": "市场部",
+    "Design": "设计部",
+    "Product": "产品部",
+    "Sales": "销售部",
+    "Data": "数据部",
 }
 #: Owner department per stage.
 _STAGE_DEPT = ["Marketing", "Marketing", "Product", "Marketing", "Design", "Marketing"]
@@ -102,29 +119,63 @@ _POOL_SIZES = {"Design": 4, "Product": 3, "Sales": 3, "Data": 2}
 _MARKETERS_PER_TEAM = 4
 
 _SURNAMES = [
-    ("王", "Wang"), ("李", "Li"), ("张", "Zhang"), ("刘", "Liu"), ("陈", "Chen"),
-    ("杨", "Yang"), ("赵", "Zhao"), ("黄", "Huang"), ("周", "Zhou"), ("吴", "Wu"),
-    ("徐", "Xu"), ("孙", "Sun"), ("胡", "Hu"), ("朱", "Zhu"), ("高", "Gao"), ("林", "Lin"),
+    ("王", "Wang"),
+    ("李", "Li"),
+    ("张", "Zhang"),
+    ("刘", "Liu"),
+    ("陈", "Chen"),
+    ("杨", "Yang"),
+    ("赵", "Zhao"),
+    ("黄", "Huang"),
+    ("周", "Zhou"),
+    ("吴", "Wu"),
+    ("徐", "Xu"),
+    ("孙", "Sun"),
+    ("胡", "Hu"),
+    ("朱", "Zhu"),
+    ("高", "Gao"),
+    ("林", "Lin"),
 ]
 _GIVEN = [
-    ("伟", "Wei"), ("芳", "Fang"), ("娜", "Na"), ("敏", "Min"), ("静", "Jing"),
-    ("磊", "Lei"), ("洋", "Yang"), ("艳", "Yan"), ("勇", "Yong"), ("军", "Jun"),
-    ("杰", "Jie"), ("娟", "Juan"), ("涛", "Tao"), ("明", "Ming"), ("超", "Chao"),
+    ("伟", "Wei"),
+    ("芳", "Fang"),
+    ("娜", "Na"),
+    ("敏", "Min"),
+    ("静", "Jing"),
+    ("磊", "Lei"),
+    ("洋", "Yang"),
+    ("艳", "Yan"),
+    ("勇", "Yong"),
+    ("军", "Jun"),
+    ("杰", "Jie"),
+    ("娟", "Juan"),
+    ("涛", "Tao"),
+    ("明", "Ming"),
+    ("超", "Chao"),
     ("霞", "Xia"),
 ]
 
 _CAMPAIGNS = [
-    ("春季新品发布", "spring product launch"), ("618大促预热", "618 sale warm-up"),
-    ("双11预热", "Singles' Day warm-up"), ("会员日活动", "member day"),
-    ("线下快闪店", "pop-up store"), ("直播带货", "live-stream sale"),
-    ("品牌联名", "brand co-branding"), ("开学季促销", "back-to-school promotion"),
-    ("中秋礼盒", "Mid-Autumn gift box"), ("年货节", "New Year shopping festival"),
-    ("用户调研沙龙", "customer research salon"), ("小程序拉新", "mini-program acquisition"),
+    ("春季新品发布", "spring product launch"),
+    ("618大促预热", "618 sale warm-up"),
+    ("双11预热", "Singles' Day warm-up"),
+    ("会员日活动", "member day"),
+    ("线下快闪店", "pop-up store"),
+    ("直播带货", "live-stream sale"),
+    ("品牌联名", "brand co-branding"),
+    ("开学季促销", "back-to-school promotion"),
+    ("中秋礼盒", "Mid-Autumn gift box"),
+    ("年货节", "New Year shopping festival"),
+    ("用户调研沙龙", "customer research salon"),
+    ("小程序拉新", "mini-program acquisition"),
 ]
 _DELIVERABLES = [
-    ("需求调研报告", "research brief"), ("活动方案", "campaign plan"),
-    ("评审意见汇总", "review minutes"), ("资源排期表", "resource schedule"),
-    ("活动上线与执行", "launch"), ("复盘报告（至少三条改进建议）", "three suggestions"),
+    ("需求调研报告", "research brief"),
+    ("活动方案", "campaign plan"),
+    ("评审意见汇总", "review minutes"),
+    ("资源排期表", "resource schedule"),
+    ("活动上线与执行", "launch"),
+    ("复盘报告（至少三条改进建议）", "three suggestions"),
 ]
 _BLOCK_REASONS = [
     ("等待设计资源", "Waiting for design capacity"),
@@ -170,8 +221,12 @@ _KPI_ACTIONS = [
     ("复盘沉淀素材模板", "keep reusable asset templates"),
 ]
 
-_STATUS_ZH = {"not_started": "未开始", "in_progress": "进行中", "done": "已完成",
-              "blocked": "阻塞"}
+_STATUS_ZH = {
+    "not_started": "未开始",
+    "in_progress": "进行中",
+    "done": "已完成",
+    "blocked": "阻塞",
+}
 
 
 @dataclass(frozen=True)
@@ -209,10 +264,12 @@ class SampleData:
     truth: dict = field(default_factory=dict)
 
     def survey_wide(self) -> pd.DataFrame:
-        """The questionnaire as filled in: one row per respondent, ``q1..qN``, ``意见``."""
+        """The questionnaire as filled in: a row per respondent, q1..qN, ``意见``."""
         wide = self.survey.pivot_table(
             index=["respondent", "team", "department", "period"],
-            columns="item", values="score", aggfunc="first",
+            columns="item",
+            values="score",
+            aggfunc="first",
         )
         items = sorted(wide.columns, key=lambda s: int(str(s).lstrip("q")))
         wide = wide[items].reset_index()
@@ -236,8 +293,12 @@ def working_calendar(first, last, *, country: str = "CN") -> np.ndarray:
     """
     import holidays
 
-    days = pd.date_range(pd.Timestamp(first).normalize(), pd.Timestamp(last).normalize())
-    cal = holidays.country_holidays(country, years=range(days[0].year, days[-1].year + 1))
+    days = pd.date_range(
+        pd.Timestamp(first).normalize(), pd.Timestamp(last).normalize()
+    )
+    cal = holidays.country_holidays(
+        country, years=range(days[0].year, days[-1].year + 1)
+    )
     keep = np.fromiter((cal.is_working_day(d.date()) for d in days), bool, len(days))
     return days[keep].to_numpy().astype("datetime64[D]")
 
@@ -252,7 +313,9 @@ def work_time(timestamps, calendar: np.ndarray) -> np.ndarray:
     nat = np.isnat(ts)
     day = ts.astype("datetime64[D]")
     idx = np.searchsorted(calendar, day)
-    on_day = (idx < len(calendar)) & (calendar[np.minimum(idx, len(calendar) - 1)] == day)
+    on_day = (idx < len(calendar)) & (
+        calendar[np.minimum(idx, len(calendar) - 1)] == day
+    )
     minutes = (ts - day.astype("datetime64[ns]")).astype("timedelta64[m]").astype(float)
     frac = np.clip((minutes - DAY_START_MIN) / DAY_MINUTES, 0.0, 1.0)
     out = idx + np.where(on_day, frac, 0.0)
@@ -302,7 +365,9 @@ def _person_names(n: int, language: str) -> np.ndarray:
     else:
         names = [f"{_SURNAMES[i][1]} {_GIVEN[j][1]}" for i, j in zip(a, b)]
     if n > 256:  # more people than name pairs: number them
-        names = [f"{nm}{i // 256 + 1}" if i >= 256 else nm for i, nm in enumerate(names)]
+        names = [
+            f"{nm}{i // 256 + 1}" if i >= 256 else nm for i, nm in enumerate(names)
+        ]
     return np.array(names, dtype=object)
 
 
@@ -469,8 +534,11 @@ def generate(
 
     # plan: limits plus a 10-15 % buffer, back to back from kick-off
     limits = np.array([np.nan if x is None else x for x in STAGE_LIMITS], float)
-    planned = np.where(np.isnan(limits)[None, :], exec_plan[:, None],
-                       limits[None, :] * (1 + slack[:, None]))  # (n, 6)
+    planned = np.where(
+        np.isnan(limits)[None, :],
+        exec_plan[:, None],
+        limits[None, :] * (1 + slack[:, None]),
+    )  # (n, 6)
     plan_start = t_case[:, None] + np.cumsum(planned, axis=1) - planned
     row_planned = planned[case, stage]
     pstart_t = plan_start[case, stage]
@@ -485,8 +553,11 @@ def generate(
     keep = (start_t < A) & ~(is_stalled & (pos > sp))
     open_ = (end_t > A) | (is_stalled & (pos == sp))
     status = np.where(open_, np.where(is_stalled | (u_block < 0.2), 3, 1), 2)
-    reason = np.where(u_reason < 0.7, np.array(_STAGE_BLOCK)[stage],
-                      np.floor(u_reason * 4 % 4).astype(int))
+    reason = np.where(
+        u_reason < 0.7,
+        np.array(_STAGE_BLOCK)[stage],
+        np.floor(u_reason * 4 % 4).astype(int),
+    )
 
     idx = np.flatnonzero(keep)
     r_case, r_stage, r_pos = case[idx], stage[idx], pos[idx]
@@ -534,7 +605,9 @@ def generate(
         deliv = np.array([d[1] for d in _DELIVERABLES], dtype=object)
         desc = _cat(camp[campaign][r_case], ": ", deliv[r_stage])
         reasons = np.array([r[1] for r in _BLOCK_REASONS], dtype=object)
-    status_words = np.array(["not_started", "in_progress", "done", "blocked"], dtype=object)
+    status_words = np.array(
+        ["not_started", "in_progress", "done", "blocked"], dtype=object
+    )
     blocked_reason = np.where(r_status == 3, reasons[reason[idx]], None)
 
     end_vals = np.where(r_open, np.nan, end_t[idx])
@@ -577,17 +650,48 @@ def generate(
     settings = _settings(language)
 
     truth = _truth(
-        seed=seed, n=n, teams=teams, pilot_idx=pilot_idx, pilot_start=pilot_start,
-        pilot_effect=pilot_effect, bottleneck=bottleneck, rework_rate=rework_rate,
-        open_share=open_share, language=language, t0=t0, arrival_end=arrival_end,
-        as_of_ts=as_of_ts, case=case, stage=stage, pos=pos, keep=keep, open_=open_,
-        start_t=start_t, end_t=end_t, due_t=due_t, cal=cal, A=A, P=P, t_case=t_case,
-        team=team, rework=rework, stalled=stalled, season=season, in_pilot=in_pilot,
-        exec_plan=exec_plan, activities=activities, survey_truth=survey_truth,
+        seed=seed,
+        n=n,
+        teams=teams,
+        pilot_idx=pilot_idx,
+        pilot_start=pilot_start,
+        pilot_effect=pilot_effect,
+        bottleneck=bottleneck,
+        rework_rate=rework_rate,
+        open_share=open_share,
+        language=language,
+        t0=t0,
+        arrival_end=arrival_end,
+        as_of_ts=as_of_ts,
+        case=case,
+        stage=stage,
+        pos=pos,
+        keep=keep,
+        open_=open_,
+        start_t=start_t,
+        end_t=end_t,
+        due_t=due_t,
+        cal=cal,
+        A=A,
+        P=P,
+        t_case=t_case,
+        team=team,
+        rework=rework,
+        stalled=stalled,
+        season=season,
+        in_pilot=in_pilot,
+        exec_plan=exec_plan,
+        activities=activities,
+        survey_truth=survey_truth,
     )
     return SampleData(
-        activities=activities, survey=survey, comments=comments, kpis=kpis,
-        benchmarks=benchmarks, settings=settings, truth=truth,
+        activities=activities,
+        survey=survey,
+        comments=comments,
+        kpis=kpis,
+        benchmarks=benchmarks,
+        settings=settings,
+        truth=truth,
     )
 
 
@@ -604,10 +708,14 @@ def _stage_ref(ref, language: str) -> str:
 
 def _settings(language: str) -> dict:
     return {
-        "dimensions": {_dim_name(d, language): list(d["items"]) for d in SURVEY_DIMENSIONS},
+        "dimensions": {
+            _dim_name(d, language): list(d["items"]) for d in SURVEY_DIMENSIONS
+        },
         "reverse_items": [d["reverse"] for d in SURVEY_DIMENSIONS],
         "dimension_stages": {
-            _dim_name(d, language): [_stage_ref(r, language) for r in _DIMENSION_STAGES[d["key"]]]
+            _dim_name(d, language): [
+                _stage_ref(r, language) for r in _DIMENSION_STAGES[d["key"]]
+            ]
             for d in SURVEY_DIMENSIONS
         },
     }
@@ -618,7 +726,11 @@ def _survey(rng, teams, pilot_idx, bottleneck, n_resp, shift, language):
     periods = ["baseline", "pilot"]
     weak = _BOTTLENECK_DIMENSION.get(bottleneck)
     dim_mean = {
-        d["key"]: (_SURVEY_WEAK if d["key"] == weak else (3.3 if weak is None else _SURVEY_BASE))
+        d["key"]: (
+            _SURVEY_WEAK
+            if d["key"] == weak
+            else (3.3 if weak is None else _SURVEY_BASE)
+        )
         for d in SURVEY_DIMENSIONS
     }
     common_shift = 0.1
@@ -642,20 +754,24 @@ def _survey(rng, teams, pilot_idx, bottleneck, n_resp, shift, language):
             items.append(it)
             scores.append(x)
     order = rng.permutation(k)  # anonymous ids, not linked across periods
-    resp_ids = np.array([f"R{i + 1:03d}" for i in range(k)], dtype=object)[np.argsort(order)]
+    resp_ids = np.array([f"R{i + 1:03d}" for i in range(k)], dtype=object)[
+        np.argsort(order)
+    ]
     team_arr = np.array(teams, dtype=object)
     dept_lab = np.array(
         [_DEPARTMENTS[x] if language == "zh" else x for x in dept_names], dtype=object
     )
     n_items = len(items)
-    survey = pd.DataFrame({
-        "respondent": np.repeat(resp_ids, n_items),
-        "team": np.repeat(team_arr[r_team], n_items),
-        "department": np.repeat(dept_lab[r_dept], n_items),
-        "period": np.repeat(np.array(periods, dtype=object)[r_period], n_items),
-        "item": np.tile(np.array(items, dtype=object), k),
-        "score": np.stack(scores, axis=1).reshape(-1),
-    })
+    survey = pd.DataFrame(
+        {
+            "respondent": np.repeat(resp_ids, n_items),
+            "team": np.repeat(team_arr[r_team], n_items),
+            "department": np.repeat(dept_lab[r_dept], n_items),
+            "period": np.repeat(np.array(periods, dtype=object)[r_period], n_items),
+            "item": np.tile(np.array(items, dtype=object), k),
+            "score": np.stack(scores, axis=1).reshape(-1),
+        }
+    )
     survey = survey.sort_values(["respondent"], kind="stable").reset_index(drop=True)
 
     # comments: ~30 % of respondents; the bottleneck's pain is the commonest topic
@@ -669,28 +785,44 @@ def _survey(rng, teams, pilot_idx, bottleneck, n_resp, shift, language):
         _COMMENTS[topics[t]][int(u * len(_COMMENTS[topics[t]]))]
         for t, u in zip(topic.tolist(), pick.tolist())
     ]
-    comments = pd.DataFrame({
-        "respondent": resp_ids, "team": team_arr[r_team],
-        "period": np.array(periods, dtype=object)[r_period],
-        "comment": np.array(texts, dtype=object),
-    })[has].sort_values("respondent", kind="stable").reset_index(drop=True)
+    comments = (
+        pd.DataFrame(
+            {
+                "respondent": resp_ids,
+                "team": team_arr[r_team],
+                "period": np.array(periods, dtype=object)[r_period],
+                "comment": np.array(texts, dtype=object),
+            }
+        )[has]
+        .sort_values("respondent", kind="stable")
+        .reset_index(drop=True)
+    )
 
     # observed difference-in-differences of the mean (reverse-scored) item score
     rev_mat = np.stack(
-        [6 - x if it in {d["reverse"] for d in SURVEY_DIMENSIONS} else x
-         for it, x in zip(items, scores)], axis=1
+        [
+            6 - x if it in {d["reverse"] for d in SURVEY_DIMENSIONS} else x
+            for it, x in zip(items, scores)
+        ],
+        axis=1,
     ).mean(axis=1)
     did_obs = None
     if pilot_idx >= 0:
+
         def cell(pilot_team: bool, per: int) -> float:
             sel = ((r_team == pilot_idx) == pilot_team) & (r_period == per)
             return float(rev_mat[sel].mean())
 
-        did_obs = round((cell(True, 1) - cell(True, 0)) - (cell(False, 1) - cell(False, 0)), 4)
+        did_obs = round(
+            (cell(True, 1) - cell(True, 0)) - (cell(False, 1) - cell(False, 0)), 4
+        )
     truth = {
         "survey_did_observed": did_obs,
-        "weak_dimension": None if weak is None else _dim_name(
-            next(d for d in SURVEY_DIMENSIONS if d["key"] == weak), language),
+        "weak_dimension": None
+        if weak is None
+        else _dim_name(
+            next(d for d in SURVEY_DIMENSIONS if d["key"] == weak), language
+        ),
         "latent_dimension_means": {
             _dim_name(d, language): dim_mean[d["key"]] for d in SURVEY_DIMENSIONS
         },
@@ -713,16 +845,31 @@ def _kpis(rng, done, case_ids, month, owner, log_mult, language):
     conv_a = np.round(conv_t * np.exp(-0.05 + rng.normal(0, 0.2, n)), 4)
     budget_t = rng.choice([10.0, 20.0, 30.0, 50.0], n)
     budget_a = np.round(budget_t * np.exp(0.03 + rng.normal(0, 0.08, n)), 1)
-    names = (["线索数", "转化率", "预算(万元)"] if language == "zh"
-             else ["leads", "conversion_rate", "budget"])
+    names = (
+        ["线索数", "转化率", "预算(万元)"]
+        if language == "zh"
+        else ["leads", "conversion_rate", "budget"]
+    )
     idx = np.flatnonzero(done)
     per = np.datetime_as_string(month[idx]).astype(object)
     frames = []
-    for k, (t, a) in enumerate([(leads_t, leads_a), (conv_t, conv_a), (budget_t, budget_a)]):
-        frames.append(pd.DataFrame({
-            "case_id": case_ids[idx], "metric": names[k], "target": t[idx],
-            "actual": a[idx], "period": per, "owner": owner[idx], "_k": k, "_i": idx,
-        }))
+    for k, (t, a) in enumerate(
+        [(leads_t, leads_a), (conv_t, conv_a), (budget_t, budget_a)]
+    ):
+        frames.append(
+            pd.DataFrame(
+                {
+                    "case_id": case_ids[idx],
+                    "metric": names[k],
+                    "target": t[idx],
+                    "actual": a[idx],
+                    "period": per,
+                    "owner": owner[idx],
+                    "_k": k,
+                    "_i": idx,
+                }
+            )
+        )
     out = pd.concat(frames, ignore_index=True).sort_values(["_i", "_k"], kind="stable")
     return out.drop(columns=["_k", "_i"]).reset_index(drop=True)
 
@@ -737,20 +884,63 @@ _BENCHMARKS = [
 
 
 def _benchmarks(language: str) -> pd.DataFrame:
-    src = ("行业基准（示例数据，取自流程优化手册的示例值）" if language == "zh"
-           else "Industry benchmark (illustrative; the handbook example values)")
+    src = (
+        "行业基准（示例数据，取自流程优化手册的示例值）"
+        if language == "zh"
+        else "Industry benchmark (illustrative; the handbook example values)"
+    )
     rows = [
-        {"metric": m, "value": v, "source": src, "direction": d, "unit": u, "statistic": s}
+        {
+            "metric": m,
+            "value": v,
+            "source": src,
+            "direction": d,
+            "unit": u,
+            "statistic": s,
+        }
         for m, v, s, d, u in _BENCHMARKS
     ]
-    return pd.DataFrame(rows, columns=["metric", "value", "source", "direction", "unit",
-                                       "statistic"])
+    return pd.DataFrame(
+        rows, columns=["metric", "value", "source", "direction", "unit", "statistic"]
+    )
 
 
-def _truth(*, seed, n, teams, pilot_idx, pilot_start, pilot_effect, bottleneck,
-           rework_rate, open_share, language, t0, arrival_end, as_of_ts, case, stage,
-           pos, keep, open_, start_t, end_t, due_t, cal, A, P, t_case, team, rework,
-           stalled, season, in_pilot, exec_plan, activities, survey_truth) -> dict:
+def _truth(
+    *,
+    seed,
+    n,
+    teams,
+    pilot_idx,
+    pilot_start,
+    pilot_effect,
+    bottleneck,
+    rework_rate,
+    open_share,
+    language,
+    t0,
+    arrival_end,
+    as_of_ts,
+    case,
+    stage,
+    pos,
+    keep,
+    open_,
+    start_t,
+    end_t,
+    due_t,
+    cal,
+    A,
+    P,
+    t_case,
+    team,
+    rework,
+    stalled,
+    season,
+    in_pilot,
+    exec_plan,
+    activities,
+    survey_truth,
+) -> dict:
     names = STAGE_ZH if language == "zh" else STAGE_EN
     handoffs = [f"{names[i]} -> {names[i + 1]}" for i in range(5)]
     med_wait = {h: _WAIT_MEDIAN for h in handoffs}
@@ -785,13 +975,21 @@ def _truth(*, seed, n, teams, pilot_idx, pilot_start, pilot_effect, bottleneck,
         return None if len(x) == 0 else round(float(np.median(x)), 3)
 
     closed_rows = keep & ~open_
-    overdue_row = np.where(open_, A > due_t, end_t > due_t)
+    # overdue from the frame itself (timestamps, minute precision)
+    acts = activities
+    overdue_row = np.where(
+        acts["is_open"].to_numpy(), as_of_ts > acts["due"], acts["end"] > acts["due"]
+    )
+    kick = acts.groupby("case_id", sort=False)["start"].transform("min")
+    row_period = np.where(kick >= pd.Timestamp(pilot_start), "pilot", "baseline")
     overdue = {}
-    for ti, tname in enumerate(teams):
+    for tname in teams:
         overdue[tname] = {}
         for per in ("baseline", "pilot"):
-            sel = keep & (team[case] == ti) & (period[case] == per)
-            overdue[tname][per] = None if not sel.any() else round(float(overdue_row[sel].mean()), 3)
+            sel = (acts["team"] == tname).to_numpy() & (row_period == per)
+            overdue[tname][per] = (
+                None if not sel.any() else round(float(overdue_row[sel].mean()), 3)
+            )
     cyc = {}
     for ti, tname in enumerate(teams):
         cyc[tname] = {
@@ -801,9 +999,14 @@ def _truth(*, seed, n, teams, pilot_idx, pilot_start, pilot_effect, bottleneck,
     pilot_mask = team == pilot_idx
     naive = None
     if pilot_idx >= 0:
-        d_season = float(np.mean(season[pilot_mask & (period == "pilot")])
-                         - np.mean(season[pilot_mask & (period == "baseline")])) if (
-            (pilot_mask & (period == "pilot")).any()) else 0.0
+        d_season = (
+            float(
+                np.mean(season[pilot_mask & (period == "pilot")])
+                - np.mean(season[pilot_mask & (period == "baseline")])
+            )
+            if ((pilot_mask & (period == "pilot")).any())
+            else 0.0
+        )
         naive = round(math.log1p(pilot_effect) + d_season, 4)
 
     return {
@@ -826,14 +1029,17 @@ def _truth(*, seed, n, teams, pilot_idx, pilot_start, pilot_effect, bottleneck,
         "median_wait_days": med_wait,
         "median_duration_days": med_dur,
         "observed_median_wait_days": {
-            h: med(gap[ok & (prev_stage == i) & (stage == i + 1)]) for i, h in enumerate(handoffs)
+            h: med(gap[ok & (prev_stage == i) & (stage == i + 1)])
+            for i, h in enumerate(handoffs)
         },
         "pilot_team": None if pilot_idx < 0 else teams[pilot_idx],
         "control_teams": [t for i, t in enumerate(teams) if i != pilot_idx],
         "pilot_start": str(pd.Timestamp(pilot_start).date()),
         "pilot_effect": pilot_effect if pilot_idx >= 0 else 0.0,
         "cycle_time_ratio": 1 + pilot_effect if pilot_idx >= 0 else 1.0,
-        "did_log_cycle_time": round(math.log1p(pilot_effect), 6) if pilot_idx >= 0 else 0.0,
+        "did_log_cycle_time": round(math.log1p(pilot_effect), 6)
+        if pilot_idx >= 0
+        else 0.0,
         "common_trend_log": _TREND,
         "naive_log_change_pilot_team": naive,
         "case_speed_sd_log": _CASE_SIGMA,
@@ -841,7 +1047,9 @@ def _truth(*, seed, n, teams, pilot_idx, pilot_start, pilot_effect, bottleneck,
         "observed_median_cycle_days": cyc,
         "rework_rate": rework_rate,
         "observed_rework_share": round(float(rework[started].mean()), 4),
-        "rework_shape": "跨部门评审 -> 方案策划 -> 跨部门评审 once; repeats take half as long",
+        "rework_shape": (
+            "跨部门评审 -> 方案策划 -> 跨部门评审 once; repeats take half as long"
+        ),
         "stall_share": open_share,
         "observed_open_case_share": round(float((started & ~done_case).mean()), 4),
         "observed_overdue_rate": overdue,
@@ -856,11 +1064,22 @@ def _truth(*, seed, n, teams, pilot_idx, pilot_start, pilot_effect, bottleneck,
 # --------------------------------------------------------------------------
 
 _ZH_HEADERS = {
-    "task_id": "任务ID", "case_id": "项目名称", "activity": "子任务名称",
-    "description": "任务描述", "owner": "直接责任人", "collaborators": "协作责任人",
-    "department": "部门", "team": "团队", "priority": "优先级", "start": "开始时间",
-    "end": "结束时间", "due": "截止日期", "planned_start": "计划开始",
-    "planned_end": "计划完成", "status": "进度状态", "blocked_reason": "阻塞原因",
+    "task_id": "任务ID",
+    "case_id": "项目名称",
+    "activity": "子任务名称",
+    "description": "任务描述",
+    "owner": "直接责任人",
+    "collaborators": "协作责任人",
+    "department": "部门",
+    "team": "团队",
+    "priority": "优先级",
+    "start": "开始时间",
+    "end": "结束时间",
+    "due": "截止日期",
+    "planned_start": "计划开始",
+    "planned_end": "计划完成",
+    "status": "进度状态",
+    "blocked_reason": "阻塞原因",
 }
 
 
@@ -873,8 +1092,15 @@ def _zh_dates(values, alt: np.ndarray) -> np.ndarray:
     """Chinese-style date-times: ``2023.10.09 14:30`` or ``2023/10/9 14:30``."""
     s = pd.Series(values)
     dotted = s.dt.strftime("%Y.%m.%d %H:%M")
-    slash = (s.dt.year.astype("Int64").astype(str) + "/" + s.dt.month.astype("Int64").astype(str)
-             + "/" + s.dt.day.astype("Int64").astype(str) + " " + s.dt.strftime("%H:%M"))
+    slash = (
+        s.dt.year.astype("Int64").astype(str)
+        + "/"
+        + s.dt.month.astype("Int64").astype(str)
+        + "/"
+        + s.dt.day.astype("Int64").astype(str)
+        + " "
+        + s.dt.strftime("%H:%M")
+    )
     out = np.where(alt, slash.to_numpy(dtype=object), dotted.to_numpy(dtype=object))
     return np.where(s.isna().to_numpy(), "", out)
 
@@ -888,16 +1114,24 @@ def _activities_csv(acts: pd.DataFrame) -> pd.DataFrame:
 
 def _activities_zh(acts: pd.DataFrame) -> pd.DataFrame:
     alt = (np.arange(len(acts)) % 3) == 2  # every third row uses 2023/7/1 form
-    out = pd.DataFrame({
-        "任务ID": acts["task_id"], "项目名称": acts["case_id"],
-        "子任务名称": acts["activity"], "任务描述": acts["description"],
-        "直接责任人": acts["owner"], "协作责任人": acts["collaborators"],
-        "部门": acts["department"], "团队": acts["team"], "优先级": acts["priority"],
-        "开始时间": _zh_dates(acts["start"], alt), "结束时间": _zh_dates(acts["end"], alt),
-        "截止日期": _zh_dates(acts["due"], alt),
-        "进度状态": acts["status"].map(_STATUS_ZH).to_numpy(dtype=object),
-        "阻塞原因": acts["blocked_reason"].fillna("").to_numpy(dtype=object),
-    })
+    out = pd.DataFrame(
+        {
+            "任务ID": acts["task_id"],
+            "项目名称": acts["case_id"],
+            "子任务名称": acts["activity"],
+            "任务描述": acts["description"],
+            "直接责任人": acts["owner"],
+            "协作责任人": acts["collaborators"],
+            "部门": acts["department"],
+            "团队": acts["team"],
+            "优先级": acts["priority"],
+            "开始时间": _zh_dates(acts["start"], alt),
+            "结束时间": _zh_dates(acts["end"], alt),
+            "截止日期": _zh_dates(acts["due"], alt),
+            "进度状态": acts["status"].map(_STATUS_ZH).to_numpy(dtype=object),
+            "阻塞原因": acts["blocked_reason"].fillna("").to_numpy(dtype=object),
+        }
+    )
     return out
 
 
@@ -916,14 +1150,19 @@ def _kpis_zh(kpis: pd.DataFrame, rng_seed: int) -> pd.DataFrame:
     bad = big & np.where(is_budget, var > 0, var < 0)
     reasons = np.array([x[0] for x in _KPI_REASONS], dtype=object)[r]
     actions = np.array([x[0] for x in _KPI_ACTIONS], dtype=object)[a]
-    return pd.DataFrame({
-        "活动名称": kpis["case_id"], "月份": kpis["period"], "关键指标": kpis["metric"],
-        "目标值": [_num(v) for v in kpis["target"]],
-        "实际值": [_num(v) for v in kpis["actual"]],
-        "差异率": [f"{v:+.1%}" for v in var],
-        "原因分析": np.where(bad, reasons, ""), "改进方向": np.where(bad, actions, ""),
-        "负责人": kpis["owner"],
-    })
+    return pd.DataFrame(
+        {
+            "活动名称": kpis["case_id"],
+            "月份": kpis["period"],
+            "关键指标": kpis["metric"],
+            "目标值": [_num(v) for v in kpis["target"]],
+            "实际值": [_num(v) for v in kpis["actual"]],
+            "差异率": [f"{v:+.1%}" for v in var],
+            "原因分析": np.where(bad, reasons, ""),
+            "改进方向": np.where(bad, actions, ""),
+            "负责人": kpis["owner"],
+        }
+    )
 
 
 def _yaml_dump(obj) -> str:
@@ -989,8 +1228,9 @@ targets:
 """
 
 
-def write_samples(out, *, seed: int = 7, as_of: str = "2024-06-30",
-                  n_cases: int = 120) -> dict[str, Path]:
+def write_samples(
+    out, *, seed: int = 7, as_of: str = "2024-06-30", n_cases: int = 120
+) -> dict[str, Path]:
     """Write the committed sample files into ``out`` (see data_samples/README.md).
 
     Returns the written paths by name. CSV, YAML and JSON files are
@@ -1008,7 +1248,10 @@ def write_samples(out, *, seed: int = 7, as_of: str = "2024-06-30",
         p.write_bytes(text.encode("utf-8"))
         paths[name] = p
 
-    put("tasks_en.csv", _activities_csv(en.activities).to_csv(index=False, lineterminator="\n"))
+    put(
+        "tasks_en.csv",
+        _activities_csv(en.activities).to_csv(index=False, lineterminator="\n"),
+    )
     _write_zh_xlsx(out / "tasks_zh.xlsx", _activities_zh(zh.activities))
     paths["tasks_zh.xlsx"] = out / "tasks_zh.xlsx"
     put("survey.csv", en.survey_wide().to_csv(index=False, lineterminator="\n"))
@@ -1039,7 +1282,9 @@ def _write_zh_xlsx(path: Path, table: pd.DataFrame) -> None:
     ws.append(list(table.columns))
     for row in table.itertuples(index=False):
         ws.append([None if (isinstance(v, str) and v == "") else v for v in row])
-    for col, width in zip("ABCDEFGHIJKLMN", [18, 16, 12, 30, 9, 18, 8, 8, 7, 17, 17, 17, 9, 14]):
+    for col, width in zip(
+        "ABCDEFGHIJKLMN", [18, 16, 12, 30, 9, 18, 8, 8, 7, 17, 17, 17, 9, 14]
+    ):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
     note = wb.create_sheet("说明")
@@ -1072,8 +1317,11 @@ def _freeze_zip(path: Path) -> None:
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
         for name, data in members:
             if name == "docProps/core.xml":  # openpyxl stamps the save time here
-                data = re.sub(rb"<dcterms:modified([^>]*)>[^<]*<",
-                              rb"<dcterms:modified\1>2024-01-01T00:00:00Z<", data)
+                data = re.sub(
+                    rb"<dcterms:modified([^>]*)>[^<]*<",
+                    rb"<dcterms:modified\1>2024-01-01T00:00:00Z<",
+                    data,
+                )
             info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(info, data)

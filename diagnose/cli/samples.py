@@ -26,16 +26,37 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
             "(truth.json). With --rows, write only one large activity table."
         ),
     )
-    parser.add_argument("--out", default="data_samples", help="output folder (default: %(default)s)")
-    parser.add_argument("--seed", type=int, default=7, help="random seed (default: %(default)s)")
-    parser.add_argument("--as-of", default="2024-06-30", dest="as_of",
-                        help="snapshot date of the samples (default: %(default)s)")
-    parser.add_argument("--n-cases", type=int, default=120, dest="n_cases",
-                        help="campaigns in the samples (default: %(default)s)")
-    parser.add_argument("--rows", type=int, default=None,
-                        help="write a large activity table of about this many rows instead")
-    parser.add_argument("--format", choices=["csv", "parquet"], default="csv",
-                        help="format of the --rows table (default: %(default)s)")
+    parser.add_argument(
+        "--out", default="data_samples", help="output folder (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=7, help="random seed (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--as-of",
+        default="2024-06-30",
+        dest="as_of",
+        help="snapshot date of the samples (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--n-cases",
+        type=int,
+        default=120,
+        dest="n_cases",
+        help="campaigns in the samples (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--rows",
+        type=int,
+        default=None,
+        help="write a large activity table of about this many rows instead",
+    )
+    parser.add_argument(
+        "--format",
+        choices=["csv", "parquet"],
+        default="csv",
+        help="format of the --rows table (default: %(default)s)",
+    )
     parser.set_defaults(func=run)
     return parser
 
@@ -52,8 +73,10 @@ def run(args: argparse.Namespace) -> int:
         path = out / f"tasks_large.{args.format}"
         acts = write_large(path, rows=args.rows, seed=args.seed, fmt=args.format)
         took = time.perf_counter() - began
-        print(f"wrote {path} ({len(acts):,} rows, {acts['case_id'].nunique():,} cases) "
-              f"in {took:.1f} s")
+        print(
+            f"wrote {path} ({len(acts):,} rows, {acts['case_id'].nunique():,} cases) "
+            f"in {took:.1f} s"
+        )
         return 0
     paths = write_samples(out, seed=args.seed, as_of=args.as_of, n_cases=args.n_cases)
     took = time.perf_counter() - began
