@@ -930,7 +930,8 @@ _ZH_STOP = set(
     这 那 这个 那个 一个 一些 什么 怎么 因为 所以 但是 但 而且 如果 就是 还是 可以 需要
     希望 觉得 感觉 比较 非常 经常 总是 每次 时候 问题 一下 一直 已经 这样 那样 对 把 被
     让 给 到 从 向 为 为了 由于 导致 之间 其他 各 个 等 吧 呢 啊 吗 会 能 要 说 做
-    目前 现在 有些 有时 容易 无法 不能 不够 过 多 少 大 小 上 下 中 后 前""".split()
+    目前 现在 有些 有时 容易 无法 不能 不够 过 多 少 大 小 上 下 中 后 前 知道 只能
+    最大 多了 好几个 同一份 以上 之后 之前 然后 其实 特别 真的""".split()
 )
 _EN_STOP = set(
     """a an the and or but if so to of in on at for from by with without about into
@@ -939,7 +940,9 @@ _EN_STOP = set(
     there here what which who whom when where why how all any both each few more most
     other some such no nor not only own same than too very can could will would should
     may might must just also often always never sometimes again still get gets got
-    one two lot lots really much many make makes made us etc because very too""".split()
+    one two lot lots really much many make makes made us etc because
+    before after until while during then once per every main back forth go goes
+    going went take took""".split()
 )
 _EN_TOKEN = re.compile(r"[a-z][a-z'\-]*[a-z]|[a-z]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -983,7 +986,7 @@ def pain_terms(
     language: str = "auto",
     top: int = 20,
     stopwords=None,
-    column: str = "text",
+    column: str | None = None,
 ) -> pd.DataFrame:
     """Tally the pain terms that recur in free-text answers.
 
@@ -1000,8 +1003,10 @@ def pain_terms(
         Number of terms returned.
     stopwords : iterable of str or None, default=None
         Extra words to ignore (added to the built-in lists).
-    column : str, default='text'
-        Column holding the answers when ``texts`` is a DataFrame.
+    column : str or None, default=None
+        Column holding the answers when ``texts`` is a DataFrame; ``None``
+        uses ``text`` (``load_survey(...).text``) or else ``comment``
+        (``generate(...).comments``).
 
     Returns
     -------
@@ -1018,6 +1023,8 @@ def pain_terms(
             f"Got {top!r} instead."
         )
     if isinstance(texts, pd.DataFrame):
+        if column is None:
+            column = next((c for c in ("text", "comment") if c in texts.columns), "text")
         if column not in texts.columns:
             raise ValueError(
                 f"{func}: column {column!r} not found in texts. Columns: "

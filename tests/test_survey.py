@@ -461,3 +461,30 @@ def test_generated_sample_weak_dimension_is_found():
     bench = pd.DataFrame({"metric": scores["dimension"], "value": 3.5})
     ranked = survey_vs_benchmark(sample.survey, bench, settings=settings)
     assert ranked.loc[ranked["weakest"] == 1, "dimension"].item() == weak
+
+
+def test_loaded_sample_file_end_to_end():
+    from pathlib import Path
+
+    load = pytest.importorskip("diagnose.io.load")
+    root = Path(__file__).resolve().parents[1] / "data_samples"
+    if not (root / "survey.csv").exists() or not hasattr(load, "load_survey"):
+        pytest.skip("data_samples/survey.csv or load_survey not available")
+    import json
+
+    from diagnose.config import load_settings
+
+    truth = json.loads((root / "truth.json").read_text(encoding="utf-8"))
+    settings = load_settings(root / "settings.yaml")
+    res = load.load_survey(root / "survey.csv")
+    scores = dimension_scores(res.data, settings=settings)
+    assert scores.sort_values("mean")["dimension"].iloc[0] == truth["weak_dimension"]
+    # every answer accounted for: answers + missing = responses x items
+    n_resp = res.data[["respondent", "period"]].drop_duplicates().shape[0]
+    assert (scores["n_answers"] + scores["n_missing"]).tolist() == [
+        n_resp * scores["n_items"].iloc[i] for i in range(len(scores))
+    ]
+    rel = reliability(res.data, settings=settings)
+    assert rel["alpha"].between(-1, 1).all() and len(rel) == len(scores)
+    terms = pain_terms(res.text, top=100)
+    assert {"design", "设计资源"} <= set(terms["term"])
