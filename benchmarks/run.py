@@ -204,7 +204,22 @@ def s_compare_pilot(p):
 
 
 def s_bootstrap(p):
-    raise NotAvailable("diagnose.compare.compare_durations not available yet")
+    from floors import durations_split
+
+    compare = need("diagnose.compare:compare_durations")
+    before, after = durations_split(p["parquet"])
+    n_resamples = int(p.get("n_resamples", 10_000))
+
+    def run():
+        res = compare(before, after, n_resamples=n_resamples)
+        return {
+            "n": int(before.size + after.size),
+            "n_resamples": n_resamples,
+            "method": getattr(res, "method", None) or getattr(res, "test", None),
+            "ci": [getattr(res, "ci_low", None), getattr(res, "ci_high", None)],
+        }
+
+    return run
 
 
 def s_report_pilot(p):
