@@ -104,12 +104,16 @@ def test_range_single_date_and_bad_cell():
 
 
 def test_infer_year_is_the_most_common_full_year():
-    assert infer_year(pd.Series(["2023-01-01", "7月1日", "2023.5.5", "2022-1-1"])) == 2023
+    assert (
+        infer_year(pd.Series(["2023-01-01", "7月1日", "2023.5.5", "2022-1-1"])) == 2023
+    )
     assert infer_year(pd.Series(["7月1日"])) is None
 
 
 def test_many_repeated_values_parse_once(rng):
-    days = pd.date_range("2020-01-01", periods=500, freq="h").strftime("%Y-%m-%dT%H:%M:%SZ")
+    days = pd.date_range("2020-01-01", periods=500, freq="h").strftime(
+        "%Y-%m-%dT%H:%M:%SZ"
+    )
     values = pd.Series(rng.choice(days, size=200_000))
     out = parse_dates(values)
     assert out.notna().all()

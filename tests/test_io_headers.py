@@ -28,10 +28,13 @@ def _load(source, **kw):
 
 
 def test_english_headers(tmp_path):
-    path = _write(tmp_path, "tasks.csv",
-                  "Project,Stage,Owner,Start Date,End_Date,Due Date,Priority,Status\n"
-                  "C1,Plan design,Ann,2023-07-01,2023-07-05,2023-07-06,High,Done\n"
-                  "C1,Execution,Bob,2023-07-06,,2023-07-20,p0,In Progress\n")
+    path = _write(
+        tmp_path,
+        "tasks.csv",
+        "Project,Stage,Owner,Start Date,End_Date,Due Date,Priority,Status\n"
+        "C1,Plan design,Ann,2023-07-01,2023-07-05,2023-07-06,High,Done\n"
+        "C1,Execution,Bob,2023-07-06,,2023-07-20,p0,In Progress\n",
+    )
     data = _load(path).data
     assert list(data.columns) == ACTIVITY_COLUMNS
     assert data["case_id"].tolist() == ["C1", "C1"]
@@ -46,10 +49,13 @@ def test_english_headers(tmp_path):
 
 def test_simplified_handbook_tracking_table(tmp_path):
     # 营销任务分配与跟踪表, 结束时间 written as 9月1日 (year from the file)
-    path = _write(tmp_path, "跟踪表.csv",
-                  "项目名称,任务名称,任务描述,负责人,协作人,开始时间,结束时间,优先级,交付物,进度状态,阻塞原因\n"
-                  "双十一活动,方案策划,写方案,张三,李四,2023-08-28,9月1日,高,方案,已完成,\n"
-                  "双十一活动,资源协调,约设计,王五,,2023-09-02,,紧急,,阻塞,设计资源不足\n")
+    path = _write(
+        tmp_path,
+        "跟踪表.csv",
+        "项目名称,任务名称,任务描述,负责人,协作人,开始时间,结束时间,优先级,交付物,进度状态,阻塞原因\n"
+        "双十一活动,方案策划,写方案,张三,李四,2023-08-28,9月1日,高,方案,已完成,\n"
+        "双十一活动,资源协调,约设计,王五,,2023-09-02,,紧急,,阻塞,设计资源不足\n",
+    )
     result = _load(path)
     data = result.data
     assert data["end"].iloc[0] == T("2023-09-01")
@@ -62,11 +68,14 @@ def test_simplified_handbook_tracking_table(tmp_path):
 
 
 def test_traditional_headers_and_words(tmp_path):
-    path = _write(tmp_path, "追蹤表.csv",
-                  "項目名稱,任務名稱,負責人,開始時間,結束時間,優先級,進度狀態,阻塞原因\n"
-                  "活動A,方案策劃,陳大文,2023/7/1,2023/7/3,緊急,已完成,\n"
-                  "活動A,跨部門評審,李小明,2023/7/4,,低,進行中,\n"
-                  "活動A,資源協調,王美玲,2023/7/5,,中,已阻塞,設計資源不足\n")
+    path = _write(
+        tmp_path,
+        "追蹤表.csv",
+        "項目名稱,任務名稱,負責人,開始時間,結束時間,優先級,進度狀態,阻塞原因\n"
+        "活動A,方案策劃,陳大文,2023/7/1,2023/7/3,緊急,已完成,\n"
+        "活動A,跨部門評審,李小明,2023/7/4,,低,進行中,\n"
+        "活動A,資源協調,王美玲,2023/7/5,,中,已阻塞,設計資源不足\n",
+    )
     data = _load(path).data
     assert data["owner"].tolist() == ["陳大文", "李小明", "王美玲"]
     assert data["status"].tolist() == ["done", "in_progress", "blocked"]
@@ -75,32 +84,45 @@ def test_traditional_headers_and_words(tmp_path):
 
 def test_task_allocation_table_with_range_cell_and_handbook_ids(tmp_path):
     # 任务分配明细表: no case column; the case comes from the task id
-    path = _write(tmp_path, "分配表.csv",
-                  "任务ID,子任务名称,任务描述,直接责任人,协作责任人,优先级,起止时间,交付物,所需资源\n"
-                  "MKT-202307-001-01,需求调研,调研,张三,李四,P1,2023.07.01-07.07,报告,无\n"
-                  "MKT-202307-001-02,方案策划,方案,李四,,P0,2023.07.08-2023.07.12,方案,设计\n"
-                  "MKT-202307-002-01,效果复盘,复盘,王五,,P2,2023/7/13~7/14,总结,无\n")
+    path = _write(
+        tmp_path,
+        "分配表.csv",
+        "任务ID,子任务名称,任务描述,直接责任人,协作责任人,优先级,起止时间,交付物,所需资源\n"
+        "MKT-202307-001-01,需求调研,调研,张三,李四,P1,2023.07.01-07.07,报告,无\n"
+        "MKT-202307-001-02,方案策划,方案,李四,,P0,2023.07.08-2023.07.12,方案,设计\n"
+        "MKT-202307-002-01,效果复盘,复盘,王五,,P2,2023/7/13~7/14,总结,无\n",
+    )
     with pytest.warns(DataQualityWarning, match="no case column"):
         data = load_activities(path).data
-    assert data["case_id"].tolist() == ["MKT-202307-001", "MKT-202307-001", "MKT-202307-002"]
+    assert data["case_id"].tolist() == [
+        "MKT-202307-001",
+        "MKT-202307-001",
+        "MKT-202307-002",
+    ]
     assert data["start"].tolist() == [T("2023-07-01"), T("2023-07-08"), T("2023-07-13")]
     assert data["end"].tolist() == [T("2023-07-07"), T("2023-07-12"), T("2023-07-14")]
     assert data["collaborators"].iloc[0] == "李四"
 
 
 def test_process_mining_lifecycle_pairs(tmp_path):
-    path = _write(tmp_path, "log.csv",
-                  "case:concept:name,concept:name,lifecycle:transition,time:timestamp,org:resource,org:group\n"
-                  "1,A,start,2023-07-01T08:00:00Z,Ann,G1\n"
-                  "1,A,complete,2023-07-01T09:00:00Z,Ann,G1\n"
-                  "1,B,complete,2023-07-01T10:00:00Z,Bob,G2\n"
-                  "1,C,start,2023-07-01T11:00:00Z,Cy,G2\n"
-                  "1,A,schedule,2023-07-01T07:00:00Z,Ann,G1\n")
+    path = _write(
+        tmp_path,
+        "log.csv",
+        "case:concept:name,concept:name,lifecycle:transition,time:timestamp,org:resource,org:group\n"
+        "1,A,start,2023-07-01T08:00:00Z,Ann,G1\n"
+        "1,A,complete,2023-07-01T09:00:00Z,Ann,G1\n"
+        "1,B,complete,2023-07-01T10:00:00Z,Bob,G2\n"
+        "1,C,start,2023-07-01T11:00:00Z,Cy,G2\n"
+        "1,A,schedule,2023-07-01T07:00:00Z,Ann,G1\n",
+    )
     result = _load(path)
     data = result.data
     assert data["activity"].tolist() == ["A", "B", "C"]
-    assert data["start"].tolist() == [T("2023-07-01 08:00"), T("2023-07-01 10:00"),
-                                      T("2023-07-01 11:00")]
+    assert data["start"].tolist() == [
+        T("2023-07-01 08:00"),
+        T("2023-07-01 10:00"),
+        T("2023-07-01 11:00"),
+    ]
     assert data["end"].iloc[0] == T("2023-07-01 09:00")
     assert data["end"].iloc[1] == data["start"].iloc[1]  # complete-only: instantaneous
     assert data["is_open"].tolist() == [False, False, True]
@@ -110,17 +132,21 @@ def test_process_mining_lifecycle_pairs(tmp_path):
     # the schedule event is listed, not silently dropped
     p = result.problems
     assert p[["row", "column", "value", "kept"]].values.tolist() == [
-        [6, "lifecycle:transition", "schedule", False]]
+        [6, "lifecycle:transition", "schedule", False]
+    ]
     src = result.sources.iloc[0]
     assert (src.n_rows_read, src.n_rows_kept, src.n_rows_set_aside) == (5, 4, 1)
 
 
 def test_fifo_pairing_with_a_lone_complete_first():
-    log = pd.DataFrame({
-        "case_id": ["1"] * 3, "activity": ["W"] * 3,
-        "lifecycle": ["complete", "start", "complete"],
-        "timestamp": ["2023-07-01 08:00", "2023-07-01 09:00", "2023-07-01 10:00"],
-    })
+    log = pd.DataFrame(
+        {
+            "case_id": ["1"] * 3,
+            "activity": ["W"] * 3,
+            "lifecycle": ["complete", "start", "complete"],
+            "timestamp": ["2023-07-01 08:00", "2023-07-01 09:00", "2023-07-01 10:00"],
+        }
+    )
     data = _load(log).data
     assert list(zip(data["start"], data["end"])) == [
         (T("2023-07-01 08:00"), T("2023-07-01 08:00")),
@@ -129,24 +155,38 @@ def test_fifo_pairing_with_a_lone_complete_first():
 
 
 def test_tied_timestamps_keep_file_order():
-    log = pd.DataFrame({"case_id": ["c"] * 3, "activity": ["x", "a", "m"],
-                        "timestamp": ["2023-07-01 08:00"] * 3})
+    log = pd.DataFrame(
+        {
+            "case_id": ["c"] * 3,
+            "activity": ["x", "a", "m"],
+            "timestamp": ["2023-07-01 08:00"] * 3,
+        }
+    )
     assert _load(log).data["activity"].tolist() == ["x", "a", "m"]
 
 
 def test_case_named_NA_survives(tmp_path):
-    path = _write(tmp_path, "s.csv", "Case ID;Activity;Complete Timestamp\n"
-                  "NA;ER Registration;2014/10/22 11:15:41.000\n"
-                  "A;ER Registration;2014/10/22 11:27:00.000\n")
+    path = _write(
+        tmp_path,
+        "s.csv",
+        "Case ID;Activity;Complete Timestamp\n"
+        "NA;ER Registration;2014/10/22 11:15:41.000\n"
+        "A;ER Registration;2014/10/22 11:27:00.000\n",
+    )
     data = _load(path).data
     assert sorted(data["case_id"]) == ["A", "NA"]
 
 
 def test_jira_export(tmp_path):
-    path = _write(tmp_path, "jira.csv",
-                  "Summary,Issue key,Issue id,Issue Type,Status,Priority,Assignee,Created,Resolved,Due Date\n"
-                  "Write brief,MKT-1,10001,Task,Done,Highest,ann,01/Jul/23 10:15 AM,03/Jul/23 4:00 PM,05/Jul/23\n"
-                  "Design,MKT-2,10002,Task,In Progress,Medium,bob,02/Jul/23 9:00 AM,,\n")
+    path = _write(
+        tmp_path,
+        "jira.csv",
+        "Summary,Issue key,Issue id,Issue "
+        "Type,Status,Priority,Assignee,Created,Resolved,Due Date\n"
+        "Write brief,MKT-1,10001,Task,Done,Highest,ann,01/Jul/23 10:15 AM,03/Jul/23 "
+        "4:00 PM,05/Jul/23\n"
+        "Design,MKT-2,10002,Task,In Progress,Medium,bob,02/Jul/23 9:00 AM,,\n",
+    )
     with pytest.warns(DataQualityWarning, match="'Issue key'"):
         data = load_activities(path).data
     assert data["task_id"].tolist() == ["MKT-1", "MKT-2"]
@@ -159,8 +199,12 @@ def test_jira_export(tmp_path):
 
 
 def test_interval_log(tmp_path):
-    path = _write(tmp_path, "i.csv", "case_id,activity,timestamp,start_timestamp\n"
-                  "C1,place order,2015-01-05T09:02:50Z,2015-01-05T09:00:07Z\n")
+    path = _write(
+        tmp_path,
+        "i.csv",
+        "case_id,activity,timestamp,start_timestamp\n"
+        "C1,place order,2015-01-05T09:02:50Z,2015-01-05T09:00:07Z\n",
+    )
     data = _load(path).data
     assert data["start"].iloc[0] == T("2015-01-05 09:00:07")
     assert data["end"].iloc[0] == T("2015-01-05 09:02:50")
@@ -178,7 +222,9 @@ def test_explicit_mapping_overrides(tmp_path):
 
 
 def test_missing_required_column_names_file_columns_and_fix(tmp_path):
-    path = _write(tmp_path, "tasks_2024Q1.csv", "任务编号,环节,负责人\nT1,方案策划,张三\n")
+    path = _write(
+        tmp_path, "tasks_2024Q1.csv", "任务编号,环节,负责人\nT1,方案策划,张三\n"
+    )
     with pytest.raises(DataError) as err:
         load_activities(path)
     message = str(err.value)
@@ -204,17 +250,26 @@ def test_unreadable_files(tmp_path):
 
 
 def test_gb18030_and_tab_delimiter(tmp_path):
-    path = _write(tmp_path, "gbk.tsv", "项目\t任务名称\t开始时间\nA\t调研\t2023-07-01\n",
-                  encoding="gb18030")
+    path = _write(
+        tmp_path,
+        "gbk.tsv",
+        "项目\t任务名称\t开始时间\nA\t调研\t2023-07-01\n",
+        encoding="gb18030",
+    )
     assert _load(path).data["activity"].tolist() == ["调研"]
 
 
 def test_xlsx_sheet_choice_native_dates_and_serials(tmp_path):
     path = tmp_path / "book.xlsx"
     first = pd.DataFrame({"note": ["x"]})
-    tasks = pd.DataFrame({"项目": ["A", "A"], "任务名称": ["调研", "策划"],
-                          "开始时间": [pd.Timestamp("2023-07-01 09:30"), 45110],
-                          "任务ID": [1, 2]})
+    tasks = pd.DataFrame(
+        {
+            "项目": ["A", "A"],
+            "任务名称": ["调研", "策划"],
+            "开始时间": [pd.Timestamp("2023-07-01 09:30"), 45110],
+            "任务ID": [1, 2],
+        }
+    )
     with pd.ExcelWriter(path) as writer:
         first.to_excel(writer, sheet_name="说明", index=False)
         tasks.to_excel(writer, sheet_name="任务", index=False)
@@ -222,26 +277,40 @@ def test_xlsx_sheet_choice_native_dates_and_serials(tmp_path):
     assert data["start"].tolist() == [T("2023-07-01 09:30"), T("2023-07-03")]
     assert data["task_id"].tolist() == ["1", "2"]
     assert _load(path, sheet=1).data.shape[0] == 2
-    with pytest.raises(DataError, match=r"no sheet 'Tasks'. Sheets in file: \['说明', '任务'\]"):
+    with pytest.raises(
+        DataError, match=r"no sheet 'Tasks'. Sheets in file: \['说明', '任务'\]"
+    ):
         load_activities(path, sheet="Tasks")
     with pytest.raises(DataError, match="'start' not found"):
         load_activities(path)  # first sheet is the notes sheet
 
 
 def test_parquet_and_gzip(tmp_path):
-    frame = pd.DataFrame({"case_id": [173688, 173688], "activity": ["A", "B"],
-                          "timestamp": pd.to_datetime(["2011-09-30 22:38:44",
-                                                       "2011-09-30 22:39:00"]).tz_localize("UTC")})
+    frame = pd.DataFrame(
+        {
+            "case_id": [173688, 173688],
+            "activity": ["A", "B"],
+            "timestamp": pd.to_datetime(
+                ["2011-09-30 22:38:44", "2011-09-30 22:39:00"]
+            ).tz_localize("UTC"),
+        }
+    )
     frame.to_parquet(tmp_path / "log.parquet")
     data = _load(tmp_path / "log.parquet", tz="Europe/Amsterdam").data
     assert data["case_id"].tolist() == ["173688", "173688"]
     assert data["start"].iloc[0] == T("2011-10-01 00:38:44")  # CEST = UTC+2
     frame.to_csv(tmp_path / "log.csv.gz", index=False)
-    assert _load(tmp_path / "log.csv.gz").data["start"].iloc[0] == T("2011-09-30 22:38:44")
+    assert _load(tmp_path / "log.csv.gz").data["start"].iloc[0] == T(
+        "2011-09-30 22:38:44"
+    )
 
 
 def test_input_files_are_not_modified(tmp_path):
-    path = _write(tmp_path, "t.csv", "项目,任务名称,开始时间,结束时间\nA,x,2023-07-05,2023-07-01\n")
+    path = _write(
+        tmp_path,
+        "t.csv",
+        "项目,任务名称,开始时间,结束时间\nA,x,2023-07-05,2023-07-01\n",
+    )
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     result = _load(path)
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
@@ -253,19 +322,31 @@ def test_input_files_are_not_modified(tmp_path):
 
 
 def test_dtypes_and_as_activities():
-    frame = pd.DataFrame({"case_id": ["a"], "activity": ["x"], "start": ["2023-07-01"],
-                          "priority": ["P2"], "status": ["done"], "end": ["2023-07-02"]})
+    frame = pd.DataFrame(
+        {
+            "case_id": ["a"],
+            "activity": ["x"],
+            "start": ["2023-07-01"],
+            "priority": ["P2"],
+            "status": ["done"],
+            "end": ["2023-07-02"],
+        }
+    )
     result = _load(frame)
     data = result.data
     assert data["start"].dtype == "datetime64[ns]"
-    assert list(data["priority"].cat.categories) == PRIORITIES and data["priority"].cat.ordered
+    assert (
+        list(data["priority"].cat.categories) == PRIORITIES
+        and data["priority"].cat.ordered
+    )
     assert list(data["status"].cat.categories) == STATUSES
     assert data["is_open"].dtype == bool and data["source_row"].dtype == "int64"
     assert data["case_id"].dtype == object
     assert as_activities(result) is data
     assert result.to_frame() is data and len(result) == 1
-    minimal = as_activities(pd.DataFrame({"case_id": ["a"], "activity": ["x"],
-                                          "start": [T("2023-07-01")]}))
+    minimal = as_activities(
+        pd.DataFrame({"case_id": ["a"], "activity": ["x"], "start": [T("2023-07-01")]})
+    )
     assert list(minimal.columns) == ACTIVITY_COLUMNS and minimal["is_open"].all()
     with pytest.raises(DataError, match="required column 'start' not found"):
         as_activities(pd.DataFrame({"case_id": ["a"], "activity": ["x"]}))
@@ -279,8 +360,16 @@ def test_year_needed_when_the_file_has_none(tmp_path):
 
 
 def test_ambiguous_headers_warn_and_use_the_canonical_one():
-    frame = pd.DataFrame({"case": ["c"], "concept:name": ["A"], "Activity": ["B"],
-                          "timestamp": ["2023-07-01"]})
-    with pytest.warns(DataQualityWarning, match=r"all mean 'activity'; using 'Activity'"):
+    frame = pd.DataFrame(
+        {
+            "case": ["c"],
+            "concept:name": ["A"],
+            "Activity": ["B"],
+            "timestamp": ["2023-07-01"],
+        }
+    )
+    with pytest.warns(
+        DataQualityWarning, match=r"all mean 'activity'; using 'Activity'"
+    ):
         data = load_activities(frame).data
     assert data["activity"].tolist() == ["B"]

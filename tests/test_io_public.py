@@ -14,8 +14,13 @@ from diagnose.io.columns import ACTIVITY_COLUMNS
 pytestmark = pytest.mark.public_data
 
 FILES = [
-    "sepsis.csv.gz", "receipt.csv.gz", "running-example.csv", "jira-agile-project.csv",
-    "interval_event_log.csv.gz", "bpic2012.csv.gz", "helpdesk.csv.gz",
+    "sepsis.csv.gz",
+    "receipt.csv.gz",
+    "running-example.csv",
+    "jira-agile-project.csv",
+    "interval_event_log.csv.gz",
+    "bpic2012.csv.gz",
+    "helpdesk.csv.gz",
     "bpic2011_hospital.csv.gz",
 ]
 
@@ -36,7 +41,10 @@ def test_every_public_file_loads(public_data, name):
     assert (data["end"].isna() | (data["end"] >= data["start"])).all()
     src = result.sources.iloc[0]
     assert src.n_rows_kept + src.n_rows_set_aside == src.n_rows_read
-    assert src.n_rows_set_aside == result.problems.loc[~result.problems["kept"], "row"].nunique()
+    assert (
+        src.n_rows_set_aside
+        == result.problems.loc[~result.problems["kept"], "row"].nunique()
+    )
 
 
 def test_sepsis_keeps_the_case_named_NA(public_data):
@@ -49,8 +57,12 @@ def test_sepsis_keeps_the_case_named_NA(public_data):
 
 @pytest.mark.parametrize(
     ("name", "cases", "events"),
-    [("receipt.csv.gz", 1434, 8577), ("helpdesk.csv.gz", 4580, 21348),
-     ("bpic2011_hospital.csv.gz", 1143, 150291), ("running-example.csv", 6, 42)],
+    [
+        ("receipt.csv.gz", 1434, 8577),
+        ("helpdesk.csv.gz", 4580, 21348),
+        ("bpic2011_hospital.csv.gz", 1143, 150291),
+        ("running-example.csv", 6, 42),
+    ],
 )
 def test_published_shapes(public_data, name, cases, events):
     data = _load(public_data / name).data

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import html
 import warnings
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from diagnose.exceptions import DataError, DataQualityWarning
 from diagnose.io import load_activities, load_benchmarks, load_kpis, load_survey
-
-from pathlib import Path
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data_samples"
 
@@ -54,7 +53,11 @@ def _problem(result, row):
 def test_each_defect_is_listed(defects, row, column, value, problem, kept):
     rec = _problem(defects, row)
     assert (rec["column"], rec["value"], rec["problem"], rec["kept"]) == (
-        column, value, problem, kept)
+        column,
+        value,
+        problem,
+        kept,
+    )
     assert rec["file"] == "tasks_defects.csv" and rec["fix"]
     in_data = row in set(defects.data["source_row"])
     assert in_data == kept
@@ -81,24 +84,37 @@ def test_kept_rows_have_the_bad_cell_blanked(defects):
 
 
 def test_warning_names_the_rows():
-    with pytest.warns(DataQualityWarning, match=r"1 tasks finish before they start "
-                      r"\(set aside; rows 3\)"):
+    with pytest.warns(
+        DataQualityWarning,
+        match=r"1 tasks finish before they start "
+        r"\(set aside; rows 3\)",
+    ):
         load_activities(SAMPLES / "tasks_defects.csv")
 
 
 def test_strict_raises_with_row_column_and_fix():
-    with pytest.raises(DataError, match=r"row 4, column '开始时间': '2023-13-05' is not a date"
-                       r"\. Fix: use YYYY-MM-DD") as err:
+    with pytest.raises(
+        DataError,
+        match=r"row 4, column '开始时间': '2023-13-05' is not a date"
+        r"\. Fix: use YYYY-MM-DD",
+    ) as err:
         load_activities(SAMPLES / "tasks_defects.csv", strict=True)
     assert str(err.value).startswith("tasks_defects.csv: 10 problems")
     assert len(err.value.problems) == 10
 
 
 def test_strict_error_message_for_a_due_date():
-    frame = pd.DataFrame({"项目": ["A"] * 13, "任务名称": ["x"] * 13,
-                          "开始时间": ["2024-01-02"] * 13,
-                          "截止日期": ["2024-01-05"] * 12 + ["2024-13-05"]})
-    with pytest.raises(DataError, match=r"row 14, column '截止日期': '2024-13-05' is not a date"):
+    frame = pd.DataFrame(
+        {
+            "项目": ["A"] * 13,
+            "任务名称": ["x"] * 13,
+            "开始时间": ["2024-01-02"] * 13,
+            "截止日期": ["2024-01-05"] * 12 + ["2024-13-05"],
+        }
+    )
+    with pytest.raises(
+        DataError, match=r"row 14, column '截止日期': '2024-13-05' is not a date"
+    ):
         load_activities(frame, strict=True)
     result = _quiet(load_activities, frame)
     assert len(result.data) == 13  # default: kept, cell blanked
@@ -116,15 +132,22 @@ def test_summary_and_html(defects):
     text = defects.summary()
     assert text.startswith("tasks_defects.csv: 12 rows read, 7 kept, 5 set aside (")
     assert "1 ends before it starts" in text
-    frame = pd.DataFrame({"case_id": ["<b>x</b>"], "activity": ["<script>"],
-                          "start": ["2023-07-01"]})
+    frame = pd.DataFrame(
+        {"case_id": ["<b>x</b>"], "activity": ["<script>"], "start": ["2023-07-01"]}
+    )
     page = _quiet(load_activities, frame)._repr_html_()
     assert "<script>" not in page and html.escape("<script>") in page
 
 
 def test_dataframe_rows_are_index_position_plus_two():
-    frame = pd.DataFrame({"case_id": ["a", "b"], "activity": ["x", "y"],
-                          "start": ["2023-07-01", "soon"]}, index=[10, 20])
+    frame = pd.DataFrame(
+        {
+            "case_id": ["a", "b"],
+            "activity": ["x", "y"],
+            "start": ["2023-07-01", "soon"],
+        },
+        index=[10, 20],
+    )
     result = _quiet(load_activities, frame)
     assert result.problems["row"].tolist() == [3]
     assert result.problems["file"].tolist() == ["<DataFrame>"]
@@ -134,20 +157,37 @@ def test_dataframe_rows_are_index_position_plus_two():
 
 
 def test_wide_survey_words_scores_and_free_text():
-    frame = pd.DataFrame({
-        "问卷编号": ["r1", "r2", "r3"],
-        "团队": ["A", "A", "B"],
-        "流程清晰度": [4, "非常满意", 7],
-        "协作效率": ["3", "", "不满意"],
-        "工具支持": ["Strongly agree", "2分", "很好用吧"],
-        "意见": ["评审太慢", "", "设计资源不足，等了三天"],
-    })
+    frame = pd.DataFrame(
+        {
+            "问卷编号": ["r1", "r2", "r3"],
+            "团队": ["A", "A", "B"],
+            "流程清晰度": [4, "非常满意", 7],
+            "协作效率": ["3", "", "不满意"],
+            "工具支持": ["Strongly agree", "2分", "很好用吧"],
+            "意见": ["评审太慢", "", "设计资源不足，等了三天"],
+        }
+    )
     result = _quiet(load_survey, frame)
     data = result.data
-    assert list(data.columns) == ["respondent", "team", "department", "period", "item", "score"]
-    got = {(r, i): s for r, i, s in zip(data["respondent"], data["item"], data["score"])}
-    assert got == {("r1", "流程清晰度"): 4, ("r2", "流程清晰度"): 5, ("r1", "协作效率"): 3,
-                   ("r3", "协作效率"): 2, ("r1", "工具支持"): 5, ("r2", "工具支持"): 2}
+    assert list(data.columns) == [
+        "respondent",
+        "team",
+        "department",
+        "period",
+        "item",
+        "score",
+    ]
+    got = {
+        (r, i): s for r, i, s in zip(data["respondent"], data["item"], data["score"])
+    }
+    assert got == {
+        ("r1", "流程清晰度"): 4,
+        ("r2", "流程清晰度"): 5,
+        ("r1", "协作效率"): 3,
+        ("r3", "协作效率"): 2,
+        ("r1", "工具支持"): 5,
+        ("r2", "工具支持"): 2,
+    }
     p = result.problems
     assert p[["row", "column", "value", "problem", "kept"]].values.tolist() == [
         [4, "流程清晰度", "7", "is outside the scale 1-5", False],
@@ -172,12 +212,17 @@ def test_words_only_on_five_point_scales():
 
 def test_long_survey_and_strict(tmp_path):
     path = tmp_path / "s.csv"
-    path.write_text("respondent,team,period,item,score\nr1,A,before,q1,4\n"
-                    "r1,A,before,q2,\nr2,B,before,q1,9\n", encoding="utf-8")
+    path.write_text(
+        "respondent,team,period,item,score\nr1,A,before,q1,4\n"
+        "r1,A,before,q2,\nr2,B,before,q1,9\n",
+        encoding="utf-8",
+    )
     result = _quiet(load_survey, path)
     assert result.data["score"].tolist() == [4.0]
     assert result.sources["n_missing_answers"].iloc[0] == 1
-    with pytest.raises(DataError, match=r"row 4, column 'score': '9' is outside the scale 1-5"):
+    with pytest.raises(
+        DataError, match=r"row 4, column 'score': '9' is outside the scale 1-5"
+    ):
         load_survey(path, strict=True)
 
 
@@ -185,12 +230,14 @@ def test_long_survey_and_strict(tmp_path):
 
 
 def test_kpi_numbers_as_written():
-    frame = pd.DataFrame({
-        "活动名称": ["双十一"] * 5,
-        "关键指标": ["线索量", "转化率", "曝光", "预算", ""],
-        "目标值": ["5,000", "16%", "1.2万", "0", "10"],
-        "实际值": ["4200人", "12.5%", "9000", "n/a?", "8"],
-    })
+    frame = pd.DataFrame(
+        {
+            "活动名称": ["双十一"] * 5,
+            "关键指标": ["线索量", "转化率", "曝光", "预算", ""],
+            "目标值": ["5,000", "16%", "1.2万", "0", "10"],
+            "实际值": ["4200人", "12.5%", "9000", "n/a?", "8"],
+        }
+    )
     result = _quiet(load_kpis, frame)
     data = result.data
     assert data["metric"].tolist() == ["线索量", "转化率", "曝光"]
@@ -199,7 +246,12 @@ def test_kpi_numbers_as_written():
     p = result.problems
     assert p[["row", "column", "problem", "kept"]].values.tolist() == [
         [5, "实际值", "is not a number", False],
-        [5, "目标值", "is 0, so the variance (actual - target) / target is undefined", True],
+        [
+            5,
+            "目标值",
+            "is 0, so the variance (actual - target) / target is undefined",
+            True,
+        ],
         [6, "关键指标", "has no metric", False],
     ]
 
@@ -207,16 +259,23 @@ def test_kpi_numbers_as_written():
 def test_benchmarks_yaml(tmp_path):
     path = tmp_path / "benchmarks.yaml"
     path.write_text(
-        "- metric: cycle_time_days\n  value: 15\n  statistic: median\n  direction: lower\n"
+        "- metric: cycle_time_days\n  value: 15\n  statistic: median\n  direction: "
+        "lower\n"
         "  unit: working days\n  source: Industry survey 2023 (handbook example)\n"
         "- metric: overdue_rate\n  value: 10%\n  direction: 越低越好\n"
-        "- metric: satisfaction\n  value: high\n  direction: higher\n", encoding="utf-8")
+        "- metric: satisfaction\n  value: high\n  direction: higher\n",
+        encoding="utf-8",
+    )
     result = _quiet(load_benchmarks, path)
     data = result.data
     assert data["metric"].tolist() == ["cycle_time_days", "overdue_rate"]
     assert data["value"].tolist() == [15.0, 0.10]
     assert data["direction"].tolist() == ["lower", "lower"]
     assert data["statistic"].iloc[0] == "median"
-    assert result.problems[["row", "value", "kept"]].values.tolist() == [[3, "high", False]]
-    as_map = _quiet(load_benchmarks, {"cycle_time_days": {"value": 15, "direction": "lower"}})
+    assert result.problems[["row", "value", "kept"]].values.tolist() == [
+        [3, "high", False]
+    ]
+    as_map = _quiet(
+        load_benchmarks, {"cycle_time_days": {"value": 15, "direction": "lower"}}
+    )
     assert as_map.data["value"].tolist() == [15.0]

@@ -92,7 +92,8 @@ COLUMN_MAP: dict[str, list[str]] = {
     ],
     "start": [
         "start", "start_time", "start time", "start_date", "start date",
-        "started", "start_timestamp", "created", "created_date", "begin", "start timestamp",
+        "started", "start_timestamp", "created", "created_date", "begin",
+        "start timestamp",
         "startdate", "actual start",
         "开始时间", "開始時間", "开始日期", "開始日期", "实际开始", "實際開始",
     ],
@@ -257,7 +258,7 @@ _TRAD_SIMP_PAIRS = (
 )
 #: ``str.translate`` table from traditional to simplified characters.
 TRAD_TO_SIMP = str.maketrans(
-    {_TRAD_SIMP_PAIRS[i]: _TRAD_SIMP_PAIRS[i + 1] for i in range(0, len(_TRAD_SIMP_PAIRS), 2)}
+    dict(zip(_TRAD_SIMP_PAIRS[::2], _TRAD_SIMP_PAIRS[1::2], strict=True))
 )
 
 _FULLWIDTH = str.maketrans(

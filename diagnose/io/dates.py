@@ -76,7 +76,9 @@ class MissingYearError(DataError):
 
 
 _BLANK_EXACT = sorted(
-    _BLANK_WORDS | {w.upper() for w in _BLANK_WORDS} | {w.title() for w in _BLANK_WORDS}
+    _BLANK_WORDS
+    | {w.upper() for w in _BLANK_WORDS}
+    | {w.title() for w in _BLANK_WORDS}
     | {"NaN", "NaT", " "}
 )
 
@@ -98,7 +100,7 @@ def _blank_uniques(uniq) -> np.ndarray:
 
 
 def is_blank(values) -> pd.Series:
-    """True where a cell is empty: NaN/None/NaT or a blank-like string ("", "-", "nan")."""
+    """True where a cell is empty: NaN/None/NaT or a blank string ("", "-", "nan")."""
     s = values if isinstance(values, pd.Series) else pd.Series(values)
     codes, uniq = pd.factorize(s.astype(object), sort=False)
     blank_u = _blank_uniques(uniq)
@@ -106,7 +108,9 @@ def is_blank(values) -> pd.Series:
     return pd.Series(mask, index=s.index)
 
 
-_FULLWIDTH = str.maketrans({**{chr(0xFF01 + i): chr(0x21 + i) for i in range(94)}, "\u3000": " "})
+_FULLWIDTH = str.maketrans(
+    {**{chr(0xFF01 + i): chr(0x21 + i) for i in range(94)}, "\u3000": " "}
+)
 
 
 def _clean_text(text: str) -> str:
@@ -162,7 +166,7 @@ def _to_naive(ts: pd.Series, tz: str | None) -> pd.Series:
 
 
 def _from_fields(y, m, d, t=None) -> pd.Series:
-    """Build timestamps from year/month/day (and 'HH:MM[:SS.fff]') Series; bad -> NaT."""
+    """Timestamps from year/month/day (and 'HH:MM[:SS.fff]') Series; bad -> NaT."""
     frame = pd.DataFrame(
         {
             "year": pd.to_numeric(y, errors="coerce"),
@@ -208,7 +212,9 @@ def _parse_unique(
     if all_text:
         is_dt = pd.Series(False, index=uniq.index)
     else:
-        is_dt = uniq.map(lambda v: isinstance(v, (_dt.date, pd.Timestamp, np.datetime64)))
+        is_dt = uniq.map(
+            lambda v: isinstance(v, (_dt.date, pd.Timestamp, np.datetime64))
+        )
     if is_dt.any():
         vals = uniq[is_dt]
         aware = vals.map(lambda v: getattr(v, "tzinfo", None) is not None)
@@ -226,8 +232,10 @@ def _parse_unique(
         is_num = pd.Series(False, index=uniq.index)
     else:
         is_num = uniq.map(
-            lambda v: isinstance(v, (int, float, np.integer, np.floating))
-            and not isinstance(v, bool)
+            lambda v: (
+                isinstance(v, (int, float, np.integer, np.floating))
+                and not isinstance(v, bool)
+            )
         )
     text = uniq[~is_dt & ~is_num].astype(str).str.strip()
     num_text = text[text.str.match(_NUMBER)]
@@ -238,9 +246,16 @@ def _parse_unique(
         serial = numbers[(numbers >= 20000) & (numbers <= 80000)]
         if len(serial):
             out[serial.index] = (
-                pd.Timestamp("1899-12-30") + pd.to_timedelta(serial.astype(float), unit="D")
-            ).round("s").to_numpy()
-        ymd = numbers[(numbers >= 19000101) & (numbers <= 22001231) & (numbers % 1 == 0)]
+                (
+                    pd.Timestamp("1899-12-30")
+                    + pd.to_timedelta(serial.astype(float), unit="D")
+                )
+                .round("s")
+                .to_numpy()
+            )
+        ymd = numbers[
+            (numbers >= 19000101) & (numbers <= 22001231) & (numbers % 1 == 0)
+        ]
         if len(ymd):
             out[ymd.index] = pd.to_datetime(
                 ymd.astype("int64").astype(str), format="%Y%m%d", errors="coerce"
@@ -254,7 +269,9 @@ def _parse_unique(
     if len(iso):
         zoned = iso.str.contains(_TZ_SUFFIX)
         if zoned.any():
-            parsed = pd.to_datetime(iso[zoned], format="ISO8601", utc=True, errors="coerce")
+            parsed = pd.to_datetime(
+                iso[zoned], format="ISO8601", utc=True, errors="coerce"
+            )
             out[parsed.index] = _to_naive(parsed, tz).to_numpy()
         if (~zoned).any():
             parsed = pd.to_datetime(iso[~zoned], format="ISO8601", errors="coerce")
@@ -354,12 +371,17 @@ def parse_dates(
     """
     if errors not in ("coerce", "raise"):
         raise ValueError(
-            f"The 'errors' parameter of parse_dates must be one of {{'coerce', 'raise'}}. "
+            f"The 'errors' parameter of parse_dates must be one of {{'coerce', "
+            f"'raise'}}. "
             f"Got {errors!r} instead."
         )
     s = values if isinstance(values, pd.Series) else pd.Series(values)
     if pd.api.types.is_datetime64_any_dtype(s):
-        return _to_naive(s, tz) if getattr(s.dt, "tz", None) else s.astype("datetime64[ns]")
+        return (
+            _to_naive(s, tz)
+            if getattr(s.dt, "tz", None)
+            else s.astype("datetime64[ns]")
+        )
     codes, uniques = pd.factorize(s.astype(object), sort=False)
     result = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
     if len(uniques) == 0:
@@ -438,8 +460,10 @@ def parse_date_range(
             if year is None:
                 examples = ", ".join(repr(v) for v in text[is_range][ya.isna()].head(3))
                 raise MissingYearError(
-                    f"date ranges without a year ({examples}) and no year to give them. "
-                    "Fix: pass year=2023 (for example) to the loader, or write full dates."
+                    f"date ranges without a year ({examples}) and no year to give "
+                    f"them. "
+                    "Fix: pass year=2023 (for example) to the loader, or write full "
+                    "dates."
                 )
             ya = ya.fillna(str(year))
         inherited = b["y"].isna()

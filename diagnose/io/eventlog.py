@@ -20,7 +20,16 @@ import pandas as pd
 __all__ = ["pair_lifecycle", "lifecycle_kind"]
 
 _START_WORDS = {"start", "started", "begin", "开始"}
-_COMPLETE_WORDS = {"complete", "completed", "end", "finish", "finished", "done", "完成", "结束"}
+_COMPLETE_WORDS = {
+    "complete",
+    "completed",
+    "end",
+    "finish",
+    "finished",
+    "done",
+    "完成",
+    "结束",
+}
 
 
 def lifecycle_kind(values: pd.Series) -> pd.Series:
@@ -74,7 +83,9 @@ def pair_lifecycle(events: pd.DataFrame, *, attrs: list[str]) -> pd.DataFrame:
         (events["source_row"].to_numpy(), events["ts"].to_numpy(), act_code, case_code)
     )
     ev = events.iloc[order].reset_index(drop=True)
-    group = pd.Series(case_code[order]).astype("int64") * (int(act_code.max(initial=0)) + 1)
+    group = pd.Series(case_code[order]).astype("int64") * (
+        int(act_code.max(initial=0)) + 1
+    )
     group = group + act_code[order]
     is_start = (ev["kind"] == "start").to_numpy()
     n_start = pd.Series(is_start.astype("int64")).groupby(group.to_numpy()).cumsum()
@@ -88,7 +99,9 @@ def pair_lifecycle(events: pd.DataFrame, *, attrs: list[str]) -> pd.DataFrame:
     cols = ["_g", "_k", "case_id", "activity", "ts", "source_row", *attrs]
     starts = ev.loc[is_start, cols]
     comps = ev.loc[~is_start & ~lone, ["_g", "_k", "ts", "source_row", *attrs]]
-    both = starts.merge(comps, on=["_g", "_k"], how="left", suffixes=("_s", "_c"), sort=False)
+    both = starts.merge(
+        comps, on=["_g", "_k"], how="left", suffixes=("_s", "_c"), sort=False
+    )
     singles = ev.loc[lone, cols]
     paired = pd.DataFrame(
         {

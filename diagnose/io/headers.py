@@ -53,7 +53,11 @@ def _index(targets) -> dict[str, tuple[str, int]]:
 
 
 def match_headers(
-    headers, targets, *, mapping: dict | None = None, file: str = "input",
+    headers,
+    targets,
+    *,
+    mapping: dict | None = None,
+    file: str = "input",
     loader: str = "load_activities",
 ) -> HeaderMatch:
     """Map file headers onto the canonical names in ``targets``.
@@ -97,7 +101,8 @@ def match_headers(
         ]
         if not found:
             raise DataError(
-                f"{file}: mapping names column {src!r} but the file has no such column. "
+                f"{file}: mapping names column {src!r} but the file has no such "
+                f"column. "
                 f"Columns in file: {headers}. Fix: correct the key in mapping=."
             )
         used.add(found[0])

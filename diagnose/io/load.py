@@ -71,13 +71,26 @@ __all__ = [
 
 #: Columns of ``LoadResult.sources``.
 SOURCE_COLUMNS = [
-    "file", "sheet", "sha256", "n_rows_read", "n_rows_kept", "n_rows_set_aside",
-    "columns_used", "columns_dropped",
+    "file",
+    "sheet",
+    "sha256",
+    "n_rows_read",
+    "n_rows_kept",
+    "n_rows_set_aside",
+    "columns_used",
+    "columns_dropped",
 ]
 
 _TEXT_COLUMNS = [
-    "case_id", "activity", "task_id", "owner", "collaborators", "department",
-    "team", "description", "blocked_reason",
+    "case_id",
+    "activity",
+    "task_id",
+    "owner",
+    "collaborators",
+    "department",
+    "team",
+    "description",
+    "blocked_reason",
 ]
 _DATE_COLUMNS = ["start", "end", "due", "planned_start", "planned_end"]
 _HANDBOOK_ID = re.compile(r"^([A-Za-z]+-\d{6}-\d+)-\d+$")
@@ -139,7 +152,9 @@ class LoadResult:
             )
             aside = probs[~probs["kept"]]
             if len(aside):
-                counts = aside.drop_duplicates("row")["problem"].value_counts(sort=False)
+                counts = aside.drop_duplicates("row")["problem"].value_counts(
+                    sort=False
+                )
                 text += " (" + ", ".join(f"{n} {p}" for p, n in counts.items()) + ")"
             noted = probs[probs["kept"]]
             if len(noted):
@@ -157,7 +172,9 @@ class LoadResult:
             self.data.head(10).to_html(escape=True, max_cols=20),
         ]
         if len(self.problems):
-            parts.append(f"<p>Data-quality report ({len(self.problems)} problems, first 20):</p>")
+            parts.append(
+                f"<p>Data-quality report ({len(self.problems)} problems, first 20):</p>"
+            )
             parts.append(self.problems.head(20).to_html(escape=True, index=False))
         return "\n".join(parts)
 
@@ -195,7 +212,9 @@ def _lookup(col: pd.Series, table: dict[str, str]) -> tuple[pd.Series, pd.Series
     """Map words through ``table`` (normalised keys). Returns (mapped, unknown)."""
     codes, uniq = pd.factorize(col.astype(object), sort=False)
     found = [table.get(normalise_word(v)) for v in uniq]
-    mapped = np.array([*(np.nan if f is None else f for f in found), np.nan], dtype=object)
+    mapped = np.array(
+        [*(np.nan if f is None else f for f in found), np.nan], dtype=object
+    )
     unknown = np.array([*(f is None for f in found), False])
     return (
         pd.Series(mapped[codes], index=col.index, dtype=object),
@@ -217,12 +236,19 @@ def _describe(match: HeaderMatch) -> tuple[str, str]:
     return used, ", ".join(match.dropped)
 
 
-def _sources(raw: RawTable, match: HeaderMatch, n_read: int, aside: int, **extra) -> pd.DataFrame:
+def _sources(
+    raw: RawTable, match: HeaderMatch, n_read: int, aside: int, **extra
+) -> pd.DataFrame:
     used, dropped = _describe(match)
     row = {
-        "file": raw.file, "sheet": raw.sheet, "sha256": raw.sha256,
-        "n_rows_read": int(n_read), "n_rows_kept": int(n_read - aside),
-        "n_rows_set_aside": int(aside), "columns_used": used, "columns_dropped": dropped,
+        "file": raw.file,
+        "sheet": raw.sheet,
+        "sha256": raw.sha256,
+        "n_rows_read": int(n_read),
+        "n_rows_kept": int(n_read - aside),
+        "n_rows_set_aside": int(aside),
+        "columns_used": used,
+        "columns_dropped": dropped,
         **extra,
     }
     return pd.DataFrame([row])
@@ -252,8 +278,11 @@ def _rows(frame: pd.DataFrame) -> np.ndarray:
 # Activities
 # --------------------------------------------------------------------------
 
-_ACTIVITY_TARGETS = [c for c in ACTIVITY_COLUMNS if c not in ("is_open", "source_row")] + [
-    "lifecycle", "date_range",
+_ACTIVITY_TARGETS = [
+    c for c in ACTIVITY_COLUMNS if c not in ("is_open", "source_row")
+] + [
+    "lifecycle",
+    "date_range",
 ]
 
 
@@ -337,8 +366,13 @@ def load_activities(
     raw = read_table(source, sheet=sheet)
     frame = raw.frame
     headers = list(frame.columns)
-    match = match_headers(headers, _ACTIVITY_TARGETS, mapping=mapping, file=raw.file,
-                          loader="load_activities")
+    match = match_headers(
+        headers,
+        _ACTIVITY_TARGETS,
+        mapping=mapping,
+        file=raw.file,
+        loader="load_activities",
+    )
     _warn_ambiguity(match)
     cols = match.columns
     missing = []
@@ -348,7 +382,9 @@ def load_activities(
         missing.append("start")
     if missing:
         raise missing_column_error(
-            raw.file, missing, headers,
+            raw.file,
+            missing,
+            headers,
             hint="An event log needs at least a timestamp column (time:timestamp, "
             "timestamp); a task table needs a start date (开始时间, start).",
         )
@@ -360,7 +396,11 @@ def load_activities(
     # text columns ----------------------------------------------------------
     out = pd.DataFrame(index=frame.index)
     for c in _TEXT_COLUMNS:
-        out[c] = _text(get[c]) if c in get else pd.Series(np.nan, index=frame.index, dtype=object)
+        out[c] = (
+            _text(get[c])
+            if c in get
+            else pd.Series(np.nan, index=frame.index, dtype=object)
+        )
     case_note = None
     if "case_id" not in cols:
         if "task_id" in cols:
@@ -397,7 +437,10 @@ def load_activities(
         if bad.any():
             required = c in ("start", "end")
             log.add(
-                rows[bad.to_numpy()], cols[c], get[c][bad], "is not a date",
+                rows[bad.to_numpy()],
+                cols[c],
+                get[c][bad],
+                "is not a date",
                 DATE_FIX + ("" if required else "; the cell was left empty"),
                 kept=not required,
                 label="unreadable dates" if required else "unreadable optional dates",
@@ -407,30 +450,47 @@ def load_activities(
         rng = _parse(parse_date_range, get["date_range"])
         bad = ~rng["ok"]
         if bad.any():
-            log.add(rows[bad.to_numpy()], cols["date_range"], get["date_range"][bad],
-                    "is not a date range",
-                    "write start and end as 2023.07.01-2023.07.07 (or 2023.07.01-07.07)",
-                    kept=False, label="unreadable date ranges")
+            log.add(
+                rows[bad.to_numpy()],
+                cols["date_range"],
+                get["date_range"][bad],
+                "is not a date range",
+                "write start and end as 2023.07.01-2023.07.07 (or 2023.07.01-07.07)",
+                kept=False,
+                label="unreadable date ranges",
+            )
         out["start"] = out["start"].where(out["start"].notna(), rng["start"])
         out["end"] = out["end"].where(out["end"].notna(), rng["end"])
 
     # event logs --------------------------------------------------------------
-    is_event_log = "lifecycle" in cols or ("start" not in cols and "date_range" not in cols)
+    is_event_log = "lifecycle" in cols or (
+        "start" not in cols and "date_range" not in cols
+    )
     ts_header = cols.get("end")
     if is_event_log:
         out = _events_to_activities(out, frame, cols, rows, log)
     else:
         out["source_row"] = rows
         out["end_row"] = -1
-        for c, what in (("case_id", "case"), ("activity", "activity"), ("start", "start")):
+        for c, what in (
+            ("case_id", "case"),
+            ("activity", "activity"),
+            ("start", "start"),
+        ):
             header = cols.get(c) or cols.get("task_id") or cols.get("activity")
             if c == "start" and "start" not in cols:
                 header = cols["date_range"]
             empty = out[c].isna() & ~np.isin(rows, list(log.set_aside_rows()))
             if empty.any():
-                log.add(out["source_row"][empty], header, "", f"has no {what}",
-                        f"fill in the {what}" + (" date" if c == "start" else ""),
-                        kept=False, label=f"rows without {what}")
+                log.add(
+                    out["source_row"][empty],
+                    header,
+                    "",
+                    f"has no {what}",
+                    f"fill in the {what}" + (" date" if c == "start" else ""),
+                    kept=False,
+                    label=f"rows without {what}",
+                )
 
     # end before start (both kinds) -------------------------------------------
     backwards = out["end"].notna() & out["start"].notna() & (out["end"] < out["start"])
@@ -444,16 +504,25 @@ def load_activities(
             values = _text(get["date_range"]).loc[sub.index]
         else:
             values = sub["end"]
-        log.add(sub["source_row"], end_header, values,
-                "ends before it starts",
-                f"check the dates: the end is earlier than the start ({start_header!r})",
-                kept=False, label="tasks finish before they start")
+        log.add(
+            sub["source_row"],
+            end_header,
+            values,
+            "ends before it starts",
+            f"check the dates: the end is earlier than the start ({start_header!r})",
+            kept=False,
+            label="tasks finish before they start",
+        )
         paired = sub[sub["end_row"] > 0]
         if len(paired):
-            log.add(paired["end_row"], end_header, paired["end"],
-                    "ends before it starts",
-                    "the complete event is earlier than its start event",
-                    kept=False)
+            log.add(
+                paired["end_row"],
+                end_header,
+                paired["end"],
+                "ends before it starts",
+                "the complete event is earlier than its start event",
+                kept=False,
+            )
 
     # duplicates (task tables with a task id) --------------------------------
     if "task_id" in cols and not is_event_log:
@@ -462,19 +531,35 @@ def load_activities(
         dup = live.duplicated(keep="first")
         if dup.any():
             first = live.groupby(list(live.columns), dropna=False, sort=False).ngroup()
-            first_row = pd.Series(rows[~aside], index=live.index).groupby(first).transform("min")
+            first_row = (
+                pd.Series(rows[~aside], index=live.index)
+                .groupby(first)
+                .transform("min")
+            )
             idx = dup[dup].index
-            log.add(rows[idx], "", out["task_id"][idx], "duplicates an earlier row",
-                    [f"delete the repeated row (row {r} is kept)" for r in first_row[idx]],
-                    kept=False, label="duplicate rows")
+            log.add(
+                rows[idx],
+                "",
+                out["task_id"][idx],
+                "duplicates an earlier row",
+                [f"delete the repeated row (row {r} is kept)" for r in first_row[idx]],
+                kept=False,
+                label="duplicate rows",
+            )
         aside = np.isin(out["source_row"], list(log.set_aside_rows()))
         ids = out["task_id"][~aside]
         again = ids.notna() & ids.duplicated(keep="first")
         if again.any():
             idx = again[again].index
-            log.add(rows[idx], cols["task_id"], ids[idx], "task ID used more than once",
-                    "give each task its own ID (both rows were kept)",
-                    kept=True, label="reused task IDs")
+            log.add(
+                rows[idx],
+                cols["task_id"],
+                ids[idx],
+                "task ID used more than once",
+                "give each task its own ID (both rows were kept)",
+                kept=True,
+                label="reused task IDs",
+            )
 
     # status and priority ------------------------------------------------------
     if "status" in get and not is_event_log:
@@ -482,20 +567,33 @@ def load_activities(
         status, unknown = _lookup(raw_status, _STATUS_TABLE)
         unknown &= raw_status.notna()
         if unknown.any():
-            log.add(rows[unknown.to_numpy()], cols["status"], raw_status[unknown],
-                    "is not a known status",
-                    "use 未开始/进行中/已完成/阻塞 (not_started/in_progress/done/blocked) "
-                    "or add the word to STATUS_WORDS; the status was left empty",
-                    kept=True, label="unknown statuses")
-        inferred = pd.Series(np.where(out["end"].notna(), "done", "in_progress"),
-                             index=out.index, dtype=object)
+            log.add(
+                rows[unknown.to_numpy()],
+                cols["status"],
+                raw_status[unknown],
+                "is not a known status",
+                "use 未开始/进行中/已完成/阻塞 (not_started/in_progress/done/blocked) "
+                "or add the word to STATUS_WORDS; the status was left empty",
+                kept=True,
+                label="unknown statuses",
+            )
+        inferred = pd.Series(
+            np.where(out["end"].notna(), "done", "in_progress"),
+            index=out.index,
+            dtype=object,
+        )
         out["status"] = status.where(raw_status.notna(), inferred)
         done_open = (out["status"] == "done") & out["end"].isna() & out["start"].notna()
         if done_open.any():
-            log.add(rows[done_open.to_numpy()], cols["status"], raw_status[done_open],
-                    "is marked done but has no end date",
-                    "fill in the end date; until then the task counts as open",
-                    kept=True, label="done tasks without an end date")
+            log.add(
+                rows[done_open.to_numpy()],
+                cols["status"],
+                raw_status[done_open],
+                "is marked done but has no end date",
+                "fill in the end date; until then the task counts as open",
+                kept=True,
+                label="done tasks without an end date",
+            )
     elif not is_event_log:
         out["status"] = np.where(out["end"].notna(), "done", "in_progress")
     if "priority" in get and not is_event_log:
@@ -505,10 +603,15 @@ def load_activities(
         prio = prio.where(pr.isna(), "P" + pr)
         unknown &= raw_prio.notna() & pr.isna()
         if unknown.any():
-            log.add(rows[unknown.to_numpy()], cols["priority"], raw_prio[unknown],
-                    "is not a known priority",
-                    "use P0 (highest) to P3 or 高/中/低; the priority was left empty",
-                    kept=True, label="unknown priorities")
+            log.add(
+                rows[unknown.to_numpy()],
+                cols["priority"],
+                raw_prio[unknown],
+                "is not a known priority",
+                "use P0 (highest) to P3 or 高/中/低; the priority was left empty",
+                kept=True,
+                label="unknown priorities",
+            )
         out["priority"] = prio
     elif not is_event_log:
         out["priority"] = np.nan
@@ -519,7 +622,9 @@ def load_activities(
     data = out[keep].copy()
     data = data.sort_values(["case_id", "start", "source_row"], kind="stable")
     data["is_open"] = data["end"].isna()
-    data["priority"] = pd.Categorical(data["priority"], categories=PRIORITIES, ordered=True)
+    data["priority"] = pd.Categorical(
+        data["priority"], categories=PRIORITIES, ordered=True
+    )
     data["status"] = pd.Categorical(data["status"], categories=STATUSES)
     data["source_row"] = data["source_row"].astype("int64")
     for c in _DATE_COLUMNS:
@@ -533,13 +638,15 @@ def load_activities(
 
         how = (
             "handbook ids MKT-202307-001-01 belong to case MKT-202307-001; other "
-            "task ids are their own case" if case_note == "task_id"
+            "task ids are their own case"
+            if case_note == "task_id"
             else "each task is its own case (case_id = activity)"
         )
         warnings.warn(
             f"{raw.file}: no case column (project/活动名称/case:concept:name); {how}. "
             "Pass mapping={'<header>': 'case_id'} to name the case column.",
-            DataQualityWarning, stacklevel=2,
+            DataQualityWarning,
+            stacklevel=2,
         )
     sources = _sources(raw, match, n, len(aside_rows))
     return LoadResult(data, report, sources, "activities")
@@ -556,25 +663,43 @@ def _events_to_activities(out, frame, cols, rows, log: ProblemLog) -> pd.DataFra
     for c, what in (("case_id", "case"), ("activity", "activity")):
         empty = ev[c].isna()
         if empty.any():
-            log.add(rows[empty.to_numpy()], cols.get(c, cols.get("activity")), "",
-                    f"has no {what}", f"fill in the {what}", kept=False,
-                    label=f"events without {what}")
+            log.add(
+                rows[empty.to_numpy()],
+                cols.get(c, cols.get("activity")),
+                "",
+                f"has no {what}",
+                f"fill in the {what}",
+                kept=False,
+                label=f"events without {what}",
+            )
             aside |= empty.to_numpy()
     bad_ts = ev["end"].isna().to_numpy()
     already = np.isin(rows, list(log.set_aside_rows()))
     empty_ts = bad_ts & ~already
     if empty_ts.any():
-        log.add(rows[empty_ts], ts_header, "", "has no timestamp",
-                "fill in the event time", kept=False, label="events without timestamp")
+        log.add(
+            rows[empty_ts],
+            ts_header,
+            "",
+            "has no timestamp",
+            "fill in the event time",
+            kept=False,
+            label="events without timestamp",
+        )
     aside |= bad_ts
     if "lifecycle" in cols:
         kind = lifecycle_kind(frame[cols["lifecycle"]])
         other = kind.isna().to_numpy() & ~aside
         if other.any():
-            log.add(rows[other], cols["lifecycle"], frame[cols["lifecycle"]][other],
-                    "is a lifecycle transition other than start or complete",
-                    "only start and complete events are used; the event was left out",
-                    kept=False, label="events with other lifecycle transitions")
+            log.add(
+                rows[other],
+                cols["lifecycle"],
+                frame[cols["lifecycle"]][other],
+                "is a lifecycle transition other than start or complete",
+                "only start and complete events are used; the event was left out",
+                kept=False,
+                label="events with other lifecycle transitions",
+            )
         aside |= kind.isna().to_numpy()
     else:
         kind = pd.Series("complete", index=ev.index, dtype=object)
@@ -582,18 +707,20 @@ def _events_to_activities(out, frame, cols, rows, log: ProblemLog) -> pd.DataFra
     ev["kind"] = kind[~aside]
     ev["ts"] = ev["end"]
     every = [c for c in _TEXT_COLUMNS if c not in ("case_id", "activity")] + [
-        "due", "planned_start", "planned_end"]
+        "due",
+        "planned_start",
+        "planned_end",
+    ]
     attrs = [c for c in every if ev[c].notna().any()]
-    paired = pair_lifecycle(ev[["case_id", "activity", "ts", "kind", "source_row", *attrs]],
-                            attrs=attrs)
+    paired = pair_lifecycle(
+        ev[["case_id", "activity", "ts", "kind", "source_row", *attrs]], attrs=attrs
+    )
     for c in every:
         if c not in attrs:
             paired[c] = ev[c].iloc[:0].reindex(range(len(paired))).to_numpy()
     paired["status"] = np.where(paired["end"].notna(), "done", "in_progress")
     paired["priority"] = np.nan
     return paired
-
-
 
 
 def as_activities(x) -> pd.DataFrame:
@@ -627,13 +754,17 @@ def as_activities(x) -> pd.DataFrame:
         return x.data
     if not isinstance(x, pd.DataFrame):
         raise TypeError(
-            f"as_activities expects a LoadResult or a pandas DataFrame. Got {type(x).__name__}."
+            f"as_activities expects a LoadResult or a pandas DataFrame. Got "
+            f"{type(x).__name__}."
         )
     missing = [c for c in ACTIVITY_REQUIRED if c not in x.columns]
     if missing:
         raise missing_column_error(
-            DATAFRAME_LABEL, missing, [str(c) for c in x.columns],
-            hint="Fix: load the file with load_activities(...), which recognises the headers.",
+            DATAFRAME_LABEL,
+            missing,
+            [str(c) for c in x.columns],
+            hint="Fix: load the file with load_activities(...), which recognises "
+            "the headers.",
         )
     if all(c in x.columns for c in ACTIVITY_COLUMNS):
         return x
@@ -648,7 +779,9 @@ def as_activities(x) -> pd.DataFrame:
         elif c == "source_row":
             add[c] = np.arange(len(x), dtype="int64") + 2
         elif c == "priority":
-            add[c] = pd.Categorical([np.nan] * len(x), categories=PRIORITIES, ordered=True)
+            add[c] = pd.Categorical(
+                [np.nan] * len(x), categories=PRIORITIES, ordered=True
+            )
         elif c == "status":
             add[c] = pd.Categorical([np.nan] * len(x), categories=STATUSES)
         else:
@@ -698,7 +831,10 @@ def _numbers(col: pd.Series) -> tuple[pd.Series, pd.Series]:
     parsed = [_parse_number_value(v) for v in uniq]
     vals = np.array([*(p[0] for p in parsed), np.nan], dtype=float)
     bad = np.array([*(not p[1] for p in parsed), False])
-    return (pd.Series(vals[codes], index=col.index), pd.Series(bad[codes], index=col.index))
+    return (
+        pd.Series(vals[codes], index=col.index),
+        pd.Series(bad[codes], index=col.index),
+    )
 
 
 def _likert(col: pd.Series, scale: tuple[int, int]):
@@ -794,7 +930,10 @@ def load_survey(
     """
     low, high = (int(v) for v in scale)
     if low >= high:
-        raise ValueError(f"The 'scale' parameter of load_survey must be (low, high) with low < high. Got {scale!r} instead.")
+        raise ValueError(
+            f"The 'scale' parameter of load_survey must be (low, high) with low < "
+            f"high. Got {scale!r} instead."
+        )
     scale = (low, high)
     raw = read_table(source, sheet=sheet)
     frame = raw.frame
@@ -805,15 +944,20 @@ def load_survey(
         id_map.update(id_columns)
     elif id_columns is not None:
         forced_ids = [str(c) for c in id_columns]
-    match = match_headers(headers, SURVEY_COLUMNS, mapping=id_map, file=raw.file,
-                          loader="load_survey")
+    match = match_headers(
+        headers, SURVEY_COLUMNS, mapping=id_map, file=raw.file, loader="load_survey"
+    )
     _warn_ambiguity(match)
     cols = match.columns
     rows = _rows(frame)
     log = ProblemLog(raw.file)
     ids = pd.DataFrame(index=frame.index)
     for c in _SURVEY_IDS:
-        ids[c] = _text(frame[cols[c]]) if c in cols else pd.Series(np.nan, index=frame.index, dtype=object)
+        ids[c] = (
+            _text(frame[cols[c]])
+            if c in cols
+            else pd.Series(np.nan, index=frame.index, dtype=object)
+        )
     if "respondent" not in cols:
         ids["respondent"] = rows.astype(str)
     text_parts = []
@@ -828,8 +972,15 @@ def load_survey(
         n_missing = int((blank & item.notna()).sum())
         no_item = item.isna() & ~blank
         if no_item.any():
-            log.add(rows[no_item.to_numpy()], cols["item"], "", "has no item",
-                    "fill in the question", kept=False, label="answers without item")
+            log.add(
+                rows[no_item.to_numpy()],
+                cols["item"],
+                "",
+                "has no item",
+                "fill in the question",
+                kept=False,
+                label="answers without item",
+            )
         _log_scores(log, rows, cols["score"], frame[cols["score"]], reason, scale)
         ok = item.notna() & score.notna()
         data = ids[ok].assign(item=item[ok], score=score[ok])
@@ -866,47 +1017,81 @@ def load_survey(
             n_missing += int(is_blank(frame[h]).sum())
             _log_scores(log, rows, h, frame[h], reason, scale)
             ok = score.notna()
-            long_parts.append(ids[ok].assign(item=h, score=score[ok], _row=rows[ok.to_numpy()]))
+            long_parts.append(
+                ids[ok].assign(item=h, score=score[ok], _row=rows[ok.to_numpy()])
+            )
         for h in free:
             t = _text(frame[h])
             ok = t.notna()
-            text_parts.append(pd.DataFrame({
-                "respondent": ids["respondent"][ok], "team": ids["team"][ok],
-                "period": ids["period"][ok], "question": h, "text": t[ok],
-            }))
+            text_parts.append(
+                pd.DataFrame(
+                    {
+                        "respondent": ids["respondent"][ok],
+                        "team": ids["team"][ok],
+                        "period": ids["period"][ok],
+                        "question": h,
+                        "text": t[ok],
+                    }
+                )
+            )
         data = pd.concat(long_parts, ignore_index=True)
         kept_rows = set(data.pop("_row").tolist())
         n_items = len(items)
     data = data[SURVEY_COLUMNS].reset_index(drop=True)
     data["score"] = data["score"].astype(float)
     text = (
-        pd.concat(text_parts, ignore_index=True) if text_parts
-        else pd.DataFrame({c: pd.Series(dtype=object) for c in
-                           ["respondent", "team", "period", "question", "text"]})
+        pd.concat(text_parts, ignore_index=True)
+        if text_parts
+        else pd.DataFrame(
+            {
+                c: pd.Series(dtype=object)
+                for c in ["respondent", "team", "period", "question", "text"]
+            }
+        )
     )
     report = _finish(log, strict)
     n_aside_answers = int((~report["kept"]).sum()) if len(report) else 0
-    sources = _sources(raw, match, len(frame), len(frame) - len(kept_rows),
-                       n_items=n_items, n_missing_answers=n_missing,
-                       n_answers_set_aside=n_aside_answers)
+    sources = _sources(
+        raw,
+        match,
+        len(frame),
+        len(frame) - len(kept_rows),
+        n_items=n_items,
+        n_missing_answers=n_missing,
+        n_answers_set_aside=n_aside_answers,
+    )
     return LoadResult(data, report, sources, "survey", text)
 
 
 def _log_scores(log, rows, header, cells, reason, scale) -> None:
     low, high = scale
     for code, problem, fix, label in (
-        ("range", f"is outside the scale {low}-{high}",
-         f"use a whole number from {low} to {high}, or pass scale= for another scale",
-         "scores out of range"),
-        ("text", "is not a score",
-         f"use a number from {low} to {high} or a word such as 满意 / agree",
-         "unreadable scores"),
-        ("word", f"is a word, but words are only read on 5-point scales (scale is {low}-{high})",
-         "write the answer as a number", "scores written as words"),
+        (
+            "range",
+            f"is outside the scale {low}-{high}",
+            f"use a whole number from {low} to {high}, or pass scale= for another "
+            f"scale",
+            "scores out of range",
+        ),
+        (
+            "text",
+            "is not a score",
+            f"use a number from {low} to {high} or a word such as 满意 / agree",
+            "unreadable scores",
+        ),
+        (
+            "word",
+            f"is a word, but words are only read on 5-point scales (scale is "
+            f"{low}-{high})",
+            "write the answer as a number",
+            "scores written as words",
+        ),
     ):
         bad = (reason == code).to_numpy()
         if bad.any():
-            log.add(rows[bad], header, cells[bad], problem, fix, kept=False, label=label)
+            log.add(
+                rows[bad], header, cells[bad], problem, fix, kept=False, label=label
+            )
 
 
 # --------------------------------------------------------------------------
@@ -914,7 +1099,9 @@ def _log_scores(log, rows, header, cells, reason, scale) -> None:
 # --------------------------------------------------------------------------
 
 
-def load_kpis(source, *, mapping: dict | None = None, sheet=None, strict: bool = False) -> LoadResult:
+def load_kpis(
+    source, *, mapping: dict | None = None, sheet=None, strict: bool = False
+) -> LoadResult:
     """Load a KPI table (营销活动效果跟踪表 / 营销项目进度监控表).
 
     Parameters
@@ -939,8 +1126,13 @@ def load_kpis(source, *, mapping: dict | None = None, sheet=None, strict: bool =
     raw = read_table(source, sheet=sheet)
     frame = raw.frame
     headers = list(frame.columns)
-    match = match_headers(headers, [*KPI_COLUMNS, "activity"], mapping=mapping,
-                          file=raw.file, loader="load_kpis")
+    match = match_headers(
+        headers,
+        [*KPI_COLUMNS, "activity"],
+        mapping=mapping,
+        file=raw.file,
+        loader="load_kpis",
+    )
     _warn_ambiguity(match)
     cols = match.columns
     if "metric" not in cols and "activity" in cols:
@@ -954,33 +1146,67 @@ def load_kpis(source, *, mapping: dict | None = None, sheet=None, strict: bool =
     log = ProblemLog(raw.file)
     out = pd.DataFrame(index=frame.index)
     for c in ("case_id", "metric", "period", "owner"):
-        out[c] = _text(frame[cols[c]]) if c in cols else pd.Series(np.nan, index=frame.index, dtype=object)
+        out[c] = (
+            _text(frame[cols[c]])
+            if c in cols
+            else pd.Series(np.nan, index=frame.index, dtype=object)
+        )
     empty = out["metric"].isna()
     if empty.any():
-        log.add(rows[empty.to_numpy()], cols["metric"], "", "has no metric",
-                "fill in the metric name", kept=False, label="rows without metric")
+        log.add(
+            rows[empty.to_numpy()],
+            cols["metric"],
+            "",
+            "has no metric",
+            "fill in the metric name",
+            kept=False,
+            label="rows without metric",
+        )
     for c in ("target", "actual"):
         values, bad = _numbers(frame[cols[c]])
         if bad.any():
-            log.add(rows[bad.to_numpy()], cols[c], frame[cols[c]][bad], "is not a number",
-                    "write a number such as 5000, 5,000 or 16%", kept=False,
-                    label=f"unreadable {c} values")
+            log.add(
+                rows[bad.to_numpy()],
+                cols[c],
+                frame[cols[c]][bad],
+                "is not a number",
+                "write a number such as 5000, 5,000 or 16%",
+                kept=False,
+                label=f"unreadable {c} values",
+            )
         out[c] = values
-    no_target = out["target"].isna() & ~is_blank(frame[cols["target"]]).pipe(lambda b: ~b | b)  # all
+    no_target = out["target"].isna() & ~is_blank(frame[cols["target"]]).pipe(
+        lambda b: ~b | b
+    )  # all
     no_target = out["target"].isna() & is_blank(frame[cols["target"]])
     if no_target.any():
-        log.add(rows[no_target.to_numpy()], cols["target"], "", "has no target",
-                "fill in the target value", kept=False, label="rows without target")
+        log.add(
+            rows[no_target.to_numpy()],
+            cols["target"],
+            "",
+            "has no target",
+            "fill in the target value",
+            kept=False,
+            label="rows without target",
+        )
     zero = out["target"] == 0
     if zero.any():
-        log.add(rows[zero.to_numpy()], cols["target"], frame[cols["target"]][zero],
-                "is 0, so the variance (actual - target) / target is undefined",
-                "check the target", kept=True, label="zero targets")
+        log.add(
+            rows[zero.to_numpy()],
+            cols["target"],
+            frame[cols["target"]][zero],
+            "is 0, so the variance (actual - target) / target is undefined",
+            "check the target",
+            kept=True,
+            label="zero targets",
+        )
     aside = log.set_aside_rows()
     keep = ~np.isin(rows, list(aside))
     data = out[keep][KPI_COLUMNS].reset_index(drop=True)
     report = _finish(log, strict)
-    return LoadResult(data, report, _sources(raw, match, len(frame), len(aside)), "kpis")
+    return LoadResult(
+        data, report, _sources(raw, match, len(frame), len(aside)), "kpis"
+    )
 
 
 # --------------------------------------------------------------------------
@@ -988,11 +1214,24 @@ def load_kpis(source, *, mapping: dict | None = None, sheet=None, strict: bool =
 # --------------------------------------------------------------------------
 
 _DIRECTIONS = {
-    "lower": "lower", "lower is better": "lower", "lower_is_better": "lower", "min": "lower",
-    "minimize": "lower", "less": "lower", "越低越好": "lower", "越少越好": "lower", "低": "lower",
-    "higher": "higher", "higher is better": "higher", "higher_is_better": "higher",
-    "max": "higher", "maximize": "higher", "more": "higher", "越高越好": "higher",
-    "越多越好": "higher", "高": "higher",
+    "lower": "lower",
+    "lower is better": "lower",
+    "lower_is_better": "lower",
+    "min": "lower",
+    "minimize": "lower",
+    "less": "lower",
+    "越低越好": "lower",
+    "越少越好": "lower",
+    "低": "lower",
+    "higher": "higher",
+    "higher is better": "higher",
+    "higher_is_better": "higher",
+    "max": "higher",
+    "maximize": "higher",
+    "more": "higher",
+    "越高越好": "higher",
+    "越多越好": "higher",
+    "高": "higher",
 }
 
 
@@ -1020,7 +1259,10 @@ def load_benchmarks(source) -> LoadResult:
     sha = None
     if isinstance(source, (list, dict)):
         records, label, is_yaml = source, "<benchmarks>", True
-    elif isinstance(source, (str, Path)) and Path(source).suffix.lower() in (".yaml", ".yml"):
+    elif isinstance(source, (str, Path)) and Path(source).suffix.lower() in (
+        ".yaml",
+        ".yml",
+    ):
         path = Path(source)
         label, is_yaml = path.name, True
         if not path.is_file():
@@ -1032,19 +1274,30 @@ def load_benchmarks(source) -> LoadResult:
         try:
             records = yaml.safe_load(data_bytes.decode("utf-8-sig")) or []
         except (yaml.YAMLError, UnicodeDecodeError) as err:
-            raise DataError(f"{label}: not valid YAML ({err}). Fix: check the indentation.") from err
+            raise DataError(
+                f"{label}: not valid YAML ({err}). Fix: check the indentation."
+            ) from err
     else:
         is_yaml = False
     if is_yaml:
         if isinstance(records, dict):
-            records = [{"metric": k, **(v if isinstance(v, dict) else {"value": v})}
-                       for k, v in records.items()]
-        if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+            records = [
+                {"metric": k, **(v if isinstance(v, dict) else {"value": v})}
+                for k, v in records.items()
+            ]
+        if not isinstance(records, list) or not all(
+            isinstance(r, dict) for r in records
+        ):
             raise DataError(
-                f"{label}: expected a list of entries with metric, value, direction, ... "
+                f"{label}: expected a list of entries with metric, value, "
+                f"direction, ... "
                 "Fix: see the example in the load_benchmarks docstring."
             )
-        frame = pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=["metric", "value"])
+        frame = (
+            pd.DataFrame.from_records(records)
+            if records
+            else pd.DataFrame(columns=["metric", "value"])
+        )
         raw = RawTable(frame, label, sha256=sha)
         rows = np.arange(len(frame), dtype="int64") + 1
     else:
@@ -1053,7 +1306,9 @@ def load_benchmarks(source) -> LoadResult:
         rows = _rows(frame)
     frame.columns = [str(c) for c in frame.columns]
     targets = list(BENCHMARK_COLUMNS)
-    match = match_headers(list(frame.columns), targets, file=raw.file, loader="load_benchmarks")
+    match = match_headers(
+        list(frame.columns), targets, file=raw.file, loader="load_benchmarks"
+    )
     cols = match.columns
     missing = [c for c in ("metric", "value") if c not in cols]
     if missing:
@@ -1061,34 +1316,61 @@ def load_benchmarks(source) -> LoadResult:
     log = ProblemLog(raw.file)
     out = pd.DataFrame(index=frame.index)
     for c in ("metric", "source", "unit", "statistic"):
-        out[c] = _text(frame[cols[c]]) if c in cols else pd.Series(np.nan, index=frame.index, dtype=object)
+        out[c] = (
+            _text(frame[cols[c]])
+            if c in cols
+            else pd.Series(np.nan, index=frame.index, dtype=object)
+        )
     out["statistic"] = out["statistic"].str.casefold()
     empty = out["metric"].isna()
     if empty.any():
-        log.add(rows[empty.to_numpy()], cols["metric"], "", "has no metric",
-                "name the metric", kept=False, label="entries without metric")
+        log.add(
+            rows[empty.to_numpy()],
+            cols["metric"],
+            "",
+            "has no metric",
+            "name the metric",
+            kept=False,
+            label="entries without metric",
+        )
     values, bad = _numbers(frame[cols["value"]])
     bad |= values.isna()
     if bad.any():
-        log.add(rows[bad.to_numpy()], cols["value"], frame[cols["value"]][bad],
-                "is not a number", "write the benchmark value as a number", kept=False,
-                label="unreadable values")
+        log.add(
+            rows[bad.to_numpy()],
+            cols["value"],
+            frame[cols["value"]][bad],
+            "is not a number",
+            "write the benchmark value as a number",
+            kept=False,
+            label="unreadable values",
+        )
     out["value"] = values
     if "direction" in cols:
         words = _text(frame[cols["direction"]])
-        direction, unknown = _lookup(words, {normalise_word(k): v for k, v in _DIRECTIONS.items()})
+        direction, unknown = _lookup(
+            words, {normalise_word(k): v for k, v in _DIRECTIONS.items()}
+        )
         unknown |= words.isna()
     else:
         direction = pd.Series(np.nan, index=frame.index, dtype=object)
         unknown = pd.Series(True, index=frame.index)
     if unknown.any():
         vals = frame[cols["direction"]][unknown] if "direction" in cols else ""
-        log.add(rows[unknown.to_numpy()], cols.get("direction", "direction"), vals,
-                "does not say whether lower or higher is better",
-                "add direction: lower (or higher)", kept=True, label="missing directions")
+        log.add(
+            rows[unknown.to_numpy()],
+            cols.get("direction", "direction"),
+            vals,
+            "does not say whether lower or higher is better",
+            "add direction: lower (or higher)",
+            kept=True,
+            label="missing directions",
+        )
     out["direction"] = direction
     aside = log.set_aside_rows()
     keep = ~np.isin(rows, list(aside))
     data = out[keep][BENCHMARK_COLUMNS].reset_index(drop=True)
     report = _finish(log, False)
-    return LoadResult(data, report, _sources(raw, match, len(frame), len(aside)), "benchmarks")
+    return LoadResult(
+        data, report, _sources(raw, match, len(frame), len(aside)), "benchmarks"
+    )

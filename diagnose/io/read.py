@@ -96,7 +96,10 @@ def _decode(data: bytes, label: str) -> str:
 def _read_csv(data: bytes, label: str) -> pd.DataFrame:
     text = _decode(data, label)
     if not text.strip():
-        raise DataError(f"{label}: the file is empty. Fix: export the table again with its header row.")
+        raise DataError(
+            f"{label}: the file is empty. Fix: export the table again with its "
+            f"header row."
+        )
     sep = _sniff_delimiter(text[:20000])
     try:
         frame = pd.read_csv(
@@ -200,7 +203,8 @@ def read_table(source, *, sheet=None) -> RawTable:
         frame, chosen = _read_excel(path, label, sheet)
     elif last == ".xls":
         raise DataError(
-            f"{label}: old .xls workbooks are not supported. Fix: save it as .xlsx or CSV."
+            f"{label}: old .xls workbooks are not supported. Fix: save it as .xlsx "
+            f"or CSV."
         )
     elif last in (".parquet", ".pq"):
         try:
@@ -214,5 +218,7 @@ def read_table(source, *, sheet=None) -> RawTable:
             "Fix: use .csv, .csv.gz, .tsv, .txt, .xlsx, .xlsm or .parquet."
         )
     if sheet is not None and chosen is None:
-        raise DataError(f"{label}: sheet={sheet!r} was given but the file is not a workbook.")
+        raise DataError(
+            f"{label}: sheet={sheet!r} was given but the file is not a workbook."
+        )
     return RawTable(frame.reset_index(drop=True), label, str(path), chosen, digest)

@@ -84,8 +84,17 @@ class ProblemLog:
         #: (problem text, kept) -> short noun used in summaries/warnings
         self.labels: dict[str, str] = {}
 
-    def add(self, rows, column: str, values, problem: str, fix: str, *,
-            kept: bool, label: str | None = None) -> None:
+    def add(
+        self,
+        rows,
+        column: str,
+        values,
+        problem: str,
+        fix: str,
+        *,
+        kept: bool,
+        label: str | None = None,
+    ) -> None:
         """Record ``problem`` for every row in ``rows``.
 
         Parameters
@@ -145,8 +154,9 @@ class ProblemLog:
         return sum(len(p) for p in self._parts)
 
 
-def missing_column_error(file: str, missing: list[str], headers: list[str],
-                         *, hint: str = "") -> DataError:
+def missing_column_error(
+    file: str, missing: list[str], headers: list[str], *, hint: str = ""
+) -> DataError:
     """DataError for required columns absent from a file (names the fix)."""
     problems = pd.DataFrame(
         {
@@ -167,7 +177,8 @@ def missing_column_error(file: str, missing: list[str], headers: list[str],
         f"{file}: required column{'s' if len(missing) > 1 else ''} {names} not found. "
         f"Columns in file: {headers}.",
         f"  Fix: rename the header, add it to COLUMN_MAP[{missing[0]!r}] in "
-        f"diagnose/io/columns.py, or pass mapping={{'<header in file>': {missing[0]!r}}}.",
+        f"diagnose/io/columns.py, or pass mapping={{'<header in file>': "
+        f"{missing[0]!r}}}.",
     ]
     if hint:
         lines.append(f"  {hint}")
@@ -180,8 +191,9 @@ def _row_list(rows, limit: int = 5) -> str:
     return text + (", ..." if len(rows) > limit else "")
 
 
-def warn_problems(report: pd.DataFrame, labels: dict[str, str], *,
-                  stacklevel: int = 3) -> None:
+def warn_problems(
+    report: pd.DataFrame, labels: dict[str, str], *, stacklevel: int = 3
+) -> None:
     """One DataQualityWarning summarising the report by kind, naming rows."""
     if report.empty:
         return
