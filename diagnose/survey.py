@@ -90,8 +90,10 @@ def _one_of(value, allowed, name: str, func: str):
 
 
 def _check_confidence(confidence, func: str) -> float:
-    if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not (
-        0 < confidence < 1
+    if (
+        isinstance(confidence, bool)
+        or not isinstance(confidence, (int, float))
+        or not (0 < confidence < 1)
     ):
         raise ValueError(
             f"The 'confidence' parameter of {func} must be a float in the range "
@@ -253,7 +255,11 @@ def score_items(survey, *, settings=None, scale=None) -> ScoredSurvey:
 
     key = ["respondent", "item"] + (["period"] if "period" in d.columns else [])
     ok_so_far = ~(is_blank | not_number | not_point | out_range)
-    dup = d.loc[ok_so_far, key].duplicated(keep="first").reindex(d.index, fill_value=False)
+    dup = (
+        d.loc[ok_so_far, key]
+        .duplicated(keep="first")
+        .reindex(d.index, fill_value=False)
+    )
 
     issue = pd.Series("", index=d.index, dtype=object)
     issue[is_blank] = "missing"
@@ -290,7 +296,11 @@ def score_items(survey, *, settings=None, scale=None) -> ScoredSurvey:
     unmapped = sorted(items[d["dimension"].isna() & items.notna()].unique().tolist())
 
     # problems ------------------------------------------------------------------
-    file = d["file"].astype(object) if "file" in d.columns else survey.attrs.get("file", "")
+    file = (
+        d["file"].astype(object)
+        if "file" in d.columns
+        else survey.attrs.get("file", "")
+    )
     row = (
         d["source_row"].astype(object)
         if "source_row" in d.columns
@@ -306,23 +316,38 @@ def score_items(survey, *, settings=None, scale=None) -> ScoredSurvey:
         who = who + ", period " + d["period"].astype(str)
     scale_txt = f"{low}–{high}"
     texts = {
-        "missing": ("answer is missing", "leave it blank if unanswered (it is counted "
-                    "as missing), or type the score."),
-        "not_a_number": ("answer is not a number or a known scale word",
-                         f"use a whole number {scale_txt} or a scale word such as "
-                         "'满意'."),
-        "not_a_scale_point": (f"answer is not a whole point of the {scale_txt} scale",
-                              f"use a whole number {scale_txt}."),
-        "out_of_range": (f"answer is outside the {scale_txt} scale",
-                         f"correct it to a whole number {scale_txt}, or check the "
-                         "settings' 'scale'."),
-        "duplicate": ("same respondent answered this item twice; the first answer "
-                      "is kept", "remove the repeated row."),
+        "missing": (
+            "answer is missing",
+            "leave it blank if unanswered (it is counted "
+            "as missing), or type the score.",
+        ),
+        "not_a_number": (
+            "answer is not a number or a known scale word",
+            f"use a whole number {scale_txt} or a scale word such as '满意'.",
+        ),
+        "not_a_scale_point": (
+            f"answer is not a whole point of the {scale_txt} scale",
+            f"use a whole number {scale_txt}.",
+        ),
+        "out_of_range": (
+            f"answer is outside the {scale_txt} scale",
+            f"correct it to a whole number {scale_txt}, or check the "
+            "settings' 'scale'.",
+        ),
+        "duplicate": (
+            "same respondent answered this item twice; the first answer is kept",
+            "remove the repeated row.",
+        ),
     }
     bad = d["issue"].ne("")
     if bad.any():
         sub = d[bad]
-        problem = sub["issue"].map({k: v[0] for k, v in texts.items()}) + " (" + who[bad] + ")"
+        problem = (
+            sub["issue"].map({k: v[0] for k, v in texts.items()})
+            + " ("
+            + who[bad]
+            + ")"
+        )
         fix = sub["issue"].map({k: v[1] for k, v in texts.items()})
         probs = _problem_frame(
             sub,
@@ -342,8 +367,11 @@ def score_items(survey, *, settings=None, scale=None) -> ScoredSurvey:
                 "row": [pd.NA] * len(unmapped),
                 "column": ["item"] * len(unmapped),
                 "value": unmapped,
-                "problem": ["item belongs to no dimension; kept with dimension NA and "
-                            "left out of dimension scores"] * len(unmapped),
+                "problem": [
+                    "item belongs to no dimension; kept with dimension NA and "
+                    "left out of dimension scores"
+                ]
+                * len(unmapped),
                 "fix": [f"add it to a dimension in settings 'dimensions' ({names})."]
                 * len(unmapped),
             }
@@ -351,7 +379,9 @@ def score_items(survey, *, settings=None, scale=None) -> ScoredSurvey:
         probs = pd.concat([probs, extra], ignore_index=True)
     probs = probs.reset_index(drop=True).astype(object)
 
-    front = [c for c in ("respondent", "team", "department", "period", "item") if c in d]
+    front = [
+        c for c in ("respondent", "team", "department", "period", "item") if c in d
+    ]
     cols = front + ["dimension", "raw_score", "score", "reversed", "valid", "issue"]
     cols += [c for c in d.columns if c not in cols]
     return ScoredSurvey(
@@ -374,11 +404,16 @@ def _unit_cols(d: pd.DataFrame, by: list[str]) -> list[str]:
     return list(dict.fromkeys(by + unit))
 
 
-def _dim_order(scored: ScoredSurvey, frame: pd.DataFrame, col="dimension") -> pd.DataFrame:
+def _dim_order(
+    scored: ScoredSurvey, frame: pd.DataFrame, col="dimension"
+) -> pd.DataFrame:
     order = {k: i for i, k in enumerate(scored.dimensions)}
-    return frame.assign(_o=frame[col].map(order)).sort_values(
-        [c for c in frame.columns if c in _GROUPS] + ["_o"], kind="stable"
-    ).drop(columns="_o").reset_index(drop=True)
+    return (
+        frame.assign(_o=frame[col].map(order))
+        .sort_values([c for c in frame.columns if c in _GROUPS] + ["_o"], kind="stable")
+        .drop(columns="_o")
+        .reset_index(drop=True)
+    )
 
 
 def _respondent_means(scored: ScoredSurvey, by: list[str]) -> pd.DataFrame:
@@ -458,7 +493,7 @@ def dimension_scores(
         n_answers=("score", "size"), _top=("_top", "sum"), _bot=("_bot", "sum")
     )
 
-    # the grid: every group x every dimension, with expected answers ---------------------
+    # the grid: every group x every dimension, with expected answers
     units = d[_unit_cols(d, by)].drop_duplicates()
     n_units = (
         units.groupby(by, dropna=False).size().rename("_units").reset_index()
@@ -466,12 +501,14 @@ def dimension_scores(
         else pd.DataFrame({"_units": [len(units)]})
     )
     dims = pd.DataFrame(
-        {"dimension": list(scored.dimensions), "n_items": [len(v) for v in scored.dimensions.values()]}
+        {
+            "dimension": list(scored.dimensions),
+            "n_items": [len(v) for v in scored.dimensions.values()],
+        }
     )
     grid = n_units.merge(dims, how="cross")
-    out = (
-        grid.merge(summ.reset_index(), on=gkeys, how="left")
-        .merge(ans.reset_index(), on=gkeys, how="left")
+    out = grid.merge(summ.reset_index(), on=gkeys, how="left").merge(
+        ans.reset_index(), on=gkeys, how="left"
     )
     for c in ("n_respondents", "n_answers", "_top", "_bot"):
         out[c] = out[c].fillna(0).astype(int)
@@ -487,11 +524,25 @@ def dimension_scores(
         out["_bot"], n, confidence=confidence
     )
     cols = by + [
-        "dimension", "n_items", "n_respondents", "n_answers", "n_missing", "mean",
-        "ci_low", "ci_high", "median", "top2box", "top2box_ci_low", "top2box_ci_high",
-        "bottom2box", "bottom2box_ci_low", "bottom2box_ci_high",
+        "dimension",
+        "n_items",
+        "n_respondents",
+        "n_answers",
+        "n_missing",
+        "mean",
+        "ci_low",
+        "ci_high",
+        "median",
+        "top2box",
+        "top2box_ci_low",
+        "top2box_ci_high",
+        "bottom2box",
+        "bottom2box_ci_low",
+        "bottom2box_ci_high",
     ]
-    out = out[cols].astype({"mean": float, "median": float, "ci_low": float, "ci_high": float})
+    out = out[cols].astype(
+        {"mean": float, "median": float, "ci_low": float, "ci_high": float}
+    )
     return _dim_order(scored, out)
 
 
@@ -533,7 +584,9 @@ def score_distribution(
     )
     groups = v[keys].drop_duplicates()
     points = pd.DataFrame({"score": np.arange(low, high + 1)})
-    out = groups.merge(points, how="cross").merge(counts, on=keys + ["score"], how="left")
+    out = groups.merge(points, how="cross").merge(
+        counts, on=keys + ["score"], how="left"
+    )
     out["n"] = out["n"].fillna(0).astype(int)
     total = out.groupby(keys, dropna=False, observed=True)["n"].transform("sum")
     out["share"] = out["n"] / total
@@ -542,8 +595,10 @@ def score_distribution(
     order = {k: i for i, k in enumerate(scored.dimensions)}
     out = (
         out.assign(_o=out["dimension"].map(order))
-        .sort_values(by + ["_o"] + (["item"] if level == "item" else []) + ["score"],
-                     kind="stable")
+        .sort_values(
+            by + ["_o"] + (["item"] if level == "item" else []) + ["score"],
+            kind="stable",
+        )
         .drop(columns="_o")
         .reset_index(drop=True)
     )
@@ -606,7 +661,10 @@ class AlphaResult:
     def summary(self) -> str:
         """One plain-language sentence."""
         if not np.isfinite(self.alpha):
-            return f"Cronbach's alpha cannot be computed ({self.k} items, {self.n} respondents)."
+            return (
+                f"Cronbach's alpha cannot be computed ({self.k} items, "
+                f"{self.n} respondents)."
+            )
         verdict = (
             "reliable enough to average the items"
             if self.reliable
@@ -619,7 +677,10 @@ class AlphaResult:
         )
 
     def _repr_html_(self) -> str:
-        return self.to_frame().to_html(index=False) + f"<p>{html.escape(self.summary())}</p>"
+        return (
+            self.to_frame().to_html(index=False)
+            + f"<p>{html.escape(self.summary())}</p>"
+        )
 
 
 def _feldt(alpha, n, k, confidence):
@@ -685,9 +746,7 @@ def cronbach_alpha(
         data = pd.DataFrame(arr)
     k = data.shape[1]
     if k < 2:
-        raise ValueError(
-            f"cronbach_alpha needs at least 2 items (columns). Got {k}."
-        )
+        raise ValueError(f"cronbach_alpha needs at least 2 items (columns). Got {k}.")
     if nan_policy == "listwise":
         data = data.dropna(how="any")
     else:
@@ -702,8 +761,9 @@ def cronbach_alpha(
     else:
         alpha = (k / (k - 1)) * (1 - float(np.trace(cov.to_numpy())) / total)
     low, high = _feldt(alpha, n, k, confidence)
-    return AlphaResult(float(alpha), float(low), float(high), int(n), int(k),
-                       confidence, nan_policy)
+    return AlphaResult(
+        float(alpha), float(low), float(high), int(n), int(k), confidence, nan_policy
+    )
 
 
 def reliability(
@@ -745,13 +805,24 @@ def reliability(
     rows = []
     for dim, its in scored.dimensions.items():
         sub = v[v["dimension"] == dim]
-        wide = sub.pivot_table(index=unit, columns="item", values="score", aggfunc="first")
+        wide = sub.pivot_table(
+            index=unit, columns="item", values="score", aggfunc="first"
+        )
         wide = wide.reindex(columns=[i for i in its if i in wide.columns])
         k = wide.shape[1]
         if k < 2:
-            rows.append({"dimension": dim, "alpha": np.nan, "ci_low": np.nan,
-                         "ci_high": np.nan, "n": int(len(wide)), "k": k, "reliable": False,
-                         "note": "fewer than 2 items answered: alpha undefined"})
+            rows.append(
+                {
+                    "dimension": dim,
+                    "alpha": np.nan,
+                    "ci_low": np.nan,
+                    "ci_high": np.nan,
+                    "n": int(len(wide)),
+                    "k": k,
+                    "reliable": False,
+                    "note": "fewer than 2 items answered: alpha undefined",
+                }
+            )
             continue
         res = cronbach_alpha(wide, confidence=confidence, nan_policy=nan_policy)
         ok = bool(np.isfinite(res.alpha) and res.alpha >= min_alpha)
@@ -761,9 +832,18 @@ def reliability(
             note = ""
         else:
             note = "not reliable enough to average"
-        rows.append({"dimension": dim, "alpha": res.alpha, "ci_low": res.ci_low,
-                     "ci_high": res.ci_high, "n": res.n, "k": res.k, "reliable": ok,
-                     "note": note})
+        rows.append(
+            {
+                "dimension": dim,
+                "alpha": res.alpha,
+                "ci_low": res.ci_low,
+                "ci_high": res.ci_high,
+                "n": res.n,
+                "k": res.k,
+                "reliable": ok,
+                "note": note,
+            }
+        )
     cols = ["dimension", "alpha", "ci_low", "ci_high", "n", "k", "reliable", "note"]
     return pd.DataFrame(rows, columns=cols)
 
@@ -822,10 +902,14 @@ def survey_vs_benchmark(
         if "statistic" in b.columns
         else "mean"
     )
-    b["statistic"] = b["statistic"].replace({"": "mean", "average": "mean",
-                                             "top2": "top2box", "top_2_box": "top2box"})
-    b["dimension"] = b["metric"].astype("string").str.strip().str.replace(
-        r"^survey:\s*", "", regex=True
+    b["statistic"] = b["statistic"].replace(
+        {"": "mean", "average": "mean", "top2": "top2box", "top_2_box": "top2box"}
+    )
+    b["dimension"] = (
+        b["metric"]
+        .astype("string")
+        .str.strip()
+        .str.replace(r"^survey:\s*", "", regex=True)
     )
     b = b[b["dimension"].isin(list(scored.dimensions))]
     bad = sorted(set(b["statistic"]) - {"mean", "top2box"})
@@ -834,7 +918,9 @@ def survey_vs_benchmark(
             "The 'statistic' column of benchmarks for survey dimensions must be one of "
             f"{{'mean', 'top2box'}}. Got {bad} instead."
         )
-    b = b.assign(benchmark=pd.to_numeric(b["value"], errors="coerce")).drop(columns="value")
+    b = b.assign(benchmark=pd.to_numeric(b["value"], errors="coerce")).drop(
+        columns="value"
+    )
     tb = b.loc[b["statistic"] == "top2box", "benchmark"]
     if ((tb < 0) | (tb > 1)).any():
         raise ValueError(
@@ -849,7 +935,11 @@ def survey_vs_benchmark(
         if rec.statistic == "mean":
             x = resp.loc[resp["dimension"] == rec.dimension, "resp_mean"].to_numpy()
             value = float(np.mean(x)) if x.size else np.nan
-            p = float(_sps.ttest_1samp(x, rec.benchmark).pvalue) if x.size > 1 else np.nan
+            p = (
+                float(_sps.ttest_1samp(x, rec.benchmark).pvalue)
+                if x.size > 1
+                else np.nan
+            )
             lo, hi = mean_interval(x, confidence=confidence)
             n = int(x.size)
             test = "one-sample t test (respondent means)"
@@ -860,18 +950,43 @@ def survey_vs_benchmark(
             p = float(_sps.binomtest(k, n, rec.benchmark).pvalue) if n else np.nan
             lo, hi = float(sc["top2box_ci_low"]), float(sc["top2box_ci_high"])
             test = "exact binomial test (answers), Wilson CI"
-        rows.append({"dimension": rec.dimension, "statistic": rec.statistic, "n": n,
-                     "value": value, "benchmark": float(rec.benchmark),
-                     "gap": value - float(rec.benchmark), "ci_low": lo, "ci_high": hi,
-                     "p_value": p, "test": test, "_mean": float(sc["mean"])})
-    cols = ["dimension", "statistic", "n", "value", "benchmark", "gap", "ci_low",
-            "ci_high", "p_value", "test", "below_benchmark", "weakest"]
+        rows.append(
+            {
+                "dimension": rec.dimension,
+                "statistic": rec.statistic,
+                "n": n,
+                "value": value,
+                "benchmark": float(rec.benchmark),
+                "gap": value - float(rec.benchmark),
+                "ci_low": lo,
+                "ci_high": hi,
+                "p_value": p,
+                "test": test,
+                "_mean": float(sc["mean"]),
+            }
+        )
+    cols = [
+        "dimension",
+        "statistic",
+        "n",
+        "value",
+        "benchmark",
+        "gap",
+        "ci_low",
+        "ci_high",
+        "p_value",
+        "test",
+        "below_benchmark",
+        "weakest",
+    ]
     out = pd.DataFrame(rows, columns=cols[:-2] + ["_mean"])
     out["below_benchmark"] = (out["gap"] < 0) & (out["p_value"] < alpha)
     out = out.sort_values(["statistic", "gap", "_mean"], kind="stable")
     out["weakest"] = out.groupby("statistic").cumcount().add(1).astype(int)
-    return out[cols].sort_values(["weakest", "statistic"], kind="stable").reset_index(
-        drop=True
+    return (
+        out[cols]
+        .sort_values(["weakest", "statistic"], kind="stable")
+        .reset_index(drop=True)
     )
 
 
@@ -904,13 +1019,25 @@ def stage_pain(
         [(loc, dim) for dim, locs in s.dimension_stages.items() for loc in locs],
         columns=["location", "dimension"],
     )
-    cols = ["location", "dimension", "n_respondents", "mean", "ci_low", "ci_high",
-            "top2box", "bottom2box"]
+    cols = [
+        "location",
+        "dimension",
+        "n_respondents",
+        "mean",
+        "ci_low",
+        "ci_high",
+        "top2box",
+        "bottom2box",
+    ]
     if links.empty:
         return pd.DataFrame(columns=cols)
     scores = dimension_scores(survey, settings=s, scale=sc, confidence=confidence)
     out = links.merge(scores, on="dimension", how="inner")
-    return out[cols].sort_values(["mean", "location"], kind="stable").reset_index(drop=True)
+    return (
+        out[cols]
+        .sort_values(["mean", "location"], kind="stable")
+        .reset_index(drop=True)
+    )
 
 
 # --------------------------------------------------------------------------
@@ -919,10 +1046,31 @@ def stage_pain(
 
 #: Domain words kept whole by the Chinese segmenter (jieba user dictionary).
 PAIN_WORDS: list[str] = [
-    "设计资源", "跨部门", "评审", "审批", "资源协调", "需求调研",
-    "方案策划", "活动执行", "效果复盘", "流程清晰度", "协作效率", "工具支持",
-    "逾期", "返工", "沟通成本", "重复提交", "等待", "反馈", "排期", "需求变更",
-    "权责不清", "职责不清", "信息不同步", "对接人", "交付物",
+    "设计资源",
+    "跨部门",
+    "评审",
+    "审批",
+    "资源协调",
+    "需求调研",
+    "方案策划",
+    "活动执行",
+    "效果复盘",
+    "流程清晰度",
+    "协作效率",
+    "工具支持",
+    "逾期",
+    "返工",
+    "沟通成本",
+    "重复提交",
+    "等待",
+    "反馈",
+    "排期",
+    "需求变更",
+    "权责不清",
+    "职责不清",
+    "信息不同步",
+    "对接人",
+    "交付物",
 ]
 
 _ZH_STOP = set(
@@ -948,7 +1096,9 @@ _EN_TOKEN = re.compile(r"[a-z][a-z'\-]*[a-z]|[a-z]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _ZH_TOKEN_OK = re.compile(r"^[\u3400-\u9fffA-Za-z0-9]+$")
 # quantities such as 三天 / 两周 / 3次: durations are facts, not pain terms
-_ZH_QUANTITY = re.compile(r"^[0-9一二三四五六七八九十百两几半多]+[天周月年次个遍轮号日]?$")
+_ZH_QUANTITY = re.compile(
+    r"^[0-9一二三四五六七八九十百两几半多]+[天周月年次个遍轮号日]?$"
+)
 
 
 @functools.lru_cache(maxsize=1)
@@ -969,8 +1119,12 @@ def _zh_terms(text: str, stop: set[str]) -> list[str]:
     out = []
     for tok in tk.lcut(text):
         tok = tok.strip()
-        if (len(tok) < 2 or tok in stop or not _ZH_TOKEN_OK.match(tok)
-                or _ZH_QUANTITY.match(tok)):
+        if (
+            len(tok) < 2
+            or tok in stop
+            or not _ZH_TOKEN_OK.match(tok)
+            or _ZH_QUANTITY.match(tok)
+        ):
             continue
         out.append(tok.lower())
     return out
@@ -1024,7 +1178,9 @@ def pain_terms(
         )
     if isinstance(texts, pd.DataFrame):
         if column is None:
-            column = next((c for c in ("text", "comment") if c in texts.columns), "text")
+            column = next(
+                (c for c in ("text", "comment") if c in texts.columns), "text"
+            )
         if column not in texts.columns:
             raise ValueError(
                 f"{func}: column {column!r} not found in texts. Columns: "
@@ -1044,7 +1200,9 @@ def pain_terms(
         is_zh = answers.str.contains(_CJK)
     else:
         is_zh = pd.Series(language == "zh", index=answers.index)
-    terms = pd.Series([[] for _ in range(len(answers))], index=answers.index, dtype=object)
+    terms = pd.Series(
+        [[] for _ in range(len(answers))], index=answers.index, dtype=object
+    )
     if is_zh.any():
         terms[is_zh] = answers[is_zh].map(lambda t: _zh_terms(t, zh_stop))
     if (~is_zh).any():
@@ -1059,7 +1217,9 @@ def pain_terms(
     )
     if long.empty:
         return pd.DataFrame(columns=cols)
-    out = long.groupby("term").agg(n_mentions=("answer", "size"), _first=("answer", "min"))
+    out = long.groupby("term").agg(
+        n_mentions=("answer", "size"), _first=("answer", "min")
+    )
     out["share"] = out["n_mentions"] / len(answers)
     out["example"] = answers.loc[out["_first"]].to_numpy()
     out = out.reset_index().sort_values(["n_mentions", "term"], ascending=[False, True])

@@ -53,7 +53,9 @@ def test_likert_negative_widths_sum_to_disagree_share(survey):
         # the agree side starts where the neutral bar ends; the disagree side too
         agree = [p for p in patches if p.get_gid() in ("likert-4", "likert-5")]
         assert min(p.get_x() for p in agree) == pytest.approx(neu / 2)
-        assert max(p.get_x() + p.get_width() for p in agree) == pytest.approx(neu / 2 + agr)
+        assert max(p.get_x() + p.get_width() for p in agree) == pytest.approx(
+            neu / 2 + agr
+        )
         disagree = [p for p in patches if p.get_gid() in ("likert-1", "likert-2")]
         assert min(p.get_x() + p.get_width() for p in disagree) == pytest.approx(
             -neu / 2 - dis
@@ -69,13 +71,21 @@ def test_likert_negative_widths_sum_to_disagree_share(survey):
 def test_likert_legend_labels_in_both_languages(survey):
     en = plot_likert(survey, settings=SETTINGS)
     assert [t.get_text() for t in en.get_legend().get_texts()] == [
-        "Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied", "Very satisfied"
+        "Very dissatisfied",
+        "Dissatisfied",
+        "Neutral",
+        "Satisfied",
+        "Very satisfied",
     ]
     _, ax = plt.subplots()
     zh = plot_likert(survey, settings=SETTINGS, language="zh", ax=ax)
     assert zh is ax
     assert [t.get_text() for t in zh.get_legend().get_texts()] == [
-        "非常不满意", "不满意", "一般", "满意", "非常满意"
+        "非常不满意",
+        "不满意",
+        "一般",
+        "满意",
+        "非常满意",
     ]
     assert zh.get_title() == "各维度回答分布"
     with pytest.raises(ValueError, match="The 'language' parameter of plot_likert"):
@@ -105,8 +115,13 @@ def test_likert_even_scale_has_no_neutral():
 
 
 def test_dimension_scores_plot_means_ci_and_benchmarks(survey):
-    bench = pd.DataFrame({"metric": ["survey:流程清晰度", "工具支持"],
-                          "statistic": ["mean", "top2box"], "value": [3.8, 0.5]})
+    bench = pd.DataFrame(
+        {
+            "metric": ["survey:流程清晰度", "工具支持"],
+            "statistic": ["mean", "top2box"],
+            "value": [3.8, 0.5],
+        }
+    )
     ax = plot_dimension_scores(survey, settings=SETTINGS, benchmarks=bench)
     line = ax.lines[0]
     # respondent means 流程清晰度: 1.5, 3, 4, 5 -> 3.375; 工具支持: 1, 1, 3, 4 -> 2.25

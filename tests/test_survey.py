@@ -65,12 +65,14 @@ def test_alpha_matches_hand_computation():
 def test_feldt_interval_matches_formula_and_f_table():
     res = cronbach_alpha(TINY, confidence=0.95)
     a = 51 / 54
-    # Feldt (1965): [1 - (1-a) F(.975; n-1, (n-1)(k-1)), 1 - (1-a) F(.025; ...)], n=4, k=3
+    # Feldt (1965): [1 - (1-a) F(.975; n-1, (n-1)(k-1)), 1 - (1-a) F(.025; ...)]
+    # with n = 4, k = 3
     f_hi = stats.f.ppf(0.975, 3, 6)
     f_lo = stats.f.ppf(0.025, 3, 6)
     assert res.ci_low == pytest.approx(1 - (1 - a) * f_hi, rel=1e-12)
     assert res.ci_high == pytest.approx(1 - (1 - a) * f_lo, rel=1e-12)
-    # printed F tables: F(.975; 3, 6) = 6.60, and F(.025; 3, 6) = 1 / F(.975; 6, 3) = 1/14.73
+    # printed F tables: F(.975; 3, 6) = 6.60 and
+    # F(.025; 3, 6) = 1 / F(.975; 6, 3) = 1 / 14.73
     assert res.ci_low == pytest.approx(1 - (1 - a) * 6.5988, abs=1e-3)
     assert res.ci_high == pytest.approx(1 - (1 - a) / 14.735, abs=1e-4)
     # a 90 % interval is narrower
@@ -107,7 +109,9 @@ def test_alpha_matches_pingouin_and_r_psych():
 
 def test_alpha_missing_values_pairwise_and_listwise():
     data = PINGOUIN.astype(float)
-    data.loc[2, "Q1"] = np.nan  # pingouin's test: df.loc[2, "Scores"] = nan (Subj 2, Q1)
+    data.loc[2, "Q1"] = (
+        np.nan
+    )  # pingouin's test: df.loc[2, "Scores"] = nan (Subj 2, Q1)
     pairwise = cronbach_alpha(data, nan_policy="pairwise")
     assert round(pairwise.alpha, 3) == 0.567  # pingouin regression value (pairwise)
     assert pairwise.n == 15
@@ -125,7 +129,13 @@ def test_alpha_result_frame_and_summary():
     res = cronbach_alpha(TINY)
     frame = res.to_frame()
     assert list(frame.columns) == [
-        "alpha", "ci_low", "ci_high", "n", "k", "confidence", "nan_policy"
+        "alpha",
+        "ci_low",
+        "ci_high",
+        "n",
+        "k",
+        "confidence",
+        "nan_policy",
     ]
     assert frame.loc[0, "alpha"] == pytest.approx(51 / 54)
     assert "0.94" in res.summary() and "reliable enough" in res.summary()
@@ -145,7 +155,9 @@ def test_alpha_arguments():
         cronbach_alpha(TINY, confidence=95)
     one = cronbach_alpha(TINY.head(1))
     assert np.isnan(one.alpha) and one.n == 1
-    assert np.isnan(cronbach_alpha(pd.DataFrame({"a": [3, 3, 3], "b": [3, 3, 3]})).alpha)
+    assert np.isnan(
+        cronbach_alpha(pd.DataFrame({"a": [3, 3, 3], "b": [3, 3, 3]})).alpha
+    )
 
 
 # --------------------------------------------------------------------------
@@ -155,8 +167,9 @@ def test_alpha_arguments():
 
 def test_reverse_coding_low_plus_high_minus_score():
     df = long_frame({"q1": [1, 2, 3, 4, 5], "q2": [1, 2, 3, 4, 5]})
-    scored = score_items(df, settings={"dimensions": {"D": ["q1", "q2"]},
-                                       "reverse_items": ["q2"]})
+    scored = score_items(
+        df, settings={"dimensions": {"D": ["q1", "q2"]}, "reverse_items": ["q2"]}
+    )
     d = scored.data
     assert d.loc[d["item"] == "q2", "score"].tolist() == [5, 4, 3, 2, 1]
     assert d.loc[d["item"] == "q1", "score"].tolist() == [1, 2, 3, 4, 5]
@@ -191,13 +204,19 @@ def test_every_bad_answer_is_listed_not_dropped():
     assert by_row.loc[5, "problem"].startswith("answer is not a number")
     assert by_row.loc[5, "value"] == "abc"
     assert by_row.loc[6, "problem"].startswith("answer is not a whole point")
-    assert by_row.loc[10, "problem"].startswith("same respondent answered this item twice")
+    assert by_row.loc[10, "problem"].startswith(
+        "same respondent answered this item twice"
+    )
     assert sorted(probs["row"].tolist()) == [2, 3, 4, 5, 6, 10]
     assert (probs["file"] == "survey.xlsx").all()
     assert probs["fix"].str.len().gt(0).all()
     issues = scored.data.set_index("source_row")["issue"]
     assert issues[[2, 3, 4, 5, 6, 10]].tolist() == [
-        "out_of_range", "out_of_range", "missing", "not_a_number", "not_a_scale_point",
+        "out_of_range",
+        "out_of_range",
+        "missing",
+        "not_a_number",
+        "not_a_scale_point",
         "duplicate",
     ]
     assert scored.data["valid"].tolist() == [False] * 5 + [True, True, True, False]
@@ -303,8 +322,9 @@ def test_score_distribution_includes_every_point_and_sums_to_one():
     assert dist["score"].tolist() == [1, 2, 3, 4, 5]
     assert dist["n"].tolist() == [1, 1, 0, 3, 3]
     assert dist["share"].sum() == pytest.approx(1)
-    items = score_distribution(df, settings={"dimensions": {"D": ["a", "b"]}},
-                               level="item")
+    items = score_distribution(
+        df, settings={"dimensions": {"D": ["a", "b"]}}, level="item"
+    )
     assert items.groupby("item")["share"].sum().tolist() == pytest.approx([1, 1])
     assert len(items) == 10
 
@@ -316,14 +336,27 @@ def test_score_distribution_includes_every_point_and_sums_to_one():
 
 def test_reliability_uses_reverse_coding_and_flags_low_alpha():
     wide = {
-        "c1": [1, 2, 4, 5], "c2": [2, 3, 4, 5], "c3": [4, 3, 1, 2],  # c3 worded negatively
-        "t1": [1, 5, 2, 4], "t2": [3, 2, 5, 1],  # inconsistent pair
+        "c1": [1, 2, 4, 5],
+        "c2": [2, 3, 4, 5],
+        "c3": [4, 3, 1, 2],  # c3 worded negatively
+        "t1": [1, 5, 2, 4],
+        "t2": [3, 2, 5, 1],  # inconsistent pair
     }
-    settings = {"dimensions": {"清晰度": ["c1", "c2", "c3"], "工具": ["t1", "t2"]},
-                "reverse_items": ["c3"]}
+    settings = {
+        "dimensions": {"清晰度": ["c1", "c2", "c3"], "工具": ["t1", "t2"]},
+        "reverse_items": ["c3"],
+    }
     rel = reliability(long_frame(wide), settings=settings)
-    assert rel.columns.tolist() == ["dimension", "alpha", "ci_low", "ci_high", "n", "k",
-                                    "reliable", "note"]
+    assert rel.columns.tolist() == [
+        "dimension",
+        "alpha",
+        "ci_low",
+        "ci_high",
+        "n",
+        "k",
+        "reliable",
+        "note",
+    ]
     clear = rel.set_index("dimension").loc["清晰度"]
     # reverse coded c3 = 2, 3, 5, 4: the TINY table above, alpha = 51/54
     assert clear["alpha"] == pytest.approx(51 / 54)
@@ -339,8 +372,7 @@ def test_reliability_uses_reverse_coding_and_flags_low_alpha():
 
 
 def test_survey_vs_benchmark_t_test_and_exact_binomial():
-    df = long_frame({"a": [5, 4, 2, 3], "b": [4, np.nan, 1, 5],
-                     "q": [5, 5, 4, 1]})
+    df = long_frame({"a": [5, 4, 2, 3], "b": [4, np.nan, 1, 5], "q": [5, 5, 4, 1]})
     settings = {"dimensions": {"D": ["a", "b"], "E": ["q"]}}
     bench = pd.DataFrame(
         {
@@ -367,8 +399,11 @@ def test_survey_vs_benchmark_t_test_and_exact_binomial():
 
 def test_weakest_dimension_ranked_first_and_below_benchmark():
     df = long_frame(
-        {"a": [1, 2, 1, 2, 1, 2, 1, 2], "b": [4, 5, 4, 4, 5, 4, 5, 4],
-         "c": [3, 4, 3, 4, 3, 4, 3, 4]}
+        {
+            "a": [1, 2, 1, 2, 1, 2, 1, 2],
+            "b": [4, 5, 4, 4, 5, 4, 5, 4],
+            "c": [3, 4, 3, 4, 3, 4, 3, 4],
+        }
     )
     bench = pd.DataFrame({"metric": ["a", "b", "c"], "value": [3.5, 3.5, 3.5]})
     out = survey_vs_benchmark(df, bench)
@@ -381,13 +416,29 @@ def test_weakest_dimension_ranked_first_and_below_benchmark():
 
 def test_stage_pain_links_dimensions_to_locations():
     df = long_frame({"a": [1, 2, 2, 1], "b": [4, 5, 4, 4]})
-    settings = {"dimensions": {"协作效率": ["a"], "流程清晰度": ["b"]},
-                "dimension_stages": {"协作效率": ["跨部门评审", "方案策划 -> 跨部门评审"],
-                                     "流程清晰度": ["需求调研"]}}
+    settings = {
+        "dimensions": {"协作效率": ["a"], "流程清晰度": ["b"]},
+        "dimension_stages": {
+            "协作效率": ["跨部门评审", "方案策划 -> 跨部门评审"],
+            "流程清晰度": ["需求调研"],
+        },
+    }
     out = stage_pain(df, settings=settings)
-    assert out.columns.tolist() == ["location", "dimension", "n_respondents", "mean",
-                                    "ci_low", "ci_high", "top2box", "bottom2box"]
-    assert out["location"].tolist() == ["方案策划 -> 跨部门评审", "跨部门评审", "需求调研"]
+    assert out.columns.tolist() == [
+        "location",
+        "dimension",
+        "n_respondents",
+        "mean",
+        "ci_low",
+        "ci_high",
+        "top2box",
+        "bottom2box",
+    ]
+    assert out["location"].tolist() == [
+        "方案策划 -> 跨部门评审",
+        "跨部门评审",
+        "需求调研",
+    ]
     assert out["mean"].tolist() == pytest.approx([1.5, 1.5, 4.25])
     assert stage_pain(df, settings={"dimensions": {"x": ["a"]}}).empty
 

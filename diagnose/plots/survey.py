@@ -34,11 +34,22 @@ _DIVERGING = {
 }
 
 _TEXT = {
-    "en": {"share": "Share of answers", "mean": "Mean score ({low}–{high})",
-           "benchmark": "Benchmark", "ci": "{c:.0%} CI", "likert": "Answers by {by}",
-           "scores": "Dimension scores"},
-    "zh": {"share": "回答占比", "mean": "平均分（{low}–{high}）", "benchmark": "基准",
-           "ci": "{c:.0%} 置信区间", "likert": "各{by}回答分布", "scores": "各维度得分"},
+    "en": {
+        "share": "Share of answers",
+        "mean": "Mean score ({low}–{high})",
+        "benchmark": "Benchmark",
+        "ci": "{c:.0%} CI",
+        "likert": "Answers by {by}",
+        "scores": "Dimension scores",
+    },
+    "zh": {
+        "share": "回答占比",
+        "mean": "平均分（{low}–{high}）",
+        "benchmark": "基准",
+        "ci": "{c:.0%} 置信区间",
+        "likert": "各{by}回答分布",
+        "scores": "各维度得分",
+    },
 }
 _BY_ZH = {"dimension": "维度", "item": "题项"}
 
@@ -58,7 +69,9 @@ def _labels(low: int, high: int, language: str) -> list[str]:
     return [str(v) for v in range(low, high + 1)]
 
 
-def likert_table(survey, *, settings=None, by: str = "dimension", scale=None) -> pd.DataFrame:
+def likert_table(
+    survey, *, settings=None, by: str = "dimension", scale=None
+) -> pd.DataFrame:
     """The numbers behind :func:`plot_likert`: one row per bar, one column per point.
 
     Returns
@@ -73,8 +86,9 @@ def likert_table(survey, *, settings=None, by: str = "dimension", scale=None) ->
     low, high = scored.scale
     dist = score_distribution(scored, level=by)
     row = "dimension" if by == "dimension" else "item"
-    wide = dist.pivot_table(index=row, columns="score", values="share", aggfunc="sum",
-                            sort=False).fillna(0.0)
+    wide = dist.pivot_table(
+        index=row, columns="score", values="share", aggfunc="sum", sort=False
+    ).fillna(0.0)
     points = list(range(low, high + 1))
     wide = wide.reindex(columns=points, fill_value=0.0)
     mid = (low + high) / 2
@@ -122,8 +136,10 @@ def plot_likert(
     func = "plot_likert"
     _check(by, ("dimension", "item"), "by", func)
     _check(language, ("en", "zh"), "language", func)
-    scored = survey if isinstance(survey, ScoredSurvey) else score_items(
-        survey, settings=settings, scale=scale
+    scored = (
+        survey
+        if isinstance(survey, ScoredSurvey)
+        else score_items(survey, settings=settings, scale=scale)
     )
     low, high = scored.scale
     table = likert_table(scored, by=by)
@@ -138,26 +154,57 @@ def plot_likert(
     def label(xs, widths):
         for yi, x0, w in zip(y, xs, widths):
             if abs(w) >= min_label:
-                ax.text(x0 + w / 2, yi, f"{abs(w):.0%}", ha="center", va="center",
-                        fontsize=8, color="black")
+                ax.text(
+                    x0 + w / 2,
+                    yi,
+                    f"{abs(w):.0%}",
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="black",
+                )
 
     # left: from -neutral/2 outwards, the point just below the middle first
     left_edge = -neutral / 2
     for p in sorted([p for p in points if p < mid], reverse=True):
         w = -table[p].to_numpy()
-        ax.barh(y, w, left=left_edge, color=colours[points.index(p)], height=0.7,
-                edgecolor="white", linewidth=0.5, gid=f"likert-{p}")
+        ax.barh(
+            y,
+            w,
+            left=left_edge,
+            color=colours[points.index(p)],
+            height=0.7,
+            edgecolor="white",
+            linewidth=0.5,
+            gid=f"likert-{p}",
+        )
         label(left_edge, w)
         left_edge = left_edge + w
     if mid in points:
-        ax.barh(y, neutral, left=-neutral / 2, color=colours[points.index(int(mid))],
-                height=0.7, edgecolor="white", linewidth=0.5, gid=f"likert-{int(mid)}")
+        ax.barh(
+            y,
+            neutral,
+            left=-neutral / 2,
+            color=colours[points.index(int(mid))],
+            height=0.7,
+            edgecolor="white",
+            linewidth=0.5,
+            gid=f"likert-{int(mid)}",
+        )
         label(-neutral / 2, neutral)
     right_edge = neutral / 2
     for p in [p for p in points if p > mid]:
         w = table[p].to_numpy()
-        ax.barh(y, w, left=right_edge, color=colours[points.index(p)], height=0.7,
-                edgecolor="white", linewidth=0.5, gid=f"likert-{p}")
+        ax.barh(
+            y,
+            w,
+            left=right_edge,
+            color=colours[points.index(p)],
+            height=0.7,
+            edgecolor="white",
+            linewidth=0.5,
+            gid=f"likert-{p}",
+        )
         label(right_edge, w)
         right_edge = right_edge + w
 
@@ -173,8 +220,14 @@ def plot_likert(
     ax.set_title(text["likert"].format(by=by_txt))
     ax.grid(axis="y", visible=False)
     handles = [Patch(facecolor=c, label=lab) for c, lab in zip(colours, labels)]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.18),
-              ncol=len(points), frameon=False, fontsize=8)
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.18),
+        ncol=len(points),
+        frameon=False,
+        fontsize=8,
+    )
     return ax
 
 
@@ -210,8 +263,12 @@ def plot_dimension_scores(
     """
     func = "plot_dimension_scores"
     _check(language, ("en", "zh"), "language", func)
-    if isinstance(survey, pd.DataFrame) and {"dimension", "mean", "ci_low",
-                                             "ci_high"} <= set(survey.columns):
+    if isinstance(survey, pd.DataFrame) and {
+        "dimension",
+        "mean",
+        "ci_low",
+        "ci_high",
+    } <= set(survey.columns):
         scores = survey
         low, high = scale or (1, 5)
     else:
@@ -222,33 +279,66 @@ def plot_dimension_scores(
     text = _TEXT[language]
     y = np.arange(len(scores))
     mean = scores["mean"].to_numpy(float)
-    err = np.vstack([mean - scores["ci_low"].to_numpy(float),
-                     scores["ci_high"].to_numpy(float) - mean])
-    ax.errorbar(mean, y, xerr=np.nan_to_num(err), fmt="o", color="#0173B2", capsize=3,
-                label=f"{'平均分' if language == 'zh' else 'Mean'} ± "
-                + text["ci"].format(c=confidence))
+    err = np.vstack(
+        [
+            mean - scores["ci_low"].to_numpy(float),
+            scores["ci_high"].to_numpy(float) - mean,
+        ]
+    )
+    ax.errorbar(
+        mean,
+        y,
+        xerr=np.nan_to_num(err),
+        fmt="o",
+        color="#0173B2",
+        capsize=3,
+        label=f"{'平均分' if language == 'zh' else 'Mean'} ± "
+        + text["ci"].format(c=confidence),
+    )
     for yi, m in zip(y, mean):
         if np.isfinite(m):
-            ax.annotate(f"{m:.2f}", (m, yi), xytext=(0, 7), textcoords="offset points",
-                        ha="center", fontsize=8)
+            ax.annotate(
+                f"{m:.2f}",
+                (m, yi),
+                xytext=(0, 7),
+                textcoords="offset points",
+                ha="center",
+                fontsize=8,
+            )
     if benchmarks is not None and len(benchmarks):
         b = benchmarks.copy()
-        stat = (b["statistic"].astype("string").str.lower().fillna("mean")
-                if "statistic" in b.columns else pd.Series("mean", index=b.index))
+        stat = (
+            b["statistic"].astype("string").str.lower().fillna("mean")
+            if "statistic" in b.columns
+            else pd.Series("mean", index=b.index)
+        )
         b = b[stat.eq("mean")]
         dim = b["metric"].astype(str).str.replace(r"^survey:\s*", "", regex=True)
         bench = dict(zip(dim, pd.to_numeric(b["value"], errors="coerce")))
         bx = scores["dimension"].map(bench).to_numpy(float)
         ok = np.isfinite(bx)
         if ok.any():
-            ax.scatter(bx[ok], y[ok], marker="|", s=300, linewidths=2.5, color="#D55E00",
-                       zorder=3, label=text["benchmark"])
+            ax.scatter(
+                bx[ok],
+                y[ok],
+                marker="|",
+                s=300,
+                linewidths=2.5,
+                color="#D55E00",
+                zorder=3,
+                label=text["benchmark"],
+            )
     ax.set_yticks(y, scores["dimension"].astype(str).tolist())
     ax.set_ylim(len(scores) - 0.5, -0.5)  # first dimension on top
     ax.set_xlim(low - 0.1, high + 0.1)
     ax.set_xlabel(text["mean"].format(low=low, high=high))
     ax.set_title(text["scores"])
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, fontsize=8,
-              frameon=False)
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.18),
+        ncol=2,
+        fontsize=8,
+        frameon=False,
+    )
     return ax
