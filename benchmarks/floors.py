@@ -39,7 +39,7 @@ import subprocess
 import sys
 import time
 
-from _harness import NotAvailable
+from _harness import ROOT, NotAvailable
 
 DATE_COLUMNS = ["start", "end", "due", "planned_start", "planned_end"]
 
@@ -106,22 +106,15 @@ open(html, "w", encoding="utf-8").write(body)
 
 
 def report_kernel() -> str:
-    """The kernel ``diagnose report`` runs notebooks on (same one for the floor)."""
-    for spec in (
-        "diagnose.report:KERNEL",
-        "diagnose.report:KERNEL_NAME",
-        "diagnose.report.run:KERNEL",
-        "diagnose.report.run:KERNEL_NAME",
-    ):
-        try:
-            from _harness import need
+    """The kernel ``diagnose report`` runs notebooks on (the floor uses the same)."""
+    from _harness import need
 
-            value = need(spec)
-        except (NotAvailable, ImportError):
-            continue
-        if isinstance(value, str):
-            return value
-    return "python3"
+    try:
+        default_kernel_name = need("diagnose.report.run:default_kernel_name")
+    except NotAvailable:
+        return "python3"
+    pilot = ROOT / "notebooks" / "pilot.ipynb"
+    return default_kernel_name(pilot if pilot.exists() else None)
 
 
 def empty_notebook(p):

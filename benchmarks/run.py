@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import json
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -27,9 +28,11 @@ if str(HERE) not in sys.path:
 
 from _harness import (  # noqa: E402
     DEFAULT_CACHE,
+    ROOT,
     Measurement,
     NotAvailable,
     best_of,
+    diagnose_exe,
     ensure_data,
     machine_info,
     need,
@@ -199,8 +202,50 @@ def s_scan_parquet(p):
     return _scan(p, p["parquet"])
 
 
+SAMPLE_PILOT = ROOT / "data_samples" / "pilots" / "pilot-team-a.yaml"
+
+
+def _absolute_paths(node, base: Path):
+    """Copy of a YAML tree with every relative path that exists under ``base`` made
+    absolute (so a config still works when copied to another folder)."""
+    if isinstance(node, dict):
+        return {k: _absolute_paths(v, base) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_absolute_paths(v, base) for v in node]
+    if isinstance(node, str) and ("/" in node or "." in node) and len(node) < 300:
+        candidate = (base / node).resolve()
+        if not Path(node).is_absolute() and candidate.exists():
+            return str(candidate)
+    return node
+
+
+def pilot_config_copy(dest: Path, *, name: str, activities: str | None = None) -> Path:
+    """Write a copy of the sample pilot config under a new name (and data file)."""
+    import yaml
+
+    if not SAMPLE_PILOT.exists():
+        raise NotAvailable(f"{SAMPLE_PILOT.relative_to(ROOT)} not written yet")
+    config = yaml.safe_load(SAMPLE_PILOT.read_text(encoding="utf-8"))
+    config = _absolute_paths(config, SAMPLE_PILOT.parent)
+    config["name"] = name
+    if activities:
+        config.setdefault("data", {})["activities"] = activities
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
+                    encoding="utf-8")
+    return dest
+
+
 def s_compare_pilot(p):
-    raise NotAvailable("diagnose.compare.compare_pilot not available yet")
+    compare_pilot = need("diagnose.compare:compare_pilot")
+    config = pilot_config_copy(Path(p["tmp"]) / "pilot-bench.yaml",
+                               name="pilot-bench", activities=p["csv"])
+
+    def run():
+        result = compare_pilot(str(config))
+        return {"result": type(result).__name__}
+
+    return run
 
 
 def s_bootstrap(p):
@@ -222,12 +267,49 @@ def s_bootstrap(p):
     return run
 
 
+def _report_setup(p):
+    need_cli("report")
+    notebook = ROOT / "notebooks" / "pilot.ipynb"
+    if not notebook.exists():
+        raise NotAvailable("notebooks/pilot.ipynb not written yet")
+    out = Path(p["tmp"]) / "reports"
+    out.mkdir()
+    # write the reports to a temporary folder when the command has an option
+    # for it, and run it there anyway (relative defaults then land in tmp)
+    proc = subprocess.run([*diagnose_exe(), "report", "pilot", "--help"],
+                          capture_output=True, text=True)
+    opts = [o for o in ("--output-dir", "--out-dir", "--output", "--out")
+            if o in proc.stdout]
+    return (opts[:1] + [str(out)] if opts else []), out
+
+
 def s_report_pilot(p):
-    raise NotAvailable("diagnose report pilot not available yet")
+    out_args, out = _report_setup(p)
+    config = pilot_config_copy(Path(p["tmp"]) / "pilots" / SAMPLE_PILOT.name,
+                               name="pilot-bench")
+    args = ["report", "pilot", "--config", str(config), *out_args]
+
+    def run():
+        res = run_cli(args, cwd=p["tmp"])
+        return {**res, "html": len(list(out.rglob("*.html")))}
+
+    return run
 
 
 def s_report_all(p):
-    raise NotAvailable("diagnose report pilot --all not available yet")
+    out_args, out = _report_setup(p)
+    folder = Path(p["tmp"]) / "pilots"
+    n = int(p.get("pilots", 8))
+    for i in range(n):
+        pilot_config_copy(folder / f"pilot-{i + 1:02d}.yaml", name=f"pilot-{i + 1:02d}")
+    args = ["report", "pilot", "--all", str(folder), "-j", str(p.get("jobs", 2)),
+            *out_args]
+
+    def run():
+        res = run_cli(args, cwd=p["tmp"])
+        return {**res, "pilots": n, "html": len(list(out.rglob("*.html")))}
+
+    return run
 
 
 # ===========================================================================
