@@ -41,6 +41,7 @@ from scipy import stats as _sps
 
 from diagnose.config import Settings, load_settings
 from diagnose.exceptions import PROBLEM_COLUMNS, ConfigError, DataError
+from diagnose.io.columns import LIKERT_WORDS, normalise_word
 from diagnose.stats import mean_interval, wilson_interval
 
 __all__ = [
@@ -222,6 +223,8 @@ def score_items(survey, *, settings=None, scale=None) -> ScoredSurvey:
 
     Notes
     -----
+    Scale words (``满意``, ``Very satisfied``, :data:`LIKERT_WORDS`) are read
+    as their scale point on 5-point scales, as :func:`load_survey` does.
     Reverse coding is ``low + high - score`` (on 1–5: 1↔5, 2↔4). An answer is
     set aside (``valid`` False, score NaN, listed in ``problems``) when it is
     blank, not a number, not a whole scale point, outside ``scale`` or a
@@ -249,6 +252,11 @@ def score_items(survey, *, settings=None, scale=None) -> ScoredSurvey:
     d["raw_score"] = raw.astype(object)
     is_blank = raw.isna() | (raw.astype("string").str.strip() == "").fillna(False)
     num = pd.to_numeric(raw, errors="coerce").astype(float)
+    if high - low == 4:  # scale words (满意, Very satisfied, ...) on 5-point scales
+        words = raw[num.isna() & ~is_blank]
+        if len(words):
+            mapped = words.map(lambda w: LIKERT_WORDS.get(normalise_word(w)))
+            num.loc[words.index] = pd.to_numeric(mapped, errors="coerce") + (low - 1)
     not_number = num.isna() & ~is_blank
     not_point = num.notna() & (num != np.round(num))
     out_range = num.notna() & ~not_point & ((num < low) | (num > high))

@@ -229,6 +229,23 @@ def test_every_bad_answer_is_listed_not_dropped():
     assert sc.loc[0, "n_respondents"] == 2
 
 
+def test_scale_words_are_read_on_five_point_scales():
+    df = pd.DataFrame(
+        {
+            "respondent": ["a", "b", "c", "d"],
+            "item": "q1",
+            "score": ["非常满意", "不满意", " Very dissatisfied ", "还行吧"],
+        }
+    )
+    scored = score_items(df)
+    assert scored.data["score"].tolist()[:3] == [5, 2, 1]
+    assert scored.data["issue"].tolist() == ["", "", "", "not_a_number"]
+    assert scored.problems["value"].tolist() == ["还行吧"]
+    # on 0-4 the same words are shifted down by one
+    shifted = score_items(df.head(2), scale=(0, 4))
+    assert shifted.data["score"].tolist() == [4, 1]
+
+
 def test_items_in_no_dimension_are_kept_and_listed():
     df = long_frame({"q1": [4, 5], "q2": [3, 4], "extra": [1, 2]})
     scored = score_items(df, settings={"dimensions": {"D": ["q1", "q2"]}})
