@@ -432,6 +432,7 @@ def machine_info() -> dict:
         "numpy": np.__version__,
         "pyarrow": pa.__version__,
         "platform": platform.platform(terse=True),
+        "load_avg_1m": round(os.getloadavg()[0], 2),
     }
     try:
         import diagnose

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import json
+import os
 import subprocess
 import sys
 import time
@@ -567,6 +568,10 @@ def main(argv=None) -> int:
         f"PM4Py {info['pm4py'] or 'not installed (comparison skipped)'}"
     )
     print(header, flush=True)
+    load0 = info["load_avg_1m"]
+    if load0 > 0.5:
+        print(f"  warning: load average {load0:.1f} at start: other processes share "
+              f"the {info['cores']} cores, so times are inflated", flush=True)
     started = time.perf_counter()
 
     # one-size steps run at 100k when it is among the sizes, else the nearest
@@ -725,7 +730,9 @@ def main(argv=None) -> int:
             if t["status"] == "error" and t["detail"]:
                 print(f"--- {t['step']} {t['size']} error ---\n{t['detail']}")
     elapsed = time.perf_counter() - started
-    print(f"\n(benchmark took {elapsed:.0f} s)")
+    info["load_avg_1m_end"] = round(os.getloadavg()[0], 2)
+    print(f"\n(benchmark took {elapsed:.0f} s; load average {load0:.1f} at start, "
+          f"{info['load_avg_1m_end']:.1f} at end)")
 
     if args.json:
         out = {
