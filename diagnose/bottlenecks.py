@@ -1,0 +1,410 @@
+"""Where the process is stuck: the process status analysis table (流程现状分析表).
+
+:func:`bottlenecks` puts every stage and every stage-to-stage wait side by side,
+measures how much time each one loses beyond its time limit, and ranks them.
+:func:`handbook_table` gives the same table with the handbook's columns
+(流程环节 · 当前负责人 · 耗时(天) · 问题描述 · 影响程度 · 改进优先级).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from diagnose import stats
+from diagnose.config import Settings, load_settings
+from diagnose.metrics._common import check_as_of, check_choice, resolve_calendar
+
+__all__ = ["bottlenecks", "handbook_table", "location_items", "SCORING_RULE",
+           "HIGH_SHARE", "MEDIUM_SHARE", "MIN_EVIDENCE_N", "SYSTEMATIC_BREACH"]
+
+#: A location is "high" only if it carries at least this share of all excess time ...
+HIGH_SHARE = 0.25
+#: ... and the lower Wilson bound of its breach rate is above this (most items breach) ...
+SYSTEMATIC_BREACH = 0.5
+#: ... measured on at least this many items.
+MIN_EVIDENCE_N = 10
+#: "medium": at least this share of excess time, or systematic breaching.
+MEDIUM_SHARE = 0.10
+
+SCORING_RULE = f"""\
+Locations: every stage (activity) and every wait between two consecutive
+stages of a case ("A -> B", from metrics.flow.waits; kind "handoff" when most
+of those pairs change department, else "wait").
+Time limit per item: a stage's limit is settings.stage_limits (working days);
+a stage without a limit (e.g. 活动执行 "per plan") uses the row's own planned
+duration (planned_start -> planned_end, working days) when given, else it has
+no limit. A wait's limit is settings.handoff_hours / 24 working days
+(settings.urgent_handoff_hours when either side is P0 and the departments differ).
+Excess of an item = max(0, time - limit) in working days. Open items count
+with their age at as_of, capped at the 95th percentile of the finished items
+of the same location (so one stalled task cannot dominate; stalled work is
+reported by aging WIP).
+score = the location's total excess / the total excess of all locations
+(its share of all time lost beyond the limits; 0..1, scores add up to 1).
+sla_breach_rate = share of items beyond their limit, with a Wilson 95 % CI.
+impact = "high" when score >= {HIGH_SHARE:.0%} AND the lower Wilson bound of the
+breach rate > {SYSTEMATIC_BREACH:.0%} (the typical item, not a few outliers,
+is over the limit: a sign test that the median exceeds the limit) AND at
+least {MIN_EVIDENCE_N} items; "medium" when score >= {MEDIUM_SHARE:.0%} or the
+breach bound is > {SYSTEMATIC_BREACH:.0%}; else "low". Noise around limits that
+are usually met (breach rates below one half) can reach "medium", never "high".
+priority = 1, 2, ... ordered by impact (high first), then score, then median.
+Survey scores, overdue and rework rates are shown as evidence; they do not
+change the score."""
+
+
+def _mode(values: pd.Series, keys: pd.Series) -> pd.Series:
+    """Most common non-missing value per key (ties: the value sorting first)."""
+    frame = pd.DataFrame({"k": keys.to_numpy(), "v": values.to_numpy()}).dropna()
+    if frame.empty:
+        return pd.Series(dtype=object)
+    counts = frame.groupby(["k", "v"], sort=True).size().reset_index(name="n")
+    counts = counts.sort_values(["k", "n"], ascending=[True, False], kind="stable")
+    return counts.drop_duplicates("k").set_index("k")["v"]
+
+
+def _as_frame(x, kind: str):
+    if x is None:
+        return None
+    from diagnose.io.load import LoadResult
+
+    if isinstance(x, LoadResult):
+        return x.data
+    if isinstance(x, pd.DataFrame):
+        return x
+    raise ValueError(
+        f"The '{kind}' parameter must be a DataFrame, a LoadResult or None. "
+        f"Got {type(x).__name__} instead."
+    )
+
+
+def _settings(settings) -> Settings:
+    try:
+        return load_settings(settings)
+    except Exception as err:
+        raise ValueError(
+            "The 'settings' parameter must be None, a Settings, a dict or a YAML path. "
+            f"Got {settings!r} instead."
+        ) from err
+
+
+def location_items(activities, *, settings=None, as_of, calendar=None) -> pd.DataFrame:
+    """Every item (stage row or wait) with its location, time, limit and excess.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``location``, ``kind`` ("stage"/"wait" — waits are split into
+        "wait"/"handoff" per location by :func:`bottlenecks`), ``activity``
+        (stage; for waits the stage waited for), ``is_handoff``, ``days``
+        (working days; open stage rows: age at ``as_of``), ``limit_days``
+        (NaN: none), ``is_open``, ``owner``, ``department``, ``from_department``.
+    """
+    from diagnose.io.load import as_activities
+    from diagnose.metrics.flow import waits
+    from diagnose.metrics.sla import sla_breaches
+
+    acts = as_activities(activities)
+    cfg = _settings(settings)
+    as_of = check_as_of(as_of, "bottlenecks")
+    cal = resolve_calendar(calendar, cfg)
+
+    rows = sla_breaches(acts, settings=cfg, as_of=as_of, calendar=cal)
+    rows = rows.loc[rows["started"]]
+    limit = rows["limit_days"].astype(float)
+    if {"planned_start", "planned_end"} <= set(rows.columns):
+        planned = cal.working_days_between(rows["planned_start"], rows["planned_end"])
+        planned = pd.Series(planned, index=rows.index).where(lambda s: s > 0)
+        limit = limit.fillna(planned)
+    dept = rows["department"] if "department" in rows else pd.Series(np.nan, index=rows.index)
+    owner = rows["owner"] if "owner" in rows else pd.Series(np.nan, index=rows.index)
+    stage_items = pd.DataFrame({
+        "location": rows["activity"].astype(str).to_numpy(),
+        "kind": "stage",
+        "activity": rows["activity"].to_numpy(),
+        "is_handoff": False,
+        "days": rows["duration_working_days"].to_numpy(dtype=float),
+        "limit_days": limit.to_numpy(dtype=float),
+        "is_open": rows["is_open"].to_numpy(dtype=bool),
+        "owner": owner.to_numpy(),
+        "department": dept.to_numpy(),
+        "from_department": np.full(len(rows), np.nan, dtype=object),
+    })
+
+    w = waits(acts, calendar=cal, as_of=as_of)
+    urgent = w["is_handoff"].to_numpy() & (
+        (w["from_priority"].astype(str) == "P0") | (w["to_priority"].astype(str) == "P0")
+    ).to_numpy()
+    hours = np.where(urgent, cfg.urgent_handoff_hours, cfg.handoff_hours)
+    wait_items = pd.DataFrame({
+        "location": (w["from_activity"].astype(str) + " -> " + w["to_activity"].astype(str)
+                     ).to_numpy(),
+        "kind": "wait",
+        "activity": w["to_activity"].to_numpy(),
+        "is_handoff": w["is_handoff"].to_numpy(dtype=bool),
+        "days": w["wait_working_days"].to_numpy(dtype=float),
+        "limit_days": hours / 24.0,
+        "is_open": False,
+        "owner": w["to_owner"].to_numpy(),
+        "department": w["to_department"].to_numpy(),
+        "from_department": w["from_department"].to_numpy(),
+    })
+    return pd.concat([stage_items, wait_items], ignore_index=True)
+
+
+def _fmt_pct(x) -> str:
+    return f"{x:.0%}"
+
+
+def _problem(r, language: str, cfg: Settings) -> str:
+    zh = language == "zh"
+    parts = []
+    med = r.median_days
+    lim = r.sla_limit_days
+    has_med = pd.notna(med)
+    if r.kind == "stage":
+        if has_med:
+            if zh:
+                text = f"中位耗时{med:.1f}个工作日"
+                text += f"（时限{lim:g}天）" if pd.notna(lim) and r.x_limit_kind == "limit" else ""
+            else:
+                text = f"takes a median {med:.1f} working days"
+                text += f" (limit {lim:g})" if pd.notna(lim) and r.x_limit_kind == "limit" else ""
+            parts.append(text)
+        if pd.notna(r.sla_breach_rate):
+            if r.x_limit_kind == "limit":
+                parts.append(f"{_fmt_pct(r.sla_breach_rate)}超时" if zh else
+                             f"{_fmt_pct(r.sla_breach_rate)} exceed the limit")
+            else:
+                parts.append(f"{_fmt_pct(r.sla_breach_rate)}超出计划工期" if zh else
+                             f"{_fmt_pct(r.sla_breach_rate)} run over their planned duration")
+        if pd.notna(r.rework_rate) and r.rework_rate >= 0.05:
+            parts.append(f"{_fmt_pct(r.rework_rate)}的项目返工" if zh else
+                         f"{_fmt_pct(r.rework_rate)} of cases redo it")
+        if pd.notna(r.overdue_rate) and r.overdue_rate >= 0.2:
+            parts.append(f"逾期率{_fmt_pct(r.overdue_rate)}" if zh else
+                         f"{_fmt_pct(r.overdue_rate)} overdue")
+    else:
+        to = r.location.split(" -> ", 1)[-1]
+        if has_med:
+            parts.append(f"进入“{to}”前中位等待{med:.1f}个工作日" if zh else
+                         f"waits a median {med:.1f} working days before {to} starts")
+        if pd.notna(r.sla_breach_rate):
+            h = cfg.handoff_hours
+            parts.append(f"{_fmt_pct(r.sla_breach_rate)}超过{h:g}小时响应时限" if zh else
+                         f"{_fmt_pct(r.sla_breach_rate)} wait longer than the {h:g} h limit")
+        if r.kind == "handoff" and pd.notna(r.x_from_dept) and pd.notna(r.owner):
+            parts.append(f"{r.x_from_dept}→{r.owner}" if zh else
+                         f"handoff {r.x_from_dept} -> {r.owner}")
+    if pd.notna(r.survey_score):
+        parts.append(f"问卷“{r.survey_dimension}”得分{r.survey_score:.1f}" if zh else
+                     f"survey '{r.survey_dimension}' scores {r.survey_score:.1f}")
+    sep = "；" if zh else "; "
+    return sep.join(parts) if parts else ("数据不足" if zh else "too little data")
+
+
+def bottlenecks(activities, survey=None, benchmarks=None, settings=None, *, as_of,
+                language="en", calendar=None, confidence=0.95) -> pd.DataFrame:
+    """The process status analysis table: every stage and wait, ranked.
+
+    Parameters
+    ----------
+    activities : pandas.DataFrame or LoadResult
+        Activity table.
+    survey : pandas.DataFrame or LoadResult, default=None
+        Long survey frame; with ``settings.dimension_stages`` the weakest
+        dimension naming a location is shown next to it
+        (:func:`diagnose.survey.stage_pain`).
+    benchmarks : pandas.DataFrame or LoadResult, default=None
+        Accepted for symmetry with :func:`diagnose.diagnosis.diagnose`; not
+        used per location (benchmarks are case-level, see
+        :func:`diagnose.metrics.benchmarks.compare_to_benchmarks`).
+    settings : Settings, dict, path or None, default=None
+        Stage limits, handoff hours, dimension_stages.
+    as_of : str or Timestamp
+        Reference date for open work.
+    language : {"en", "zh"}, default="en"
+        Language of the ``problem`` sentences.
+    calendar : WorkCalendar, default=None
+        Default: the calendar of ``settings.country``.
+    confidence : float, default=0.95
+        Level of the breach-rate intervals used by the impact rule.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per location, ordered by ``priority``: ``location``,
+        ``kind`` ("stage", "wait", "handoff"), ``owner`` (most frequent
+        department, else person; for waits the receiving side), ``n`` (items),
+        ``n_open``, ``median_days``, ``p85_days`` (working days, finished
+        items), ``median_ci_low``, ``median_ci_high`` (order-statistic CI of
+        the median, :func:`diagnose.stats.quantile_interval`), ``share_of_cycle`` (the location's working days / all case
+        cycle working days), ``median_wait_before`` (stages: median wait
+        before they start), ``sla_limit_days`` (stage limit; "per plan"
+        stages: median planned duration; waits: handoff hours / 24),
+        ``sla_breach_rate``, ``breach_ci_low``, ``breach_ci_high`` (Wilson),
+        ``overdue_rate``, ``overdue_contribution`` (share of all overdue
+        rows that are in this stage), ``rework_rate`` (cases redoing the
+        stage), ``survey_dimension``, ``survey_score``, ``excess_days``
+        (total working days beyond the limits), ``score``, ``impact``
+        ("high"/"medium"/"low"), ``priority`` (1 = fix first), ``problem``.
+        ``attrs["scoring_rule"]`` holds the rule below.
+
+    Notes
+    -----
+    Scoring rule (deterministic; constants are module attributes):
+
+    {rule}
+    """
+    from diagnose.io.load import as_activities
+    from diagnose.metrics.flow import case_durations, waits
+    from diagnose.metrics.overdue import overdue_rate
+    from diagnose.metrics.rework import rework
+
+    func = "bottlenecks"
+    check_choice(language, "language", func, ("en", "zh"))
+    acts = as_activities(activities)
+    cfg = _settings(settings)
+    as_of = check_as_of(as_of, func)
+    cal = resolve_calendar(calendar, cfg)
+    items = location_items(acts, settings=cfg, as_of=as_of, calendar=cal)
+
+    # kind per location: waits that mostly change department are handoffs
+    is_wait = items["kind"] == "wait"
+    share_handoff = items.loc[is_wait].groupby("location")["is_handoff"].mean()
+    handoff_locs = set(share_handoff.index[share_handoff > 0.5])
+    items.loc[is_wait & items["location"].isin(handoff_locs), "kind"] = "handoff"
+
+    # open items: age capped at the finished p95 of the location
+    fin = items.loc[~items["is_open"]]
+    p95 = fin.groupby("location")["days"].quantile(0.95)
+    cap = items["location"].map(p95)
+    days_eff = np.where(items["is_open"] & cap.notna(), np.minimum(items["days"], cap),
+                        items["days"])
+    has_limit = items["limit_days"].notna() & items["days"].notna()
+    excess = np.where(has_limit, np.clip(days_eff - items["limit_days"], 0, None), 0.0)
+    breach = has_limit & (items["days"] > items["limit_days"])
+    items = items.assign(_excess=excess, _breach=breach, _has_limit=has_limit,
+                         _fin_days=items["days"].where(~items["is_open"]))
+
+    g = items.groupby("location", sort=False)
+    out = g.agg(
+        kind=("kind", "first"),
+        activity=("activity", "first"),
+        n=("days", "size"),
+        n_open=("is_open", "sum"),
+        median_days=("_fin_days", "median"),
+        p85_days=("_fin_days", lambda x: float(np.nanquantile(x, 0.85)) if x.notna().any()
+                  else np.nan),
+        total_days=("days", "sum"),
+        sla_limit_days=("limit_days", "median"),
+        n_limit=("_has_limit", "sum"),
+        n_breached=("_breach", "sum"),
+        excess_days=("_excess", "sum"),
+    ).reset_index()
+    ci = {loc: stats.quantile_interval(x.to_numpy(dtype=float), 0.5, confidence=confidence)
+          for loc, x in g["_fin_days"]}
+    out["median_ci_low"] = out["location"].map({k: v[0] for k, v in ci.items()})
+    out["median_ci_high"] = out["location"].map({k: v[1] for k, v in ci.items()})
+    dept_mode = _mode(items["department"], items["location"])
+    owner_mode = _mode(items["owner"], items["location"])
+    out["owner"] = out["location"].map(dept_mode).fillna(out["location"].map(owner_mode))
+    out["x_from_dept"] = out["location"].map(_mode(items["from_department"], items["location"]))
+    # is the stage limit a configured one, or the planned duration?
+    stage_limit = out["activity"].map(
+        lambda a: cfg.stage_limit(a) if a is not None else None)
+    out["x_limit_kind"] = np.where(
+        (out["kind"] == "stage") & stage_limit.isna(), "plan", "limit")
+
+    n_lim = out["n_limit"].astype(int).to_numpy()
+    k = out["n_breached"].astype(int).to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["sla_breach_rate"] = np.where(n_lim > 0, k / np.where(n_lim > 0, n_lim, 1), np.nan)
+    out["breach_ci_low"], out["breach_ci_high"] = stats.wilson_interval(
+        k, n_lim, confidence=confidence)
+
+    cases = case_durations(acts, as_of=as_of, calendar=cal, attributes=())
+    total_cycle = float(np.nansum(cases["cycle_working_days"]))
+    out["share_of_cycle"] = out["total_days"] / total_cycle if total_cycle > 0 else np.nan
+
+    w = waits(acts, calendar=cal, as_of=as_of)
+    wait_before = w.groupby("to_activity")["wait_working_days"].median()
+    out["median_wait_before"] = np.where(
+        out["kind"] == "stage", out["activity"].map(wait_before), np.nan)
+
+    od = overdue_rate(acts, by="activity", as_of=as_of).set_index("activity")
+    total_overdue = float(od["n_overdue"].sum())
+    is_stage = out["kind"] == "stage"
+    out["overdue_rate"] = np.where(is_stage, out["activity"].map(od["overdue_rate"]), np.nan)
+    out["overdue_contribution"] = np.where(
+        is_stage & (total_overdue > 0),
+        out["activity"].map(od["n_overdue"]) / (total_overdue or 1), np.nan)
+    rw = rework(acts, as_of=as_of).set_index("activity")
+    out["rework_rate"] = np.where(is_stage, out["activity"].map(rw["rework_rate"]), np.nan)
+
+    out["survey_dimension"] = pd.Series(np.nan, index=out.index, dtype=object)
+    out["survey_score"] = np.nan
+    survey = _as_frame(survey, "survey")
+    if survey is not None and cfg.dimension_stages:
+        from diagnose.survey import stage_pain
+
+        pain = stage_pain(survey, settings=cfg)
+        if len(pain):
+            pain = pain.assign(_key=pain["location"].astype(str).str.strip().str.casefold())
+            pain = pain.sort_values("mean", kind="stable").drop_duplicates("_key")
+            key = out["location"].str.strip().str.casefold()
+            out["survey_dimension"] = key.map(pain.set_index("_key")["dimension"])
+            out["survey_score"] = key.map(pain.set_index("_key")["mean"]).astype(float)
+
+    total_excess = float(out["excess_days"].sum())
+    out["score"] = out["excess_days"] / total_excess if total_excess > 0 else 0.0
+    systematic = (out["breach_ci_low"].fillna(0) > SYSTEMATIC_BREACH)
+    enough = out["n_limit"] >= MIN_EVIDENCE_N
+    high = (out["score"] >= HIGH_SHARE) & systematic & enough
+    medium = ~high & ((out["score"] >= MEDIUM_SHARE) | systematic)
+    out["impact"] = np.where(high, "high", np.where(medium, "medium", "low"))
+    level = out["impact"].map({"high": 0, "medium": 1, "low": 2})
+    out = out.assign(_level=level, _med=out["median_days"].fillna(-1))
+    out = out.sort_values(["_level", "score", "_med", "location"],
+                          ascending=[True, False, False, True], kind="stable")
+    out["priority"] = np.arange(1, len(out) + 1)
+    out["problem"] = [_problem(r, language, cfg) for r in out.itertuples(index=False)]
+    cols = ["location", "kind", "owner", "n", "n_open", "median_days", "median_ci_low",
+            "median_ci_high", "p85_days",
+            "share_of_cycle", "median_wait_before", "sla_limit_days", "sla_breach_rate",
+            "breach_ci_low", "breach_ci_high", "overdue_rate", "overdue_contribution",
+            "rework_rate", "survey_dimension", "survey_score", "excess_days", "score",
+            "impact", "priority", "problem"]
+    out = out[cols].reset_index(drop=True)
+    out["n_open"] = out["n_open"].astype("int64")
+    out.attrs["scoring_rule"] = SCORING_RULE
+    out.attrs["as_of"] = str(as_of)
+    return out
+
+
+bottlenecks.__doc__ = bottlenecks.__doc__.replace(
+    "{rule}", SCORING_RULE.replace("\n", "\n    "))
+
+_HANDBOOK = {
+    "zh": {"location": "流程环节", "owner": "当前负责人", "median_days": "耗时(天)",
+           "problem": "问题描述", "impact": "影响程度", "priority": "改进优先级"},
+    "en": {"location": "stage", "owner": "owner", "median_days": "days",
+           "problem": "problem", "impact": "impact", "priority": "priority"},
+}
+_IMPACT_ZH = {"high": "高", "medium": "中", "low": "低"}
+
+
+def handbook_table(table: pd.DataFrame, *, language="zh") -> pd.DataFrame:
+    """The handbook's 流程现状分析表 columns from a :func:`bottlenecks` table.
+
+    ``language="zh"``: 流程环节 · 当前负责人 · 耗时(天) · 问题描述 · 影响程度(高/中/低)
+    · 改进优先级; ``"en"``: stage, owner, days, problem, impact, priority.
+    """
+    check_choice(language, "language", "handbook_table", ("en", "zh"))
+    names = _HANDBOOK[language]
+    out = table[list(names)].rename(columns=names)
+    out[names["median_days"]] = out[names["median_days"]].round(1)
+    if language == "zh":
+        out[names["impact"]] = out[names["impact"]].map(_IMPACT_ZH)
+    return out.reset_index(drop=True)
