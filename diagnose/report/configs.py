@@ -1,0 +1,167 @@
+"""Load the YAML config of a report, enough to name and launch it.
+
+The report machinery needs only a few keys; the notebook reads the rest
+itself (it receives ``config_path``). Checked here, before any kernel starts:
+
+``name``      (required) short identifier, used in file names
+``title``     (optional) shown in the index and the HTML ``<title>``
+``language``  (optional) ``en`` or ``zh``
+``as_of``     (optional) ``YYYY-MM-DD``; used in the file name
+``data``      (optional) mapping of input -> file, relative to the config;
+              every file must exist and be readable
+``settings``  (optional) settings YAML, relative to the config
+
+Pilot configs are also passed to :func:`diagnose.compare.config.load_pilot_config`
+when that module exists, so its own checks (periods, teams, targets) run early.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from diagnose.exceptions import ConfigError
+
+__all__ = ["ReportConfig", "load_report_config", "slug", "KINDS"]
+
+KINDS = ("diagnosis", "pilot")
+
+
+@dataclass(frozen=True)
+class ReportConfig:
+    """What the report machinery knows about one report config."""
+
+    kind: str
+    path: Path
+    name: str
+    title: str | None = None
+    language: str | None = None
+    as_of: dt.date | None = None
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def stem(self, today: dt.date | None = None) -> str:
+        """File stem ``<kind>-<name>-<as_of or today>`` of the report."""
+        day = self.as_of or today or dt.date.today()
+        return f"{self.kind}-{slug(self.name)}-{day.isoformat()}"
+
+
+def slug(name: str) -> str:
+    """File-name-safe version of ``name``; letters of any script are kept."""
+    text = re.sub(r"[\s/\\:*?\"<>|#%&{}$!'@`=+^~\[\];,]+", "-", str(name).strip())
+    text = re.sub(r"-{2,}", "-", text).strip("-.")
+    return text or "report"
+
+
+def _parse_date(value: Any, where: str) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ConfigError(
+            f"{where}: 'as_of' must be a date YYYY-MM-DD. Got {value!r} instead."
+        ) from None
+
+
+def load_report_config(kind: str, path: str | Path) -> ReportConfig:
+    """Read and check a diagnosis or pilot config (see the module docstring).
+
+    Raises
+    ------
+    ConfigError
+        Unreadable YAML, missing ``name``, bad ``language``/``as_of``, missing
+        data files; the message names the file and the key.
+    """
+    if kind not in KINDS:
+        raise ValueError(
+            f"The 'kind' parameter must be one of {set(KINDS)}. Got {kind!r} instead."
+        )
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{kind} config not found: {path}")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        raise ConfigError(f"{path}: cannot read YAML: {err}") from err
+    if not isinstance(raw, dict):
+        raise ConfigError(
+            f"{path}: expected a mapping of keys (name: ..., data: ...), "
+            f"got {type(raw).__name__}."
+        )
+
+    problems = []
+    name = raw.get("name")
+    if not isinstance(name, str) or not name.strip():
+        problems.append(
+            "key 'name' is required (a short identifier used in file names)"
+        )
+    language = raw.get("language")
+    if language is not None and language not in ("en", "zh"):
+        problems.append(
+            f"key 'language' must be 'en' or 'zh'. Got {language!r} instead"
+        )
+    try:
+        as_of = _parse_date(raw.get("as_of"), str(path))
+    except ConfigError as err:
+        problems.append(str(err).split(": ", 1)[1].rstrip("."))
+        as_of = None
+    files = []
+    data = raw.get("data")
+    if data is not None and not isinstance(data, dict):
+        problems.append("key 'data' must map inputs to files (activities: tasks.csv)")
+    elif data:
+        files += [(f"data.{k}", v) for k, v in data.items()]
+    if raw.get("settings") is not None:
+        files.append(("settings", raw["settings"]))
+    for key, value in files:
+        if not isinstance(value, str):
+            problems.append(f"key {key!r} must be a file path. Got {value!r} instead")
+            continue
+        target = Path(value) if Path(value).is_absolute() else path.parent / value
+        if not target.is_file() or not os.access(target, os.R_OK):
+            problems.append(f"key {key!r}: file not found or not readable: {target}")
+    if problems:
+        raise ConfigError(
+            f"{path}: {len(problems)} problem{'s' if len(problems) > 1 else ''}\n"
+            + "\n".join(f"  {p}." for p in problems)
+        )
+
+    if kind == "pilot":
+        _check_pilot(path)
+    return ReportConfig(
+        kind=kind,
+        path=path.resolve(),
+        name=name.strip(),
+        title=raw.get("title"),
+        language=language,
+        as_of=as_of,
+        raw=raw,
+    )
+
+
+def _check_pilot(path: Path) -> None:
+    """Run the pilot config loader of :mod:`diagnose.compare` when it exists."""
+    try:
+        from diagnose.compare.config import load_pilot_config
+    except ModuleNotFoundError as err:
+        if err.name not in ("diagnose.compare.config", "diagnose.compare"):
+            raise
+        return  # not written yet: the minimal checks above stand
+    except ImportError:
+        return  # module there, function not yet
+    try:
+        load_pilot_config(path)
+    except (ConfigError, FileNotFoundError):
+        raise
+    except ValueError as err:  # DataError and friends: keep the message, unify the type
+        raise ConfigError(f"{path}: {err}") from err
