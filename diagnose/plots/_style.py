@@ -28,17 +28,32 @@ _CJK_CANDIDATES = [
 ]
 
 
-@functools.lru_cache(maxsize=1)
-def cjk_font() -> str | None:
-    """Name of an installed font that covers Chinese, or None (with a warning)."""
+def _find_cjk() -> str | None:
     installed = {f.name for f in font_manager.fontManager.ttflist}
     for name in _CJK_CANDIDATES:
         if name in installed:
             return name
-    # a font not in our list may still cover CJK: look for the common glyph 中
+    # a font not in our list may still cover CJK
     for entry in font_manager.fontManager.ttflist:
         if any(key in entry.name for key in ("CJK", "Hei", "Song", "Ming", "Han")):
             return entry.name
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """Name of an installed font that covers Chinese, or None (with a warning).
+
+    Matplotlib caches its font list; a font installed after the cache was
+    written (``make font`` on an existing venv) is missed, so when no CJK font
+    is found the cache is rebuilt once before giving up.
+    """
+    found = _find_cjk()
+    if found is None:
+        font_manager.fontManager = font_manager._load_fontmanager(try_read_cache=False)
+        found = _find_cjk()
+    if found is not None:
+        return found
     warnings.warn(
         "No CJK font found: Chinese labels will show as boxes. Install one "
         "(Debian: apt-get install fonts-noto-cjk; `make font` does it).",
