@@ -113,6 +113,27 @@ _FULLWIDTH = str.maketrans(
 )
 
 
+def _fast_match(
+    text: pd.Series, pattern: str, *, ignore_case: bool = False
+) -> pd.Series:
+    """``text.str.contains(pattern)`` for plain strings, in C++ via pyarrow when
+    available (RE2 syntax; a million values in well under a second)."""
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        arr = pa.array(text.to_numpy(dtype=object), type=pa.string())
+        hit = pc.match_substring_regex(arr, pattern, ignore_case=ignore_case)
+        return (
+            pd.Series(hit.to_numpy(zero_copy_only=False), index=text.index)
+            .fillna(False)
+            .astype(bool)
+        )
+    except (ImportError, TypeError, ValueError, NotImplementedError, OSError):
+        flags = re.IGNORECASE if ignore_case else 0
+        return text.str.contains(pattern, regex=True, flags=flags).fillna(False)
+
+
 def _clean_text(text: str) -> str:
     """Full-width digits and punctuation to ASCII, strip."""
     return text.translate(_FULLWIDTH).strip()
@@ -237,8 +258,11 @@ def _parse_unique(
                 and not isinstance(v, bool)
             )
         )
-    text = uniq[~is_dt & ~is_num].astype(str).str.strip()
-    num_text = text[text.str.match(_NUMBER)]
+    text = uniq[~is_dt & ~is_num].astype(str)
+    edge = _fast_match(text, r"^\s|\s$")
+    if edge.any():
+        text = text.where(~edge, text[edge].str.strip())
+    num_text = text[_fast_match(text, r"^\d+(?:\.\d+)?$")]
     numbers = pd.concat(
         [pd.to_numeric(uniq[is_num], errors="coerce"), pd.to_numeric(num_text)]
     )
@@ -265,9 +289,9 @@ def _parse_unique(
         return out, needs_year
 
     # 3. ISO-like strings: fast C parser; tz-aware ones converted to ``tz``
-    iso = text[text.str.match(_ISO_PREFIX)]
+    iso = text[_fast_match(text, _ISO_PREFIX.pattern)]
     if len(iso):
-        zoned = iso.str.contains(_TZ_SUFFIX)
+        zoned = _fast_match(iso, _TZ_SUFFIX.pattern, ignore_case=True)
         if zoned.any():
             parsed = pd.to_datetime(
                 iso[zoned], format="ISO8601", utc=True, errors="coerce"

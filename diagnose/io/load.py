@@ -620,7 +620,11 @@ def load_activities(
     aside_rows = log.set_aside_rows()
     keep = ~np.isin(out["source_row"], list(aside_rows))
     data = out[keep].copy()
-    data = data.sort_values(["case_id", "start", "source_row"], kind="stable")
+    case_rank = pd.factorize(data["case_id"], sort=True)[0]
+    order = np.lexsort(
+        (data["source_row"].to_numpy(), data["start"].to_numpy(), case_rank)
+    )
+    data = data.iloc[order]
     data["is_open"] = data["end"].isna()
     data["priority"] = pd.Categorical(
         data["priority"], categories=PRIORITIES, ordered=True
@@ -712,9 +716,15 @@ def _events_to_activities(out, frame, cols, rows, log: ProblemLog) -> pd.DataFra
         "planned_end",
     ]
     attrs = [c for c in every if ev[c].notna().any()]
-    paired = pair_lifecycle(
-        ev[["case_id", "activity", "ts", "kind", "source_row", *attrs]], attrs=attrs
-    )
+    if (ev["kind"] == "complete").all():  # complete-only log: instantaneous events
+        paired = ev[["case_id", "activity", "source_row", *attrs]].assign(
+            start=ev["ts"], end=ev["ts"], end_row=ev["source_row"]
+        )
+        paired = paired.reset_index(drop=True)
+    else:
+        paired = pair_lifecycle(
+            ev[["case_id", "activity", "ts", "kind", "source_row", *attrs]], attrs=attrs
+        )
     for c in every:
         if c not in attrs:
             paired[c] = ev[c].iloc[:0].reindex(range(len(paired))).to_numpy()
