@@ -1,0 +1,183 @@
+"""Before/after effects against hand-computed, published and peer-library values."""
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from diagnose.compare.effects import (
+    bootstrap_medians,
+    compare_durations,
+    compare_proportions,
+    compare_scores,
+    compare_survival,
+    hodges_lehmann,
+    mann_whitney_null,
+    pairwise_difference_order_stat,
+)
+
+
+def _u_null_by_enumeration(n1, n2):
+    counts = np.zeros(n1 * n2 + 1)
+    for comb in itertools.combinations(range(1, n1 + n2 + 1), n1):
+        counts[int(sum(comb) - n1 * (n1 + 1) / 2)] += 1
+    return counts / counts.sum()
+
+
+def test_mann_whitney_null_matches_enumeration():
+    for n1, n2 in [(3, 4), (5, 6), (6, 3)]:
+        assert mann_whitney_null(n1, n2) == pytest.approx(_u_null_by_enumeration(n1, n2))
+
+
+def test_hodges_lehmann_hand_example():
+    # all 12 differences after_j - before_i: 1,2,2,3,3,3,4,4,4,5,5,6 -> median (3+4)/2
+    # n1=3, n2=4: P(U<=0) = 1/35 > 0.025, so k = 1 (R sets qu=1): CI = [D(1), D(12)]
+    hl = hodges_lehmann([1, 2, 3], [4, 5, 6, 7])
+    assert hl["shift"] == 3.5
+    assert (hl["ci_low"], hl["ci_high"]) == (1.0, 6.0)
+
+
+def test_moses_interval_uses_mann_whitney_quantile():
+    before = np.array([10.0, 12, 13, 15, 18])
+    after = np.array([7.0, 8, 9, 11, 14, 16])
+    p = _u_null_by_enumeration(5, 6)
+    cdf = np.cumsum(p)
+    k = int(np.argmax(cdf >= 0.025))  # qwilcox(0.025, 5, 6)
+    assert k == 4  # by hand: P(U<=3) = 0.0152, P(U<=4) = 0.0260
+    d = np.sort(np.subtract.outer(after, before).ravel())
+    hl = hodges_lehmann(before, after)
+    assert hl["k"] == k
+    assert (hl["ci_low"], hl["ci_high"]) == (d[k - 1], d[30 - k])
+    assert hl["shift"] == pytest.approx(np.median(d))
+    # achieved coverage >= 95 %
+    assert 1 - 2 * cdf[k - 1] >= 0.95
+
+
+def test_pairwise_order_stat_without_materialising(rng):
+    x = rng.integers(0, 15, 200).astype(float)  # ties on purpose
+    y = rng.normal(5, 3, 150).round(1)
+    d = np.sort(np.subtract.outer(y, x).ravel())
+    for k in [1, 2, 777, 15_000, 29_999, 30_000]:
+        # equal up to float rounding of y - x (one ulp)
+        assert pairwise_difference_order_stat(x, y, k) == pytest.approx(d[k - 1], abs=1e-9)
+
+
+def test_durations_tiny_example_mann_whitney_exact():
+    # all after > all before: U = 12 (or 0) -> exact two-sided p = 2 / C(7,3) = 2/35
+    r = compare_durations([1, 2, 3], [4, 5, 6, 7], n_resamples=2000)
+    assert r.p_value == pytest.approx(2 / 35)
+    assert r.before == 2 and r.after == 5.5 and r.estimate == 3.5
+    assert r.ratio == pytest.approx(2.75)
+    assert r.pct_change == pytest.approx(175)
+
+
+def test_bootstrap_ci_contains_median_difference(rng):
+    b = rng.lognormal(3.0, 0.5, 150)
+    a = rng.lognormal(2.8, 0.5, 120)
+    r = compare_durations(b, a)
+    hand = np.median(a) - np.median(b)
+    assert r.estimate == pytest.approx(hand)
+    assert r.ci_low < hand < r.ci_high
+    assert r.ratio_ci_low < np.median(a) / np.median(b) < r.ratio_ci_high
+    assert "BCa" in r.method
+    assert r.hl_ci_low < r.hl_shift < r.hl_ci_high
+    row = r.to_frame()
+    assert len(row) == 1 and {"estimate", "ci_low", "p_value", "hl_shift"} <= set(row)
+    assert "working days" in r.summary() and "中位数" in r.summary("zh")
+    assert "<table" in r._repr_html_()
+
+
+def test_exact_median_bootstrap_matches_row_resampling(rng):
+    # For odd n the resampled median is <= x(j) iff at least m = (n+1)/2 draws are
+    # <= x(j): P = P(Binomial(n, j/n) >= m). Both the order-statistic sampler and
+    # scipy.stats.bootstrap's row resampling must reproduce this CDF.
+    n = 201
+    x = np.sort(rng.lognormal(2, 0.6, n))
+    m = (n + 1) // 2
+    fast = bootstrap_medians(x, 40_000, np.random.default_rng(1))
+    slow = stats.bootstrap((x,), np.median, vectorized=True, n_resamples=40_000,
+                           method="percentile", rng=2).bootstrap_distribution
+    for j in (85, 95, 101, 107, 117):
+        exact = stats.binom.sf(m - 1, n, j / n)
+        assert np.mean(fast <= x[j - 1]) == pytest.approx(exact, abs=0.01)
+        assert np.mean(slow <= x[j - 1]) == pytest.approx(exact, abs=0.01)
+    # even n: mean and spread agree with row resampling
+    y = rng.lognormal(2, 0.6, 200)
+    f2 = bootstrap_medians(y, 40_000, np.random.default_rng(3))
+    s2 = stats.bootstrap((y,), np.median, vectorized=True, n_resamples=40_000,
+                         method="percentile", rng=4).bootstrap_distribution
+    assert f2.mean() == pytest.approx(s2.mean(), abs=0.05 * s2.std())
+    assert f2.std() == pytest.approx(s2.std(), rel=0.05)
+
+
+def test_percentile_path_is_fast_on_100k_rows(rng):
+    import time
+
+    b = rng.lognormal(2.5, 0.6, 50_000).round(1)
+    a = rng.lognormal(2.3, 0.6, 50_000).round(1)
+    t = time.perf_counter()
+    r = compare_durations(b, a, n_resamples=10_000)
+    assert time.perf_counter() - t < 2.0
+    assert "percentile bootstrap" in r.method and "never materialised" in r.method
+    assert r.ci_low < r.estimate < r.ci_high
+
+
+def test_proportions_newcombe_published_and_fisher_hand():
+    # Newcombe (1998) example (a): 56/70 vs 48/80, method 10: 0.0524 to 0.3339
+    r = compare_proportions(48, 80, 56, 70)
+    assert r.estimate == pytest.approx(0.2)
+    assert (r.ci_low, r.ci_high) == pytest.approx((0.0524, 0.3339), abs=1e-4)
+    # Fisher's tea tasting: [[3,1],[1,3]]: p = 2 * (16 + 1) / 70 (R fisher.test: 0.4857)
+    r = compare_proportions(1, 4, 3, 4)
+    assert r.p_value == pytest.approx(34 / 70)
+    assert r.pct_change == pytest.approx(200)
+    # Katz log interval for RR by hand
+    se = math.sqrt(1 / 3 - 1 / 4 + 1 / 1 - 1 / 4)
+    z = stats.norm.ppf(0.975)
+    assert r.pct_ci_high == pytest.approx(100 * (3 * math.exp(z * se) - 1))
+
+
+def test_proportions_reject_bad_counts():
+    with pytest.raises(ValueError, match="0 <= k <= n"):
+        compare_proportions(5, 4, 1, 4)
+
+
+def test_scores_paired_t_interval_by_hand():
+    import pandas as pd
+
+    before = pd.Series([3, 2, 4, 3, 3, 1], index=list("abcdef"))
+    after = pd.Series([5, 4, 4, 5, 3, 2], index=list("ebcdaz"))  # shuffled, z unpaired
+    r = compare_scores(before, after, paired=True)
+    # pairs a..e: d = [5-3, 4-2, 4-4, 5-3, 3-3] = [2, 2, 0, 2, 0]: mean 1.2
+    d = np.array([0, 2, 0, 2, 2.0])  # by index: a: 3->3, b:2->4, c:4->4, d:3->5, e:3->5
+    assert r.n_before == 5
+    assert r.estimate == pytest.approx(d.mean())
+    half = stats.t.ppf(0.975, 4) * d.std(ddof=1) / math.sqrt(5)
+    assert (r.ci_low, r.ci_high) == pytest.approx((d.mean() - half, d.mean() + half))
+    assert "Wilcoxon" in r.method
+
+
+def test_scores_independent_welch_by_hand():
+    x, y = np.array([1.0, 2, 3]), np.array([4.0, 5, 6, 7])
+    r = compare_scores(x, y)
+    v1, v2 = x.var(ddof=1) / 3, y.var(ddof=1) / 4
+    df = (v1 + v2) ** 2 / (v1**2 / 2 + v2**2 / 3)  # Welch–Satterthwaite
+    half = stats.t.ppf(0.975, df) * math.sqrt(v1 + v2)
+    assert (r.ci_low, r.ci_high) == pytest.approx((3.5 - half, 3.5 + half))
+    assert r.p_value == pytest.approx(2 / 35)  # exact Mann–Whitney
+
+
+def test_survival_logrank_matches_lifelines(rng):
+    lifelines = pytest.importorskip("lifelines.statistics")
+    tb = rng.exponential(20, 60).round(1) + 0.5
+    ta = rng.exponential(14, 50).round(1) + 0.5
+    eb = rng.random(60) > 0.2
+    ea = rng.random(50) > 0.3
+    r = compare_survival(tb, eb, ta, ea)
+    ref = lifelines.logrank_test(tb, ta, event_observed_A=eb, event_observed_B=ea)
+    assert r.p_value == pytest.approx(ref.p_value, rel=1e-6)
+    assert r.details["logrank_statistic"] ** 2 == pytest.approx(ref.test_statistic, rel=1e-6)
+    assert r.comparison == "survival" and r.n_before == 60
+    assert r.ci_low <= r.estimate <= r.ci_high
