@@ -1083,11 +1083,6 @@ _ZH_HEADERS = {
 }
 
 
-def _fmt(values, fmt: str) -> np.ndarray:
-    s = pd.Series(values)
-    return s.dt.strftime(fmt).where(s.notna(), "").to_numpy(dtype=object)
-
-
 def _zh_dates(values, alt: np.ndarray) -> np.ndarray:
     """Chinese-style date-times: ``2023.10.09 14:30`` or ``2023/10/9 14:30``."""
     s = pd.Series(values)
@@ -1105,11 +1100,11 @@ def _zh_dates(values, alt: np.ndarray) -> np.ndarray:
     return np.where(s.isna().to_numpy(), "", out)
 
 
-def _activities_csv(acts: pd.DataFrame) -> pd.DataFrame:
-    out = acts.drop(columns=["is_open", "source_row"]).copy()
-    for c in ("start", "end", "due", "planned_start", "planned_end"):
-        out[c] = _fmt(acts[c], "%Y-%m-%d %H:%M")
-    return out
+def _activities_csv(acts: pd.DataFrame, path=None) -> str | None:
+    """tasks_en.csv: canonical headers, ``YYYY-MM-DD HH:MM``, open end blank."""
+    return acts.drop(columns=["is_open", "source_row"]).to_csv(
+        path, index=False, lineterminator="\n", date_format="%Y-%m-%d %H:%M"
+    )
 
 
 def _activities_zh(acts: pd.DataFrame) -> pd.DataFrame:
@@ -1250,7 +1245,7 @@ def write_samples(
 
     put(
         "tasks_en.csv",
-        _activities_csv(en.activities).to_csv(index=False, lineterminator="\n"),
+        _activities_csv(en.activities),
     )
     _write_zh_xlsx(out / "tasks_zh.xlsx", _activities_zh(zh.activities))
     paths["tasks_zh.xlsx"] = out / "tasks_zh.xlsx"
@@ -1337,7 +1332,7 @@ def write_large(path, *, rows: int, seed: int = 7, fmt: str = "csv") -> pd.DataF
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
-        _activities_csv(acts).to_csv(path, index=False, lineterminator="\n")
+        _activities_csv(acts, path)
     else:
         acts.drop(columns=["source_row"]).to_parquet(path, index=False)
     return acts
