@@ -123,6 +123,7 @@ def test_waits_predecessor_is_latest_end():
     assert got["wait_working_days"].tolist() == [0.0, 0.0, 2.0]  # Mon 11 -> Wed 13
 
 
+@pytest.mark.filterwarnings("ignore:The confidence interval is undefined")
 def test_cycle_time_censoring_bias():
     # finished cases: 2, 4, 6, 8 days; two slow ones still open at ages 10 and 12
     starts = pd.Timestamp("2024-01-01")
@@ -224,3 +225,27 @@ def test_against_plain_groupby_on_public_log(public_data):
     closed = got.loc[~got["is_open"]]
     np.testing.assert_allclose(closed["cycle_days"], ref.loc[closed.index], rtol=1e-12)
     assert (got["active_days"] <= got["cycle_days"] + 1e-9).all()
+
+
+@pytest.mark.filterwarnings("ignore:The confidence interval is undefined")
+def test_grouped_summaries_match_stats_module(rng):
+    # vectorised per-group summaries must equal the diagnose.stats functions
+    from diagnose.metrics._common import km_summary, summarise
+
+    n = 400
+    frame = pd.DataFrame({
+        "g": rng.integers(0, 25, n),
+        "v": rng.integers(0, 15, n).astype(float),  # many ties
+        "obs": rng.random(n) < 0.7,
+    })
+    got = summarise(frame, "v", by=["g"]).set_index("g")
+    km = km_summary(frame, "v", "obs", by=["g"]).set_index("g")
+    for g, sub in frame.groupby("g"):
+        x = sub["v"].to_numpy()
+        assert got.loc[g, "n"] == x.size
+        assert got.loc[g, "median"] == pytest.approx(np.median(x))
+        assert got.loc[g, "p85"] == pytest.approx(np.quantile(x, 0.85))
+        np.testing.assert_equal(got.loc[g, ["ci_low", "ci_high"]].to_numpy(dtype=float),
+                                stats.quantile_interval(x))
+        ref = stats.kaplan_meier(x, sub["obs"].to_numpy()).quantile(0.5)
+        np.testing.assert_equal(km.loc[g].to_numpy(dtype=float), np.array(ref))

@@ -7,6 +7,7 @@ interval functions of :mod:`diagnose.stats` per group).
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Iterable, Sequence
 
@@ -156,6 +157,27 @@ def _iter_groups(frame: pd.DataFrame, by: list):
         yield (key if isinstance(key, tuple) else (key,)), sub
 
 
+@functools.lru_cache(maxsize=4096)
+def _median_ci_ranks(n: int, q: float, confidence: float) -> tuple[float, float]:
+    """1-based order-statistic ranks of :func:`stats.quantile_interval` for ``n``.
+
+    ``quantile_interval`` picks order statistics whose ranks depend on ``n``
+    only; evaluating it on the ranks ``1..n`` returns them, so many groups
+    reuse one call (the method itself stays in :mod:`diagnose.stats`).
+    """
+    return stats.quantile_interval(np.arange(1, n + 1, dtype=float), q, confidence=confidence)
+
+
+def _group_codes(data: pd.DataFrame, by: list):
+    """Group code per row (sorted keys, missing labels kept) and the key frame."""
+    if not by:
+        return np.zeros(len(data), dtype=np.int64), pd.DataFrame(index=[0])
+    g = data.groupby(by, dropna=False, sort=True, observed=True)
+    codes = g.ngroup().to_numpy()
+    keys = g.size().reset_index()[by]
+    return codes, keys
+
+
 def summarise(
     frame: pd.DataFrame,
     value: str,
@@ -169,31 +191,88 @@ def summarise(
     One row per group of ``by`` (missing labels form their own group); NaN
     values of ``value`` are ignored (``n`` counts the non-NaN ones). The CI is
     :func:`diagnose.stats.quantile_interval` (NaN below 6 values at 95 %).
-    Quantiles use NumPy's default (linear) interpolation.
+    Quantiles use NumPy's default (linear) interpolation. Vectorised over
+    groups: one sort, no per-group Python work except a cached rank lookup per
+    distinct group size.
     """
     by = by or []
-    data = frame[by + [value]].dropna(subset=[value])
-    rows = []
-    for key, sub in _iter_groups(data, by):
-        x = sub[value].to_numpy(dtype=float)
-        low, high = stats.quantile_interval(x, 0.5, confidence=confidence)
-        rows.append(
-            key
-            + (
-                int(x.size),
-                float(x.mean()) if x.size else np.nan,
-                float(np.median(x)) if x.size else np.nan,
-                float(np.quantile(x, 0.85)) if x.size else np.nan,
-                float(np.quantile(x, 0.95)) if x.size else np.nan,
-                low,
-                high,
-            )
-        )
     cols = by + [prefix + c for c in SUMMARY_COLUMNS]
-    out = pd.DataFrame(rows, columns=cols)
-    if not by and out.empty:
-        out = pd.DataFrame([[0] + [np.nan] * 6], columns=cols)
-    return out
+    data = frame[by + [value]].dropna(subset=[value])
+    if data.empty:
+        if by:
+            return pd.DataFrame(columns=cols)
+        return pd.DataFrame([[0] + [np.nan] * 6], columns=cols)
+    codes, keys = _group_codes(data, by)
+    x = data[value].to_numpy(dtype=float)
+    order = np.lexsort((x, codes))
+    x, codes = x[order], codes[order]
+    n_groups = len(keys)
+    n = np.bincount(codes, minlength=n_groups)
+    off = np.concatenate([[0], np.cumsum(n)[:-1]])
+    sums = np.bincount(codes, weights=x, minlength=n_groups)
+
+    def quant(q):
+        pos = (n - 1) * q
+        lo = np.floor(pos).astype(np.int64)
+        hi = np.minimum(lo + 1, n - 1)
+        return x[off + lo] + (pos - lo) * (x[off + hi] - x[off + lo])
+
+    low = np.full(n_groups, np.nan)
+    high = np.full(n_groups, np.nan)
+    for size in np.unique(n):
+        r, s_ = _median_ci_ranks(int(size), 0.5, float(confidence))
+        idx = np.flatnonzero(n == size)
+        if not np.isnan(r):
+            low[idx] = x[off[idx] + int(r) - 1]
+        if not np.isnan(s_):
+            high[idx] = x[off[idx] + int(s_) - 1]
+    stats_ = pd.DataFrame(
+        {
+            prefix + "n": n,
+            prefix + "mean": sums / n,
+            prefix + "median": quant(0.5),
+            prefix + "p85": quant(0.85),
+            prefix + "p95": quant(0.95),
+            prefix + "ci_low": low,
+            prefix + "ci_high": high,
+        }
+    )
+    out = pd.concat([keys.reset_index(drop=True), stats_], axis=1) if by else stats_
+    return out[cols]
+
+
+@functools.lru_cache(maxsize=4096)
+def _km_on_ranks(structure: tuple, confidence: float, q: float):
+    """KM quantile on synthetic times 1..k with the given (events, censored)
+    counts per distinct time. The estimate and its log-log band depend on these
+    counts only, so groups with the same structure share one computation."""
+    times, observed = [], []
+    for i, (ev, ce) in enumerate(structure, start=1):
+        times += [i] * (ev + ce)
+        observed += [True] * ev + [False] * ce
+    with warnings.catch_warnings():
+        # scipy notes that log-log bounds are undefined where S(t) is 0 or 1
+        warnings.filterwarnings("ignore", message="The confidence interval is undefined")
+        km = stats.kaplan_meier(np.array(times, float), np.array(observed), confidence=confidence)
+    return km.quantile(q)
+
+
+def km_quantile(durations, observed, *, q: float = 0.5, confidence: float = 0.95):
+    """:meth:`KaplanMeier.quantile` of one sample, computed via a cache keyed on
+    the tie/censoring structure (identical results, much faster over many
+    small groups)."""
+    d = np.asarray(durations, dtype=float)
+    e = np.asarray(observed, dtype=bool)
+    keep = ~np.isnan(d)
+    d, e = d[keep], e[keep]
+    if d.size == 0 or not e.any():
+        return (np.nan, np.nan, np.nan)
+    uniq, inv = np.unique(d, return_inverse=True)
+    ev = np.bincount(inv, weights=e, minlength=uniq.size).astype(int)
+    ce = np.bincount(inv, weights=~e, minlength=uniq.size).astype(int)
+    structure = tuple(zip(ev.tolist(), ce.tolist()))
+    ranks = _km_on_ranks(structure, float(confidence), float(q))
+    return tuple(float(uniq[int(r) - 1]) if np.isfinite(r) else np.nan for r in ranks)
 
 
 def km_summary(
@@ -208,17 +287,18 @@ def km_summary(
     """Kaplan–Meier median and its CI per group (open work censored)."""
     by = by or []
     data = frame[by + [value, observed]].dropna(subset=[value])
-    rows = []
-    for key, sub in _iter_groups(data, by):
-        with warnings.catch_warnings():
-            # scipy notes that log-log bounds are undefined where S(t) is 0 or 1
-            warnings.filterwarnings("ignore", message="The confidence interval is undefined")
-            km = stats.kaplan_meier(
-                sub[value].to_numpy(dtype=float),
-                sub[observed].to_numpy(dtype=bool),
-                confidence=confidence,
-            )
-        rows.append(key + km.quantile(0.5))
+    codes, keys = _group_codes(data, by)
+    x = data[value].to_numpy(dtype=float)
+    e = data[observed].to_numpy(dtype=bool)
+    order = np.argsort(codes, kind="stable")
+    x, e, codes = x[order], e[order], codes[order]
+    bounds = np.searchsorted(codes, np.arange(len(keys) + 1))
+    est = [
+        km_quantile(x[a:b], e[a:b], q=0.5, confidence=confidence)
+        for a, b in zip(bounds[:-1], bounds[1:])
+    ]
+    rows = [tuple(k) + tuple(v) for k, v in zip(keys.itertuples(index=False), est)] if (
+        by and len(data)) else ([tuple(est[0])] if len(data) else [])
     cols = by + [prefix + "median", prefix + "ci_low", prefix + "ci_high"]
     out = pd.DataFrame(rows, columns=cols)
     if not by and out.empty:

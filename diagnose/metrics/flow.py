@@ -490,18 +490,14 @@ def stage_summary(activities, *, as_of, calendar=None, confidence=0.95) -> pd.Da
     cases = case_durations(activities, as_of=as_of, calendar=cal, attributes=())
     total_cycle = float(np.nansum(cases["cycle_working_days"]))
     w = waits(activities, calendar=cal, as_of=as_of)
-    wsum = (
-        w.groupby("to_activity", dropna=False, sort=False)
-        .agg(
-            n_waits=("wait_working_days", "size"),
-            median_wait_before=("wait_working_days", "median"),
-            p85_wait_before=("wait_working_days", lambda x: float(np.quantile(x, 0.85))),
-            mean_wait_before=("wait_working_days", "mean"),
-            share_overlap=("overlap", "mean"),
-        )
-        .reset_index()
-        .rename(columns={"to_activity": "activity"})
-    )
+    wsum = summarise(w.rename(columns={"to_activity": "activity"}), "wait_working_days",
+                     by=["activity"], confidence=confidence)
+    wsum = wsum.rename(columns={"n": "n_waits", "median": "median_wait_before",
+                                "p85": "p85_wait_before", "mean": "mean_wait_before"})
+    overlap = (w.groupby("to_activity", dropna=False, sort=False)["overlap"].mean()
+               .rename("share_overlap").rename_axis("activity").reset_index())
+    wsum = wsum[["activity", "n_waits", "median_wait_before", "p85_wait_before",
+                 "mean_wait_before"]].merge(overlap, on="activity", how="left")
     out = counts.merge(summ, on="activity", how="left").merge(km, on="activity", how="left")
     out = out.merge(wsum, on="activity", how="left")
     out["share_of_cycle"] = out["total_days"] / total_cycle if total_cycle > 0 else np.nan
