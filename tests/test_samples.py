@@ -371,6 +371,10 @@ def test_committed_files_load_cleanly():
     survey = load.load_survey(SAMPLES / "survey.csv")
     assert survey.problems.empty
     assert set(survey.data["item"]) == {f"q{i}" for i in range(1, 11)}
+    kpis = load.load_kpis(SAMPLES / "kpis.csv")
+    raw = pd.read_csv(SAMPLES / "kpis.csv")
+    np.testing.assert_allclose(kpis.data["target"], raw["目标值"])
+    np.testing.assert_allclose(kpis.data["actual"], raw["实际值"])
 
 
 def test_load_sample():
