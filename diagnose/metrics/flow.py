@@ -208,7 +208,9 @@ def case_durations(
     with np.errstate(invalid="ignore", divide="ignore"):
         eff = np.where(elapsed > 0, active / elapsed, np.nan)
 
-    out = {"case_id": uniques}
+    first = np.empty(n_cases, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes))[::-1]  # first row of every case
+    out = {"case_id": activities["case_id"].iloc[first].reset_index(drop=True)}
     for col in attributes:
         if col in activities.columns:
             out[col] = _mode_by_code(codes, activities[col], n_cases)
