@@ -108,6 +108,16 @@ class PilotConfig:
         return self.pilot_start
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text, so a bad date gets our message."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in res if tag != "tag:yaml.org,2002:timestamp"]
+    for ch, res in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _err(where: str, key: str, problem: str, fix: str) -> ConfigError:
     return ConfigError(f"{where}: key {key!r}: {problem} Fix: {fix}")
 
@@ -236,7 +246,7 @@ def load_pilot_config(path: str | Path | dict, *, base: str | Path | None = None
         cfg_path = Path(path).resolve()
         where, folder = str(path), cfg_path.parent
         try:
-            raw = yaml.safe_load(cfg_path.read_text(encoding="utf-8"))
+            raw = yaml.load(cfg_path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
         except FileNotFoundError:
             raise ConfigError(f"{where}: file not found.") from None
         except yaml.YAMLError as err:

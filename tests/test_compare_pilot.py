@@ -1,0 +1,80 @@
+"""End to end: sample pilot configs, charts, and coverage on simulated pilots."""
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from diagnose.compare.pilot import analyse_pilot, compare_pilot
+from diagnose.compare.simulate import simulate_cases
+from diagnose.plots.compare import plot_before_after, plot_did, plot_effects, plot_pretrend
+
+PILOTS = Path(__file__).parents[1] / "data_samples" / "pilots"
+
+
+@pytest.fixture(scope="module")
+def team_a():
+    return compare_pilot(PILOTS / "pilot-team-a.yaml", n_resamples=2000, n_boot=199)
+
+
+def test_compare_pilot_team_a(team_a):
+    r = team_a
+    eff = r.effects
+    assert set(eff["metric"]) == {"cycle_time", "overdue_rate", "satisfaction"}
+    prim = eff[eff["primary"]]
+    assert prim.groupby("metric").size().eq(1).all()
+    did_row = prim[prim["metric"] == "cycle_time"].iloc[0]
+    assert did_row["comparison"] == "DiD"
+    # one pilot team: the method says why team-level errors were not used
+    assert "only 1 pilot" in did_row["method"]
+    assert list(r.targets["metric"]) == ["cycle_time", "overdue_rate", "satisfaction"]
+    assert r.verdict.decision in {"roll out", "extend the pilot", "stop"}
+    assert r.summary().startswith("Recommendation:")
+    assert r.pretrend is not None and r.pretrend.n_months >= 3
+    assert {"metric", "mde", "underpowered"} <= set(r.mde.columns)
+    assert list(r.data_quality.columns)[:3] == ["file", "row", "column"]
+    assert "<table" in r._repr_html_()
+    assert r.to_frame().shape[0] == len(eff)
+
+
+def test_placebo_pilot_is_not_rolled_out():
+    r = compare_pilot(PILOTS / "pilot-team-b-zh.yaml", n_resamples=2000, n_boot=199)
+    assert r.verdict.decision != "roll out"
+    assert r.summary().startswith("建议：")
+
+
+def test_charts_return_axes(team_a):
+    cases = team_a.cases
+    ax = plot_before_after(cases[cases["group"].notna()])
+    assert ax.get_yscale() == "log" and len(ax.get_xticks()) == 4
+    ax = plot_did(cases, switch=team_a.config.switch)
+    assert len(ax.get_lines()) >= 3
+    ax = plot_pretrend(team_a.pretrend)
+    assert ax.get_title()
+    ax = plot_effects(team_a.effects, team_a.targets)
+    assert len(ax.get_yticks()) == len(team_a.effects)
+
+
+def test_pipeline_core_on_a_clear_simulated_effect():
+    cases = simulate_cases(1, effect=math.log(0.5), n_pilot=6, n_control=6, cases_per_team=60)
+    out = analyse_pilot(cases, targets={"cycle_time": {"change": "-20%"}}, n_resamples=1000,
+                        n_boot=199, switch="2024-01-01")
+    assert "wild cluster restricted bootstrap" in out["did"].method
+    assert out["did"].ci_low < math.log(0.5) < out["did"].ci_high
+    assert out["verdict"].decision == "roll out"
+
+
+@pytest.mark.slow
+def test_coverage_and_false_rollout_small():
+    # The full run (200 seeds) is benchmarks/coverage_pilot.py; this is 40 seeds.
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "coverage_pilot", Path(__file__).parents[1] / "benchmarks" / "coverage_pilot.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    res = mod.run(40, n_boot=199)
+    assert 0.85 <= res["coverage"] <= 1.0
+    assert res["roll_out_null"] <= 0.10
+    assert np.isfinite(res["roll_out_effect"])

@@ -1,0 +1,99 @@
+"""Target judgements on CIs, decision rules, MDE and sample size by hand."""
+
+import math
+
+import pandas as pd
+import pytest
+from scipy import stats
+
+from diagnose.compare.power import minimum_detectable_effect, sample_size
+from diagnose.compare.verdict import judge_targets, recommend
+
+
+def effects(ct=(-30, -40, -22), od_level=(0.10, 0.05, 0.14), sat=(0.8, 0.6, 1.0),
+            od_change=(-0.1, -0.2, -0.01)):
+    return pd.DataFrame([
+        {"metric": "cycle_time", "comparison": "DiD", "estimate": math.log1p(ct[0] / 100),
+         "ci_low": math.log1p(ct[1] / 100), "ci_high": math.log1p(ct[2] / 100),
+         "pct_change": ct[0], "pct_ci_low": ct[1], "pct_ci_high": ct[2], "primary": True,
+         "method": "m"},
+        {"metric": "overdue_rate", "comparison": "before/after", "estimate": od_change[0],
+         "ci_low": od_change[1], "ci_high": od_change[2], "after": od_level[0],
+         "after_ci_low": od_level[1], "after_ci_high": od_level[2], "primary": True,
+         "method": "m"},
+        {"metric": "satisfaction", "comparison": "before/after", "estimate": sat[0],
+         "ci_low": sat[1], "ci_high": sat[2], "primary": True, "method": "m"},
+    ])
+
+
+TARGETS = {"cycle_time": {"change": "-20%"}, "overdue_rate": {"at_most": "15%"},
+           "satisfaction": {"change": 0.5}}
+
+
+def test_judgement_rule_on_the_ci():
+    j = judge_targets(effects(), TARGETS)
+    assert j["status"].tolist() == ["met", "met", "met"]
+    # CI straddles -20 %: inconclusive even though the estimate (-30 %) beats it
+    j = judge_targets(effects(ct=(-30, -45, -10)), TARGETS)
+    assert j.loc[0, "status"] == "inconclusive"
+    # whole CI above -20 %: not met (but still an improvement)
+    j = judge_targets(effects(ct=(-10, -15, -5)), TARGETS)
+    assert j.loc[0, "status"] == "not met" and j.loc[0, "clearly_improved"]
+    # overdue level CI above 15 %: not met; satisfaction CI below +0.5: not met
+    j = judge_targets(effects(od_level=(0.2, 0.16, 0.25), sat=(0.2, 0.1, 0.4)), TARGETS)
+    assert j.loc[1, "status"] == "not met" and j.loc[2, "status"] == "not met"
+    assert j["primary"].tolist() == [True, False, False]
+
+
+def test_decisions():
+    assert recommend(judge_targets(effects(), TARGETS)).decision == "roll out"
+    # primary met, others inconclusive, nothing worse -> roll out
+    j = judge_targets(effects(sat=(0.5, -0.1, 1.1)), TARGETS)
+    assert recommend(j).decision == "roll out"
+    # primary inconclusive -> extend
+    j = judge_targets(effects(ct=(-15, -35, 5)), TARGETS)
+    v = recommend(j)
+    assert v.decision == "extend the pilot" and "extend the pilot" in v.reasons
+    # primary clearly worse -> stop
+    j = judge_targets(effects(ct=(12, 3, 25)), TARGETS)
+    assert recommend(j).decision == "stop"
+    # primary met but another target clearly not met -> not roll out
+    j = judge_targets(effects(od_level=(0.3, 0.2, 0.4)), TARGETS)
+    assert recommend(j).decision == "extend the pilot"
+
+
+def test_reasons_in_both_languages_mention_underpowering():
+    j = judge_targets(effects(ct=(-15, -35, 5)), TARGETS)
+    mde = [minimum_detectable_effect(0.6, 20, 10, metric="cycle_time", target=-20)]
+    assert mde[0].underpowered
+    en = recommend(j, mde).reasons
+    zh = recommend(j, mde, language="zh").reasons
+    assert "too small to settle" in en and en.startswith("Recommendation: extend the pilot.")
+    assert zh.startswith("建议：延长试点。") and "试点规模" in zh
+
+
+def test_mde_by_hand():
+    z = stats.norm.ppf(0.975) + stats.norm.ppf(0.8)
+    # cycle time: log-SD 0.5, n 30 vs 20: d = z * sqrt(1/30 + 1/20)
+    m = minimum_detectable_effect(0.5, 30, 20, metric="cycle_time", target=-20)
+    d = z * math.sqrt(1 / 30 + 1 / 20)
+    assert m.mde == pytest.approx(100 * math.expm1(-0.5 * d), rel=1e-4)
+    assert m.underpowered  # about -33 %: cannot see -20 %
+    # satisfaction: SD 0.8, 40 vs 40
+    m = minimum_detectable_effect(0.8, 40, 40, metric="satisfaction")
+    assert m.mde == pytest.approx(0.8 * z * math.sqrt(2 / 40), rel=1e-4)
+    # overdue rate 30 %, 100 vs 100: arcsine scale
+    m = minimum_detectable_effect(0.3, 100, 100, metric="overdue_rate")
+    h = z * math.sqrt(2 / 100)
+    p1 = math.sin(math.asin(math.sqrt(0.3)) - h / 2) ** 2
+    assert m.mde == pytest.approx(100 * (p1 - 0.3), rel=1e-4)
+    assert "pp" in m.summary()
+
+
+def test_sample_size_for_minus_20_percent():
+    # log-SD 0.5, -20 %: d = |log 0.8| / 0.5; n = 2 (z_a + z_b)^2 / d^2 = 78.9 -> 79
+    assert sample_size(0.5, -20)["n_before"] == 79
+    n = sample_size(0.5, -20, ratio=0.5)
+    assert n["n_after"] == math.ceil(n["n_before"] * 0.5)
+    with pytest.raises(ValueError, match="must be one of"):
+        sample_size(0.5, -20, metric="lead_time")
