@@ -1,0 +1,166 @@
+"""``diagnose scan FILE``: the ranked bottleneck table and headline metrics.
+
+Prints a fixed-width table (Chinese characters count as two columns, so
+columns stay aligned in a terminal), or JSON with ``--json`` for scripts.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import unicodedata
+
+import pandas as pd
+
+__all__ = ["add_parser", "run", "display_width", "pad"]
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser(
+        "scan",
+        help="rank the bottlenecks of an activity table (流程现状分析表)",
+        description="Load an activity table (CSV/XLSX/event log), rank where the "
+                    "process is stuck and print the headline metrics.",
+    )
+    p.add_argument("file", help="activity table: CSV, XLSX or event log")
+    p.add_argument("--survey", help="questionnaire (long or wide)")
+    p.add_argument("--kpis", help="KPI tracking table")
+    p.add_argument("--benchmarks", help="benchmarks.yaml (or CSV/XLSX)")
+    p.add_argument("--settings", help="settings YAML (stage limits, survey dimensions, ...)")
+    p.add_argument("--as-of", dest="as_of",
+                   help="reference date for open work (default: latest timestamp in the data)")
+    p.add_argument("--language", choices=["en", "zh"], default="en")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(func=run)
+
+
+def display_width(text: str) -> int:
+    """Terminal columns of ``text``: East Asian wide/full-width characters take 2."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in str(text))
+
+
+def pad(text, width: int, *, right: bool = False) -> str:
+    """``text`` cut/padded to ``width`` terminal columns (width-aware; 0: as is)."""
+    text = str(text)
+    if width <= 0:
+        return text
+    if display_width(text) > width:
+        out, used = "", 0
+        for ch in text:
+            w = display_width(ch)
+            if used + w > width - 1:
+                break
+            out += ch
+            used += w
+        text = out + "…"
+    fill = " " * max(0, width - display_width(text))
+    return fill + text if right else text + fill
+
+
+def _fmt(v, kind: str) -> str:
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return "-"
+    if kind == "pct":
+        return f"{v:.0%}"
+    if kind == "num":
+        return f"{v:.2f}" if abs(v) < 10 else f"{v:.1f}"
+    return str(v)
+
+
+def _table(frame: pd.DataFrame, spec: list[tuple[str, str, int, str]]) -> list[str]:
+    """spec: (column, header, width, kind); kind num/pct are right-aligned."""
+    head = "  ".join(pad(h, w, right=k in ("num", "pct", "int")) for _, h, w, k in spec)
+    lines = [head, "-" * display_width(head)]
+    for rec in frame.to_dict("records"):
+        lines.append("  ".join(
+            pad(_fmt(rec.get(c), k), w, right=k in ("num", "pct", "int"))
+            for c, _, w, k in spec).rstrip())
+    return lines
+
+
+_HEADERS = {
+    "en": ["#", "location", "kind", "owner", "median d", "breach", "score", "impact",
+           "problem"],
+    "zh": ["优先级", "流程环节", "类型", "负责", "耗时(天)", "超时率", "得分", "影响",
+           "问题描述"],
+}
+
+
+def render(result, *, as_of_note: str) -> str:
+    """The terminal report of a :class:`~diagnose.diagnosis.DiagnosisResult`."""
+    lang = result.language
+    h = _HEADERS[lang]
+    tab = result.bottlenecks.copy()
+    if lang == "zh":
+        tab["impact"] = tab["impact"].map({"high": "高", "medium": "中", "low": "低"})
+    loc_w = min(44, max([display_width(h[1])] + [display_width(x) for x in tab["location"]]))
+    spec = [("priority", h[0], 6, "int"), ("location", h[1], loc_w, "str"),
+            ("kind", h[2], 7, "str"), ("owner", h[3], 10, "str"),
+            ("median_days", h[4], 8, "num"), ("sla_breach_rate", h[5], 6, "pct"),
+            ("score", h[6], 5, "pct"), ("impact", h[7], 6, "str"),
+            ("problem", h[8], 0, "text")]
+    lines = [result.summary().splitlines()[0] + f" ({as_of_note})", ""]
+    lines += _table(tab, spec)
+    lines += ["", "Headline metrics" if lang == "en" else "核心指标", ""]
+    hl = result.headline
+    if result.benchmarks is not None:
+        hl = hl.merge(result.benchmarks[["metric", "benchmark", "worse", "beyond_noise"]],
+                      on="metric", how="left")
+    else:
+        hl = hl.assign(benchmark=float("nan"), worse=None, beyond_noise=None)
+    hl = hl.assign(verdict=[
+        "-" if pd.isna(b) else ("worse" if w else "better") + ("" if bn else " (noise)")
+        for b, w, bn in zip(hl["benchmark"], hl["worse"], hl["beyond_noise"])])
+    lines += _table(hl, [("metric", "metric", 22, "str"), ("value", "value", 9, "num"),
+                         ("ci_low", "ci_low", 9, "num"), ("ci_high", "ci_high", 9, "num"),
+                         ("n", "n", 6, "int"), ("benchmark", "benchmark", 9, "num"),
+                         ("verdict", "vs benchmark", 16, "str")])
+    lines += ["", *result.summary_lines()]
+    if len(result.data_quality):
+        lines += ["", f"{len(result.data_quality)} data-quality notes (use --json to see them)."]
+    return "\n".join(lines)
+
+
+def one_line(err) -> str:
+    """The first line of an error message plus its first "Fix:" hint, on one line."""
+    lines = [x.strip() for x in str(err).splitlines() if x.strip()]
+    if not lines:
+        return type(err).__name__
+    fix = next((x for x in lines[1:] if x.startswith("Fix:")), "")
+    return f"{lines[0]} {fix}".strip()
+
+
+def run(args) -> int:
+    from diagnose.config import load_settings
+    from diagnose.diagnosis import diagnose, latest_timestamp
+    from diagnose.io.load import load_activities, load_benchmarks, load_kpis, load_survey
+
+    from diagnose.exceptions import ConfigError, DataError
+
+    try:
+        settings = load_settings(args.settings)
+        acts = load_activities(args.file)
+        survey = (load_survey(args.survey, scale=settings.scale)
+                  if args.survey else None)
+        kpis = load_kpis(args.kpis) if args.kpis else None
+        bench = load_benchmarks(args.benchmarks) if args.benchmarks else None
+    except (DataError, ConfigError, FileNotFoundError) as err:
+        print(f"diagnose: error: {one_line(err)}", file=sys.stderr)
+        return 2
+    if args.as_of:
+        as_of = pd.Timestamp(args.as_of)
+        note = "as of given with --as-of"
+    else:
+        as_of = latest_timestamp(acts)
+        note = "as of = the latest timestamp in the data; set --as-of to change"
+    result = diagnose(acts, survey, kpis, bench, settings, as_of=as_of,
+                      language=args.language)
+    if args.json:
+        out = result.to_dict()
+        out["as_of_source"] = "--as-of" if args.as_of else "latest timestamp in the data"
+        out["file"] = str(args.file)
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=1, allow_nan=False)
+        sys.stdout.write("\n")
+    else:
+        print(render(result, as_of_note=note))
+    return 0

@@ -1,0 +1,306 @@
+"""One call for the whole diagnosis: headline metrics, bottlenecks and evidence.
+
+:func:`diagnose` runs every diagnosis metric on the activity table (plus the
+survey, KPIs and benchmarks when given) and returns a :class:`DiagnosisResult`
+whose :meth:`~DiagnosisResult.to_frame` is the process status analysis table
+(流程现状分析表) and whose :meth:`~DiagnosisResult.summary` says in a few lines
+where the process is stuck.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import asdict, dataclass, field
+
+import pandas as pd
+
+from diagnose import stats
+from diagnose.config import Settings, load_settings
+from diagnose.exceptions import PROBLEM_COLUMNS
+from diagnose.metrics._common import check_as_of, check_choice
+
+__all__ = ["DiagnosisResult", "diagnose", "latest_timestamp"]
+
+
+def latest_timestamp(activities) -> pd.Timestamp:
+    """The latest start or end in the table (the default ``as_of`` of the CLI)."""
+    from diagnose.io.load import as_activities
+
+    acts = as_activities(activities)
+    cols = [c for c in ("start", "end") if c in acts.columns]
+    values = pd.concat([pd.to_datetime(acts[c]) for c in cols])
+    ts = values.max()
+    if pd.isna(ts):
+        raise ValueError("The activity table has no start or end dates to take as_of from.")
+    return pd.Timestamp(ts)
+
+
+def _frame_of(x):
+    from diagnose.io.load import LoadResult
+
+    if x is None:
+        return None, None
+    if isinstance(x, LoadResult):
+        return x.data, x.problems
+    return x, None
+
+
+def _records(frame: pd.DataFrame | None):
+    if frame is None:
+        return None
+    return json.loads(frame.to_json(orient="records", date_format="iso", force_ascii=False))
+
+
+@dataclass(frozen=True)
+class DiagnosisResult:
+    """Everything :func:`diagnose` found.
+
+    Attributes
+    ----------
+    headline : DataFrame
+        :func:`diagnose.metrics.benchmarks.headline_metrics` (plus KPI and
+        survey rows when given): ``metric, value, ci_low, ci_high, n, unit, method``.
+    bottlenecks : DataFrame
+        :func:`diagnose.bottlenecks.bottlenecks`, ranked.
+    stages : DataFrame
+        :func:`diagnose.metrics.flow.stage_summary`.
+    handoffs : DataFrame
+        :func:`diagnose.metrics.rework.handoffs` (department matrix, long form)
+        joined with the late rates of :func:`diagnose.metrics.sla.handoff_response`.
+    overdue : DataFrame
+        :func:`diagnose.metrics.overdue.overdue_rate` by activity.
+    sla : DataFrame
+        :func:`diagnose.metrics.sla.sla_summary` by activity.
+    workload : DataFrame
+        :func:`diagnose.metrics.workload.overload_summary` per person.
+    rework : DataFrame
+        :func:`diagnose.metrics.rework.rework` per stage.
+    benchmarks : DataFrame or None
+        :func:`diagnose.metrics.benchmarks.compare_to_benchmarks`.
+    survey : DataFrame or None
+        :func:`diagnose.survey.dimension_scores`.
+    data_quality : DataFrame
+        The ``problems`` frames of the LoadResults passed in, concatenated,
+        with a ``table`` column (activities/survey/kpis/benchmarks).
+    as_of : Timestamp
+    settings : Settings
+    language : str
+    """
+
+    headline: pd.DataFrame
+    bottlenecks: pd.DataFrame
+    stages: pd.DataFrame
+    handoffs: pd.DataFrame
+    overdue: pd.DataFrame
+    sla: pd.DataFrame
+    workload: pd.DataFrame
+    rework: pd.DataFrame
+    benchmarks: pd.DataFrame | None
+    survey: pd.DataFrame | None
+    data_quality: pd.DataFrame
+    as_of: pd.Timestamp
+    settings: Settings = field(default_factory=Settings)
+    language: str = "en"
+
+    def to_frame(self) -> pd.DataFrame:
+        """The process status analysis table (the bottleneck ranking)."""
+        return self.bottlenecks
+
+    # -------------------------------------------------------------- text
+    def summary_lines(self) -> list[str]:
+        zh = self.language == "zh"
+        lines = []
+        tab = self.bottlenecks
+        flagged = tab[tab["impact"].isin(["high", "medium"])].head(3)
+        high = tab[tab["impact"] == "high"]
+        if high.empty:
+            lines.append("没有发现高影响的瓶颈：各环节的超时都在噪声范围内。" if zh else
+                         "No high-impact bottleneck: no location is systematically over "
+                         "its time limit.")
+        for r in flagged.itertuples(index=False):
+            imp = {"high": "高", "medium": "中", "low": "低"}[r.impact] if zh else r.impact
+            lines.append(
+                f"{r.priority}. {r.location}（影响{imp}，占超时总量{r.score:.0%}）：{r.problem}"
+                if zh else
+                f"{r.priority}. {r.location} ({imp} impact, {r.score:.0%} of time lost "
+                f"beyond limits): {r.problem}")
+        if self.benchmarks is not None and len(self.benchmarks):
+            cmp = self.benchmarks.dropna(subset=["value"])
+            cmp = cmp.sort_values(["beyond_noise", "worse"], ascending=False, kind="stable")
+            for r in cmp.head(2).itertuples(index=False):
+                verdict = (("差于" if r.worse else "优于") if zh else
+                           ("worse than" if r.worse else "better than"))
+                noise = ("" if r.beyond_noise else ("（差距在误差范围内）" if zh else
+                                                     " (within the noise)"))
+                lines.append(
+                    f"{r.metric} = {r.value:.3g}，{verdict}基准 {r.benchmark:.3g}{noise}。" if zh
+                    else f"{r.metric} = {r.value:.3g}, {verdict} the benchmark "
+                         f"{r.benchmark:.3g}{noise}.")
+        elif len(self.headline):
+            ct = self.headline.set_index("metric")
+            if "cycle_time_days" in ct.index and pd.notna(ct.loc["cycle_time_days", "value"]):
+                r = ct.loc["cycle_time_days"]
+                lines.append(
+                    f"中位周期 {r['value']:.1f} 个工作日（95% CI {r['ci_low']:.1f}–"
+                    f"{r['ci_high']:.1f}）。" if zh else
+                    f"Median cycle time {r['value']:.1f} working days (95 % CI "
+                    f"{r['ci_low']:.1f}-{r['ci_high']:.1f}).")
+        return lines[:6]
+
+    def summary(self) -> str:
+        """3-6 plain-language lines: the top bottlenecks and the headline vs benchmark."""
+        head = (f"诊断（截至 {self.as_of:%Y-%m-%d %H:%M}）" if self.language == "zh"
+                else f"Diagnosis as of {self.as_of:%Y-%m-%d %H:%M}")
+        return "\n".join([head, *self.summary_lines()])
+
+    def _repr_html_(self) -> str:
+        parts = [f"<h4>{html.escape(self.summary().splitlines()[0])}</h4><ul>"]
+        parts += [f"<li>{html.escape(s)}</li>" for s in self.summary_lines()]
+        parts.append("</ul>")
+        cols = ["priority", "location", "kind", "owner", "median_days", "sla_breach_rate",
+                "score", "impact", "problem"]
+        parts.append(self.bottlenecks[cols].round(3).to_html(index=False, escape=True))
+        parts.append(self.headline.drop(columns="method").round(3).to_html(
+            index=False, escape=True))
+        if self.benchmarks is not None:
+            parts.append(self.benchmarks.drop(columns=["source"]).round(3).to_html(
+                index=False, escape=True))
+        if len(self.data_quality):
+            parts.append(f"<p>{len(self.data_quality)} data-quality notes "
+                         "(see <code>.data_quality</code>).</p>")
+        return "\n".join(parts)
+
+    def to_dict(self) -> dict:
+        """JSON-ready dict (dates ISO strings, NaN as null)."""
+        out = {"as_of": self.as_of.isoformat(), "language": self.language,
+               "summary": self.summary_lines(),
+               "settings": json.loads(json.dumps(asdict(self.settings), default=str))}
+        for name in ("headline", "bottlenecks", "stages", "handoffs", "overdue", "sla",
+                     "workload", "rework", "benchmarks", "survey", "data_quality"):
+            out[name] = _records(getattr(self, name))
+        out["scoring_rule"] = self.bottlenecks.attrs.get("scoring_rule")
+        return out
+
+
+def _extra_headline(kpis, survey, cfg) -> list[dict]:
+    rows = []
+    if kpis is not None and len(kpis) and {"metric", "actual"} <= set(kpis.columns):
+        for metric, x in kpis.groupby("metric", sort=True)["actual"]:
+            v = pd.to_numeric(x, errors="coerce").dropna().to_numpy(float)
+            if v.size == 0:
+                continue
+            low, high = stats.mean_interval(v)
+            rows.append({"metric": str(metric), "value": float(v.mean()), "ci_low": low,
+                         "ci_high": high, "n": int(v.size), "unit": "kpi",
+                         "method": "mean of KPI actuals over campaigns, Student-t CI"})
+    if survey is not None and len(survey) and cfg.dimensions:
+        from diagnose.survey import score_items
+
+        valid = score_items(survey, settings=cfg).valid
+        if len(valid):
+            per = valid.groupby("respondent")["score"].mean().to_numpy(float)
+            low, high = stats.mean_interval(per)
+            rows.append({"metric": "satisfaction", "value": float(per.mean()), "ci_low": low,
+                         "ci_high": high, "n": int(per.size), "unit": "score",
+                         "method": "mean over respondents of their mean item score "
+                                   "(reverse coded), Student-t CI"})
+    return rows
+
+
+def diagnose(activities, survey=None, kpis=None, benchmarks=None, settings=None, *,
+             as_of, language="en", calendar=None) -> DiagnosisResult:
+    """Diagnose a process: where it is stuck and how it compares with benchmarks.
+
+    Parameters
+    ----------
+    activities : LoadResult or pandas.DataFrame
+        Activity table (:func:`diagnose.io.load.load_activities`).
+    survey : LoadResult or pandas.DataFrame, default=None
+        Long survey frame; needs ``settings.dimensions``.
+    kpis : LoadResult or pandas.DataFrame, default=None
+        KPI table; the mean ``actual`` per metric joins the headline (and so
+        can be compared with a benchmark of the same name).
+    benchmarks : LoadResult, pandas.DataFrame, path, list or dict, default=None
+    settings : Settings, dict, path or None, default=None
+    as_of : str or Timestamp
+        Reference date for open work (see :func:`latest_timestamp`).
+    language : {"en", "zh"}, default="en"
+    calendar : WorkCalendar, default=None
+
+    Returns
+    -------
+    DiagnosisResult
+    """
+    from diagnose.bottlenecks import bottlenecks as rank
+    from diagnose.io.load import as_activities
+    from diagnose.metrics.benchmarks import compare_to_benchmarks, headline_metrics
+    from diagnose.metrics.flow import stage_summary
+    from diagnose.metrics.overdue import overdue_rate
+    from diagnose.metrics.rework import handoffs, rework
+    from diagnose.metrics.sla import handoff_response, sla_summary
+    from diagnose.metrics.workload import overload_summary
+
+    func = "diagnose"
+    check_choice(language, "language", func, ("en", "zh"))
+    as_of = check_as_of(as_of, func)
+    try:
+        cfg = load_settings(settings)
+    except TypeError as err:
+        raise ValueError(f"The 'settings' parameter of diagnose is not usable: {err}") from err
+
+    quality = []
+    acts_frame, p = _frame_of(activities)
+    acts = as_activities(activities)
+    if p is not None:
+        quality.append(p.assign(table="activities"))
+    survey_frame, p = _frame_of(survey)
+    if p is not None:
+        quality.append(p.assign(table="survey"))
+    kpi_frame, p = _frame_of(kpis)
+    if p is not None:
+        quality.append(p.assign(table="kpis"))
+    bench_frame, p = _frame_of(benchmarks)
+    if p is not None:
+        quality.append(p.assign(table="benchmarks"))
+    data_quality = (pd.concat(quality, ignore_index=True) if quality
+                    else pd.DataFrame(columns=[*PROBLEM_COLUMNS, "table"]))
+
+    headline = headline_metrics(acts, as_of=as_of, settings=cfg, calendar=calendar)
+    extra = _extra_headline(kpi_frame, survey_frame, cfg)
+    if extra:
+        headline = pd.concat([headline, pd.DataFrame(extra, columns=headline.columns)],
+                             ignore_index=True)
+    comparison = (compare_to_benchmarks(headline, bench_frame)
+                  if bench_frame is not None else None)
+    table = rank(acts, survey_frame, settings=cfg, as_of=as_of, language=language,
+                 calendar=calendar)
+    hand = handoffs(acts, calendar=calendar, as_of=as_of)
+    late = handoff_response(acts, settings=cfg, calendar=calendar)
+    if len(hand) and len(late):
+        hand = hand.merge(late[["from_department", "to_department", "n_late", "late_rate",
+                                "ci_low", "ci_high"]],
+                          on=["from_department", "to_department"], how="left")
+    dims = None
+    if survey_frame is not None and cfg.dimensions:
+        from diagnose.survey import dimension_scores
+
+        dims = dimension_scores(survey_frame, settings=cfg)
+    return DiagnosisResult(
+        headline=headline,
+        bottlenecks=table,
+        stages=stage_summary(acts, as_of=as_of, calendar=calendar),
+        handoffs=hand,
+        overdue=overdue_rate(acts, by="activity", as_of=as_of),
+        sla=sla_summary(acts, settings=cfg, as_of=as_of, calendar=calendar),
+        workload=overload_summary(acts, as_of=as_of, settings=cfg),
+        rework=rework(acts, as_of=as_of),
+        benchmarks=comparison,
+        survey=dims,
+        data_quality=data_quality,
+        as_of=as_of,
+        settings=cfg,
+        language=language,
+    )
+
+

@@ -1,0 +1,82 @@
+"""`diagnose scan`: JSON values, the terminal table and bad files."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from diagnose.cli import main
+from diagnose.cli.scan import display_width, pad
+from diagnose.samples import generate
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    d = generate(seed=4, n_cases=80, bottleneck="resource_wait")
+    root = tmp_path_factory.mktemp("scan")
+    acts = root / "acts.csv"
+    d.activities.to_csv(acts, index=False)
+    bench = root / "bench.csv"
+    d.benchmarks.to_csv(bench, index=False)
+    return d, acts, bench
+
+
+def test_scan_json_values(files, capsys):
+    d, acts, bench = files
+    rc = main(["scan", str(acts), "--json", "--benchmarks", str(bench),
+               "--as-of", d.truth["as_of"]])
+    assert rc == 0
+    out = json.loads(capsys.readouterr().out)
+    top = out["bottlenecks"][0]
+    assert top["location"] == d.truth["bottleneck_location"]
+    assert top["impact"] == "high" and top["priority"] == 1
+    observed = d.truth["observed_median_wait_days"][d.truth["bottleneck_location"]]
+    assert top["median_days"] == pytest.approx(observed, rel=0.15)
+    assert out["as_of"] == pd.Timestamp(d.truth["as_of"]).isoformat()
+    assert out["as_of_source"] == "--as-of"
+    head = {r["metric"]: r for r in out["headline"]}
+    rw = head["rework_rate"]
+    assert rw["ci_low"] <= d.truth["observed_rework_share"] <= rw["ci_high"]
+    cmp = {r["metric"]: r for r in out["benchmarks"]}
+    assert cmp["cycle_time_days"]["benchmark"] == 15.0
+    assert cmp["cycle_time_days"]["worse"] is True
+
+
+def test_scan_default_as_of_is_latest_timestamp(files, capsys):
+    d, acts, _ = files
+    assert main(["scan", str(acts), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    latest = max(d.activities["start"].max(), d.activities["end"].max())
+    assert out["as_of"] == latest.isoformat()
+    assert out["as_of_source"] == "latest timestamp in the data"
+
+
+def test_scan_table_zh(files, capsys):
+    _, acts, _ = files
+    assert main(["scan", str(acts), "--language", "zh"]) == 0
+    text = capsys.readouterr().out
+    assert "latest timestamp in the data" in text
+    assert "流程环节" in text and "问题描述" in text
+    assert "Resource coordination -> Execution" in text
+    assert "cycle_time_days" in text
+
+
+def test_bad_file_exit_2(tmp_path, capsys):
+    assert main(["scan", str(tmp_path / "missing.csv")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "missing.csv" in err and "not found" in err
+    bad = tmp_path / "bad.csv"
+    bad.write_text("foo,bar\n1,2\n", encoding="utf-8")
+    assert main(["scan", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("diagnose: error: bad.csv") and err.count("\n") == 1
+    assert "required columns" in err and "Fix:" in err
+
+
+def test_width_aware_padding():
+    assert display_width("流程ab") == 6
+    assert display_width(pad("跨部门评审", 12)) == 12
+    assert display_width(pad("跨部门评审跨部门评审", 8)) <= 8
+    assert pad("7", 3, right=True) == "  7"

@@ -1,0 +1,135 @@
+"""diagnose(): the result object, headline metrics and benchmark comparison."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from diagnose import stats
+from diagnose.diagnosis import DiagnosisResult, diagnose, latest_timestamp
+from diagnose.io.load import load_activities, load_benchmarks
+from diagnose.metrics.benchmarks import compare_to_benchmarks, headline_metrics
+from diagnose.samples import generate
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return generate(seed=7, n_cases=120, bottleneck="slow_review")
+
+
+@pytest.fixture(scope="module")
+def result(sample):
+    d = sample
+    return diagnose(d.activities, d.survey, d.kpis, d.benchmarks, d.settings,
+                    as_of=d.truth["as_of"])
+
+
+def test_result_parts(result, sample):
+    assert isinstance(result, DiagnosisResult)
+    assert result.to_frame() is result.bottlenecks
+    assert result.bottlenecks.iloc[0]["location"] == sample.truth["bottleneck_location"]
+    assert result.as_of == pd.Timestamp(sample.truth["as_of"])
+    for name in ("stages", "handoffs", "overdue", "sla", "workload", "rework", "survey",
+                 "benchmarks"):
+        assert len(getattr(result, name)) > 0, name
+    assert result.data_quality.empty
+    with pytest.raises(Exception):
+        result.as_of = None  # frozen
+
+
+def test_summary_and_html(result):
+    text = result.summary()
+    lines = text.splitlines()
+    assert 3 <= len(lines) - 1 <= 6
+    assert "Cross-department review" in lines[1] and "high" in lines[1]
+    assert "benchmark" in text
+    html = result._repr_html_()
+    assert "<table" in html and "<script" not in html
+
+
+def test_html_escapes():
+    df = pd.DataFrame({"case_id": ["c", "c"], "activity": ["<script>x</script>", "b"],
+                       "start": pd.to_datetime(["2024-03-04", "2024-03-05"]),
+                       "end": pd.to_datetime(["2024-03-05", "2024-03-06"])})
+    r = diagnose(df, as_of="2024-03-08")
+    assert "<script>x" not in r._repr_html_()
+    assert "&lt;script&gt;" in r._repr_html_()
+
+
+def test_to_dict_is_json(result):
+    d = result.to_dict()
+    text = json.dumps(d, allow_nan=False, ensure_ascii=False)
+    back = json.loads(text)
+    assert back["bottlenecks"][0]["priority"] == 1
+    assert {r["metric"] for r in back["headline"]} >= {"cycle_time_days", "overdue_rate",
+                                                       "satisfaction", "conversion_rate"}
+    assert "Wilson" in back["scoring_rule"]
+
+
+def test_headline_values_against_direct_computation(sample):
+    d = sample
+    h = headline_metrics(d.activities, as_of=d.truth["as_of"]).set_index("metric")
+    assert list(h.index) == ["cycle_time_days", "cycle_time_p85", "overdue_rate",
+                             "sla_breach_rate", "rework_rate", "flow_efficiency",
+                             "throughput_per_week", "handoff_late_rate", "handoff_wait_days"]
+    # rework: the generator sends a known share of cases back once
+    rw = h.loc["rework_rate"]
+    assert rw["ci_low"] <= d.truth["observed_rework_share"] <= rw["ci_high"]
+    assert rw["value"] == pytest.approx(d.truth["observed_rework_share"], abs=0.03)
+    low, high = stats.wilson_interval(round(rw["value"] * rw["n"]), rw["n"])
+    assert rw["ci_low"] == pytest.approx(float(low))
+    # KM median lies inside its CI, and the CI is not degenerate
+    ct = h.loc["cycle_time_days"]
+    assert ct["ci_low"] <= ct["value"] <= ct["ci_high"]
+    assert ct["ci_low"] > 0.5 * ct["value"]
+    assert h.loc["cycle_time_p85", "value"] > ct["value"]
+    for m in ("overdue_rate", "sla_breach_rate", "flow_efficiency", "handoff_late_rate"):
+        assert 0 <= h.loc[m, "value"] <= 1
+
+
+def test_compare_to_benchmarks_by_hand():
+    metrics = pd.DataFrame({"metric": ["cycle_time_days", "overdue_rate", "flow_efficiency"],
+                            "value": [22.0, 0.12, 0.5], "ci_low": [20.0, 0.08, 0.4],
+                            "ci_high": [24.0, 0.16, 0.6]})
+    bench = pd.DataFrame({"metric": ["cycle_time", "逾期率", "flow_efficiency", "nps"],
+                          "value": [15.0, 10.0, 0.45, 30.0],
+                          "statistic": ["mean", "rate", "median", "mean"],
+                          "direction": ["lower", "lower", "higher", "higher"],
+                          "unit": ["days", "%", "share", "score"], "source": "x"})
+    out = compare_to_benchmarks(metrics, bench).set_index("metric")
+    ct = out.loc["cycle_time_days"]
+    assert ct["gap"] == pytest.approx(7.0) and ct["gap_pct"] == pytest.approx(7 / 15)
+    assert ct["worse"] and ct["beyond_noise"]
+    assert ct["note"] == "benchmark is a mean, the metric a median"
+    od = out.loc["overdue_rate"]
+    assert od["benchmark"] == pytest.approx(0.10)  # 10 % -> 0.10
+    assert od["worse"] and not od["beyond_noise"]  # 0.10 inside [0.08, 0.16]
+    fe = out.loc["flow_efficiency"]
+    assert fe["gap"] == pytest.approx(0.05) and not fe["worse"]
+    assert np.isnan(out.loc["nps", "value"]) and out.loc["nps", "note"] == "not measured"
+    assert not out.loc["nps", "worse"]
+
+
+def test_loadresult_inputs_and_data_quality(tmp_path, sample):
+    acts = sample.activities.copy()
+    csv = acts.assign(start=acts["start"].astype(str))
+    csv.loc[3, "start"] = "not a date"
+    path = tmp_path / "acts.csv"
+    csv.to_csv(path, index=False)
+    with pytest.warns(Warning, match="unreadable dates"):
+        loaded = load_activities(path)
+    bench = load_benchmarks(sample.benchmarks)
+    r = diagnose(loaded, benchmarks=bench, as_of=sample.truth["as_of"])
+    assert len(r.data_quality) >= 1
+    assert set(r.data_quality["table"]) == {"activities"}
+    assert r.benchmarks.set_index("metric").loc["cycle_time_days", "benchmark"] == 15.0
+
+
+def test_latest_timestamp():
+    df = pd.DataFrame({"case_id": ["a", "a"], "activity": ["x", "y"],
+                       "start": pd.to_datetime(["2024-03-04 00:00", "2024-03-05 10:00"]),
+                       "end": pd.to_datetime(["2024-03-06 09:30", pd.NaT])})
+    assert latest_timestamp(df) == pd.Timestamp("2024-03-06 09:30")
