@@ -22,17 +22,32 @@ def run(seeds: int, *, effect: float = math.log(0.75), n_boot: int = 399) -> dic
     cover = roll_null = roll_effect = 0
     for s in range(seeds):
         cases = simulate_cases(s, effect=effect)
-        out = analyse_pilot(cases, targets={"cycle_time": {"change": "-20%"}},
-                            n_resamples=500, n_boot=n_boot, seed=s, with_pretrend=False)
+        out = analyse_pilot(
+            cases,
+            targets={"cycle_time": {"change": "-20%"}},
+            n_resamples=500,
+            n_boot=n_boot,
+            seed=s,
+            with_pretrend=False,
+        )
         d = out["did"]
         cover += d.ci_low <= effect <= d.ci_high
         roll_effect += out["verdict"].decision == "roll out"
-        null = analyse_pilot(simulate_cases(10_000 + s, effect=0.0),
-                             targets={"cycle_time": {"change": "-20%"}}, n_resamples=500,
-                             n_boot=n_boot, seed=s, with_pretrend=False)
+        null = analyse_pilot(
+            simulate_cases(10_000 + s, effect=0.0),
+            targets={"cycle_time": {"change": "-20%"}},
+            n_resamples=500,
+            n_boot=n_boot,
+            seed=s,
+            with_pretrend=False,
+        )
         roll_null += null["verdict"].decision == "roll out"
-    return {"seeds": seeds, "coverage": cover / seeds, "roll_out_null": roll_null / seeds,
-            "roll_out_effect": roll_effect / seeds}
+    return {
+        "seeds": seeds,
+        "coverage": cover / seeds,
+        "roll_out_null": roll_null / seeds,
+        "roll_out_effect": roll_effect / seeds,
+    }
 
 
 if __name__ == "__main__":

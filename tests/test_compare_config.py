@@ -54,13 +54,18 @@ def test_good_config_and_relative_paths(folder):
     assert cfg.pilot_teams == ("Team A",) and cfg.control_teams == ("Team B", "Team C")
     t = cfg.targets
     assert (t["cycle_time"].value, t["cycle_time"].relative) == (-20, True)
-    assert t["overdue_rate"].value == pytest.approx(0.15) and t["overdue_rate"].kind == "at_most"
+    assert (
+        t["overdue_rate"].value == pytest.approx(0.15)
+        and t["overdue_rate"].kind == "at_most"
+    )
     assert (t["satisfaction"].value, t["satisfaction"].relative) == (0.5, False)
     assert cfg.switch.strftime("%Y-%m-%d") == "2024-04-01"
 
 
 def test_switch_date_form(folder):
-    text = GOOD.replace("baseline: {start: 2023-10-01, end: 2024-03-31}\n", "switch_date: 2024-04-01\n")
+    text = GOOD.replace(
+        "baseline: {start: 2023-10-01, end: 2024-03-31}\n", "switch_date: 2024-04-01\n"
+    )
     text = text.replace("pilot: {start: 2024-04-01, end: 2024-06-30}\n", "")
     cfg = load_pilot_config(write(folder, text))
     assert cfg.baseline_start is None and str(cfg.baseline_end.date()) == "2024-03-31"
@@ -70,7 +75,9 @@ def test_switch_date_form(folder):
 def test_sample_configs_load():
     from pathlib import Path
 
-    for p in sorted((Path(__file__).parents[1] / "data_samples" / "pilots").glob("*.yaml")):
+    for p in sorted(
+        (Path(__file__).parents[1] / "data_samples" / "pilots").glob("*.yaml")
+    ):
         assert load_pilot_config(p).metrics
 
 
@@ -79,25 +86,62 @@ def test_sample_configs_load():
     [
         ("name: p\n", "name: p\nowner: me\n", r"pilot.yaml: key 'owner': unknown key"),
         ("name: p\n", "", r"key 'name': missing \(required\)"),
-        ("as_of: 2024-06-30", "as_of: 2024-13-45", r"key 'as_of': '2024-13-45' is not a date.*YYYY-MM-DD"),
-        ("end: 2024-06-30}", "end: 2024-03-01}", r"key 'pilot': end 2024-03-01 is before start.*reversed"),
-        ("{start: 2023-10-01, end: 2024-03-31}", "{start: 2023-10-01, end: 2024-04-15}",
-         r"key 'pilot.start': the baseline .* overlaps the pilot"),
-        ("control_teams: [Team B, Team C]", "control_teams: [Team A, Team C]",
-         r"key 'control_teams': \['Team A'\] also in pilot_teams.*distinct"),
-        ("activities: tasks.csv", "activities: missing.csv",
-         r"key 'data.activities': file not found: .*missing.csv.*relative to the folder"),
-        ("metrics: [cycle_time,", "metrics: [lead_time, cycle_time,",
-         r"key 'metrics': unknown metric 'lead_time'"),
-        ("{change: -20%}", "{change: minus twenty}",
-         r"key 'targets.cycle_time.change': 'minus twenty' is not a number.*-20%"),
-        ("{at_most: 15%}", "{at_most: 15}",
-         r"key 'targets.overdue_rate.at_most': 15 is not a rate.*15% or a proportion"),
-        ("{at_most: 15%}", "{below: 15%}", r"key 'targets.overdue_rate': expected exactly one of"),
+        (
+            "as_of: 2024-06-30",
+            "as_of: 2024-13-45",
+            r"key 'as_of': '2024-13-45' is not a date.*YYYY-MM-DD",
+        ),
+        (
+            "end: 2024-06-30}",
+            "end: 2024-03-01}",
+            r"key 'pilot': end 2024-03-01 is before start.*reversed",
+        ),
+        (
+            "{start: 2023-10-01, end: 2024-03-31}",
+            "{start: 2023-10-01, end: 2024-04-15}",
+            r"key 'pilot.start': the baseline .* overlaps the pilot",
+        ),
+        (
+            "control_teams: [Team B, Team C]",
+            "control_teams: [Team A, Team C]",
+            r"key 'control_teams': \['Team A'\] also in pilot_teams.*distinct",
+        ),
+        (
+            "activities: tasks.csv",
+            "activities: missing.csv",
+            r"key 'data.activities': file not found: .*missing.csv.*relative to the folder",
+        ),
+        (
+            "metrics: [cycle_time,",
+            "metrics: [lead_time, cycle_time,",
+            r"key 'metrics': unknown metric 'lead_time'",
+        ),
+        (
+            "{change: -20%}",
+            "{change: minus twenty}",
+            r"key 'targets.cycle_time.change': 'minus twenty' is not a number.*-20%",
+        ),
+        (
+            "{at_most: 15%}",
+            "{at_most: 15}",
+            r"key 'targets.overdue_rate.at_most': 15 is not a rate.*15% or a proportion",
+        ),
+        (
+            "{at_most: 15%}",
+            "{below: 15%}",
+            r"key 'targets.overdue_rate': expected exactly one of",
+        ),
         ("language: en", "language: fr", r"key 'language': 'fr' is not supported"),
-        ("  survey: survey.csv\n", "", r"key 'data.survey': metric 'satisfaction' needs a survey"),
-        ("baseline: {start: 2023-10-01, end: 2024-03-31}", "baseline: 2023-10-01",
-         r"key 'baseline': expected \{start: ..., end: ...\}"),
+        (
+            "  survey: survey.csv\n",
+            "",
+            r"key 'data.survey': metric 'satisfaction' needs a survey",
+        ),
+        (
+            "baseline: {start: 2023-10-01, end: 2024-03-31}",
+            "baseline: 2023-10-01",
+            r"key 'baseline': expected \{start: ..., end: ...\}",
+        ),
     ],
 )
 def test_config_errors_name_file_key_and_fix(folder, old, new, match):
@@ -109,9 +153,13 @@ def test_config_errors_name_file_key_and_fix(folder, old, new, match):
 
 
 def test_target_forms():
-    assert parse_target("overdue_rate", {"at_most": "0.15"}).value == pytest.approx(0.15)
+    assert parse_target("overdue_rate", {"at_most": "0.15"}).value == pytest.approx(
+        0.15
+    )
     assert parse_target("overdue_rate", {"at_most": 0.15}).value == pytest.approx(0.15)
-    assert parse_target("overdue_rate", {"change": "-10pp"}).value == pytest.approx(-0.1)
+    assert parse_target("overdue_rate", {"change": "-10pp"}).value == pytest.approx(
+        -0.1
+    )
     assert parse_target("cycle_time", {"at_most": 15}).value == 15
     with pytest.raises(ConfigError, match="cannot be a percentage"):
         parse_target("cycle_time", {"at_most": "15%"})

@@ -60,7 +60,9 @@ def test_wild_bootstrap_closed_form_matches_naive_loop():
     y, X, cl = _clustered(3)
     G, n = 8, len(y)
     wb = wild_cluster_bootstrap(y, X, 3, cl, n_boot=299, seed=1, nulls=[0.5])
-    webb = np.array([-math.sqrt(1.5), -1, -math.sqrt(0.5), math.sqrt(0.5), 1, math.sqrt(1.5)])
+    webb = np.array(
+        [-math.sqrt(1.5), -1, -math.sqrt(0.5), math.sqrt(0.5), 1, math.sqrt(1.5)]
+    )
     W = np.random.default_rng(1).choice(webb, size=(299, G))
     A = np.linalg.inv(X.T @ X) @ X.T
     b = A @ y
@@ -84,8 +86,15 @@ def test_wild_bootstrap_closed_form_matches_naive_loop():
 def test_did_few_clusters_uses_wild_bootstrap_and_says_so():
     y, X, cl = _clustered(5)
     frame = pd.DataFrame({"y": y, "treated": X[:, 1], "after": X[:, 2], "team": cl})
-    r = did(frame, "y", "treated", "after", cluster="team", n_boot=199,
-            randomization_inference=True)
+    r = did(
+        frame,
+        "y",
+        "treated",
+        "after",
+        cluster="team",
+        n_boot=199,
+        randomization_inference=True,
+    )
     assert "wild cluster restricted bootstrap" in r.method and "webb" in r.method
     assert "test inversion" in r.method
     assert r.n_clusters == 8 and r.n_treated_clusters == 4
@@ -113,7 +122,9 @@ def test_did_rejects_bad_input(kielmc):
 
 def test_pretrend_detects_planted_differential_trend(rng):
     n = 1200
-    start = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.uniform(0, 360, n), unit="D")
+    start = pd.Timestamp("2023-01-01") + pd.to_timedelta(
+        rng.uniform(0, 360, n), unit="D"
+    )
     treated = rng.integers(0, 2, n)
     month = (start.year - 2023) * 12 + start.month - 1
     y = 10 + 0.5 * treated * month + rng.normal(0, 1, n)

@@ -28,7 +28,9 @@ def _u_null_by_enumeration(n1, n2):
 
 def test_mann_whitney_null_matches_enumeration():
     for n1, n2 in [(3, 4), (5, 6), (6, 3)]:
-        assert mann_whitney_null(n1, n2) == pytest.approx(_u_null_by_enumeration(n1, n2))
+        assert mann_whitney_null(n1, n2) == pytest.approx(
+            _u_null_by_enumeration(n1, n2)
+        )
 
 
 def test_hodges_lehmann_hand_example():
@@ -61,7 +63,9 @@ def test_pairwise_order_stat_without_materialising(rng):
     d = np.sort(np.subtract.outer(y, x).ravel())
     for k in [1, 2, 777, 15_000, 29_999, 30_000]:
         # equal up to float rounding of y - x (one ulp)
-        assert pairwise_difference_order_stat(x, y, k) == pytest.approx(d[k - 1], abs=1e-9)
+        assert pairwise_difference_order_stat(x, y, k) == pytest.approx(
+            d[k - 1], abs=1e-9
+        )
 
 
 def test_durations_tiny_example_mann_whitney_exact():
@@ -97,8 +101,9 @@ def test_exact_median_bootstrap_matches_row_resampling(rng):
     x = np.sort(rng.lognormal(2, 0.6, n))
     m = (n + 1) // 2
     fast = bootstrap_medians(x, 40_000, np.random.default_rng(1))
-    slow = stats.bootstrap((x,), np.median, vectorized=True, n_resamples=40_000,
-                           method="percentile", rng=2).bootstrap_distribution
+    slow = stats.bootstrap(
+        (x,), np.median, vectorized=True, n_resamples=40_000, method="percentile", rng=2
+    ).bootstrap_distribution
     for j in (85, 95, 101, 107, 117):
         exact = stats.binom.sf(m - 1, n, j / n)
         assert np.mean(fast <= x[j - 1]) == pytest.approx(exact, abs=0.01)
@@ -106,8 +111,9 @@ def test_exact_median_bootstrap_matches_row_resampling(rng):
     # even n: mean and spread agree with row resampling
     y = rng.lognormal(2, 0.6, 200)
     f2 = bootstrap_medians(y, 40_000, np.random.default_rng(3))
-    s2 = stats.bootstrap((y,), np.median, vectorized=True, n_resamples=40_000,
-                         method="percentile", rng=4).bootstrap_distribution
+    s2 = stats.bootstrap(
+        (y,), np.median, vectorized=True, n_resamples=40_000, method="percentile", rng=4
+    ).bootstrap_distribution
     assert f2.mean() == pytest.approx(s2.mean(), abs=0.05 * s2.std())
     assert f2.std() == pytest.approx(s2.std(), rel=0.05)
 
@@ -178,6 +184,8 @@ def test_survival_logrank_matches_lifelines(rng):
     r = compare_survival(tb, eb, ta, ea)
     ref = lifelines.logrank_test(tb, ta, event_observed_A=eb, event_observed_B=ea)
     assert r.p_value == pytest.approx(ref.p_value, rel=1e-6)
-    assert r.details["logrank_statistic"] ** 2 == pytest.approx(ref.test_statistic, rel=1e-6)
+    assert r.details["logrank_statistic"] ** 2 == pytest.approx(
+        ref.test_statistic, rel=1e-6
+    )
     assert r.comparison == "survival" and r.n_before == 60
     assert r.ci_low <= r.estimate <= r.ci_high

@@ -8,7 +8,12 @@ import pytest
 
 from diagnose.compare.pilot import analyse_pilot, compare_pilot
 from diagnose.compare.simulate import simulate_cases
-from diagnose.plots.compare import plot_before_after, plot_did, plot_effects, plot_pretrend
+from diagnose.plots.compare import (
+    plot_before_after,
+    plot_did,
+    plot_effects,
+    plot_pretrend,
+)
 
 PILOTS = Path(__file__).parents[1] / "data_samples" / "pilots"
 
@@ -57,9 +62,16 @@ def test_charts_return_axes(team_a):
 
 
 def test_pipeline_core_on_a_clear_simulated_effect():
-    cases = simulate_cases(1, effect=math.log(0.5), n_pilot=6, n_control=6, cases_per_team=60)
-    out = analyse_pilot(cases, targets={"cycle_time": {"change": "-20%"}}, n_resamples=1000,
-                        n_boot=199, switch="2024-01-01")
+    cases = simulate_cases(
+        1, effect=math.log(0.5), n_pilot=6, n_control=6, cases_per_team=60
+    )
+    out = analyse_pilot(
+        cases,
+        targets={"cycle_time": {"change": "-20%"}},
+        n_resamples=1000,
+        n_boot=199,
+        switch="2024-01-01",
+    )
     assert "wild cluster restricted bootstrap" in out["did"].method
     assert out["did"].ci_low < math.log(0.5) < out["did"].ci_high
     assert out["verdict"].decision == "roll out"
@@ -71,7 +83,8 @@ def test_coverage_and_false_rollout_small():
     import importlib.util
 
     spec = importlib.util.spec_from_file_location(
-        "coverage_pilot", Path(__file__).parents[1] / "benchmarks" / "coverage_pilot.py")
+        "coverage_pilot", Path(__file__).parents[1] / "benchmarks" / "coverage_pilot.py"
+    )
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     res = mod.run(40, n_boot=199)

@@ -10,24 +10,56 @@ from diagnose.compare.power import minimum_detectable_effect, sample_size
 from diagnose.compare.verdict import judge_targets, recommend
 
 
-def effects(ct=(-30, -40, -22), od_level=(0.10, 0.05, 0.14), sat=(0.8, 0.6, 1.0),
-            od_change=(-0.1, -0.2, -0.01)):
-    return pd.DataFrame([
-        {"metric": "cycle_time", "comparison": "DiD", "estimate": math.log1p(ct[0] / 100),
-         "ci_low": math.log1p(ct[1] / 100), "ci_high": math.log1p(ct[2] / 100),
-         "pct_change": ct[0], "pct_ci_low": ct[1], "pct_ci_high": ct[2], "primary": True,
-         "method": "m"},
-        {"metric": "overdue_rate", "comparison": "before/after", "estimate": od_change[0],
-         "ci_low": od_change[1], "ci_high": od_change[2], "after": od_level[0],
-         "after_ci_low": od_level[1], "after_ci_high": od_level[2], "primary": True,
-         "method": "m"},
-        {"metric": "satisfaction", "comparison": "before/after", "estimate": sat[0],
-         "ci_low": sat[1], "ci_high": sat[2], "primary": True, "method": "m"},
-    ])
+def effects(
+    ct=(-30, -40, -22),
+    od_level=(0.10, 0.05, 0.14),
+    sat=(0.8, 0.6, 1.0),
+    od_change=(-0.1, -0.2, -0.01),
+):
+    return pd.DataFrame(
+        [
+            {
+                "metric": "cycle_time",
+                "comparison": "DiD",
+                "estimate": math.log1p(ct[0] / 100),
+                "ci_low": math.log1p(ct[1] / 100),
+                "ci_high": math.log1p(ct[2] / 100),
+                "pct_change": ct[0],
+                "pct_ci_low": ct[1],
+                "pct_ci_high": ct[2],
+                "primary": True,
+                "method": "m",
+            },
+            {
+                "metric": "overdue_rate",
+                "comparison": "before/after",
+                "estimate": od_change[0],
+                "ci_low": od_change[1],
+                "ci_high": od_change[2],
+                "after": od_level[0],
+                "after_ci_low": od_level[1],
+                "after_ci_high": od_level[2],
+                "primary": True,
+                "method": "m",
+            },
+            {
+                "metric": "satisfaction",
+                "comparison": "before/after",
+                "estimate": sat[0],
+                "ci_low": sat[1],
+                "ci_high": sat[2],
+                "primary": True,
+                "method": "m",
+            },
+        ]
+    )
 
 
-TARGETS = {"cycle_time": {"change": "-20%"}, "overdue_rate": {"at_most": "15%"},
-           "satisfaction": {"change": 0.5}}
+TARGETS = {
+    "cycle_time": {"change": "-20%"},
+    "overdue_rate": {"at_most": "15%"},
+    "satisfaction": {"change": 0.5},
+}
 
 
 def test_judgement_rule_on_the_ci():
@@ -68,7 +100,9 @@ def test_reasons_in_both_languages_mention_underpowering():
     assert mde[0].underpowered
     en = recommend(j, mde).reasons
     zh = recommend(j, mde, language="zh").reasons
-    assert "too small to settle" in en and en.startswith("Recommendation: extend the pilot.")
+    assert "too small to settle" in en and en.startswith(
+        "Recommendation: extend the pilot."
+    )
     assert zh.startswith("建议：延长试点。") and "试点规模" in zh
 
 

@@ -46,8 +46,19 @@ __all__ = ["PilotConfig", "Target", "load_pilot_config", "parse_target", "METRIC
 
 METRICS = ("cycle_time", "overdue_rate", "satisfaction")
 _KEYS = {
-    "name", "title", "language", "data", "settings", "pilot_teams", "control_teams",
-    "baseline", "pilot", "switch_date", "as_of", "metrics", "targets",
+    "name",
+    "title",
+    "language",
+    "data",
+    "settings",
+    "pilot_teams",
+    "control_teams",
+    "baseline",
+    "pilot",
+    "switch_date",
+    "as_of",
+    "metrics",
+    "targets",
 }
 _DATA_KEYS = {"activities", "survey", "benchmarks"}
 _TARGET_KINDS = ("change", "at_most", "at_least")
@@ -71,9 +82,13 @@ class Target:
 
     def describe(self, language: str = "en") -> str:
         if language == "zh":
-            word = {"change": "变化", "at_most": "不高于", "at_least": "不低于"}[self.kind]
+            word = {"change": "变化", "at_most": "不高于", "at_least": "不低于"}[
+                self.kind
+            ]
         else:
-            word = {"change": "change", "at_most": "at most", "at_least": "at least"}[self.kind]
+            word = {"change": "change", "at_most": "at most", "at_least": "at least"}[
+                self.kind
+            ]
         return f"{word} {self.text}"
 
 
@@ -128,9 +143,15 @@ _NUM = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
 def parse_target(metric: str, spec: Any, *, where: str = "config") -> Target:
     """Parse ``{change: -20%}`` / ``{at_most: 15%}`` into a :class:`Target`."""
     key = f"targets.{metric}"
-    if not isinstance(spec, dict) or len(spec) != 1 or next(iter(spec)) not in _TARGET_KINDS:
+    if (
+        not isinstance(spec, dict)
+        or len(spec) != 1
+        or next(iter(spec)) not in _TARGET_KINDS
+    ):
         raise _err(
-            where, key, f"expected exactly one of {list(_TARGET_KINDS)}; got {spec!r}.",
+            where,
+            key,
+            f"expected exactly one of {list(_TARGET_KINDS)}; got {spec!r}.",
             f"write e.g. '{metric}: {{change: -20%}}' or '{metric}: {{at_most: 15%}}'.",
         )
     kind, raw = next(iter(spec.items()))
@@ -144,7 +165,9 @@ def parse_target(metric: str, spec: Any, *, where: str = "config") -> Target:
         m = re.fullmatch(rf"({_NUM})\s*(%|pp)?", text.replace(" ", ""))
     if m is None:
         raise _err(
-            where, key, f"{raw!r} is not a number or a percentage.",
+            where,
+            key,
+            f"{raw!r} is not a number or a percentage.",
             "write a number such as -3 or 0.5, a percentage such as -20% or 15%, or "
             "percentage points such as -10pp.",
         )
@@ -155,12 +178,20 @@ def parse_target(metric: str, spec: Any, *, where: str = "config") -> Target:
             return Target(metric, kind, value, relative=True, text=text)
         if suffix == "pp":
             if not is_rate:
-                raise _err(where, key, f"'pp' (percentage points) only suits a rate, not {metric}.",
-                           "write a relative change such as -20% or a number in the metric's unit.")
+                raise _err(
+                    where,
+                    key,
+                    f"'pp' (percentage points) only suits a rate, not {metric}.",
+                    "write a relative change such as -20% or a number in the metric's unit.",
+                )
             return Target(metric, kind, value / 100, text=text)
         if is_rate and abs(value) > 1:
-            raise _err(where, key, f"{raw!r} is not a possible change of a proportion.",
-                       "write -10pp (percentage points), -0.1 (proportion) or -20% (relative).")
+            raise _err(
+                where,
+                key,
+                f"{raw!r} is not a possible change of a proportion.",
+                "write -10pp (percentage points), -0.1 (proportion) or -20% (relative).",
+            )
         return Target(metric, kind, value, text=text)
     # levels
     if suffix == "pp":
@@ -168,13 +199,21 @@ def parse_target(metric: str, spec: Any, *, where: str = "config") -> Target:
     if is_rate:
         level = value / 100 if suffix == "%" else value
         if not 0 <= level <= 1:
-            raise _err(where, key, f"{raw!r} is not a rate between 0 and 1.",
-                       "write a percentage such as 15% or a proportion such as 0.15.")
+            raise _err(
+                where,
+                key,
+                f"{raw!r} is not a rate between 0 and 1.",
+                "write a percentage such as 15% or a proportion such as 0.15.",
+            )
         return Target(metric, kind, level, text=text)
     if suffix == "%":
-        raise _err(where, key, f"a level of {metric} cannot be a percentage ({raw!r}).",
-                   "give the level in the metric's unit (working days for cycle_time, "
-                   "points for satisfaction), or use 'change: -20%'.")
+        raise _err(
+            where,
+            key,
+            f"a level of {metric} cannot be a percentage ({raw!r}).",
+            "give the level in the metric's unit (working days for cycle_time, "
+            "points for satisfaction), or use 'change: -20%'.",
+        )
     return Target(metric, kind, value, text=text)
 
 
@@ -186,46 +225,77 @@ def _date(where: str, key: str, value) -> pd.Timestamp:
             raise ValueError
         return pd.Timestamp(str(value))
     except (ValueError, TypeError):
-        raise _err(where, key, f"{value!r} is not a date.", "write YYYY-MM-DD, e.g. 2024-04-01.") from None
+        raise _err(
+            where,
+            key,
+            f"{value!r} is not a date.",
+            "write YYYY-MM-DD, e.g. 2024-04-01.",
+        ) from None
 
 
 def _period(where: str, key: str, spec) -> tuple[pd.Timestamp, pd.Timestamp]:
     if not isinstance(spec, dict) or set(spec) != {"start", "end"}:
-        raise _err(where, key, f"expected {{start: ..., end: ...}}; got {spec!r}.",
-                   f"write '{key}: {{start: 2024-04-01, end: 2024-06-30}}'.")
+        raise _err(
+            where,
+            key,
+            f"expected {{start: ..., end: ...}}; got {spec!r}.",
+            f"write '{key}: {{start: 2024-04-01, end: 2024-06-30}}'.",
+        )
     start = _date(where, f"{key}.start", spec["start"])
     end = _date(where, f"{key}.end", spec["end"])
     if end < start:
-        raise _err(where, key, f"end {end.date()} is before start {start.date()} (reversed).",
-                   "swap the dates so that start <= end.")
+        raise _err(
+            where,
+            key,
+            f"end {end.date()} is before start {start.date()} (reversed).",
+            "swap the dates so that start <= end.",
+        )
     return start, end
 
 
 def _teams(where: str, key: str, value) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list) or not value or not all(
-        isinstance(v, (str, int)) for v in value
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(v, (str, int)) for v in value)
     ):
-        raise _err(where, key, f"expected a non-empty list of team names; got {value!r}.",
-                   f"write '{key}: [Team A]'.")
+        raise _err(
+            where,
+            key,
+            f"expected a non-empty list of team names; got {value!r}.",
+            f"write '{key}: [Team A]'.",
+        )
     return tuple(str(v) for v in value)
 
 
 def _file(where: str, key: str, value, base: Path) -> Path:
     if not isinstance(value, (str, os.PathLike)) or not str(value).strip():
-        raise _err(where, key, f"expected a file path; got {value!r}.",
-                   "give a path relative to the config file, e.g. ../tasks.csv.")
+        raise _err(
+            where,
+            key,
+            f"expected a file path; got {value!r}.",
+            "give a path relative to the config file, e.g. ../tasks.csv.",
+        )
     path = (base / Path(str(value)).expanduser()).resolve()
     if not path.is_file():
-        raise _err(where, key, f"file not found: {path}.",
-                   "check the path; it is relative to the folder of the config file.")
+        raise _err(
+            where,
+            key,
+            f"file not found: {path}.",
+            "check the path; it is relative to the folder of the config file.",
+        )
     if not os.access(path, os.R_OK):
-        raise _err(where, key, f"file not readable: {path}.", "check the file permissions.")
+        raise _err(
+            where, key, f"file not readable: {path}.", "check the file permissions."
+        )
     return path
 
 
-def load_pilot_config(path: str | Path | dict, *, base: str | Path | None = None) -> PilotConfig:
+def load_pilot_config(
+    path: str | Path | dict, *, base: str | Path | None = None
+) -> PilotConfig:
     """Read and validate a pilot configuration.
 
     Parameters
@@ -252,49 +322,101 @@ def load_pilot_config(path: str | Path | dict, *, base: str | Path | None = None
         except yaml.YAMLError as err:
             raise ConfigError(f"{where}: not valid YAML ({err}).") from err
     if not isinstance(raw, dict):
-        raise ConfigError(f"{where}: expected a mapping of keys (name, data, ...); got "
-                          f"{type(raw).__name__}.")
+        raise ConfigError(
+            f"{where}: expected a mapping of keys (name, data, ...); got "
+            f"{type(raw).__name__}."
+        )
     unknown = sorted(set(map(str, raw)) - _KEYS)
     if unknown:
-        raise _err(where, unknown[0], f"unknown key(s) {unknown}.",
-                   f"remove or correct them; known keys: {sorted(_KEYS)}.")
+        raise _err(
+            where,
+            unknown[0],
+            f"unknown key(s) {unknown}.",
+            f"remove or correct them; known keys: {sorted(_KEYS)}.",
+        )
     for key in ("name", "data", "pilot_teams", "metrics"):
         if key not in raw or raw[key] in (None, "", [], {}):
-            raise _err(where, key, "missing (required).",
-                       f"add '{key}:' (see diagnose.compare.config for an example).")
+            raise _err(
+                where,
+                key,
+                "missing (required).",
+                f"add '{key}:' (see diagnose.compare.config for an example).",
+            )
     if "baseline" not in raw and "switch_date" not in raw:
-        raise _err(where, "baseline", "missing: give 'baseline' or 'switch_date'.",
-                   "add 'baseline: {start: YYYY-MM-DD, end: YYYY-MM-DD}' or "
-                   "'switch_date: YYYY-MM-DD'.")
+        raise _err(
+            where,
+            "baseline",
+            "missing: give 'baseline' or 'switch_date'.",
+            "add 'baseline: {start: YYYY-MM-DD, end: YYYY-MM-DD}' or "
+            "'switch_date: YYYY-MM-DD'.",
+        )
     if "baseline" in raw and "switch_date" in raw:
-        raise _err(where, "switch_date", "give either 'baseline' or 'switch_date', not both.",
-                   "remove one of them.")
+        raise _err(
+            where,
+            "switch_date",
+            "give either 'baseline' or 'switch_date', not both.",
+            "remove one of them.",
+        )
     language = str(raw.get("language", "en"))
     if language not in ("en", "zh"):
-        raise _err(where, "language", f"{language!r} is not supported.", "use en or zh.")
+        raise _err(
+            where, "language", f"{language!r} is not supported.", "use en or zh."
+        )
     data = raw["data"]
     if not isinstance(data, dict):
-        raise _err(where, "data", f"expected a mapping; got {data!r}.",
-                   "write 'data: {activities: ../tasks.csv}'.")
+        raise _err(
+            where,
+            "data",
+            f"expected a mapping; got {data!r}.",
+            "write 'data: {activities: ../tasks.csv}'.",
+        )
     bad = sorted(set(data) - _DATA_KEYS)
     if bad:
-        raise _err(where, f"data.{bad[0]}", f"unknown key(s) {bad}.",
-                   f"use only {sorted(_DATA_KEYS)}.")
+        raise _err(
+            where,
+            f"data.{bad[0]}",
+            f"unknown key(s) {bad}.",
+            f"use only {sorted(_DATA_KEYS)}.",
+        )
     if "activities" not in data:
-        raise _err(where, "data.activities", "missing (required).",
-                   "add 'activities: <path to the task export>' under data.")
+        raise _err(
+            where,
+            "data.activities",
+            "missing (required).",
+            "add 'activities: <path to the task export>' under data.",
+        )
     activities = _file(where, "data.activities", data["activities"], folder)
-    survey = _file(where, "data.survey", data["survey"], folder) if data.get("survey") else None
-    bench = (_file(where, "data.benchmarks", data["benchmarks"], folder)
-             if data.get("benchmarks") else None)
-    settings = _file(where, "settings", raw["settings"], folder) if raw.get("settings") else None
+    survey = (
+        _file(where, "data.survey", data["survey"], folder)
+        if data.get("survey")
+        else None
+    )
+    bench = (
+        _file(where, "data.benchmarks", data["benchmarks"], folder)
+        if data.get("benchmarks")
+        else None
+    )
+    settings = (
+        _file(where, "settings", raw["settings"], folder)
+        if raw.get("settings")
+        else None
+    )
 
     pilot_teams = _teams(where, "pilot_teams", raw["pilot_teams"])
-    control = _teams(where, "control_teams", raw["control_teams"]) if raw.get("control_teams") else ()
+    control = (
+        _teams(where, "control_teams", raw["control_teams"])
+        if raw.get("control_teams")
+        else ()
+    )
     both = sorted(set(pilot_teams) & set(control))
     if both:
-        raise _err(where, "control_teams", f"{both} also in pilot_teams: the pilot team must "
-                   "be distinct from the controls.", "remove them from one of the lists.")
+        raise _err(
+            where,
+            "control_teams",
+            f"{both} also in pilot_teams: the pilot team must "
+            "be distinct from the controls.",
+            "remove them from one of the lists.",
+        )
 
     if "switch_date" in raw:
         switch = _date(where, "switch_date", raw["switch_date"])
@@ -302,54 +424,101 @@ def load_pilot_config(path: str | Path | dict, *, base: str | Path | None = None
         if "pilot" in raw:
             p_start, p_end = _period(where, "pilot", raw["pilot"])
             if p_start != switch:
-                raise _err(where, "pilot.start", f"{p_start.date()} differs from switch_date "
-                           f"{switch.date()}.", "make them equal or drop pilot.start.")
+                raise _err(
+                    where,
+                    "pilot.start",
+                    f"{p_start.date()} differs from switch_date {switch.date()}.",
+                    "make them equal or drop pilot.start.",
+                )
         else:
             p_start, p_end = switch, None
     else:
         b_start, b_end = _period(where, "baseline", raw["baseline"])
         if "pilot" not in raw:
-            raise _err(where, "pilot", "missing (required with 'baseline').",
-                       "add 'pilot: {start: YYYY-MM-DD, end: YYYY-MM-DD}'.")
+            raise _err(
+                where,
+                "pilot",
+                "missing (required with 'baseline').",
+                "add 'pilot: {start: YYYY-MM-DD, end: YYYY-MM-DD}'.",
+            )
         p_start, p_end = _period(where, "pilot", raw["pilot"])
         if b_end >= p_start:
-            raise _err(where, "pilot.start", f"the baseline ({b_start.date()} to {b_end.date()}) "
-                       f"overlaps the pilot (from {p_start.date()}).",
-                       "end the baseline before the pilot starts.")
-    as_of = _date(where, "as_of", raw["as_of"]) if raw.get("as_of") is not None else p_end
+            raise _err(
+                where,
+                "pilot.start",
+                f"the baseline ({b_start.date()} to {b_end.date()}) "
+                f"overlaps the pilot (from {p_start.date()}).",
+                "end the baseline before the pilot starts.",
+            )
+    as_of = (
+        _date(where, "as_of", raw["as_of"]) if raw.get("as_of") is not None else p_end
+    )
     if as_of is None:
-        raise _err(where, "as_of", "missing: needed when the pilot has no end date.",
-                   "add 'as_of: YYYY-MM-DD' (the date of the data export).")
+        raise _err(
+            where,
+            "as_of",
+            "missing: needed when the pilot has no end date.",
+            "add 'as_of: YYYY-MM-DD' (the date of the data export).",
+        )
     if p_end is None:
         p_end = as_of
     if as_of < p_start:
-        raise _err(where, "as_of", f"{as_of.date()} is before the pilot starts "
-                   f"({p_start.date()}).", "use the date of the data export.")
+        raise _err(
+            where,
+            "as_of",
+            f"{as_of.date()} is before the pilot starts ({p_start.date()}).",
+            "use the date of the data export.",
+        )
 
     metrics = raw["metrics"]
     if isinstance(metrics, str):
         metrics = [metrics]
     if not isinstance(metrics, list):
-        raise _err(where, "metrics", f"expected a list; got {metrics!r}.",
-                   f"write 'metrics: [{', '.join(METRICS)}]'.")
+        raise _err(
+            where,
+            "metrics",
+            f"expected a list; got {metrics!r}.",
+            f"write 'metrics: [{', '.join(METRICS)}]'.",
+        )
     for m in metrics:
         if m not in METRICS:
-            raise _err(where, "metrics", f"unknown metric {m!r}.", f"use some of {list(METRICS)}.")
+            raise _err(
+                where,
+                "metrics",
+                f"unknown metric {m!r}.",
+                f"use some of {list(METRICS)}.",
+            )
     if "satisfaction" in metrics and survey is None:
-        raise _err(where, "data.survey", "metric 'satisfaction' needs a survey file.",
-                   "add 'survey: <path>' under data, or drop satisfaction from metrics.")
+        raise _err(
+            where,
+            "data.survey",
+            "metric 'satisfaction' needs a survey file.",
+            "add 'survey: <path>' under data, or drop satisfaction from metrics.",
+        )
     targets_raw = raw.get("targets") or {}
     if not isinstance(targets_raw, dict):
-        raise _err(where, "targets", f"expected a mapping metric -> target; got {targets_raw!r}.",
-                   "write 'targets: {cycle_time: {change: -20%}}'.")
+        raise _err(
+            where,
+            "targets",
+            f"expected a mapping metric -> target; got {targets_raw!r}.",
+            "write 'targets: {cycle_time: {change: -20%}}'.",
+        )
     targets = {}
     for metric, spec in targets_raw.items():
         if metric not in METRICS:
-            raise _err(where, f"targets.{metric}", f"unknown metric {metric!r}.",
-                       f"use one of {list(METRICS)}.")
+            raise _err(
+                where,
+                f"targets.{metric}",
+                f"unknown metric {metric!r}.",
+                f"use one of {list(METRICS)}.",
+            )
         if metric not in metrics:
-            raise _err(where, f"targets.{metric}", f"{metric!r} has a target but is not in "
-                       "metrics.", f"add {metric} to metrics or remove its target.")
+            raise _err(
+                where,
+                f"targets.{metric}",
+                f"{metric!r} has a target but is not in metrics.",
+                f"add {metric} to metrics or remove its target.",
+            )
         targets[metric] = parse_target(metric, spec, where=where)
     return PilotConfig(
         path=cfg_path,

@@ -39,7 +39,9 @@ from diagnose.compare.result import _TidyMixin, fmt, html_table, p_text, pct
 
 __all__ = ["did", "DidResult", "pretrend", "PretrendResult", "wild_cluster_bootstrap"]
 
-_WEBB = np.array([-math.sqrt(1.5), -1.0, -math.sqrt(0.5), math.sqrt(0.5), 1.0, math.sqrt(1.5)])
+_WEBB = np.array(
+    [-math.sqrt(1.5), -1.0, -math.sqrt(0.5), math.sqrt(0.5), 1.0, math.sqrt(1.5)]
+)
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,9 @@ class DidResult(_TidyMixin):
     ri_pvalue: float = math.nan
     confidence: float = 0.95
     language: str = "en"
-    cell_means: pd.DataFrame = field(default_factory=pd.DataFrame, compare=False, repr=False)
+    cell_means: pd.DataFrame = field(
+        default_factory=pd.DataFrame, compare=False, repr=False
+    )
     details: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     _skip_fields = ("details", "cell_means")
@@ -146,8 +150,16 @@ def _cr1_se(A_k, resid, codes, G, n, p):
 
 
 def wild_cluster_bootstrap(
-    y, X, k: int, clusters, *, n_boot: int = 999, weights: str = "auto", seed=0,
-    confidence: float = 0.95, nulls=(),
+    y,
+    X,
+    k: int,
+    clusters,
+    *,
+    n_boot: int = 999,
+    weights: str = "auto",
+    seed=0,
+    confidence: float = 0.95,
+    nulls=(),
 ) -> dict:
     """Wild cluster restricted bootstrap (WCR) for coefficient ``k`` of OLS.
 
@@ -170,7 +182,9 @@ def wild_cluster_bootstrap(
     if weights == "auto":
         weights = "webb" if G <= 12 else "rademacher"
     if weights == "rademacher" and 2**G <= n_boot:
-        W = np.array(list(itertools.product([-1.0, 1.0], repeat=G)))  # all sign patterns
+        W = np.array(
+            list(itertools.product([-1.0, 1.0], repeat=G))
+        )  # all sign patterns
     elif weights == "rademacher":
         W = rng.choice([-1.0, 1.0], size=(n_boot, G))
     elif weights == "webb":
@@ -197,7 +211,9 @@ def wild_cluster_bootstrap(
     def pvalue(b0: float) -> float:
         ur = ur0 - b0 * mx
         # A @ U where U[:, g] = ur restricted to cluster g
-        AU = np.stack([np.bincount(codes, weights=A[j] * ur, minlength=G) for j in range(p)])
+        AU = np.stack(
+            [np.bincount(codes, weights=A[j] * ur, minlength=G) for j in range(p)]
+        )
         XAU = X @ AU  # n x G
         C = np.empty((G, G))
         for g in range(G):
@@ -261,17 +277,23 @@ def _randomization_p(y, t, a, clusters, b_obs, *, max_draws=2000, seed=0):
     T = int(treated_g.sum())
     total = math.comb(G, T)
     if total <= max_draws:
-        draws = [np.isin(np.arange(G), comb) for comb in itertools.combinations(range(G), T)]
+        draws = [
+            np.isin(np.arange(G), comb) for comb in itertools.combinations(range(G), T)
+        ]
     else:
         rng = np.random.default_rng(seed)
-        draws = [treated_g] + [np.isin(np.arange(G), rng.choice(G, T, replace=False))
-                               for _ in range(max_draws - 1)]
+        draws = [treated_g] + [
+            np.isin(np.arange(G), rng.choice(G, T, replace=False))
+            for _ in range(max_draws - 1)
+        ]
     effects = []
     for mask in draws:
         st, nt = S[mask].sum(0), N[mask].sum(0)
         sc, nc = S[~mask].sum(0), N[~mask].sum(0)
         with np.errstate(divide="ignore", invalid="ignore"):
-            effects.append((st[1] / nt[1] - st[0] / nt[0]) - (sc[1] / nc[1] - sc[0] / nc[0]))
+            effects.append(
+                (st[1] / nt[1] - st[0] / nt[0]) - (sc[1] / nc[1] - sc[0] / nc[0])
+            )
     effects = np.array(effects)
     return float(np.mean(np.abs(effects) >= abs(b_obs) - 1e-12)), len(draws)
 
@@ -339,10 +361,13 @@ def did(
     t = _as01(data[treated], treated, "did")
     a = _as01(data[after], after, "did")
     X = pd.DataFrame(
-        {"const": 1.0, treated: t, after: a, f"{treated}:{after}": t * a}, index=data.index
+        {"const": 1.0, treated: t, after: a, f"{treated}:{after}": t * a},
+        index=data.index,
     )
     n = len(y)
-    cells = pd.DataFrame({"treated": t, "after": a, "y": y}).groupby(["treated", "after"])["y"]
+    cells = pd.DataFrame({"treated": t, "after": a, "y": y}).groupby(
+        ["treated", "after"]
+    )["y"]
     cell_n = cells.size()
     if len(cell_n) < 4 or cell_n.min() < 1:
         raise ValueError(
@@ -362,7 +387,11 @@ def did(
         b, se = float(res.params.iloc[k]), float(res.bse.iloc[k])
         lo, hi = (float(v) for v in res.conf_int(alpha=alpha).iloc[k])
         pv = float(res.pvalues.iloc[k])
-        err = "classic OLS standard errors" if cov == "nonrobust" else f"{cov} robust standard errors"
+        err = (
+            "classic OLS standard errors"
+            if cov == "nonrobust"
+            else f"{cov} robust standard errors"
+        )
         method = f"OLS of {scale} ~ treated × after (statsmodels), {err}"
     else:
         groups = data[cluster]
@@ -399,7 +428,13 @@ def did(
                     "randomization_inference via more teams."
                 )
             wb = wild_cluster_bootstrap(
-                y, X.to_numpy(), k, codes, n_boot=n_boot, weights=weights, seed=seed,
+                y,
+                X.to_numpy(),
+                k,
+                codes,
+                n_boot=n_boot,
+                weights=weights,
+                seed=seed,
                 confidence=confidence,
             )
             lo, hi, pv = wb["ci_low"], wb["ci_high"], wb["pvalue"]
@@ -476,7 +511,9 @@ class PretrendResult(_TidyMixin):
     n_months: int
     confidence: float = 0.95
     language: str = "en"
-    series: pd.DataFrame = field(default_factory=pd.DataFrame, compare=False, repr=False)
+    series: pd.DataFrame = field(
+        default_factory=pd.DataFrame, compare=False, repr=False
+    )
 
     _skip_fields = ("series",)
 
@@ -489,7 +526,11 @@ class PretrendResult(_TidyMixin):
         lang = language or self.language
         level = f"{self.confidence:.0%}"
         if lang == "zh":
-            verdict = "未发现试点组与对照组的趋势差异" if self.parallel else "试点前两组趋势不同，双重差分结果需谨慎解读"
+            verdict = (
+                "未发现试点组与对照组的趋势差异"
+                if self.parallel
+                else "试点前两组趋势不同，双重差分结果需谨慎解读"
+            )
             return (
                 f"试点前 {self.n_months} 个月，试点组相对对照组每月趋势差 {fmt(self.estimate, 3)}"
                 f"（{level} 置信区间 {fmt(self.ci_low, 3)} 至 {fmt(self.ci_high, 3)}，{p_text(self.p_value)}）："
@@ -559,8 +600,13 @@ def pretrend(
         err = "HC1 robust errors"
     lo, hi = (float(v) for v in res.conf_int(alpha=1 - confidence).iloc[3])
     series = (
-        pd.DataFrame({"month": month.dt.to_timestamp().to_numpy(),
-                      "group": np.where(t > 0, "pilot", "control"), "y": y})
+        pd.DataFrame(
+            {
+                "month": month.dt.to_timestamp().to_numpy(),
+                "group": np.where(t > 0, "pilot", "control"),
+                "y": y,
+            }
+        )
         .groupby(["month", "group"])["y"]
         .agg(mean="mean", n="size")
         .reset_index()

@@ -255,7 +255,9 @@ def compare_durations(
             "The 'bootstrap' parameter of compare_durations must be one of "
             f"{{'auto', 'bca', 'percentile'}}. Got {bootstrap!r} instead."
         )
-    use_bca = bootstrap == "bca" or (bootstrap == "auto" and x.size + y.size <= BCA_MAX_N)
+    use_bca = bootstrap == "bca" or (
+        bootstrap == "auto" and x.size + y.size <= BCA_MAX_N
+    )
     mb, ma = float(np.median(x)), float(np.median(y))
     alpha = 1 - confidence
     if use_bca:
@@ -273,9 +275,13 @@ def compare_durations(
             lo, hi = res.confidence_interval
             if not (np.isfinite(lo) and np.isfinite(hi)):  # degenerate BCa: fall back
                 res = stats.bootstrap(
-                    (x, y), _median_stat(kind), vectorized=True,
-                    n_resamples=n_resamples, confidence_level=confidence,
-                    method="percentile", rng=np.random.default_rng(seed),
+                    (x, y),
+                    _median_stat(kind),
+                    vectorized=True,
+                    n_resamples=n_resamples,
+                    confidence_level=confidence,
+                    method="percentile",
+                    rng=np.random.default_rng(seed),
                 )
                 lo, hi = res.confidence_interval
             cis.append((float(lo), float(hi)))
@@ -300,8 +306,11 @@ def compare_durations(
     pairs = x.size * y.size
     hl_note = (
         f"Moses CI ({hl['how']} Mann–Whitney quantile"
-        + ("" if pairs <= PAIRS_IN_MEMORY else "; order statistics by bisection, pairs "
-           "never materialised")
+        + (
+            ""
+            if pairs <= PAIRS_IN_MEMORY
+            else "; order statistics by bisection, pairs never materialised"
+        )
         + ")"
     )
     method = (
@@ -386,7 +395,11 @@ def compare_survival(
     dlo, dhi = _mover(ma, la, ua, mb, lb, ub)
     if min(ma, la, mb, lb) > 0:
         llo, lhi = _mover(
-            math.log(ma), math.log(la), math.log(ua), math.log(mb), math.log(lb),
+            math.log(ma),
+            math.log(la),
+            math.log(ua),
+            math.log(mb),
+            math.log(lb),
             math.log(ub),
         )
         rlo, rhi = math.exp(llo), math.exp(lhi)
@@ -451,8 +464,12 @@ def compare_proportions(
     ``p_after / p_before`` (as ``pct_change``) with the Katz log interval
     (0.5 added to every cell when a count is zero); pilot level with Wilson CI.
     """
-    for name, val in (("k_before", k_before), ("n_before", n_before),
-                      ("k_after", k_after), ("n_after", n_after)):
+    for name, val in (
+        ("k_before", k_before),
+        ("n_before", n_before),
+        ("k_after", k_after),
+        ("n_after", n_after),
+    ):
         if val is None or int(val) != val or val < 0:
             raise ValueError(
                 f"The {name!r} parameter of compare_proportions must be a count >= 0. "
@@ -464,7 +481,9 @@ def compare_proportions(
             f"{k_before}/{n_before} before and {k_after}/{n_after} after."
         )
     pb, pa = k_before / n_before, k_after / n_after
-    low, high = newcombe_interval(k_after, n_after, k_before, n_before, confidence=confidence)
+    low, high = newcombe_interval(
+        k_after, n_after, k_before, n_before, confidence=confidence
+    )
     fisher = stats.fisher_exact(
         [[k_after, n_after - k_after], [k_before, n_before - k_before]]
     )
@@ -501,8 +520,11 @@ def compare_proportions(
         group=group,
         confidence=confidence,
         language=language,
-        details={"k_before": int(k_before), "k_after": int(k_after),
-                 "odds_ratio": float(fisher.statistic)},
+        details={
+            "k_before": int(k_before),
+            "k_after": int(k_after),
+            "odds_ratio": float(fisher.statistic),
+        },
     )
 
 
@@ -561,7 +583,9 @@ def compare_scores(
             p = 1.0
         else:
             p = float(stats.wilcoxon(y, x, zero_method="wilcox").pvalue)
-        method = "mean of paired differences with paired-t CI; Wilcoxon signed-rank test"
+        method = (
+            "mean of paired differences with paired-t CI; Wilcoxon signed-rank test"
+        )
         est = float(d.mean())
     else:
         x, y = _clean(before), _clean(after)
@@ -594,4 +618,3 @@ def compare_scores(
         confidence=confidence,
         language=language,
     )
-

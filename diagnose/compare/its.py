@@ -47,7 +47,9 @@ class ItsResult(_TidyMixin):
     seasonal: bool
     confidence: float = 0.95
     language: str = "en"
-    series: pd.DataFrame = field(default_factory=pd.DataFrame, compare=False, repr=False)
+    series: pd.DataFrame = field(
+        default_factory=pd.DataFrame, compare=False, repr=False
+    )
 
     _skip_fields = ("series",)
 
@@ -66,8 +68,12 @@ class ItsResult(_TidyMixin):
             f"changed level by {fmt(self.level_change)} ({level} CI {fmt(self.level_ci_low)} "
             f"to {fmt(self.level_ci_high)}, {p_text(self.level_p_value)}) and slope by "
             f"{fmt(self.slope_change)} per month"
-            + ("." if self.seasonal else "; with under two years of data seasonality "
-               "cannot be separated from the change.")
+            + (
+                "."
+                if self.seasonal
+                else "; with under two years of data seasonality "
+                "cannot be separated from the change."
+            )
         )
 
 
@@ -100,8 +106,10 @@ def its(
     y = pd.to_numeric(frame[outcome], errors="coerce")
     period = when.dt.to_period(freq)
     monthly = (
-        pd.DataFrame({"period": period, "y": y}).dropna()
-        .groupby("period")["y"].agg(median="median", n="size")
+        pd.DataFrame({"period": period, "y": y})
+        .dropna()
+        .groupby("period")["y"]
+        .agg(median="median", n="size")
     )
     full = pd.period_range(monthly.index.min(), monthly.index.max(), freq=freq)
     monthly = monthly.reindex(full).dropna().reset_index(names="period")
@@ -114,13 +122,15 @@ def its(
         raise ValueError(
             f"its needs at least 3 periods before and 2 after the switch; got {nb} and {na}."
         )
-    X = pd.DataFrame({"const": 1.0, "time": t, "level": after,
-                      "slope": (t - t_sw) * after})
+    X = pd.DataFrame(
+        {"const": 1.0, "time": t, "level": after, "slope": (t - t_sw) * after}
+    )
     T = len(t)
     seasonal = T >= 24 and freq.upper().startswith("M")
     if seasonal:
-        moy = pd.get_dummies(monthly["period"].dt.month, prefix="m", drop_first=True,
-                             dtype=float)
+        moy = pd.get_dummies(
+            monthly["period"].dt.month, prefix="m", drop_first=True, dtype=float
+        )
         X = pd.concat([X, moy], axis=1)
     else:
         warnings.warn(
@@ -128,7 +138,11 @@ def its(
             "separated from the change; read the level change with care.",
             stacklevel=2,
         )
-    lags = maxlags if maxlags is not None else max(1, int(math.floor(4 * (T / 100) ** (2 / 9))))
+    lags = (
+        maxlags
+        if maxlags is not None
+        else max(1, int(math.floor(4 * (T / 100) ** (2 / 9))))
+    )
     res = sm.OLS(monthly["median"].to_numpy(float), X).fit(
         cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True}
     )
@@ -137,7 +151,11 @@ def its(
         outcome=outcome,
         method=(
             f"segmented OLS on {freq}-period medians, Newey–West HAC errors (lag {lags})"
-            + ("; month-of-year dummies" if seasonal else "; no seasonality terms (< 24 months)")
+            + (
+                "; month-of-year dummies"
+                if seasonal
+                else "; no seasonality terms (< 24 months)"
+            )
         ),
         level_change=float(res.params["level"]),
         level_ci_low=float(ci.loc["level", 0]),

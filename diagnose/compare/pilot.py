@@ -46,8 +46,30 @@ from diagnose.compare.verdict import Verdict, judge_targets, recommend
 
 __all__ = ["compare_pilot", "analyse_pilot", "PilotResult", "split_periods"]
 
-_BEFORE = {"baseline", "before", "pre", "old", "基线", "试点前", "改进前", "前测", "基線", "試點前"}
-_AFTER = {"pilot", "after", "post", "new", "试点", "试点后", "改进后", "后测", "試點", "試點後"}
+_BEFORE = {
+    "baseline",
+    "before",
+    "pre",
+    "old",
+    "基线",
+    "试点前",
+    "改进前",
+    "前测",
+    "基線",
+    "試點前",
+}
+_AFTER = {
+    "pilot",
+    "after",
+    "post",
+    "new",
+    "试点",
+    "试点后",
+    "改进后",
+    "后测",
+    "試點",
+    "試點後",
+}
 
 
 @dataclass(frozen=True)
@@ -96,13 +118,29 @@ class PilotResult(_TidyMixin):
 
     def _repr_html_(self) -> str:
         title = self.config.title if self.config else "Pilot"
-        cols = [c for c in ("metric", "comparison", "group", "estimate", "ci_low", "ci_high",
-                            "pct_change", "pct_ci_low", "pct_ci_high", "p_value", "n_before",
-                            "n_after", "primary") if c in self.effects.columns]
-        return (
-            html_table(self.targets, f"{title}: {self.verdict.decision}", self.summary())
-            + self.effects[cols].to_html(index=False, float_format=lambda v: f"{v:.4g}",
-                                         na_rep="")
+        cols = [
+            c
+            for c in (
+                "metric",
+                "comparison",
+                "group",
+                "estimate",
+                "ci_low",
+                "ci_high",
+                "pct_change",
+                "pct_ci_low",
+                "pct_ci_high",
+                "p_value",
+                "n_before",
+                "n_after",
+                "primary",
+            )
+            if c in self.effects.columns
+        ]
+        return html_table(
+            self.targets, f"{title}: {self.verdict.decision}", self.summary()
+        ) + self.effects[cols].to_html(
+            index=False, float_format=lambda v: f"{v:.4g}", na_rep=""
         )
 
 
@@ -113,7 +151,9 @@ def _in_window(ts: pd.Series, start, end) -> pd.Series:
     return ok
 
 
-def split_periods(frame: pd.DataFrame, config: PilotConfig, *, time: str = "start") -> pd.Series:
+def split_periods(
+    frame: pd.DataFrame, config: PilotConfig, *, time: str = "start"
+) -> pd.Series:
     """``"before"``, ``"after"`` or NA for each row by its ``time`` column."""
     ts = pd.to_datetime(frame[time])
     out = pd.Series(pd.NA, index=frame.index, dtype="object")
@@ -138,30 +178,67 @@ def _row(result, primary: bool) -> pd.DataFrame:
 
 def _did_cycle(cases, *, n_boot, seed, language):
     """DiD on log cycle time with the error choice described in the module doc."""
-    d = cases[(~cases["is_open"]) & (cases["duration"] > 0) & cases["group"].notna()].copy()
+    d = cases[
+        (~cases["is_open"]) & (cases["duration"] > 0) & cases["group"].notna()
+    ].copy()
     d["treated"] = (d["group"] == "pilot").astype(int)
     d["after"] = (d["period"] == "after").astype(int)
     n_t = d.loc[d["treated"] == 1, "team"].nunique()
     n_c = d.loc[d["treated"] == 0, "team"].nunique()
     note = ""
     if n_t >= 2 and n_c >= 2:
-        res = did(d, "duration", "treated", "after", log=True, cluster="team", n_boot=n_boot,
-                  seed=seed, metric="cycle_time", language=language)
+        res = did(
+            d,
+            "duration",
+            "treated",
+            "after",
+            log=True,
+            cluster="team",
+            n_boot=n_boot,
+            seed=seed,
+            metric="cycle_time",
+            language=language,
+        )
     else:
-        res = did(d, "duration", "treated", "after", log=True, cov="HC1",
-                  metric="cycle_time", language=language)
+        res = did(
+            d,
+            "duration",
+            "treated",
+            "after",
+            log=True,
+            cov="HC1",
+            metric="cycle_time",
+            language=language,
+        )
         if d["team"].nunique() >= 3:
-            ri = did(d, "duration", "treated", "after", log=True, cluster="team",
-                     wild_min_clusters=0, randomization_inference=True, metric="cycle_time")
-            note = (f"; randomisation inference over teams p = {ri.ri_pvalue:.2f} "
-                    f"({ri.details.get('ri_assignments')} assignments)")
-        res = DidResult(**{**{k: getattr(res, k) for k in res.__dataclass_fields__},
-                           "method": res.method + (
-                               f"; only {n_t} pilot and {n_c} control team(s): cases treated "
-                               "as independent (team-level shocks cannot be separated from "
-                               "the process effect)" + note),
-                           "n_clusters": int(d["team"].nunique()),
-                           "n_treated_clusters": int(n_t)})
+            ri = did(
+                d,
+                "duration",
+                "treated",
+                "after",
+                log=True,
+                cluster="team",
+                wild_min_clusters=0,
+                randomization_inference=True,
+                metric="cycle_time",
+            )
+            note = (
+                f"; randomisation inference over teams p = {ri.ri_pvalue:.2f} "
+                f"({ri.details.get('ri_assignments')} assignments)"
+            )
+        res = DidResult(
+            **{
+                **{k: getattr(res, k) for k in res.__dataclass_fields__},
+                "method": res.method
+                + (
+                    f"; only {n_t} pilot and {n_c} control team(s): cases treated "
+                    "as independent (team-level shocks cannot be separated from "
+                    "the process effect)" + note
+                ),
+                "n_clusters": int(d["team"].nunique()),
+                "n_treated_clusters": int(n_t),
+            }
+        )
     return res, d
 
 
@@ -214,8 +291,15 @@ def analyse_pilot(
         done = pilot[~pilot["is_open"]]
         b = done.loc[done["period"] == "before", "duration"]
         a = done.loc[done["period"] == "after", "duration"]
-        bt = compare_durations(b, a, confidence=confidence, n_resamples=n_resamples, seed=seed,
-                               group="pilot", language=language)
+        bt = compare_durations(
+            b,
+            a,
+            confidence=confidence,
+            n_resamples=n_resamples,
+            seed=seed,
+            group="pilot",
+            language=language,
+        )
         primary_ba = not has_control
         rows.append(_row(bt, primary_ba))
         per = pilot[pilot["period"].notna()]
@@ -225,12 +309,16 @@ def analyse_pilot(
                 ~per.loc[per["period"] == "before", "is_open"],
                 per.loc[per["period"] == "after", "duration"],
                 ~per.loc[per["period"] == "after", "is_open"],
-                confidence=confidence, group="pilot", language=language,
+                confidence=confidence,
+                group="pilot",
+                language=language,
             )
             rows.append(_row(sv, False))
-            notes.append(f"{int(per['is_open'].sum())} pilot case(s) still open at as_of: "
-                         "the Kaplan–Meier row counts them as censored; the median rows use "
-                         "finished cases only.")
+            notes.append(
+                f"{int(per['is_open'].sum())} pilot case(s) still open at as_of: "
+                "the Kaplan–Meier row counts them as censored; the median rows use "
+                "finished cases only."
+            )
         if has_control:
             did_res, _ = _did_cycle(cases, n_boot=n_boot, seed=seed, language=language)
             f = did_res.to_frame()
@@ -238,18 +326,39 @@ def analyse_pilot(
             f["group"] = "pilot vs control"
             rows.append(f)
             if with_pretrend and switch is not None:
-                pc = cases[(cases["group"].notna()) & (~cases["is_open"]) & (cases["duration"] > 0)]
+                pc = cases[
+                    (cases["group"].notna())
+                    & (~cases["is_open"])
+                    & (cases["duration"] > 0)
+                ]
                 pc = pc.assign(treated=(pc["group"] == "pilot").astype(int))
                 try:
-                    pre = pretrend(pc, "duration", "treated", "start", switch, log=True,
-                                   language=language)
+                    pre = pretrend(
+                        pc,
+                        "duration",
+                        "treated",
+                        "start",
+                        switch,
+                        log=True,
+                        language=language,
+                    )
                 except ValueError as err:
                     notes.append(f"pre-trend not tested: {err}")
         t = tgt.get("cycle_time")
-        target_pct = t.value if (t is not None and t.kind == "change" and t.relative) else None
+        target_pct = (
+            t.value if (t is not None and t.kind == "change" and t.relative) else None
+        )
         if len(b) >= 2 and len(a) >= 2:
-            mdes.append(minimum_detectable_effect(b, len(b), len(a), metric="cycle_time",
-                                                  target=target_pct, language=language))
+            mdes.append(
+                minimum_detectable_effect(
+                    b,
+                    len(b),
+                    len(a),
+                    metric="cycle_time",
+                    target=target_pct,
+                    language=language,
+                )
+            )
     if "overdue_rate" in metrics and tasks is not None:
         pt = tasks[tasks["group"] == "pilot"]
         kb = int(pt.loc[pt["period"] == "before", "is_overdue"].sum())
@@ -257,8 +366,9 @@ def analyse_pilot(
         ka = int(pt.loc[pt["period"] == "after", "is_overdue"].sum())
         na = int((pt["period"] == "after").sum())
         if nb and na:
-            pr = compare_proportions(kb, nb, ka, na, confidence=confidence, group="pilot",
-                                     language=language)
+            pr = compare_proportions(
+                kb, nb, ka, na, confidence=confidence, group="pilot", language=language
+            )
             rows.append(_row(pr, True))
             t = tgt.get("overdue_rate")
             tv = None
@@ -270,10 +380,20 @@ def analyse_pilot(
                 else:
                     tv = 100 * (t.value - kb / nb)
             if 0 < kb < nb:
-                mdes.append(minimum_detectable_effect(kb / nb, nb, na, metric="overdue_rate",
-                                                      target=tv, language=language))
+                mdes.append(
+                    minimum_detectable_effect(
+                        kb / nb,
+                        nb,
+                        na,
+                        metric="overdue_rate",
+                        target=tv,
+                        language=language,
+                    )
+                )
         else:
-            notes.append("overdue rate: no pilot tasks with a due date in one of the periods.")
+            notes.append(
+                "overdue rate: no pilot tasks with a due date in one of the periods."
+            )
     if "satisfaction" in metrics and scores is not None:
         s = scores[(scores["group"] == "pilot") & scores["period"].notna()]
         overall = s.groupby(["respondent", "period"])["score"].mean().unstack()
@@ -281,49 +401,107 @@ def analyse_pilot(
             both = overall.dropna()
             paired = len(both) >= 0.5 * len(overall) and len(both) >= 3
             if paired:
-                sat = compare_scores(both["before"], both["after"], paired=True,
-                                     confidence=confidence, group="overall", language=language)
+                sat = compare_scores(
+                    both["before"],
+                    both["after"],
+                    paired=True,
+                    confidence=confidence,
+                    group="overall",
+                    language=language,
+                )
             else:
-                sat = compare_scores(overall["before"].dropna(), overall["after"].dropna(),
-                                     confidence=confidence, group="overall", language=language)
+                sat = compare_scores(
+                    overall["before"].dropna(),
+                    overall["after"].dropna(),
+                    confidence=confidence,
+                    group="overall",
+                    language=language,
+                )
             rows.append(_row(sat, True))
             for dim, sd in s.groupby("dimension", sort=False):
                 w = sd.groupby(["respondent", "period"])["score"].mean().unstack()
-                if {"before", "after"} <= set(w.columns) and w["before"].count() >= 2 and \
-                        w["after"].count() >= 2:
+                if (
+                    {"before", "after"} <= set(w.columns)
+                    and w["before"].count() >= 2
+                    and w["after"].count() >= 2
+                ):
                     if paired and w.dropna().shape[0] >= 3:
-                        r = compare_scores(w.dropna()["before"], w.dropna()["after"],
-                                           paired=True, confidence=confidence,
-                                           metric="satisfaction", group=str(dim),
-                                           language=language)
+                        r = compare_scores(
+                            w.dropna()["before"],
+                            w.dropna()["after"],
+                            paired=True,
+                            confidence=confidence,
+                            metric="satisfaction",
+                            group=str(dim),
+                            language=language,
+                        )
                     else:
-                        r = compare_scores(w["before"].dropna(), w["after"].dropna(),
-                                           confidence=confidence, metric="satisfaction",
-                                           group=str(dim), language=language)
+                        r = compare_scores(
+                            w["before"].dropna(),
+                            w["after"].dropna(),
+                            confidence=confidence,
+                            metric="satisfaction",
+                            group=str(dim),
+                            language=language,
+                        )
                     rows.append(_row(r, False))
             t = tgt.get("satisfaction")
-            tv = t.value if (t is not None and t.kind == "change" and not t.relative) else None
+            tv = (
+                t.value
+                if (t is not None and t.kind == "change" and not t.relative)
+                else None
+            )
             bvals = overall["before"].dropna()
             if len(bvals) >= 2:
-                mdes.append(minimum_detectable_effect(
-                    bvals, len(bvals), int(overall["after"].count()), metric="satisfaction",
-                    target=tv, language=language))
+                mdes.append(
+                    minimum_detectable_effect(
+                        bvals,
+                        len(bvals),
+                        int(overall["after"].count()),
+                        metric="satisfaction",
+                        target=tv,
+                        language=language,
+                    )
+                )
         else:
-            notes.append("satisfaction: the pilot teams have no survey answers in one period.")
+            notes.append(
+                "satisfaction: the pilot teams have no survey answers in one period."
+            )
     effects = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
-    judged = judge_targets(effects, targets, language=language) if not effects.empty else \
-        judge_targets(pd.DataFrame(columns=["metric"]), targets, language=language)
-    mde_frame = (pd.concat([m.to_frame() for m in mdes], ignore_index=True) if mdes
-                 else pd.DataFrame())
+    judged = (
+        judge_targets(effects, targets, language=language)
+        if not effects.empty
+        else judge_targets(pd.DataFrame(columns=["metric"]), targets, language=language)
+    )
+    mde_frame = (
+        pd.concat([m.to_frame() for m in mdes], ignore_index=True)
+        if mdes
+        else pd.DataFrame()
+    )
     verdict = recommend(judged, mdes, language=language)
     if pre is not None and not pre.parallel:
-        extra = (" 注意：试点前两组趋势已不同，双重差分结果需谨慎解读。" if language == "zh" else
-                 " Caution: before the switch the pilot and control teams were already "
-                 "drifting apart, so the DiD estimate may be biased.")
-        verdict = Verdict(verdict.decision, verdict.reasons + extra, verdict.rule,
-                          verdict.language, verdict.judgements)
-    return {"effects": effects, "targets": judged, "verdict": verdict, "mde": mde_frame,
-            "pretrend": pre, "did": did_res, "notes": tuple(notes)}
+        extra = (
+            " 注意：试点前两组趋势已不同，双重差分结果需谨慎解读。"
+            if language == "zh"
+            else " Caution: before the switch the pilot and control teams were already "
+            "drifting apart, so the DiD estimate may be biased."
+        )
+        verdict = Verdict(
+            verdict.decision,
+            verdict.reasons + extra,
+            verdict.rule,
+            verdict.language,
+            verdict.judgements,
+        )
+    return {
+        "effects": effects,
+        "targets": judged,
+        "verdict": verdict,
+        "mde": mde_frame,
+        "pretrend": pre,
+        "did": did_res,
+        "notes": tuple(notes),
+    }
 
 
 def _survey_period(values: pd.Series, config: PilotConfig) -> pd.Series:
@@ -362,21 +540,26 @@ def compare_pilot(
     from diagnose.metrics.flow import case_durations
     from diagnose.metrics.overdue import overdue
 
-    cfg = (config_or_path if isinstance(config_or_path, PilotConfig)
-           else load_pilot_config(config_or_path))
+    cfg = (
+        config_or_path
+        if isinstance(config_or_path, PilotConfig)
+        else load_pilot_config(config_or_path)
+    )
     settings = load_settings(cfg.settings) if cfg.settings else load_settings(None)
     problems = []
     act = load_activities(cfg.activities)
     problems.append(act.problems)
     activities = act.data
     cd = case_durations(activities, as_of=cfg.as_of)
-    cases = pd.DataFrame({
-        "case_id": cd["case_id"],
-        "team": cd["team"],
-        "start": cd["start"],
-        "is_open": cd["is_open"].astype(bool),
-        "duration": cd["cycle_working_days"].astype(float),
-    })
+    cases = pd.DataFrame(
+        {
+            "case_id": cd["case_id"],
+            "team": cd["team"],
+            "start": cd["start"],
+            "is_open": cd["is_open"].astype(bool),
+            "duration": cd["cycle_working_days"].astype(float),
+        }
+    )
     cases["group"] = _group(cases["team"], cfg.pilot_teams, cfg.control_teams)
     cases["period"] = split_periods(cases, cfg)
     tasks = None
@@ -394,29 +577,48 @@ def compare_pilot(
         scored = score_items(sv.data, settings=settings)
         problems.append(scored.problems)
         v = scored.valid
-        per = v.groupby(["respondent", "team", "period", "dimension"], dropna=False,
-                        sort=False)["score"].mean().reset_index()
+        per = (
+            v.groupby(
+                ["respondent", "team", "period", "dimension"], dropna=False, sort=False
+            )["score"]
+            .mean()
+            .reset_index()
+        )
         per["group"] = _group(per["team"], cfg.pilot_teams, cfg.control_teams)
         per["period"] = _survey_period(per["period"], cfg)
         scores = per
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=RuntimeWarning)
         out = analyse_pilot(
-            cases, targets=cfg.targets, metrics=cfg.metrics, tasks=tasks, scores=scores,
-            switch=cfg.pilot_start, language=cfg.language, n_resamples=n_resamples,
-            n_boot=n_boot, seed=seed,
+            cases,
+            targets=cfg.targets,
+            metrics=cfg.metrics,
+            tasks=tasks,
+            scores=scores,
+            switch=cfg.pilot_start,
+            language=cfg.language,
+            n_resamples=n_resamples,
+            n_boot=n_boot,
+            seed=seed,
         )
-    dq = pd.concat([p for p in problems if p is not None and len(p)], ignore_index=True) \
-        if any(p is not None and len(p) for p in problems) else problems[0]
+    dq = (
+        pd.concat([p for p in problems if p is not None and len(p)], ignore_index=True)
+        if any(p is not None and len(p) for p in problems)
+        else problems[0]
+    )
     n_out = int(cases["period"].isna().sum())
     notes = list(out["notes"])
     if n_out:
         notes.append(f"{n_out} case(s) start outside both periods and are left out.")
     return PilotResult(
-        config=cfg, effects=out["effects"], targets=out["targets"], verdict=out["verdict"],
-        mde=out["mde"], pretrend=out["pretrend"], data_quality=dq, cases=cases,
-        did=out["did"], notes=tuple(notes),
+        config=cfg,
+        effects=out["effects"],
+        targets=out["targets"],
+        verdict=out["verdict"],
+        mde=out["mde"],
+        pretrend=out["pretrend"],
+        data_quality=dq,
+        cases=cases,
+        did=out["did"],
+        notes=tuple(notes),
     )
-
-
-

@@ -60,11 +60,16 @@ class MdeResult(_TidyMixin):
         tgt = ""
         if not math.isnan(self.target):
             if lang == "zh":
-                tgt = "，大于目标变化，试点样本不足以判断" if self.underpowered else "，小于目标变化"
+                tgt = (
+                    "，大于目标变化，试点样本不足以判断"
+                    if self.underpowered
+                    else "，小于目标变化"
+                )
             else:
                 tgt = (
                     f", larger than the target of {fmt(self.target, 1)}{unit}: too small a "
-                    "pilot to judge the target" if self.underpowered
+                    "pilot to judge the target"
+                    if self.underpowered
                     else f", within the target of {fmt(self.target, 1)}{unit}"
                 )
         if lang == "zh":
@@ -142,8 +147,12 @@ def minimum_detectable_effect(
         )
     level, sd = _baseline_stats(baseline, metric)
     d = NormalIndPower().solve_power(
-        effect_size=None, nobs1=n_before, alpha=alpha, power=power,
-        ratio=n_after / n_before, alternative="two-sided",
+        effect_size=None,
+        nobs1=n_before,
+        alpha=alpha,
+        power=power,
+        ratio=n_after / n_before,
+        alternative="two-sided",
     )
     if metric == "cycle_time":
         mde = 100 * math.expm1(-d * sd)
@@ -160,9 +169,17 @@ def minimum_detectable_effect(
     tgt = math.nan if target is None else float(target)
     under = bool(not math.isnan(tgt) and abs(mde) > abs(tgt))
     return MdeResult(
-        metric=metric, mde=float(mde), unit=_UNITS[metric], n_before=int(n_before),
-        n_after=int(n_after), baseline=level, sd=sd, alpha=alpha, power=power,
-        target=tgt, underpowered=under,
+        metric=metric,
+        mde=float(mde),
+        unit=_UNITS[metric],
+        n_before=int(n_before),
+        n_after=int(n_after),
+        baseline=level,
+        sd=sd,
+        alpha=alpha,
+        power=power,
+        target=tgt,
+        underpowered=under,
         method=f"two-sided normal approximation (statsmodels NormalIndPower), {how}",
         language=language,
     )
@@ -210,7 +227,11 @@ def sample_size(
     if es == 0:
         raise ValueError("sample_size: an effect of 0 cannot be detected.")
     n1 = NormalIndPower().solve_power(
-        effect_size=es, nobs1=None, alpha=alpha, power=power, ratio=ratio,
+        effect_size=es,
+        nobs1=None,
+        alpha=alpha,
+        power=power,
+        ratio=ratio,
         alternative="two-sided",
     )
     return {

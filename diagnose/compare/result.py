@@ -156,7 +156,9 @@ class Effect(_TidyMixin):
         level = f"{self.confidence:.0%}"
         name = metric_name(self.metric, lang)
         if self.group and self.group != self.metric:
-            name = f"{name} ({self.group})" if lang == "en" else f"{name}（{self.group}）"
+            name = (
+                f"{name} ({self.group})" if lang == "en" else f"{name}（{self.group}）"
+            )
         is_prop = self.statistic == "proportion"
         scale = 100.0 if is_prop else 1.0
         unit = " pp" if is_prop else (f" {self.unit}" if self.unit else "")

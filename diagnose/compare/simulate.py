@@ -54,11 +54,13 @@ def simulate_cases(
     )
     dur = np.exp(logy)
     is_open = rng.random(n) < open_share
-    return pd.DataFrame({
-        "team": np.array(teams)[team],
-        "group": np.where(treated == 1, "pilot", "control"),
-        "period": np.where(after == 1, "after", "before"),
-        "start": start,
-        "duration": dur,
-        "is_open": is_open,
-    })
+    return pd.DataFrame(
+        {
+            "team": np.array(teams)[team],
+            "group": np.where(treated == 1, "pilot", "control"),
+            "period": np.where(after == 1, "after", "before"),
+            "start": start,
+            "duration": dur,
+            "is_open": is_open,
+        }
+    )

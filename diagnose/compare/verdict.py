@@ -43,8 +43,19 @@ _STATUS_ZH = {"met": "达成", "not met": "未达成", "inconclusive": "无法�
 LOWER_IS_BETTER = {"cycle_time": True, "overdue_rate": True, "satisfaction": False}
 
 JUDGEMENT_COLUMNS = [
-    "metric", "target", "kind", "threshold", "quantity", "estimate", "ci_low", "ci_high",
-    "status", "clearly_improved", "clearly_worse", "primary", "basis",
+    "metric",
+    "target",
+    "kind",
+    "threshold",
+    "quantity",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "status",
+    "clearly_improved",
+    "clearly_worse",
+    "primary",
+    "basis",
 ]
 
 
@@ -103,25 +114,46 @@ def judge_targets(effects, targets: dict, *, language: str = "en") -> pd.DataFra
         else:
             lower = tgt.kind == "at_most"
         rec: dict[str, Any] = {
-            "metric": metric, "target": tgt.describe(language), "kind": tgt.kind,
+            "metric": metric,
+            "target": tgt.describe(language),
+            "kind": tgt.kind,
             "threshold": tgt.value,
             "primary": i == 0,
         }
         if row is None:
-            rec.update(quantity="", estimate=math.nan, ci_low=math.nan, ci_high=math.nan,
-                       status="inconclusive", clearly_improved=False, clearly_worse=False,
-                       basis="no data")
+            rec.update(
+                quantity="",
+                estimate=math.nan,
+                ci_low=math.nan,
+                ci_high=math.nan,
+                status="inconclusive",
+                clearly_improved=False,
+                clearly_worse=False,
+                basis="no data",
+            )
             out.append(rec)
             continue
         if tgt.kind == "change" and tgt.relative:
-            q, est, lo, hi = ("pct_change", _num(row, "pct_change"), _num(row, "pct_ci_low"),
-                              _num(row, "pct_ci_high"))
+            q, est, lo, hi = (
+                "pct_change",
+                _num(row, "pct_change"),
+                _num(row, "pct_ci_low"),
+                _num(row, "pct_ci_high"),
+            )
         elif tgt.kind == "change":
-            q, est, lo, hi = ("change", _num(row, "estimate"), _num(row, "ci_low"),
-                              _num(row, "ci_high"))
+            q, est, lo, hi = (
+                "change",
+                _num(row, "estimate"),
+                _num(row, "ci_low"),
+                _num(row, "ci_high"),
+            )
         else:
-            q, est, lo, hi = ("level", _num(row, "after"), _num(row, "after_ci_low"),
-                              _num(row, "after_ci_high"))
+            q, est, lo, hi = (
+                "level",
+                _num(row, "after"),
+                _num(row, "after_ci_low"),
+                _num(row, "after_ci_high"),
+            )
         thr = tgt.value
         if math.isnan(lo) or math.isnan(hi):
             status = "inconclusive"
@@ -138,9 +170,16 @@ def judge_targets(effects, targets: dict, *, language: str = "en") -> pd.DataFra
         else:
             improved, worse = c_lo > 0, c_hi < 0
         comp = row.get("comparison", "")
-        rec.update(quantity=q, estimate=est, ci_low=lo, ci_high=hi, status=status,
-                   clearly_improved=bool(improved), clearly_worse=bool(worse),
-                   basis=f"{comp}: {row.get('method', '')}".strip(": "))
+        rec.update(
+            quantity=q,
+            estimate=est,
+            ci_low=lo,
+            ci_high=hi,
+            status=status,
+            clearly_improved=bool(improved),
+            clearly_worse=bool(worse),
+            basis=f"{comp}: {row.get('method', '')}".strip(": "),
+        )
         out.append(rec)
     return pd.DataFrame(out, columns=JUDGEMENT_COLUMNS)
 
@@ -153,7 +192,9 @@ class Verdict(_TidyMixin):
     reasons: str
     rule: str
     language: str = "en"
-    judgements: pd.DataFrame = field(default_factory=pd.DataFrame, compare=False, repr=False)
+    judgements: pd.DataFrame = field(
+        default_factory=pd.DataFrame, compare=False, repr=False
+    )
 
     _skip_fields = ("judgements",)
 
@@ -203,26 +244,37 @@ def recommend(judgements: pd.DataFrame, mde=None, *, language: str = "en") -> Ve
         ``decision``, ``reasons`` (a paragraph for the 试点总结报告), ``rule``.
     """
     if language not in ("en", "zh"):
-        raise ValueError(f"The 'language' parameter of recommend must be one of {{'en', 'zh'}}. "
-                         f"Got {language!r} instead.")
+        raise ValueError(
+            f"The 'language' parameter of recommend must be one of {{'en', 'zh'}}. "
+            f"Got {language!r} instead."
+        )
     j = judgements.reset_index(drop=True)
     if j.empty:
-        reasons = ("No targets were set, so the pilot cannot be judged; set SMART targets."
-                   if language == "en" else "未设定目标，无法评判试点；请设定 SMART 目标。")
+        reasons = (
+            "No targets were set, so the pilot cannot be judged; set SMART targets."
+            if language == "en"
+            else "未设定目标，无法评判试点；请设定 SMART 目标。"
+        )
         return Verdict("extend the pilot", reasons, "no targets", language, j)
     prim = j.iloc[0]
     statuses = j["status"].tolist()
     any_worse = bool(j["clearly_worse"].any())
     if prim["clearly_worse"] or (any_worse and prim["status"] != "met"):
         decision = "stop"
-        rule = ("primary metric clearly worse" if prim["clearly_worse"]
-                else "a metric clearly worse and the primary target not met")
+        rule = (
+            "primary metric clearly worse"
+            if prim["clearly_worse"]
+            else "a metric clearly worse and the primary target not met"
+        )
     elif all(s == "met" for s in statuses) or (
         prim["status"] == "met" and "not met" not in statuses and not any_worse
     ):
         decision = "roll out"
-        rule = "all targets met" if all(s == "met" for s in statuses) else (
-            "primary target met, none clearly missed, nothing worse")
+        rule = (
+            "all targets met"
+            if all(s == "met" for s in statuses)
+            else ("primary target met, none clearly missed, nothing worse")
+        )
     else:
         decision = "extend the pilot"
         rule = "primary target not established"
@@ -235,22 +287,38 @@ def recommend(judgements: pd.DataFrame, mde=None, *, language: str = "en") -> Ve
         lo = _fmt_q(r["quantity"], r["ci_low"], r["metric"])
         hi = _fmt_q(r["quantity"], r["ci_high"], r["metric"])
         if zh:
-            s = (f"{name}（目标：{r['target']}）估计为 {est}（95% 置信区间 {lo} 至 {hi}），"
-                 f"判定为{_STATUS_ZH[r['status']]}")
+            s = (
+                f"{name}（目标：{r['target']}）估计为 {est}（95% 置信区间 {lo} 至 {hi}），"
+                f"判定为{_STATUS_ZH[r['status']]}"
+            )
         else:
-            s = (f"the {name} (target: {r['target']}) came out at {est} (95% CI {lo} to {hi}), "
-                 f"so the target is {r['status']}")
+            s = (
+                f"the {name} (target: {r['target']}) came out at {est} (95% CI {lo} to {hi}), "
+                f"so the target is {r['status']}"
+            )
         m = mdes.get(r["metric"])
-        if m is not None and r["status"] == "inconclusive" and bool(
-            m["underpowered"] if isinstance(m, (dict, pd.Series)) else m.underpowered
+        if (
+            m is not None
+            and r["status"] == "inconclusive"
+            and bool(
+                m["underpowered"]
+                if isinstance(m, (dict, pd.Series))
+                else m.underpowered
+            )
         ):
             mv = m["mde"] if isinstance(m, (dict, pd.Series)) else m.mde
             unit = m["unit"] if isinstance(m, (dict, pd.Series)) else m.unit
-            unit = ({"%": "%", "pp": " 个百分点", "points": " 分"} if zh else
-                    {"%": "%", "pp": " pp", "points": " points"}).get(unit, unit)
-            s += (f"；试点规模只能可靠检测到 {mv:+.1f}{unit} 以上的变化，小于目标的变化无法判断" if zh
-                  else f"; the pilot could only reliably detect changes of {mv:+.1f}{unit} or "
-                       "more, so it was too small to settle this target")
+            unit = (
+                {"%": "%", "pp": " 个百分点", "points": " 分"}
+                if zh
+                else {"%": "%", "pp": " pp", "points": " points"}
+            ).get(unit, unit)
+            s += (
+                f"；试点规模只能可靠检测到 {mv:+.1f}{unit} 以上的变化，小于目标的变化无法判断"
+                if zh
+                else f"; the pilot could only reliably detect changes of {mv:+.1f}{unit} or "
+                "more, so it was too small to settle this target"
+            )
         if r["clearly_worse"]:
             s += "，且明显变差" if zh else ", and it clearly got worse"
         parts.append(s)
@@ -268,12 +336,11 @@ def recommend(judgements: pd.DataFrame, mde=None, *, language: str = "en") -> Ve
         body = body[0] + body[1].upper() + body[2:]
         tail = {
             "roll out": " The primary target is met on its whole confidence interval and no "
-                        "metric got clearly worse, so the new process can be rolled out.",
+            "metric got clearly worse, so the new process can be rolled out.",
             "extend the pilot": " The data do not yet show that the primary target is met; "
-                                "extend the pilot or add teams to collect more cases before "
-                                "deciding.",
+            "extend the pilot or add teams to collect more cases before "
+            "deciding.",
             "stop": " The new process made a key metric clearly worse; stop and review why.",
         }[decision]
     reasons = head + body + tail
     return Verdict(decision, reasons, rule, language, j)
-
