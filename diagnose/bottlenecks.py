@@ -15,8 +15,16 @@ from diagnose import stats
 from diagnose.config import Settings, load_settings
 from diagnose.metrics._common import check_as_of, check_choice, resolve_calendar
 
-__all__ = ["bottlenecks", "handbook_table", "location_items", "SCORING_RULE",
-           "HIGH_SHARE", "MEDIUM_SHARE", "MIN_EVIDENCE_N", "SYSTEMATIC_BREACH"]
+__all__ = [
+    "bottlenecks",
+    "handbook_table",
+    "location_items",
+    "SCORING_RULE",
+    "HIGH_SHARE",
+    "MEDIUM_SHARE",
+    "MIN_EVIDENCE_N",
+    "SYSTEMATIC_BREACH",
+]
 
 #: A location is "high" only if it carries at least this share of all excess time ...
 HIGH_SHARE = 0.25
@@ -117,39 +125,52 @@ def location_items(activities, *, settings=None, as_of, calendar=None) -> pd.Dat
         planned = cal.working_days_between(rows["planned_start"], rows["planned_end"])
         planned = pd.Series(planned, index=rows.index).where(lambda s: s > 0)
         limit = limit.fillna(planned)
-    dept = rows["department"] if "department" in rows else pd.Series(np.nan, index=rows.index)
+    dept = (
+        rows["department"]
+        if "department" in rows
+        else pd.Series(np.nan, index=rows.index)
+    )
     owner = rows["owner"] if "owner" in rows else pd.Series(np.nan, index=rows.index)
-    stage_items = pd.DataFrame({
-        "location": rows["activity"].astype(str).to_numpy(),
-        "kind": "stage",
-        "activity": rows["activity"].to_numpy(),
-        "is_handoff": False,
-        "days": rows["duration_working_days"].to_numpy(dtype=float),
-        "limit_days": limit.to_numpy(dtype=float),
-        "is_open": rows["is_open"].to_numpy(dtype=bool),
-        "owner": owner.to_numpy(),
-        "department": dept.to_numpy(),
-        "from_department": np.full(len(rows), np.nan, dtype=object),
-    })
+    stage_items = pd.DataFrame(
+        {
+            "location": rows["activity"].astype(str).to_numpy(),
+            "kind": "stage",
+            "activity": rows["activity"].to_numpy(),
+            "is_handoff": False,
+            "days": rows["duration_working_days"].to_numpy(dtype=float),
+            "limit_days": limit.to_numpy(dtype=float),
+            "is_open": rows["is_open"].to_numpy(dtype=bool),
+            "owner": owner.to_numpy(),
+            "department": dept.to_numpy(),
+            "from_department": np.full(len(rows), np.nan, dtype=object),
+        }
+    )
 
     w = waits(acts, calendar=cal, as_of=as_of)
-    urgent = w["is_handoff"].to_numpy() & (
-        (w["from_priority"].astype(str) == "P0") | (w["to_priority"].astype(str) == "P0")
-    ).to_numpy()
+    urgent = (
+        w["is_handoff"].to_numpy()
+        & (
+            (w["from_priority"].astype(str) == "P0")
+            | (w["to_priority"].astype(str) == "P0")
+        ).to_numpy()
+    )
     hours = np.where(urgent, cfg.urgent_handoff_hours, cfg.handoff_hours)
-    wait_items = pd.DataFrame({
-        "location": (w["from_activity"].astype(str) + " -> " + w["to_activity"].astype(str)
-                     ).to_numpy(),
-        "kind": "wait",
-        "activity": w["to_activity"].to_numpy(),
-        "is_handoff": w["is_handoff"].to_numpy(dtype=bool),
-        "days": w["wait_working_days"].to_numpy(dtype=float),
-        "limit_days": hours / 24.0,
-        "is_open": False,
-        "owner": w["to_owner"].to_numpy(),
-        "department": w["to_department"].to_numpy(),
-        "from_department": w["from_department"].to_numpy(),
-    })
+    wait_items = pd.DataFrame(
+        {
+            "location": (
+                w["from_activity"].astype(str) + " -> " + w["to_activity"].astype(str)
+            ).to_numpy(),
+            "kind": "wait",
+            "activity": w["to_activity"].to_numpy(),
+            "is_handoff": w["is_handoff"].to_numpy(dtype=bool),
+            "days": w["wait_working_days"].to_numpy(dtype=float),
+            "limit_days": hours / 24.0,
+            "is_open": False,
+            "owner": w["to_owner"].to_numpy(),
+            "department": w["to_department"].to_numpy(),
+            "from_department": w["from_department"].to_numpy(),
+        }
+    )
     return pd.concat([stage_items, wait_items], ignore_index=True)
 
 
@@ -167,45 +188,86 @@ def _problem(r, language: str, cfg: Settings) -> str:
         if has_med:
             if zh:
                 text = f"中位耗时{med:.1f}个工作日"
-                text += f"（时限{lim:g}天）" if pd.notna(lim) and r.x_limit_kind == "limit" else ""
+                text += (
+                    f"（时限{lim:g}天）"
+                    if pd.notna(lim) and r.x_limit_kind == "limit"
+                    else ""
+                )
             else:
                 text = f"takes a median {med:.1f} working days"
-                text += f" (limit {lim:g})" if pd.notna(lim) and r.x_limit_kind == "limit" else ""
+                text += (
+                    f" (limit {lim:g})"
+                    if pd.notna(lim) and r.x_limit_kind == "limit"
+                    else ""
+                )
             parts.append(text)
         if pd.notna(r.sla_breach_rate):
             if r.x_limit_kind == "limit":
-                parts.append(f"{_fmt_pct(r.sla_breach_rate)}超时" if zh else
-                             f"{_fmt_pct(r.sla_breach_rate)} exceed the limit")
+                parts.append(
+                    f"{_fmt_pct(r.sla_breach_rate)}超时"
+                    if zh
+                    else f"{_fmt_pct(r.sla_breach_rate)} exceed the limit"
+                )
             else:
-                parts.append(f"{_fmt_pct(r.sla_breach_rate)}超出计划工期" if zh else
-                             f"{_fmt_pct(r.sla_breach_rate)} run over their planned duration")
+                parts.append(
+                    f"{_fmt_pct(r.sla_breach_rate)}超出计划工期"
+                    if zh
+                    else f"{_fmt_pct(r.sla_breach_rate)} run over their planned duration"
+                )
         if pd.notna(r.rework_rate) and r.rework_rate >= 0.05:
-            parts.append(f"{_fmt_pct(r.rework_rate)}的项目返工" if zh else
-                         f"{_fmt_pct(r.rework_rate)} of cases redo it")
+            parts.append(
+                f"{_fmt_pct(r.rework_rate)}的项目返工"
+                if zh
+                else f"{_fmt_pct(r.rework_rate)} of cases redo it"
+            )
         if pd.notna(r.overdue_rate) and r.overdue_rate >= 0.2:
-            parts.append(f"逾期率{_fmt_pct(r.overdue_rate)}" if zh else
-                         f"{_fmt_pct(r.overdue_rate)} overdue")
+            parts.append(
+                f"逾期率{_fmt_pct(r.overdue_rate)}"
+                if zh
+                else f"{_fmt_pct(r.overdue_rate)} overdue"
+            )
     else:
         to = r.location.split(" -> ", 1)[-1]
         if has_med:
-            parts.append(f"进入“{to}”前中位等待{med:.1f}个工作日" if zh else
-                         f"waits a median {med:.1f} working days before {to} starts")
+            parts.append(
+                f"进入“{to}”前中位等待{med:.1f}个工作日"
+                if zh
+                else f"waits a median {med:.1f} working days before {to} starts"
+            )
         if pd.notna(r.sla_breach_rate):
             h = cfg.handoff_hours
-            parts.append(f"{_fmt_pct(r.sla_breach_rate)}超过{h:g}小时响应时限" if zh else
-                         f"{_fmt_pct(r.sla_breach_rate)} wait longer than the {h:g} h limit")
+            parts.append(
+                f"{_fmt_pct(r.sla_breach_rate)}超过{h:g}小时响应时限"
+                if zh
+                else f"{_fmt_pct(r.sla_breach_rate)} wait longer than the {h:g} h limit"
+            )
         if r.kind == "handoff" and pd.notna(r.x_from_dept) and pd.notna(r.owner):
-            parts.append(f"{r.x_from_dept}→{r.owner}" if zh else
-                         f"handoff {r.x_from_dept} -> {r.owner}")
+            parts.append(
+                f"{r.x_from_dept}→{r.owner}"
+                if zh
+                else f"handoff {r.x_from_dept} -> {r.owner}"
+            )
     if pd.notna(r.survey_score):
-        parts.append(f"问卷“{r.survey_dimension}”得分{r.survey_score:.1f}" if zh else
-                     f"survey '{r.survey_dimension}' scores {r.survey_score:.1f}")
+        parts.append(
+            f"问卷“{r.survey_dimension}”得分{r.survey_score:.1f}"
+            if zh
+            else f"survey '{r.survey_dimension}' scores {r.survey_score:.1f}"
+        )
     sep = "；" if zh else "; "
     return sep.join(parts) if parts else ("数据不足" if zh else "too little data")
 
 
-def bottlenecks(activities, survey=None, benchmarks=None, settings=None, *, as_of,
-                language="en", calendar=None, confidence=0.95) -> pd.DataFrame:
+def bottlenecks(
+    activities,
+    survey=None,
+    benchmarks=None,
+    settings=None,
+    *,
+    as_of,
+    language="en",
+    calendar=None,
+    confidence=0.95,
+) -> pd.DataFrame:
     """The process status analysis table: every stage and wait, ranked.
 
     Parameters
@@ -280,13 +342,18 @@ def bottlenecks(activities, survey=None, benchmarks=None, settings=None, *, as_o
     fin = items.loc[~items["is_open"]]
     p95 = fin.groupby("location")["days"].quantile(0.95)
     cap = items["location"].map(p95)
-    days_eff = np.where(items["is_open"] & cap.notna(), np.minimum(items["days"], cap),
-                        items["days"])
+    days_eff = np.where(
+        items["is_open"] & cap.notna(), np.minimum(items["days"], cap), items["days"]
+    )
     has_limit = items["limit_days"].notna() & items["days"].notna()
     excess = np.where(has_limit, np.clip(days_eff - items["limit_days"], 0, None), 0.0)
     breach = has_limit & (items["days"] > items["limit_days"])
-    items = items.assign(_excess=excess, _breach=breach, _has_limit=has_limit,
-                         _fin_days=items["days"].where(~items["is_open"]))
+    items = items.assign(
+        _excess=excess,
+        _breach=breach,
+        _has_limit=has_limit,
+        _fin_days=items["days"].where(~items["is_open"]),
+    )
 
     g = items.groupby("location", sort=False)
     out = g.agg(
@@ -295,53 +362,77 @@ def bottlenecks(activities, survey=None, benchmarks=None, settings=None, *, as_o
         n=("days", "size"),
         n_open=("is_open", "sum"),
         median_days=("_fin_days", "median"),
-        p85_days=("_fin_days", lambda x: float(np.nanquantile(x, 0.85)) if x.notna().any()
-                  else np.nan),
+        p85_days=(
+            "_fin_days",
+            lambda x: float(np.nanquantile(x, 0.85)) if x.notna().any() else np.nan,
+        ),
         total_days=("days", "sum"),
         sla_limit_days=("limit_days", "median"),
         n_limit=("_has_limit", "sum"),
         n_breached=("_breach", "sum"),
         excess_days=("_excess", "sum"),
     ).reset_index()
-    ci = {loc: stats.quantile_interval(x.to_numpy(dtype=float), 0.5, confidence=confidence)
-          for loc, x in g["_fin_days"]}
+    ci = {
+        loc: stats.quantile_interval(
+            x.to_numpy(dtype=float), 0.5, confidence=confidence
+        )
+        for loc, x in g["_fin_days"]
+    }
     out["median_ci_low"] = out["location"].map({k: v[0] for k, v in ci.items()})
     out["median_ci_high"] = out["location"].map({k: v[1] for k, v in ci.items()})
     dept_mode = _mode(items["department"], items["location"])
     owner_mode = _mode(items["owner"], items["location"])
-    out["owner"] = out["location"].map(dept_mode).fillna(out["location"].map(owner_mode))
-    out["x_from_dept"] = out["location"].map(_mode(items["from_department"], items["location"]))
+    out["owner"] = (
+        out["location"].map(dept_mode).fillna(out["location"].map(owner_mode))
+    )
+    out["x_from_dept"] = out["location"].map(
+        _mode(items["from_department"], items["location"])
+    )
     # is the stage limit a configured one, or the planned duration?
     stage_limit = out["activity"].map(
-        lambda a: cfg.stage_limit(a) if a is not None else None)
+        lambda a: cfg.stage_limit(a) if a is not None else None
+    )
     out["x_limit_kind"] = np.where(
-        (out["kind"] == "stage") & stage_limit.isna(), "plan", "limit")
+        (out["kind"] == "stage") & stage_limit.isna(), "plan", "limit"
+    )
 
     n_lim = out["n_limit"].astype(int).to_numpy()
     k = out["n_breached"].astype(int).to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
-        out["sla_breach_rate"] = np.where(n_lim > 0, k / np.where(n_lim > 0, n_lim, 1), np.nan)
+        out["sla_breach_rate"] = np.where(
+            n_lim > 0, k / np.where(n_lim > 0, n_lim, 1), np.nan
+        )
     out["breach_ci_low"], out["breach_ci_high"] = stats.wilson_interval(
-        k, n_lim, confidence=confidence)
+        k, n_lim, confidence=confidence
+    )
 
     cases = case_durations(acts, as_of=as_of, calendar=cal, attributes=())
     total_cycle = float(np.nansum(cases["cycle_working_days"]))
-    out["share_of_cycle"] = out["total_days"] / total_cycle if total_cycle > 0 else np.nan
+    out["share_of_cycle"] = (
+        out["total_days"] / total_cycle if total_cycle > 0 else np.nan
+    )
 
     w = waits(acts, calendar=cal, as_of=as_of)
     wait_before = w.groupby("to_activity")["wait_working_days"].median()
     out["median_wait_before"] = np.where(
-        out["kind"] == "stage", out["activity"].map(wait_before), np.nan)
+        out["kind"] == "stage", out["activity"].map(wait_before), np.nan
+    )
 
     od = overdue_rate(acts, by="activity", as_of=as_of).set_index("activity")
     total_overdue = float(od["n_overdue"].sum())
     is_stage = out["kind"] == "stage"
-    out["overdue_rate"] = np.where(is_stage, out["activity"].map(od["overdue_rate"]), np.nan)
+    out["overdue_rate"] = np.where(
+        is_stage, out["activity"].map(od["overdue_rate"]), np.nan
+    )
     out["overdue_contribution"] = np.where(
         is_stage & (total_overdue > 0),
-        out["activity"].map(od["n_overdue"]) / (total_overdue or 1), np.nan)
+        out["activity"].map(od["n_overdue"]) / (total_overdue or 1),
+        np.nan,
+    )
     rw = rework(acts, as_of=as_of).set_index("activity")
-    out["rework_rate"] = np.where(is_stage, out["activity"].map(rw["rework_rate"]), np.nan)
+    out["rework_rate"] = np.where(
+        is_stage, out["activity"].map(rw["rework_rate"]), np.nan
+    )
 
     out["survey_dimension"] = pd.Series(np.nan, index=out.index, dtype=object)
     out["survey_score"] = np.nan
@@ -351,7 +442,9 @@ def bottlenecks(activities, survey=None, benchmarks=None, settings=None, *, as_o
 
         pain = stage_pain(survey, settings=cfg)
         if len(pain):
-            pain = pain.assign(_key=pain["location"].astype(str).str.strip().str.casefold())
+            pain = pain.assign(
+                _key=pain["location"].astype(str).str.strip().str.casefold()
+            )
             pain = pain.sort_values("mean", kind="stable").drop_duplicates("_key")
             key = out["location"].str.strip().str.casefold()
             out["survey_dimension"] = key.map(pain.set_index("_key")["dimension"])
@@ -359,23 +452,47 @@ def bottlenecks(activities, survey=None, benchmarks=None, settings=None, *, as_o
 
     total_excess = float(out["excess_days"].sum())
     out["score"] = out["excess_days"] / total_excess if total_excess > 0 else 0.0
-    systematic = (out["breach_ci_low"].fillna(0) > SYSTEMATIC_BREACH)
+    systematic = out["breach_ci_low"].fillna(0) > SYSTEMATIC_BREACH
     enough = out["n_limit"] >= MIN_EVIDENCE_N
     high = (out["score"] >= HIGH_SHARE) & systematic & enough
     medium = ~high & ((out["score"] >= MEDIUM_SHARE) | systematic)
     out["impact"] = np.where(high, "high", np.where(medium, "medium", "low"))
     level = out["impact"].map({"high": 0, "medium": 1, "low": 2})
     out = out.assign(_level=level, _med=out["median_days"].fillna(-1))
-    out = out.sort_values(["_level", "score", "_med", "location"],
-                          ascending=[True, False, False, True], kind="stable")
+    out = out.sort_values(
+        ["_level", "score", "_med", "location"],
+        ascending=[True, False, False, True],
+        kind="stable",
+    )
     out["priority"] = np.arange(1, len(out) + 1)
     out["problem"] = [_problem(r, language, cfg) for r in out.itertuples(index=False)]
-    cols = ["location", "kind", "owner", "n", "n_open", "median_days", "median_ci_low",
-            "median_ci_high", "p85_days",
-            "share_of_cycle", "median_wait_before", "sla_limit_days", "sla_breach_rate",
-            "breach_ci_low", "breach_ci_high", "overdue_rate", "overdue_contribution",
-            "rework_rate", "survey_dimension", "survey_score", "excess_days", "score",
-            "impact", "priority", "problem"]
+    cols = [
+        "location",
+        "kind",
+        "owner",
+        "n",
+        "n_open",
+        "median_days",
+        "median_ci_low",
+        "median_ci_high",
+        "p85_days",
+        "share_of_cycle",
+        "median_wait_before",
+        "sla_limit_days",
+        "sla_breach_rate",
+        "breach_ci_low",
+        "breach_ci_high",
+        "overdue_rate",
+        "overdue_contribution",
+        "rework_rate",
+        "survey_dimension",
+        "survey_score",
+        "excess_days",
+        "score",
+        "impact",
+        "priority",
+        "problem",
+    ]
     out = out[cols].reset_index(drop=True)
     out["n_open"] = out["n_open"].astype("int64")
     out.attrs["scoring_rule"] = SCORING_RULE
@@ -384,13 +501,26 @@ def bottlenecks(activities, survey=None, benchmarks=None, settings=None, *, as_o
 
 
 bottlenecks.__doc__ = bottlenecks.__doc__.replace(
-    "{rule}", SCORING_RULE.replace("\n", "\n    "))
+    "{rule}", SCORING_RULE.replace("\n", "\n    ")
+)
 
 _HANDBOOK = {
-    "zh": {"location": "流程环节", "owner": "当前负责人", "median_days": "耗时(天)",
-           "problem": "问题描述", "impact": "影响程度", "priority": "改进优先级"},
-    "en": {"location": "stage", "owner": "owner", "median_days": "days",
-           "problem": "problem", "impact": "impact", "priority": "priority"},
+    "zh": {
+        "location": "流程环节",
+        "owner": "当前负责人",
+        "median_days": "耗时(天)",
+        "problem": "问题描述",
+        "impact": "影响程度",
+        "priority": "改进优先级",
+    },
+    "en": {
+        "location": "stage",
+        "owner": "owner",
+        "median_days": "days",
+        "problem": "problem",
+        "impact": "impact",
+        "priority": "priority",
+    },
 }
 _IMPACT_ZH = {"high": "高", "medium": "中", "low": "低"}
 

@@ -32,7 +32,9 @@ def latest_timestamp(activities) -> pd.Timestamp:
     values = pd.concat([pd.to_datetime(acts[c]) for c in cols])
     ts = values.max()
     if pd.isna(ts):
-        raise ValueError("The activity table has no start or end dates to take as_of from.")
+        raise ValueError(
+            "The activity table has no start or end dates to take as_of from."
+        )
     return pd.Timestamp(ts)
 
 
@@ -49,7 +51,9 @@ def _frame_of(x):
 def _records(frame: pd.DataFrame | None):
     if frame is None:
         return None
-    return json.loads(frame.to_json(orient="records", date_format="iso", force_ascii=False))
+    return json.loads(
+        frame.to_json(orient="records", date_format="iso", force_ascii=False)
+    )
 
 
 @dataclass(frozen=True)
@@ -115,69 +119,125 @@ class DiagnosisResult:
         flagged = tab[tab["impact"].isin(["high", "medium"])].head(3)
         high = tab[tab["impact"] == "high"]
         if high.empty:
-            lines.append("没有发现高影响的瓶颈：各环节的超时都在噪声范围内。" if zh else
-                         "No high-impact bottleneck: no location is systematically over "
-                         "its time limit.")
+            lines.append(
+                "没有发现高影响的瓶颈：各环节的超时都在噪声范围内。"
+                if zh
+                else "No high-impact bottleneck: no location is systematically over "
+                "its time limit."
+            )
         for r in flagged.itertuples(index=False):
-            imp = {"high": "高", "medium": "中", "low": "低"}[r.impact] if zh else r.impact
+            imp = (
+                {"high": "高", "medium": "中", "low": "低"}[r.impact]
+                if zh
+                else r.impact
+            )
             lines.append(
                 f"{r.priority}. {r.location}（影响{imp}，占超时总量{r.score:.0%}）：{r.problem}"
-                if zh else
-                f"{r.priority}. {r.location} ({imp} impact, {r.score:.0%} of time lost "
-                f"beyond limits): {r.problem}")
+                if zh
+                else f"{r.priority}. {r.location} ({imp} impact, {r.score:.0%} of time lost "
+                f"beyond limits): {r.problem}"
+            )
         if self.benchmarks is not None and len(self.benchmarks):
             cmp = self.benchmarks.dropna(subset=["value"])
-            cmp = cmp.sort_values(["beyond_noise", "worse"], ascending=False, kind="stable")
+            cmp = cmp.sort_values(
+                ["beyond_noise", "worse"], ascending=False, kind="stable"
+            )
             for r in cmp.head(2).itertuples(index=False):
-                verdict = (("差于" if r.worse else "优于") if zh else
-                           ("worse than" if r.worse else "better than"))
-                noise = ("" if r.beyond_noise else ("（差距在误差范围内）" if zh else
-                                                     " (within the noise)"))
+                verdict = (
+                    ("差于" if r.worse else "优于")
+                    if zh
+                    else ("worse than" if r.worse else "better than")
+                )
+                noise = (
+                    ""
+                    if r.beyond_noise
+                    else ("（差距在误差范围内）" if zh else " (within the noise)")
+                )
                 lines.append(
-                    f"{r.metric} = {r.value:.3g}，{verdict}基准 {r.benchmark:.3g}{noise}。" if zh
+                    f"{r.metric} = {r.value:.3g}，{verdict}基准 {r.benchmark:.3g}{noise}。"
+                    if zh
                     else f"{r.metric} = {r.value:.3g}, {verdict} the benchmark "
-                         f"{r.benchmark:.3g}{noise}.")
+                    f"{r.benchmark:.3g}{noise}."
+                )
         elif len(self.headline):
             ct = self.headline.set_index("metric")
-            if "cycle_time_days" in ct.index and pd.notna(ct.loc["cycle_time_days", "value"]):
+            if "cycle_time_days" in ct.index and pd.notna(
+                ct.loc["cycle_time_days", "value"]
+            ):
                 r = ct.loc["cycle_time_days"]
                 lines.append(
                     f"中位周期 {r['value']:.1f} 个工作日（95% CI {r['ci_low']:.1f}–"
-                    f"{r['ci_high']:.1f}）。" if zh else
-                    f"Median cycle time {r['value']:.1f} working days (95 % CI "
-                    f"{r['ci_low']:.1f}-{r['ci_high']:.1f}).")
+                    f"{r['ci_high']:.1f}）。"
+                    if zh
+                    else f"Median cycle time {r['value']:.1f} working days (95 % CI "
+                    f"{r['ci_low']:.1f}-{r['ci_high']:.1f})."
+                )
         return lines[:6]
 
     def summary(self) -> str:
         """3-6 plain-language lines: the top bottlenecks and the headline vs benchmark."""
-        head = (f"诊断（截至 {self.as_of:%Y-%m-%d %H:%M}）" if self.language == "zh"
-                else f"Diagnosis as of {self.as_of:%Y-%m-%d %H:%M}")
+        head = (
+            f"诊断（截至 {self.as_of:%Y-%m-%d %H:%M}）"
+            if self.language == "zh"
+            else f"Diagnosis as of {self.as_of:%Y-%m-%d %H:%M}"
+        )
         return "\n".join([head, *self.summary_lines()])
 
     def _repr_html_(self) -> str:
         parts = [f"<h4>{html.escape(self.summary().splitlines()[0])}</h4><ul>"]
         parts += [f"<li>{html.escape(s)}</li>" for s in self.summary_lines()]
         parts.append("</ul>")
-        cols = ["priority", "location", "kind", "owner", "median_days", "sla_breach_rate",
-                "score", "impact", "problem"]
+        cols = [
+            "priority",
+            "location",
+            "kind",
+            "owner",
+            "median_days",
+            "sla_breach_rate",
+            "score",
+            "impact",
+            "problem",
+        ]
         parts.append(self.bottlenecks[cols].round(3).to_html(index=False, escape=True))
-        parts.append(self.headline.drop(columns="method").round(3).to_html(
-            index=False, escape=True))
+        parts.append(
+            self.headline.drop(columns="method")
+            .round(3)
+            .to_html(index=False, escape=True)
+        )
         if self.benchmarks is not None:
-            parts.append(self.benchmarks.drop(columns=["source"]).round(3).to_html(
-                index=False, escape=True))
+            parts.append(
+                self.benchmarks.drop(columns=["source"])
+                .round(3)
+                .to_html(index=False, escape=True)
+            )
         if len(self.data_quality):
-            parts.append(f"<p>{len(self.data_quality)} data-quality notes "
-                         "(see <code>.data_quality</code>).</p>")
+            parts.append(
+                f"<p>{len(self.data_quality)} data-quality notes "
+                "(see <code>.data_quality</code>).</p>"
+            )
         return "\n".join(parts)
 
     def to_dict(self) -> dict:
         """JSON-ready dict (dates ISO strings, NaN as null)."""
-        out = {"as_of": self.as_of.isoformat(), "language": self.language,
-               "summary": self.summary_lines(),
-               "settings": json.loads(json.dumps(asdict(self.settings), default=str))}
-        for name in ("headline", "bottlenecks", "stages", "handoffs", "overdue", "sla",
-                     "workload", "rework", "benchmarks", "survey", "data_quality"):
+        out = {
+            "as_of": self.as_of.isoformat(),
+            "language": self.language,
+            "summary": self.summary_lines(),
+            "settings": json.loads(json.dumps(asdict(self.settings), default=str)),
+        }
+        for name in (
+            "headline",
+            "bottlenecks",
+            "stages",
+            "handoffs",
+            "overdue",
+            "sla",
+            "workload",
+            "rework",
+            "benchmarks",
+            "survey",
+            "data_quality",
+        ):
             out[name] = _records(getattr(self, name))
         out["scoring_rule"] = self.bottlenecks.attrs.get("scoring_rule")
         return out
@@ -191,9 +251,17 @@ def _extra_headline(kpis, survey, cfg) -> list[dict]:
             if v.size == 0:
                 continue
             low, high = stats.mean_interval(v)
-            rows.append({"metric": str(metric), "value": float(v.mean()), "ci_low": low,
-                         "ci_high": high, "n": int(v.size), "unit": "kpi",
-                         "method": "mean of KPI actuals over campaigns, Student-t CI"})
+            rows.append(
+                {
+                    "metric": str(metric),
+                    "value": float(v.mean()),
+                    "ci_low": low,
+                    "ci_high": high,
+                    "n": int(v.size),
+                    "unit": "kpi",
+                    "method": "mean of KPI actuals over campaigns, Student-t CI",
+                }
+            )
     if survey is not None and len(survey) and cfg.dimensions:
         from diagnose.survey import score_items
 
@@ -201,15 +269,32 @@ def _extra_headline(kpis, survey, cfg) -> list[dict]:
         if len(valid):
             per = valid.groupby("respondent")["score"].mean().to_numpy(float)
             low, high = stats.mean_interval(per)
-            rows.append({"metric": "satisfaction", "value": float(per.mean()), "ci_low": low,
-                         "ci_high": high, "n": int(per.size), "unit": "score",
-                         "method": "mean over respondents of their mean item score "
-                                   "(reverse coded), Student-t CI"})
+            rows.append(
+                {
+                    "metric": "satisfaction",
+                    "value": float(per.mean()),
+                    "ci_low": low,
+                    "ci_high": high,
+                    "n": int(per.size),
+                    "unit": "score",
+                    "method": "mean over respondents of their mean item score "
+                    "(reverse coded), Student-t CI",
+                }
+            )
     return rows
 
 
-def diagnose(activities, survey=None, kpis=None, benchmarks=None, settings=None, *,
-             as_of, language="en", calendar=None) -> DiagnosisResult:
+def diagnose(
+    activities,
+    survey=None,
+    kpis=None,
+    benchmarks=None,
+    settings=None,
+    *,
+    as_of,
+    language="en",
+    calendar=None,
+) -> DiagnosisResult:
     """Diagnose a process: where it is stuck and how it compares with benchmarks.
 
     Parameters
@@ -247,7 +332,9 @@ def diagnose(activities, survey=None, kpis=None, benchmarks=None, settings=None,
     try:
         cfg = load_settings(settings)
     except TypeError as err:
-        raise ValueError(f"The 'settings' parameter of diagnose is not usable: {err}") from err
+        raise ValueError(
+            f"The 'settings' parameter of diagnose is not usable: {err}"
+        ) from err
 
     quality = []
     acts_frame, p = _frame_of(activities)
@@ -263,24 +350,48 @@ def diagnose(activities, survey=None, kpis=None, benchmarks=None, settings=None,
     bench_frame, p = _frame_of(benchmarks)
     if p is not None:
         quality.append(p.assign(table="benchmarks"))
-    data_quality = (pd.concat(quality, ignore_index=True) if quality
-                    else pd.DataFrame(columns=[*PROBLEM_COLUMNS, "table"]))
+    data_quality = (
+        pd.concat(quality, ignore_index=True)
+        if quality
+        else pd.DataFrame(columns=[*PROBLEM_COLUMNS, "table"])
+    )
 
     headline = headline_metrics(acts, as_of=as_of, settings=cfg, calendar=calendar)
     extra = _extra_headline(kpi_frame, survey_frame, cfg)
     if extra:
-        headline = pd.concat([headline, pd.DataFrame(extra, columns=headline.columns)],
-                             ignore_index=True)
-    comparison = (compare_to_benchmarks(headline, bench_frame)
-                  if bench_frame is not None else None)
-    table = rank(acts, survey_frame, settings=cfg, as_of=as_of, language=language,
-                 calendar=calendar)
+        headline = pd.concat(
+            [headline, pd.DataFrame(extra, columns=headline.columns)], ignore_index=True
+        )
+    comparison = (
+        compare_to_benchmarks(headline, bench_frame)
+        if bench_frame is not None
+        else None
+    )
+    table = rank(
+        acts,
+        survey_frame,
+        settings=cfg,
+        as_of=as_of,
+        language=language,
+        calendar=calendar,
+    )
     hand = handoffs(acts, calendar=calendar, as_of=as_of)
     late = handoff_response(acts, settings=cfg, calendar=calendar)
     if len(hand) and len(late):
-        hand = hand.merge(late[["from_department", "to_department", "n_late", "late_rate",
-                                "ci_low", "ci_high"]],
-                          on=["from_department", "to_department"], how="left")
+        hand = hand.merge(
+            late[
+                [
+                    "from_department",
+                    "to_department",
+                    "n_late",
+                    "late_rate",
+                    "ci_low",
+                    "ci_high",
+                ]
+            ],
+            on=["from_department", "to_department"],
+            how="left",
+        )
     dims = None
     if survey_frame is not None and cfg.dimensions:
         from diagnose.survey import dimension_scores
@@ -302,5 +413,3 @@ def diagnose(activities, survey=None, kpis=None, benchmarks=None, settings=None,
         settings=cfg,
         language=language,
     )
-
-

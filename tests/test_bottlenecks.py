@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -12,8 +11,13 @@ from diagnose.samples import generate
 
 def _run(bn, seed, n, language="en", survey=True):
     d = generate(seed=seed, n_cases=n, bottleneck=bn, language=language)
-    tab = bottlenecks(d.activities, d.survey if survey else None, settings=d.settings,
-                      as_of=d.truth["as_of"], language=language)
+    tab = bottlenecks(
+        d.activities,
+        d.survey if survey else None,
+        settings=d.settings,
+        as_of=d.truth["as_of"],
+        language=language,
+    )
     return d, tab
 
 
@@ -50,8 +54,13 @@ def test_table_invariants_and_values():
     d, tab = _run("resource_wait", seed=5, n=120)
     assert tab["score"].sum() == pytest.approx(1.0)
     assert tab["score"].between(0, 1).all()
-    for c in ("sla_breach_rate", "breach_ci_low", "breach_ci_high", "overdue_rate",
-              "rework_rate"):
+    for c in (
+        "sla_breach_rate",
+        "breach_ci_low",
+        "breach_ci_high",
+        "overdue_rate",
+        "rework_rate",
+    ):
         v = tab[c].dropna()
         assert v.between(0, 1).all(), c
     assert set(tab["kind"]) <= {"stage", "wait", "handoff"}
@@ -79,21 +88,34 @@ def test_chinese_problem_text_and_handbook_table():
     assert top["location"] == "跨部门评审"
     assert "中位耗时" in top["problem"] and "时限2天" in top["problem"]
     hb = handbook_table(tab, language="zh")
-    assert list(hb.columns) == ["流程环节", "当前负责人", "耗时(天)", "问题描述", "影响程度",
-                                "改进优先级"]
+    assert list(hb.columns) == [
+        "流程环节",
+        "当前负责人",
+        "耗时(天)",
+        "问题描述",
+        "影响程度",
+        "改进优先级",
+    ]
     assert hb.iloc[0]["影响程度"] == "高" and hb.iloc[0]["改进优先级"] == 1
 
 
 def test_hand_built_table():
     # two cases, review limit 2 days: case 1 takes 4 working days, case 2 one day
     T = pd.Timestamp
-    df = pd.DataFrame({
-        "case_id": ["a", "a", "b", "b"],
-        "activity": ["方案策划", "跨部门评审", "方案策划", "跨部门评审"],
-        "start": [T("2024-03-04"), T("2024-03-06"), T("2024-03-04"), T("2024-03-05")],
-        "end": [T("2024-03-05"), T("2024-03-12"), T("2024-03-05"), T("2024-03-06")],
-        "department": ["M", "P", "M", "P"],
-    })
+    df = pd.DataFrame(
+        {
+            "case_id": ["a", "a", "b", "b"],
+            "activity": ["方案策划", "跨部门评审", "方案策划", "跨部门评审"],
+            "start": [
+                T("2024-03-04"),
+                T("2024-03-06"),
+                T("2024-03-04"),
+                T("2024-03-05"),
+            ],
+            "end": [T("2024-03-05"), T("2024-03-12"), T("2024-03-05"), T("2024-03-06")],
+            "department": ["M", "P", "M", "P"],
+        }
+    )
     tab = bottlenecks(df, as_of="2024-03-15").set_index("location")
     rev = tab.loc["跨部门评审"]
     assert rev["median_days"] == pytest.approx(2.5)  # 4 and 1 working days

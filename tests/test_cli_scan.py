@@ -25,8 +25,17 @@ def files(tmp_path_factory):
 
 def test_scan_json_values(files, capsys):
     d, acts, bench = files
-    rc = main(["scan", str(acts), "--json", "--benchmarks", str(bench),
-               "--as-of", d.truth["as_of"]])
+    rc = main(
+        [
+            "scan",
+            str(acts),
+            "--json",
+            "--benchmarks",
+            str(bench),
+            "--as-of",
+            d.truth["as_of"],
+        ]
+    )
     assert rc == 0
     out = json.loads(capsys.readouterr().out)
     top = out["bottlenecks"][0]

@@ -23,8 +23,9 @@ def sample():
 @pytest.fixture(scope="module")
 def result(sample):
     d = sample
-    return diagnose(d.activities, d.survey, d.kpis, d.benchmarks, d.settings,
-                    as_of=d.truth["as_of"])
+    return diagnose(
+        d.activities, d.survey, d.kpis, d.benchmarks, d.settings, as_of=d.truth["as_of"]
+    )
 
 
 def test_result_parts(result, sample):
@@ -32,8 +33,16 @@ def test_result_parts(result, sample):
     assert result.to_frame() is result.bottlenecks
     assert result.bottlenecks.iloc[0]["location"] == sample.truth["bottleneck_location"]
     assert result.as_of == pd.Timestamp(sample.truth["as_of"])
-    for name in ("stages", "handoffs", "overdue", "sla", "workload", "rework", "survey",
-                 "benchmarks"):
+    for name in (
+        "stages",
+        "handoffs",
+        "overdue",
+        "sla",
+        "workload",
+        "rework",
+        "survey",
+        "benchmarks",
+    ):
         assert len(getattr(result, name)) > 0, name
     assert result.data_quality.empty
     with pytest.raises(Exception):
@@ -51,9 +60,14 @@ def test_summary_and_html(result):
 
 
 def test_html_escapes():
-    df = pd.DataFrame({"case_id": ["c", "c"], "activity": ["<script>x</script>", "b"],
-                       "start": pd.to_datetime(["2024-03-04", "2024-03-05"]),
-                       "end": pd.to_datetime(["2024-03-05", "2024-03-06"])})
+    df = pd.DataFrame(
+        {
+            "case_id": ["c", "c"],
+            "activity": ["<script>x</script>", "b"],
+            "start": pd.to_datetime(["2024-03-04", "2024-03-05"]),
+            "end": pd.to_datetime(["2024-03-05", "2024-03-06"]),
+        }
+    )
     r = diagnose(df, as_of="2024-03-08")
     assert "<script>x" not in r._repr_html_()
     assert "&lt;script&gt;" in r._repr_html_()
@@ -64,17 +78,29 @@ def test_to_dict_is_json(result):
     text = json.dumps(d, allow_nan=False, ensure_ascii=False)
     back = json.loads(text)
     assert back["bottlenecks"][0]["priority"] == 1
-    assert {r["metric"] for r in back["headline"]} >= {"cycle_time_days", "overdue_rate",
-                                                       "satisfaction", "conversion_rate"}
+    assert {r["metric"] for r in back["headline"]} >= {
+        "cycle_time_days",
+        "overdue_rate",
+        "satisfaction",
+        "conversion_rate",
+    }
     assert "Wilson" in back["scoring_rule"]
 
 
 def test_headline_values_against_direct_computation(sample):
     d = sample
     h = headline_metrics(d.activities, as_of=d.truth["as_of"]).set_index("metric")
-    assert list(h.index) == ["cycle_time_days", "cycle_time_p85", "overdue_rate",
-                             "sla_breach_rate", "rework_rate", "flow_efficiency",
-                             "throughput_per_week", "handoff_late_rate", "handoff_wait_days"]
+    assert list(h.index) == [
+        "cycle_time_days",
+        "cycle_time_p85",
+        "overdue_rate",
+        "sla_breach_rate",
+        "rework_rate",
+        "flow_efficiency",
+        "throughput_per_week",
+        "handoff_late_rate",
+        "handoff_wait_days",
+    ]
     # rework: the generator sends a known share of cases back once
     rw = h.loc["rework_rate"]
     assert rw["ci_low"] <= d.truth["observed_rework_share"] <= rw["ci_high"]
@@ -86,19 +112,34 @@ def test_headline_values_against_direct_computation(sample):
     assert ct["ci_low"] <= ct["value"] <= ct["ci_high"]
     assert ct["ci_low"] > 0.5 * ct["value"]
     assert h.loc["cycle_time_p85", "value"] > ct["value"]
-    for m in ("overdue_rate", "sla_breach_rate", "flow_efficiency", "handoff_late_rate"):
+    for m in (
+        "overdue_rate",
+        "sla_breach_rate",
+        "flow_efficiency",
+        "handoff_late_rate",
+    ):
         assert 0 <= h.loc[m, "value"] <= 1
 
 
 def test_compare_to_benchmarks_by_hand():
-    metrics = pd.DataFrame({"metric": ["cycle_time_days", "overdue_rate", "flow_efficiency"],
-                            "value": [22.0, 0.12, 0.5], "ci_low": [20.0, 0.08, 0.4],
-                            "ci_high": [24.0, 0.16, 0.6]})
-    bench = pd.DataFrame({"metric": ["cycle_time", "逾期率", "flow_efficiency", "nps"],
-                          "value": [15.0, 10.0, 0.45, 30.0],
-                          "statistic": ["mean", "rate", "median", "mean"],
-                          "direction": ["lower", "lower", "higher", "higher"],
-                          "unit": ["days", "%", "share", "score"], "source": "x"})
+    metrics = pd.DataFrame(
+        {
+            "metric": ["cycle_time_days", "overdue_rate", "flow_efficiency"],
+            "value": [22.0, 0.12, 0.5],
+            "ci_low": [20.0, 0.08, 0.4],
+            "ci_high": [24.0, 0.16, 0.6],
+        }
+    )
+    bench = pd.DataFrame(
+        {
+            "metric": ["cycle_time", "逾期率", "flow_efficiency", "nps"],
+            "value": [15.0, 10.0, 0.45, 30.0],
+            "statistic": ["mean", "rate", "median", "mean"],
+            "direction": ["lower", "lower", "higher", "higher"],
+            "unit": ["days", "%", "share", "score"],
+            "source": "x",
+        }
+    )
     out = compare_to_benchmarks(metrics, bench).set_index("metric")
     ct = out.loc["cycle_time_days"]
     assert ct["gap"] == pytest.approx(7.0) and ct["gap_pct"] == pytest.approx(7 / 15)
@@ -109,7 +150,9 @@ def test_compare_to_benchmarks_by_hand():
     assert od["worse"] and not od["beyond_noise"]  # 0.10 inside [0.08, 0.16]
     fe = out.loc["flow_efficiency"]
     assert fe["gap"] == pytest.approx(0.05) and not fe["worse"]
-    assert np.isnan(out.loc["nps", "value"]) and out.loc["nps", "note"] == "not measured"
+    assert (
+        np.isnan(out.loc["nps", "value"]) and out.loc["nps", "note"] == "not measured"
+    )
     assert not out.loc["nps", "worse"]
 
 
@@ -129,7 +172,12 @@ def test_loadresult_inputs_and_data_quality(tmp_path, sample):
 
 
 def test_latest_timestamp():
-    df = pd.DataFrame({"case_id": ["a", "a"], "activity": ["x", "y"],
-                       "start": pd.to_datetime(["2024-03-04 00:00", "2024-03-05 10:00"]),
-                       "end": pd.to_datetime(["2024-03-06 09:30", pd.NaT])})
+    df = pd.DataFrame(
+        {
+            "case_id": ["a", "a"],
+            "activity": ["x", "y"],
+            "start": pd.to_datetime(["2024-03-04 00:00", "2024-03-05 10:00"]),
+            "end": pd.to_datetime(["2024-03-06 09:30", pd.NaT]),
+        }
+    )
     assert latest_timestamp(df) == pd.Timestamp("2024-03-06 09:30")

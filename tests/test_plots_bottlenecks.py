@@ -17,9 +17,14 @@ from diagnose.plots.bottlenecks import (
 
 
 def test_bottleneck_bars_coloured_by_impact():
-    tab = pd.DataFrame({"location": ["跨部门评审", "方案策划", "A -> B"],
-                        "score": [0.6, 0.3, 0.1], "impact": ["high", "medium", "low"],
-                        "priority": [1, 2, 3]})
+    tab = pd.DataFrame(
+        {
+            "location": ["跨部门评审", "方案策划", "A -> B"],
+            "score": [0.6, 0.3, 0.1],
+            "impact": ["high", "medium", "low"],
+            "priority": [1, 2, 3],
+        }
+    )
     ax = plot_bottlenecks(tab, language="zh")
     bars = ax.patches
     assert len(bars) == 3
@@ -31,8 +36,13 @@ def test_bottleneck_bars_coloured_by_impact():
 
 
 def test_handoff_heatmap_values():
-    h = pd.DataFrame({"from_department": ["M", "M", "P"], "to_department": ["P", "D", "M"],
-                      "median_wait_hours": [5.0, 72.0, 2.0]})
+    h = pd.DataFrame(
+        {
+            "from_department": ["M", "M", "P"],
+            "to_department": ["P", "D", "M"],
+            "median_wait_hours": [5.0, 72.0, 2.0],
+        }
+    )
     ax = plot_handoff_matrix(h)
     texts = sorted(t.get_text() for t in ax.texts)
     assert texts == ["2.0", "5.0", "72.0"]
@@ -41,8 +51,13 @@ def test_handoff_heatmap_values():
 
 def test_workload_lines_and_limit():
     dates = pd.date_range("2024-03-04", periods=5)
-    wl = pd.DataFrame({"date": np.tile(dates, 2), "owner": ["A"] * 5 + ["B"] * 5,
-                       "n_open": [1, 2, 7, 3, 2, 0, 1, 1, 1, 0]})
+    wl = pd.DataFrame(
+        {
+            "date": np.tile(dates, 2),
+            "owner": ["A"] * 5 + ["B"] * 5,
+            "n_open": [1, 2, 7, 3, 2, 0, 1, 1, 1, 0],
+        }
+    )
     ax = plot_workload(wl, limit=5)
     ys = [line.get_ydata() for line in ax.get_lines()]
     assert list(ys[0]) == [1, 2, 7, 3, 2]  # A first: highest peak
@@ -53,5 +68,7 @@ def test_workload_lines_and_limit():
 
 def test_uses_given_axes():
     fig, ax = plt.subplots()
-    tab = pd.DataFrame({"location": ["x"], "score": [1.0], "impact": ["low"], "priority": [1]})
+    tab = pd.DataFrame(
+        {"location": ["x"], "score": [1.0], "impact": ["low"], "priority": [1]}
+    )
     assert plot_bottlenecks(tab, ax=ax) is ax

@@ -18,13 +18,31 @@ def _frame(rows, cols=("case_id", "activity", "start", "end", "department")):
 
 
 def _seq(case, acts, day0=4, dept=None):
-    return [(case, a, f"2024-03-{day0 + i:02d}", f"2024-03-{day0 + i:02d} 12:00",
-             dept or "M") for i, a in enumerate(acts)]
+    return [
+        (
+            case,
+            a,
+            f"2024-03-{day0 + i:02d}",
+            f"2024-03-{day0 + i:02d} 12:00",
+            dept or "M",
+        )
+        for i, a in enumerate(acts)
+    ]
 
 
 def test_canonical_order_returns():
     rows = (
-        _seq("c1", ["需求调研", "方案策划", "跨部门评审", "方案策划", "跨部门评审", "资源协调"])
+        _seq(
+            "c1",
+            [
+                "需求调研",
+                "方案策划",
+                "跨部门评审",
+                "方案策划",
+                "跨部门评审",
+                "资源协调",
+            ],
+        )
         + _seq("c2", ["需求调研", "方案策划"])
         + _seq("c3", ["方案策划", "需求调研"])  # went back to an earlier stage
     )
@@ -33,7 +51,11 @@ def test_canonical_order_returns():
     assert out.attrs["order"] == "canonical"
     assert list(out.index) == ["需求调研", "方案策划", "跨部门评审", "资源协调"]
     assert out.loc["需求调研", ["n_cases", "n_rework_cases"]].tolist() == [3, 1]
-    assert out.loc["方案策划", ["n_cases", "n_rework_cases", "n_returns"]].tolist() == [3, 1, 1]
+    assert out.loc["方案策划", ["n_cases", "n_rework_cases", "n_returns"]].tolist() == [
+        3,
+        1,
+        1,
+    ]
     assert out.loc["跨部门评审", ["n_cases", "n_rework_cases"]].tolist() == [1, 1]
     assert out.loc["资源协调", ["n_cases", "n_rework_cases"]].tolist() == [1, 0]
     assert out.loc["方案策划", "returned_from"] == "跨部门评审"
@@ -45,8 +67,17 @@ def test_canonical_order_returns():
 
 
 def test_english_names_and_row_flags():
-    df = _frame(_seq("k", ["Requirements research", "Plan design", "cross-department review",
-                           "Plan design"]))
+    df = _frame(
+        _seq(
+            "k",
+            [
+                "Requirements research",
+                "Plan design",
+                "cross-department review",
+                "Plan design",
+            ],
+        )
+    )
     rows = rework_rows(df)
     assert rows.attrs["order"] == "canonical"
     assert rows["is_return"].tolist() == [False, False, False, True]
@@ -70,13 +101,15 @@ def test_rows_sorted_by_start_not_file_order():
 
 
 def test_handoff_matrix_by_hand():
-    df = _frame([
-        ("c1", "A", "2024-03-04 09:00", "2024-03-04 18:00", "M"),
-        ("c1", "B", "2024-03-05 12:00", "2024-03-05 18:00", "D"),  # waits 18 h
-        ("c2", "A", "2024-03-06 08:00", "2024-03-06 10:00", "M"),
-        ("c2", "B", "2024-03-06 16:00", "2024-03-07 10:00", "D"),  # waits 6 h
-        ("c2", "C", "2024-03-07 11:00", "2024-03-07 12:00", "D"),  # same department
-    ])
+    df = _frame(
+        [
+            ("c1", "A", "2024-03-04 09:00", "2024-03-04 18:00", "M"),
+            ("c1", "B", "2024-03-05 12:00", "2024-03-05 18:00", "D"),  # waits 18 h
+            ("c2", "A", "2024-03-06 08:00", "2024-03-06 10:00", "M"),
+            ("c2", "B", "2024-03-06 16:00", "2024-03-07 10:00", "D"),  # waits 6 h
+            ("c2", "C", "2024-03-07 11:00", "2024-03-07 12:00", "D"),  # same department
+        ]
+    )
     out = handoffs(df)
     assert len(out) == 1
     r = out.iloc[0]

@@ -24,16 +24,58 @@ def _frame(rows):
 
 @pytest.fixture
 def tasks():
-    return _frame([
-        ("c1", "T1", "2024-03-04", "2024-03-07", "A", "P1", NaT),  # Mon-Wed (end exclusive)
-        ("c1", "T2", "2024-03-05 10:00", "2024-03-05 15:00", "A", "P2", NaT),  # Tue
-        ("c2", "T3", "2024-03-06", NaT, "A", "P0", NaT),  # Wed .. as_of (open)
-        ("c2", "T4", "2024-03-06 09:00", "2024-03-06 09:00", "A", "P0", NaT),  # zero length
-        ("c3", "T5", "2024-03-06", "2024-03-09", "A", "P0", NaT),  # ends after as_of: open
-        ("c4", "T6", "2024-03-07", "2024-03-08", "B", "P1", NaT),  # Thu only
-        ("c5", "T7", "2024-03-05", "2024-03-06", None, "P1", NaT),  # no owner: ignored
-        ("c6", "T8", "2024-03-10", NaT, "A", "P1", NaT),  # starts after as_of: ignored
-    ])
+    return _frame(
+        [
+            (
+                "c1",
+                "T1",
+                "2024-03-04",
+                "2024-03-07",
+                "A",
+                "P1",
+                NaT,
+            ),  # Mon-Wed (end exclusive)
+            ("c1", "T2", "2024-03-05 10:00", "2024-03-05 15:00", "A", "P2", NaT),  # Tue
+            ("c2", "T3", "2024-03-06", NaT, "A", "P0", NaT),  # Wed .. as_of (open)
+            (
+                "c2",
+                "T4",
+                "2024-03-06 09:00",
+                "2024-03-06 09:00",
+                "A",
+                "P0",
+                NaT,
+            ),  # zero length
+            (
+                "c3",
+                "T5",
+                "2024-03-06",
+                "2024-03-09",
+                "A",
+                "P0",
+                NaT,
+            ),  # ends after as_of: open
+            ("c4", "T6", "2024-03-07", "2024-03-08", "B", "P1", NaT),  # Thu only
+            (
+                "c5",
+                "T7",
+                "2024-03-05",
+                "2024-03-06",
+                None,
+                "P1",
+                NaT,
+            ),  # no owner: ignored
+            (
+                "c6",
+                "T8",
+                "2024-03-10",
+                NaT,
+                "A",
+                "P1",
+                NaT,
+            ),  # starts after as_of: ignored
+        ]
+    )
 
 
 AS_OF = "2024-03-08 12:00"
@@ -49,10 +91,19 @@ def test_daily_counts_by_hand(tasks):
     assert a["over_limit"].tolist() == [False, False, True, False, False]  # 4 > 3
     assert a["over_limit_p0"].tolist() == [False, False, True, False, False]  # 3 > 2
     b = wl[wl["owner"] == "B"]
-    assert b["date"].tolist() == [T("2024-03-07"), T("2024-03-08")]  # from B's first task
+    assert b["date"].tolist() == [
+        T("2024-03-07"),
+        T("2024-03-08"),
+    ]  # from B's first task
     assert b["n_open"].tolist() == [1, 0]
-    assert list(wl.columns) == ["date", "owner", "n_open", "n_open_p0", "over_limit",
-                                "over_limit_p0"]
+    assert list(wl.columns) == [
+        "date",
+        "owner",
+        "n_open",
+        "n_open_p0",
+        "over_limit",
+        "over_limit_p0",
+    ]
 
 
 def test_default_limit_and_weekly_peak(tasks):
@@ -74,7 +125,9 @@ def test_input_not_changed_and_bad_freq(tasks):
 
 
 def test_overload_summary(tasks):
-    s = overload_summary(tasks, as_of=AS_OF, settings={"max_concurrent": 3}).set_index("owner")
+    s = overload_summary(tasks, as_of=AS_OF, settings={"max_concurrent": 3}).set_index(
+        "owner"
+    )
     assert s.loc["A", "days_with_work"] == 5
     assert s.loc["A", "days_over_limit"] == 1
     assert s.loc["A", "share"] == pytest.approx(0.2)
@@ -86,13 +139,23 @@ def test_overload_summary(tasks):
 
 def test_overload_delay_by_hand():
     # X carries two tasks on Monday (limit 1): both started under overload.
-    df = _frame([
-        ("x1", "a", "2024-03-04", "2024-03-05", "X", "P2", "2024-03-20"),  # 1 wd
-        ("x2", "a", "2024-03-04", "2024-03-08", "X", "P2", "2024-03-06"),  # 4 wd, overdue
-        ("y1", "a", "2024-03-04", "2024-03-05", "Y", "P2", "2024-03-20"),
-        ("y2", "a", "2024-03-06", "2024-03-07", "Y", "P2", "2024-03-20"),
-        ("y3", "a", "2024-03-08", "2024-03-09", "Y", "P2", "2024-03-20"),
-    ])
+    df = _frame(
+        [
+            ("x1", "a", "2024-03-04", "2024-03-05", "X", "P2", "2024-03-20"),  # 1 wd
+            (
+                "x2",
+                "a",
+                "2024-03-04",
+                "2024-03-08",
+                "X",
+                "P2",
+                "2024-03-06",
+            ),  # 4 wd, overdue
+            ("y1", "a", "2024-03-04", "2024-03-05", "Y", "P2", "2024-03-20"),
+            ("y2", "a", "2024-03-06", "2024-03-07", "Y", "P2", "2024-03-20"),
+            ("y3", "a", "2024-03-08", "2024-03-09", "Y", "P2", "2024-03-20"),
+        ]
+    )
     out = overload_delay(df, as_of="2024-03-15", settings={"max_concurrent": 1})
     out = out.set_index("outcome")
     slow = out.loc["slower_than_stage_median"]  # stage median 1 wd: only x2 is slower
@@ -100,11 +163,18 @@ def test_overload_delay_by_hand():
     assert (slow["n_other"], slow["k_other"]) == (3, 0)
     assert slow["diff"] == pytest.approx(0.5)
     low, high = stats.newcombe_interval(1, 2, 0, 3)
-    assert slow["ci_low"] == pytest.approx(float(low)) and slow["ci_high"] == pytest.approx(float(high))
+    assert slow["ci_low"] == pytest.approx(float(low)) and slow[
+        "ci_high"
+    ] == pytest.approx(float(high))
     assert slow["median_days_overloaded"] == pytest.approx(2.5)
     assert slow["median_days_other"] == pytest.approx(1.0)
     od = out.loc["overdue"]
-    assert (od["k_overloaded"], od["n_overloaded"], od["k_other"], od["n_other"]) == (1, 2, 0, 3)
+    assert (od["k_overloaded"], od["n_overloaded"], od["k_other"], od["n_other"]) == (
+        1,
+        2,
+        0,
+        3,
+    )
     assert "Newcombe" in od["method"]
     assert not bool(od["beyond_noise"])  # 5 tasks cannot show it
 
@@ -113,8 +183,16 @@ def test_vectorised_scale(rng):
     n = 20_000
     start = T("2024-01-01") + pd.to_timedelta(rng.uniform(0, 300, n), unit="D")
     end = start + pd.to_timedelta(rng.uniform(0, 10, n), unit="D")
-    df = pd.DataFrame({"case_id": np.arange(n), "activity": "a", "start": start, "end": end,
-                       "owner": rng.integers(0, 50, n).astype(str), "priority": "P1"})
+    df = pd.DataFrame(
+        {
+            "case_id": np.arange(n),
+            "activity": "a",
+            "start": start,
+            "end": end,
+            "owner": rng.integers(0, 50, n).astype(str),
+            "priority": "P1",
+        }
+    )
     wl = workload(df, as_of="2024-12-31")
     # total task-days equals the sum over tasks of their day spans
     first = start.normalize()

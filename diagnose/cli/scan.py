@@ -20,15 +20,20 @@ def add_parser(subparsers) -> None:
         "scan",
         help="rank the bottlenecks of an activity table (流程现状分析表)",
         description="Load an activity table (CSV/XLSX/event log), rank where the "
-                    "process is stuck and print the headline metrics.",
+        "process is stuck and print the headline metrics.",
     )
     p.add_argument("file", help="activity table: CSV, XLSX or event log")
     p.add_argument("--survey", help="questionnaire (long or wide)")
     p.add_argument("--kpis", help="KPI tracking table")
     p.add_argument("--benchmarks", help="benchmarks.yaml (or CSV/XLSX)")
-    p.add_argument("--settings", help="settings YAML (stage limits, survey dimensions, ...)")
-    p.add_argument("--as-of", dest="as_of",
-                   help="reference date for open work (default: latest timestamp in the data)")
+    p.add_argument(
+        "--settings", help="settings YAML (stage limits, survey dimensions, ...)"
+    )
+    p.add_argument(
+        "--as-of",
+        dest="as_of",
+        help="reference date for open work (default: latest timestamp in the data)",
+    )
     p.add_argument("--language", choices=["en", "zh"], default="en")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(func=run)
@@ -36,7 +41,9 @@ def add_parser(subparsers) -> None:
 
 def display_width(text: str) -> int:
     """Terminal columns of ``text``: East Asian wide/full-width characters take 2."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in str(text))
+    return sum(
+        2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in str(text)
+    )
 
 
 def pad(text, width: int, *, right: bool = False) -> str:
@@ -72,17 +79,38 @@ def _table(frame: pd.DataFrame, spec: list[tuple[str, str, int, str]]) -> list[s
     head = "  ".join(pad(h, w, right=k in ("num", "pct", "int")) for _, h, w, k in spec)
     lines = [head, "-" * display_width(head)]
     for rec in frame.to_dict("records"):
-        lines.append("  ".join(
-            pad(_fmt(rec.get(c), k), w, right=k in ("num", "pct", "int"))
-            for c, _, w, k in spec).rstrip())
+        lines.append(
+            "  ".join(
+                pad(_fmt(rec.get(c), k), w, right=k in ("num", "pct", "int"))
+                for c, _, w, k in spec
+            ).rstrip()
+        )
     return lines
 
 
 _HEADERS = {
-    "en": ["#", "location", "kind", "owner", "median d", "breach", "score", "impact",
-           "problem"],
-    "zh": ["优先级", "流程环节", "类型", "负责", "耗时(天)", "超时率", "得分", "影响",
-           "问题描述"],
+    "en": [
+        "#",
+        "location",
+        "kind",
+        "owner",
+        "median d",
+        "breach",
+        "score",
+        "impact",
+        "problem",
+    ],
+    "zh": [
+        "优先级",
+        "流程环节",
+        "类型",
+        "负责",
+        "耗时(天)",
+        "超时率",
+        "得分",
+        "影响",
+        "问题描述",
+    ],
 }
 
 
@@ -93,31 +121,58 @@ def render(result, *, as_of_note: str) -> str:
     tab = result.bottlenecks.copy()
     if lang == "zh":
         tab["impact"] = tab["impact"].map({"high": "高", "medium": "中", "low": "低"})
-    loc_w = min(44, max([display_width(h[1])] + [display_width(x) for x in tab["location"]]))
-    spec = [("priority", h[0], 6, "int"), ("location", h[1], loc_w, "str"),
-            ("kind", h[2], 7, "str"), ("owner", h[3], 10, "str"),
-            ("median_days", h[4], 8, "num"), ("sla_breach_rate", h[5], 6, "pct"),
-            ("score", h[6], 5, "pct"), ("impact", h[7], 6, "str"),
-            ("problem", h[8], 0, "text")]
+    loc_w = min(
+        44, max([display_width(h[1])] + [display_width(x) for x in tab["location"]])
+    )
+    spec = [
+        ("priority", h[0], 6, "int"),
+        ("location", h[1], loc_w, "str"),
+        ("kind", h[2], 7, "str"),
+        ("owner", h[3], 10, "str"),
+        ("median_days", h[4], 8, "num"),
+        ("sla_breach_rate", h[5], 6, "pct"),
+        ("score", h[6], 5, "pct"),
+        ("impact", h[7], 6, "str"),
+        ("problem", h[8], 0, "text"),
+    ]
     lines = [result.summary().splitlines()[0] + f" ({as_of_note})", ""]
     lines += _table(tab, spec)
     lines += ["", "Headline metrics" if lang == "en" else "核心指标", ""]
     hl = result.headline
     if result.benchmarks is not None:
-        hl = hl.merge(result.benchmarks[["metric", "benchmark", "worse", "beyond_noise"]],
-                      on="metric", how="left")
+        hl = hl.merge(
+            result.benchmarks[["metric", "benchmark", "worse", "beyond_noise"]],
+            on="metric",
+            how="left",
+        )
     else:
         hl = hl.assign(benchmark=float("nan"), worse=None, beyond_noise=None)
-    hl = hl.assign(verdict=[
-        "-" if pd.isna(b) else ("worse" if w else "better") + ("" if bn else " (noise)")
-        for b, w, bn in zip(hl["benchmark"], hl["worse"], hl["beyond_noise"])])
-    lines += _table(hl, [("metric", "metric", 22, "str"), ("value", "value", 9, "num"),
-                         ("ci_low", "ci_low", 9, "num"), ("ci_high", "ci_high", 9, "num"),
-                         ("n", "n", 6, "int"), ("benchmark", "benchmark", 9, "num"),
-                         ("verdict", "vs benchmark", 16, "str")])
+    hl = hl.assign(
+        verdict=[
+            "-"
+            if pd.isna(b)
+            else ("worse" if w else "better") + ("" if bn else " (noise)")
+            for b, w, bn in zip(hl["benchmark"], hl["worse"], hl["beyond_noise"])
+        ]
+    )
+    lines += _table(
+        hl,
+        [
+            ("metric", "metric", 22, "str"),
+            ("value", "value", 9, "num"),
+            ("ci_low", "ci_low", 9, "num"),
+            ("ci_high", "ci_high", 9, "num"),
+            ("n", "n", 6, "int"),
+            ("benchmark", "benchmark", 9, "num"),
+            ("verdict", "vs benchmark", 16, "str"),
+        ],
+    )
     lines += ["", *result.summary_lines()]
     if len(result.data_quality):
-        lines += ["", f"{len(result.data_quality)} data-quality notes (use --json to see them)."]
+        lines += [
+            "",
+            f"{len(result.data_quality)} data-quality notes (use --json to see them).",
+        ]
     return "\n".join(lines)
 
 
@@ -133,15 +188,18 @@ def one_line(err) -> str:
 def run(args) -> int:
     from diagnose.config import load_settings
     from diagnose.diagnosis import diagnose, latest_timestamp
-    from diagnose.io.load import load_activities, load_benchmarks, load_kpis, load_survey
-
     from diagnose.exceptions import ConfigError, DataError
+    from diagnose.io.load import (
+        load_activities,
+        load_benchmarks,
+        load_kpis,
+        load_survey,
+    )
 
     try:
         settings = load_settings(args.settings)
         acts = load_activities(args.file)
-        survey = (load_survey(args.survey, scale=settings.scale)
-                  if args.survey else None)
+        survey = load_survey(args.survey, scale=settings.scale) if args.survey else None
         kpis = load_kpis(args.kpis) if args.kpis else None
         bench = load_benchmarks(args.benchmarks) if args.benchmarks else None
     except (DataError, ConfigError, FileNotFoundError) as err:
@@ -153,11 +211,14 @@ def run(args) -> int:
     else:
         as_of = latest_timestamp(acts)
         note = "as of = the latest timestamp in the data; set --as-of to change"
-    result = diagnose(acts, survey, kpis, bench, settings, as_of=as_of,
-                      language=args.language)
+    result = diagnose(
+        acts, survey, kpis, bench, settings, as_of=as_of, language=args.language
+    )
     if args.json:
         out = result.to_dict()
-        out["as_of_source"] = "--as-of" if args.as_of else "latest timestamp in the data"
+        out["as_of_source"] = (
+            "--as-of" if args.as_of else "latest timestamp in the data"
+        )
         out["file"] = str(args.file)
         json.dump(out, sys.stdout, ensure_ascii=False, indent=1, allow_nan=False)
         sys.stdout.write("\n")

@@ -17,42 +17,92 @@ from diagnose import stats
 from diagnose.io.columns import normalise_word
 from diagnose.metrics._common import check_as_of, resolve_calendar
 
-__all__ = ["headline_metrics", "compare_to_benchmarks", "METRIC_ALIASES", "HEADLINE_COLUMNS"]
+__all__ = [
+    "headline_metrics",
+    "compare_to_benchmarks",
+    "METRIC_ALIASES",
+    "HEADLINE_COLUMNS",
+]
 
 HEADLINE_COLUMNS = ["metric", "value", "ci_low", "ci_high", "n", "unit", "method"]
-COMPARISON_COLUMNS = ["metric", "value", "ci_low", "ci_high", "benchmark", "statistic",
-                      "direction", "unit", "gap", "gap_pct", "worse", "beyond_noise",
-                      "source", "note"]
+COMPARISON_COLUMNS = [
+    "metric",
+    "value",
+    "ci_low",
+    "ci_high",
+    "benchmark",
+    "statistic",
+    "direction",
+    "unit",
+    "gap",
+    "gap_pct",
+    "worse",
+    "beyond_noise",
+    "source",
+    "note",
+]
 
 #: Benchmark metric names (normalised: simplified, casefolded) -> headline metric.
 METRIC_ALIASES = {
-    "cycle_time": "cycle_time_days", "cycle time": "cycle_time_days",
-    "cycle_time_days": "cycle_time_days", "lead_time": "cycle_time_days",
-    "项目周期": "cycle_time_days", "活动周期": "cycle_time_days", "平均周期": "cycle_time_days",
-    "周期": "cycle_time_days", "cycle_time_p85": "cycle_time_p85",
-    "overdue_rate": "overdue_rate", "overdue": "overdue_rate", "逾期率": "overdue_rate",
+    "cycle_time": "cycle_time_days",
+    "cycle time": "cycle_time_days",
+    "cycle_time_days": "cycle_time_days",
+    "lead_time": "cycle_time_days",
+    "项目周期": "cycle_time_days",
+    "活动周期": "cycle_time_days",
+    "平均周期": "cycle_time_days",
+    "周期": "cycle_time_days",
+    "cycle_time_p85": "cycle_time_p85",
+    "overdue_rate": "overdue_rate",
+    "overdue": "overdue_rate",
+    "逾期率": "overdue_rate",
     "任务逾期率": "overdue_rate",
-    "sla_breach_rate": "sla_breach_rate", "超时率": "sla_breach_rate",
-    "rework_rate": "rework_rate", "rework": "rework_rate", "返工率": "rework_rate",
-    "flow_efficiency": "flow_efficiency", "流动效率": "flow_efficiency",
-    "throughput": "throughput_per_week", "throughput_per_week": "throughput_per_week",
+    "sla_breach_rate": "sla_breach_rate",
+    "超时率": "sla_breach_rate",
+    "rework_rate": "rework_rate",
+    "rework": "rework_rate",
+    "返工率": "rework_rate",
+    "flow_efficiency": "flow_efficiency",
+    "流动效率": "flow_efficiency",
+    "throughput": "throughput_per_week",
+    "throughput_per_week": "throughput_per_week",
     "周吞吐量": "throughput_per_week",
-    "handoff_late_rate": "handoff_late_rate", "跨部门反馈超时率": "handoff_late_rate",
-    "handoff_wait": "handoff_wait_days", "handoff_wait_days": "handoff_wait_days",
+    "handoff_late_rate": "handoff_late_rate",
+    "跨部门反馈超时率": "handoff_late_rate",
+    "handoff_wait": "handoff_wait_days",
+    "handoff_wait_days": "handoff_wait_days",
     "交接等待": "handoff_wait_days",
-    "conversion_rate": "conversion_rate", "转化率": "conversion_rate",
-    "satisfaction": "satisfaction", "满意度": "satisfaction",
+    "conversion_rate": "conversion_rate",
+    "转化率": "conversion_rate",
+    "satisfaction": "satisfaction",
+    "满意度": "satisfaction",
 }
-_RATES = {"overdue_rate", "sla_breach_rate", "rework_rate", "flow_efficiency",
-          "handoff_late_rate"}
+_RATES = {
+    "overdue_rate",
+    "sla_breach_rate",
+    "rework_rate",
+    "flow_efficiency",
+    "handoff_late_rate",
+}
 #: Weeks looked back for throughput (the handbooks use the last ~3 months).
 THROUGHPUT_WEEKS = 13
 
 
+def _f(x) -> float:
+    return float(x) if x is not None and pd.notna(x) else np.nan
+
+
 def _row(metric, value, low, high, n, unit, method):
-    f = (lambda x: float(x) if x is not None and pd.notna(x) else np.nan)
-    return {"metric": metric, "value": f(value), "ci_low": f(low), "ci_high": f(high),
-            "n": int(n), "unit": unit, "method": method}
+    f = _f
+    return {
+        "metric": metric,
+        "value": f(value),
+        "ci_low": f(low),
+        "ci_high": f(high),
+        "n": int(n),
+        "unit": unit,
+        "method": method,
+    }
 
 
 def _share(metric, k, n, method):
@@ -70,15 +120,21 @@ def _km(durations, observed) -> stats.KaplanMeier:
     import warnings
 
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="The confidence interval is undefined")
-        km = stats.kaplan_meier(np.asarray(durations, float), np.asarray(observed, bool))
+        warnings.filterwarnings(
+            "ignore", message="The confidence interval is undefined"
+        )
+        km = stats.kaplan_meier(
+            np.asarray(durations, float), np.asarray(observed, bool)
+        )
     if km.n_events == 0:
         return km
     low = np.where(km.survival >= 1 - 1e-12, 1.0, km.ci_low)
     return dataclasses.replace(km, ci_low=low)
 
 
-def headline_metrics(activities, *, as_of, settings=None, calendar=None) -> pd.DataFrame:
+def headline_metrics(
+    activities, *, as_of, settings=None, calendar=None
+) -> pd.DataFrame:
     """The handful of numbers a diagnosis leads with, each with a 95 % CI.
 
     Parameters
@@ -129,62 +185,147 @@ def headline_metrics(activities, *, as_of, settings=None, calendar=None) -> pd.D
     km = _km(cases.loc[ok, "cycle_working_days"], ~cases.loc[ok, "is_open"])
     q50 = km.quantile(0.5) if km.n_events else (np.nan, np.nan, np.nan)
     if pd.notna(q50[0]):
-        rows.append(_row("cycle_time_days", q50[0], q50[1], q50[2], int(ok.sum()),
-                         "working_days",
-                         "Kaplan-Meier median of case cycle time (open cases censored), "
-                         "Brookmeyer-Crowley CI"))
+        rows.append(
+            _row(
+                "cycle_time_days",
+                q50[0],
+                q50[1],
+                q50[2],
+                int(ok.sum()),
+                "working_days",
+                "Kaplan-Meier median of case cycle time (open cases censored), "
+                "Brookmeyer-Crowley CI",
+            )
+        )
     else:
         ct = cycle_time(acts, as_of=as_of, calendar=cal).iloc[0]
-        rows.append(_row("cycle_time_days", ct["median"], ct["ci_low"], ct["ci_high"],
-                         ct["n_finished"], "working_days",
-                         "median of finished cases (KM median not reached), "
-                         "order-statistic CI"))
+        rows.append(
+            _row(
+                "cycle_time_days",
+                ct["median"],
+                ct["ci_low"],
+                ct["ci_high"],
+                ct["n_finished"],
+                "working_days",
+                "median of finished cases (KM median not reached), order-statistic CI",
+            )
+        )
     q85 = km.quantile(0.85) if km.n_events else (np.nan, np.nan, np.nan)
-    rows.append(_row("cycle_time_p85", q85[0], q85[1], q85[2], int(ok.sum()), "working_days",
-                     "Kaplan-Meier 85th percentile of case cycle time, Brookmeyer-Crowley CI"))
+    rows.append(
+        _row(
+            "cycle_time_p85",
+            q85[0],
+            q85[1],
+            q85[2],
+            int(ok.sum()),
+            "working_days",
+            "Kaplan-Meier 85th percentile of case cycle time, Brookmeyer-Crowley CI",
+        )
+    )
 
     od = overdue_rate(acts, by=None, as_of=as_of).iloc[0]
-    rows.append(_share("overdue_rate", od["n_overdue"], od["n"],
-                       "rows with a due date finished after it or open past it; Wilson CI"))
+    rows.append(
+        _share(
+            "overdue_rate",
+            od["n_overdue"],
+            od["n"],
+            "rows with a due date finished after it or open past it; Wilson CI",
+        )
+    )
     sla = sla_summary(acts, settings=cfg, as_of=as_of, by=None, calendar=cal).iloc[0]
-    rows.append(_share("sla_breach_rate", sla["n_breached"], sla["n"],
-                       "stage rows beyond settings.stage_limits; Wilson CI"))
+    rows.append(
+        _share(
+            "sla_breach_rate",
+            sla["n_breached"],
+            sla["n"],
+            "stage rows beyond settings.stage_limits; Wilson CI",
+        )
+    )
     rw = rework(acts, as_of=as_of)
-    rows.append(_share("rework_rate", rw.attrs["n_rework_cases"], rw.attrs["n_cases"],
-                       "cases returning to an earlier stage; Wilson CI"))
+    rows.append(
+        _share(
+            "rework_rate",
+            rw.attrs["n_rework_cases"],
+            rw.attrs["n_cases"],
+            "cases returning to an earlier stage; Wilson CI",
+        )
+    )
     fe = flow_efficiency(acts, as_of=as_of, calendar=cal).iloc[0]
-    rows.append(_row("flow_efficiency", fe["median"], fe["ci_low"], fe["ci_high"], fe["n"],
-                     "share", "median per-case active / elapsed working time, "
-                     "order-statistic CI"))
+    rows.append(
+        _row(
+            "flow_efficiency",
+            fe["median"],
+            fe["ci_low"],
+            fe["ci_high"],
+            fe["n"],
+            "share",
+            "median per-case active / elapsed working time, order-statistic CI",
+        )
+    )
 
     first = cases["start"].min()
-    window_start = max(as_of - pd.Timedelta(weeks=THROUGHPUT_WEEKS), first) \
-        if pd.notna(first) else as_of
+    window_start = (
+        max(as_of - pd.Timedelta(weeks=THROUGHPUT_WEEKS), first)
+        if pd.notna(first)
+        else as_of
+    )
     weeks = (as_of - window_start) / pd.Timedelta(weeks=1)
-    done = cases.loc[~cases["is_open"] & (cases["end"] > window_start)
-                     & (cases["end"] <= as_of)]
+    done = cases.loc[
+        ~cases["is_open"] & (cases["end"] > window_start) & (cases["end"] <= as_of)
+    ]
     k = len(done)
     if weeks > 0:
         low = sps.chi2.ppf(0.025, 2 * k) / 2 if k > 0 else 0.0
         high = sps.chi2.ppf(0.975, 2 * k + 2) / 2
-        rows.append(_row("throughput_per_week", k / weeks, low / weeks, high / weeks, k,
-                         "cases_per_week",
-                         f"cases finished in the {weeks:.1f} weeks up to as_of, per week; "
-                         "exact Poisson (Garwood) CI"))
+        rows.append(
+            _row(
+                "throughput_per_week",
+                k / weeks,
+                low / weeks,
+                high / weeks,
+                k,
+                "cases_per_week",
+                f"cases finished in the {weeks:.1f} weeks up to as_of, per week; "
+                "exact Poisson (Garwood) CI",
+            )
+        )
     else:
-        rows.append(_row("throughput_per_week", np.nan, np.nan, np.nan, 0, "cases_per_week",
-                         "no time window"))
+        rows.append(
+            _row(
+                "throughput_per_week",
+                np.nan,
+                np.nan,
+                np.nan,
+                0,
+                "cases_per_week",
+                "no time window",
+            )
+        )
 
     hr = handoff_response(acts, settings=cfg, calendar=cal)
-    rows.append(_share("handoff_late_rate", hr["n_late"].sum(), hr["n"].sum(),
-                       f"cross-department handoffs picked up after {cfg.handoff_hours:g} h "
-                       f"({cfg.urgent_handoff_hours:g} h for P0), working hours; Wilson CI"))
+    rows.append(
+        _share(
+            "handoff_late_rate",
+            hr["n_late"].sum(),
+            hr["n"].sum(),
+            f"cross-department handoffs picked up after {cfg.handoff_hours:g} h "
+            f"({cfg.urgent_handoff_hours:g} h for P0), working hours; Wilson CI",
+        )
+    )
     w = waits(acts, calendar=cal, as_of=as_of)
     hw = w.loc[w["is_handoff"], "wait_working_days"].to_numpy(dtype=float)
     low, high = stats.quantile_interval(hw, 0.5)
-    rows.append(_row("handoff_wait_days", np.median(hw) if hw.size else np.nan, low, high,
-                     hw.size, "working_days",
-                     "median wait at cross-department handoffs, order-statistic CI"))
+    rows.append(
+        _row(
+            "handoff_wait_days",
+            np.median(hw) if hw.size else np.nan,
+            low,
+            high,
+            hw.size,
+            "working_days",
+            "median wait at cross-department handoffs, order-statistic CI",
+        )
+    )
     return pd.DataFrame(rows, columns=HEADLINE_COLUMNS)
 
 
@@ -193,7 +334,9 @@ def _benchmark_frame(benchmarks) -> pd.DataFrame:
 
     if isinstance(benchmarks, LoadResult):
         return benchmarks.data
-    if isinstance(benchmarks, pd.DataFrame) and {"metric", "value"} <= set(benchmarks.columns):
+    if isinstance(benchmarks, pd.DataFrame) and {"metric", "value"} <= set(
+        benchmarks.columns
+    ):
         return benchmarks
     return load_benchmarks(benchmarks).data
 
@@ -207,8 +350,12 @@ def _metric_frame(metrics_values) -> pd.DataFrame:
             )
         frame = metrics_values.copy()
     elif isinstance(metrics_values, (dict, pd.Series)):
-        frame = pd.DataFrame({"metric": list(metrics_values.keys()),
-                              "value": list(metrics_values.values())})
+        frame = pd.DataFrame(
+            {
+                "metric": list(metrics_values.keys()),
+                "value": list(metrics_values.values()),
+            }
+        )
     else:
         raise ValueError(
             "The 'metrics_values' parameter of compare_to_benchmarks must be a DataFrame "
@@ -259,32 +406,58 @@ def compare_to_benchmarks(metrics_values, benchmarks) -> pd.DataFrame:
     values = values.drop_duplicates("_key")
     bm = _benchmark_frame(benchmarks)
     bm = bm.assign(_key=bm["metric"].map(canonical_metric))
-    out = bm.merge(values[["_key", "value", "ci_low", "ci_high"]].rename(
-        columns={"value": "_value"}), on="_key", how="left")
+    out = bm.merge(
+        values[["_key", "value", "ci_low", "ci_high"]].rename(
+            columns={"value": "_value"}
+        ),
+        on="_key",
+        how="left",
+    )
     bench = out["value"].astype(float)
     unit = out["unit"] if "unit" in out else pd.Series(np.nan, index=out.index)
-    pct = out["_key"].isin(_RATES) & ((bench > 1) | unit.astype(str).str.strip().isin(
-        ["%", "percent", "％"]))
+    pct = out["_key"].isin(_RATES) & (
+        (bench > 1) | unit.astype(str).str.strip().isin(["%", "percent", "％"])
+    )
     bench = bench.where(~pct, bench / 100)
     value = out["_value"].astype(float)
     gap = value - bench
-    direction = out["direction"] if "direction" in out else pd.Series(np.nan, index=out.index)
-    statistic = out["statistic"] if "statistic" in out else pd.Series(np.nan, index=out.index)
+    direction = (
+        out["direction"] if "direction" in out else pd.Series(np.nan, index=out.index)
+    )
+    statistic = (
+        out["statistic"] if "statistic" in out else pd.Series(np.nan, index=out.index)
+    )
     worse = ((direction == "lower") & (gap > 0)) | ((direction == "higher") & (gap < 0))
     low, high = out["ci_low"].astype(float), out["ci_high"].astype(float)
     beyond = (bench < low) | (bench > high)  # NaN bounds compare False
     note = np.where(
-        value.isna(), "not measured",
-        np.where((statistic.astype(str) == "mean") & out["_key"].isin(
-            ["cycle_time_days", "handoff_wait_days"]),
-            "benchmark is a mean, the metric a median", ""))
+        value.isna(),
+        "not measured",
+        np.where(
+            (statistic.astype(str) == "mean")
+            & out["_key"].isin(["cycle_time_days", "handoff_wait_days"]),
+            "benchmark is a mean, the metric a median",
+            "",
+        ),
+    )
     with np.errstate(invalid="ignore", divide="ignore"):
         gap_pct = gap / bench.where(bench != 0)
-    res = pd.DataFrame({
-        "metric": out["_key"], "value": value, "ci_low": low, "ci_high": high,
-        "benchmark": bench, "statistic": statistic, "direction": direction, "unit": unit,
-        "gap": gap, "gap_pct": gap_pct, "worse": worse.fillna(False).astype(bool),
-        "beyond_noise": beyond.fillna(False).astype(bool),
-        "source": out["source"] if "source" in out else np.nan, "note": note,
-    })
+    res = pd.DataFrame(
+        {
+            "metric": out["_key"],
+            "value": value,
+            "ci_low": low,
+            "ci_high": high,
+            "benchmark": bench,
+            "statistic": statistic,
+            "direction": direction,
+            "unit": unit,
+            "gap": gap,
+            "gap_pct": gap_pct,
+            "worse": worse.fillna(False).astype(bool),
+            "beyond_noise": beyond.fillna(False).astype(bool),
+            "source": out["source"] if "source" in out else np.nan,
+            "note": note,
+        }
+    )
     return res[COMPARISON_COLUMNS].reset_index(drop=True)

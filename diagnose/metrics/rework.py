@@ -29,7 +29,12 @@ __all__ = ["rework", "rework_rows", "handoffs", "stage_order"]
 
 
 def _key(values: pd.Series) -> pd.Series:
-    return values.astype(str).str.strip().str.casefold().str.replace(r"\s+", " ", regex=True)
+    return (
+        values.astype(str)
+        .str.strip()
+        .str.casefold()
+        .str.replace(r"\s+", " ", regex=True)
+    )
 
 
 def stage_order(activities: pd.Series) -> pd.Series | None:
@@ -62,18 +67,26 @@ def rework_rows(activities, *, as_of=None) -> pd.DataFrame:
     acts = activities.loc[st["started"] & activities["activity"].notna()]
     pos = np.arange(len(acts))
     frame = pd.DataFrame(
-        {"case_id": acts["case_id"].to_numpy(), "activity": acts["activity"].to_numpy(),
-         "start": st.loc[acts.index, "start"].to_numpy(), "_pos": pos,
-         "index": acts.index.to_numpy()}
+        {
+            "case_id": acts["case_id"].to_numpy(),
+            "activity": acts["activity"].to_numpy(),
+            "start": st.loc[acts.index, "start"].to_numpy(),
+            "_pos": pos,
+            "index": acts.index.to_numpy(),
+        }
     )
-    frame = frame.sort_values(["case_id", "start", "_pos"], kind="stable").reset_index(drop=True)
+    frame = frame.sort_values(["case_id", "start", "_pos"], kind="stable").reset_index(
+        drop=True
+    )
     frame["_seq"] = np.arange(len(frame))
     canonical = stage_order(frame["activity"])
     if canonical is not None:
         frame["order"] = canonical.to_numpy()
         kind = "canonical"
     else:
-        first = frame.groupby(["case_id", "activity"], sort=False)["_seq"].transform("min")
+        first = frame.groupby(["case_id", "activity"], sort=False)["_seq"].transform(
+            "min"
+        )
         frame["order"] = (
             first.groupby(frame["case_id"]).rank(method="dense").astype("int64") - 1
         ).to_numpy()
@@ -85,8 +98,18 @@ def rework_rows(activities, *, as_of=None) -> pd.DataFrame:
     frame["is_return"] = frame["is_repeat"] | went_back.fillna(False).astype(bool)
     prev_act = frame.groupby("case_id", sort=False)["activity"].shift(1)
     frame["returned_from"] = prev_act.where(frame["is_return"])
-    out = frame[["case_id", "activity", "start", "order", "is_repeat", "is_return",
-                 "returned_from", "index"]]
+    out = frame[
+        [
+            "case_id",
+            "activity",
+            "start",
+            "order",
+            "is_repeat",
+            "is_return",
+            "returned_from",
+            "index",
+        ]
+    ]
     out.attrs["order"] = kind
     return out
 
@@ -122,27 +145,47 @@ def rework(activities, *, as_of=None, confidence=0.95) -> pd.DataFrame:
     out = (
         per_case.reset_index()
         .groupby("activity", sort=False)
-        .agg(order=("_order", "min"), n_cases=("case_id", "size"),
-             n_rework_cases=("_ret", lambda x: int((x > 0).sum())),
-             n_returns=("_ret", "sum"))
+        .agg(
+            order=("_order", "min"),
+            n_cases=("case_id", "size"),
+            n_rework_cases=("_ret", lambda x: int((x > 0).sum())),
+            n_returns=("_ret", "sum"),
+        )
         .reset_index()
     )
-    src = rows.loc[rows["is_return"]].groupby("activity")["returned_from"].agg(
-        lambda x: x.value_counts().index[0] if x.notna().any() else np.nan
+    src = (
+        rows.loc[rows["is_return"]]
+        .groupby("activity")["returned_from"]
+        .agg(lambda x: x.value_counts().index[0] if x.notna().any() else np.nan)
     )
     out["returned_from"] = out["activity"].map(src)
     out[["n_cases", "n_rework_cases", "n_returns", "order"]] = out[
-        ["n_cases", "n_rework_cases", "n_returns", "order"]].astype("int64")
+        ["n_cases", "n_rework_cases", "n_returns", "order"]
+    ].astype("int64")
     out["rework_rate"] = out["n_rework_cases"] / out["n_cases"]
     out["ci_low"], out["ci_high"] = stats.wilson_interval(
         out["n_rework_cases"], out["n_cases"], confidence=confidence
     )
     out = out.sort_values(["order", "activity"], kind="stable").reset_index(drop=True)
-    out = out[["activity", "order", "n_cases", "n_rework_cases", "n_returns", "rework_rate",
-               "ci_low", "ci_high", "returned_from"]]
+    out = out[
+        [
+            "activity",
+            "order",
+            "n_cases",
+            "n_rework_cases",
+            "n_returns",
+            "rework_rate",
+            "ci_low",
+            "ci_high",
+            "returned_from",
+        ]
+    ]
     case_any = rows.groupby("case_id")["is_return"].any()
-    out.attrs.update(order=rows.attrs.get("order"), n_cases=int(case_any.size),
-                     n_rework_cases=int(case_any.sum()))
+    out.attrs.update(
+        order=rows.attrs.get("order"),
+        n_cases=int(case_any.size),
+        n_rework_cases=int(case_any.sum()),
+    )
     return out
 
 
@@ -166,8 +209,16 @@ def handoffs(activities, *, calendar=None, as_of=None) -> pd.DataFrame:
     check_frame(activities, "handoffs", ["case_id", "activity", "start"])
     w = waits(activities, calendar=calendar, as_of=as_of)
     w = w.loc[w["is_handoff"]]
-    cols = ["from_department", "to_department", "n", "median_wait_hours", "p85_wait_hours",
-            "median_wait_working_days", "p85_wait_working_days", "share_overlap"]
+    cols = [
+        "from_department",
+        "to_department",
+        "n",
+        "median_wait_hours",
+        "p85_wait_hours",
+        "median_wait_working_days",
+        "p85_wait_working_days",
+        "share_overlap",
+    ]
     if w.empty:
         return pd.DataFrame(columns=cols)
     out = (
@@ -177,12 +228,18 @@ def handoffs(activities, *, calendar=None, as_of=None) -> pd.DataFrame:
             median_wait_hours=("wait_hours", "median"),
             p85_wait_hours=("wait_hours", lambda x: float(np.quantile(x, 0.85))),
             median_wait_working_days=("wait_working_days", "median"),
-            p85_wait_working_days=("wait_working_days", lambda x: float(np.quantile(x, 0.85))),
+            p85_wait_working_days=(
+                "wait_working_days",
+                lambda x: float(np.quantile(x, 0.85)),
+            ),
             share_overlap=("overlap", "mean"),
         )
         .reset_index()
     )
     out["n"] = out["n"].astype("int64")
-    out = out.sort_values(["n", "from_department", "to_department"],
-                          ascending=[False, True, True], kind="stable")
+    out = out.sort_values(
+        ["n", "from_department", "to_department"],
+        ascending=[False, True, True],
+        kind="stable",
+    )
     return out[cols].reset_index(drop=True)

@@ -52,15 +52,24 @@ def _intervals(activities: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     end_ns = st["end_eff"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
     first = start_ns // _DAY_NS
     # exclusive end: the instant just before `end` decides the last day
-    last = np.where(st["is_open"].to_numpy(), end_ns // _DAY_NS, (end_ns - 1) // _DAY_NS)
+    last = np.where(
+        st["is_open"].to_numpy(), end_ns // _DAY_NS, (end_ns - 1) // _DAY_NS
+    )
     last = np.maximum(last, first)
     if "priority" in activities.columns:
-        p0 = activities.loc[keep, "priority"].astype(str).str.upper().eq("P0").to_numpy()
+        p0 = (
+            activities.loc[keep, "priority"].astype(str).str.upper().eq("P0").to_numpy()
+        )
     else:
         p0 = np.zeros(len(st), dtype=bool)
     return pd.DataFrame(
-        {"owner": activities.loc[keep, "owner"].to_numpy(), "first": first, "last": last,
-         "p0": p0, "start": st["start"].to_numpy()},
+        {
+            "owner": activities.loc[keep, "owner"].to_numpy(),
+            "first": first,
+            "last": last,
+            "p0": p0,
+            "start": st["start"].to_numpy(),
+        },
         index=st.index,
     )
 
@@ -116,8 +125,14 @@ def workload(activities, *, as_of, freq="D", settings=None) -> pd.DataFrame:
     cols = ["date", "owner", "n_open", "n_open_p0", "over_limit", "over_limit_p0"]
     iv = _intervals(activities, as_of)
     if iv.empty:
-        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
-            cols, ["datetime64[ns]", object, "int64", "int64", bool, bool])})
+        return pd.DataFrame(
+            {
+                c: pd.Series(dtype=t)
+                for c, t in zip(
+                    cols, ["datetime64[ns]", object, "int64", "int64", bool, bool]
+                )
+            }
+        )
     codes, owners, day0, n_open, n_p0 = _grid(iv)
     n_owners, n_days = n_open.shape
     # each owner's grid starts at their first task
@@ -145,10 +160,14 @@ def workload(activities, *, as_of, freq="D", settings=None) -> pd.DataFrame:
     out["over_limit"] = out["n_open"] > cfg.max_concurrent
     out["over_limit_p0"] = out["n_open_p0"] > cfg.max_concurrent_p0
     out[["n_open", "n_open_p0"]] = out[["n_open", "n_open_p0"]].astype("int64")
-    return out[cols].sort_values(["owner", "date"], kind="stable").reset_index(drop=True)
+    return (
+        out[cols].sort_values(["owner", "date"], kind="stable").reset_index(drop=True)
+    )
 
 
-def overload_summary(activities, *, as_of, settings=None, confidence=0.95) -> pd.DataFrame:
+def overload_summary(
+    activities, *, as_of, settings=None, confidence=0.95
+) -> pd.DataFrame:
     """Per person: how often they carry more than the handbook limits.
 
     Days are calendar days of :func:`workload` (``freq="D"``) on which the
@@ -177,8 +196,13 @@ def overload_summary(activities, *, as_of, settings=None, confidence=0.95) -> pd
         )
         .reset_index()
     )
-    for c in ("days_with_work", "days_over_limit", "days_over_limit_p0", "peak_open",
-              "peak_open_p0"):
+    for c in (
+        "days_with_work",
+        "days_over_limit",
+        "days_over_limit_p0",
+        "peak_open",
+        "peak_open_p0",
+    ):
         out[c] = out[c].astype("int64")
     n = out["days_with_work"].to_numpy()
     out["share"] = out["days_over_limit"] / np.where(n > 0, n, np.nan)
@@ -186,14 +210,29 @@ def overload_summary(activities, *, as_of, settings=None, confidence=0.95) -> pd
     out["ci_low"], out["ci_high"] = stats.wilson_interval(
         out["days_over_limit"], n, confidence=confidence
     )
-    cols = ["owner", "days_with_work", "days_over_limit", "share", "ci_low", "ci_high",
-            "days_over_limit_p0", "share_p0", "peak_open", "peak_open_p0", "mean_open"]
-    return out[cols].sort_values(["share", "owner"], ascending=[False, True],
-                                 kind="stable").reset_index(drop=True)
+    cols = [
+        "owner",
+        "days_with_work",
+        "days_over_limit",
+        "share",
+        "ci_low",
+        "ci_high",
+        "days_over_limit_p0",
+        "share_p0",
+        "peak_open",
+        "peak_open_p0",
+        "mean_open",
+    ]
+    return (
+        out[cols]
+        .sort_values(["share", "owner"], ascending=[False, True], kind="stable")
+        .reset_index(drop=True)
+    )
 
 
-def overload_delay(activities, *, as_of, settings=None, calendar=None,
-                   confidence=0.95) -> pd.DataFrame:
+def overload_delay(
+    activities, *, as_of, settings=None, calendar=None, confidence=0.95
+) -> pd.DataFrame:
     """Do tasks started while their owner was overloaded finish later?
 
     A task is *started under overload* when, on the day it started, its owner
@@ -250,10 +289,14 @@ def overload_delay(activities, *, as_of, settings=None, calendar=None,
     ov_od = overloaded.loc[od.index]
 
     rows = []
-    method = ("difference of proportions (overloaded - others), Newcombe hybrid score "
-              f"interval at {confidence:.0%}")
-    for name, flag, grp in (("slower_than_stage_median", slow, ov_fin),
-                            ("overdue", od["is_overdue"].astype(bool), ov_od)):
+    method = (
+        "difference of proportions (overloaded - others), Newcombe hybrid score "
+        f"interval at {confidence:.0%}"
+    )
+    for name, flag, grp in (
+        ("slower_than_stage_median", slow, ov_fin),
+        ("overdue", od["is_overdue"].astype(bool), ov_od),
+    ):
         n1, k1 = int(grp.sum()), int((flag & grp).sum())
         n2, k2 = int((~grp).sum()), int((flag & ~grp).sum())
         if n1 and n2:
@@ -263,13 +306,26 @@ def overload_delay(activities, *, as_of, settings=None, calendar=None,
             low = high = np.nan
         r1 = k1 / n1 if n1 else np.nan
         r2 = k2 / n2 if n2 else np.nan
-        rows.append({
-            "outcome": name, "n_overloaded": n1, "k_overloaded": k1, "rate_overloaded": r1,
-            "n_other": n2, "k_other": k2, "rate_other": r2, "diff": r1 - r2,
-            "ci_low": low, "ci_high": high,
-            "beyond_noise": bool(np.isfinite(low) and (low > 0 or high < 0)),
-            "median_days_overloaded": float(fin.loc[ov_fin, "duration_working_days"].median()),
-            "median_days_other": float(fin.loc[~ov_fin, "duration_working_days"].median()),
-            "method": method,
-        })
+        rows.append(
+            {
+                "outcome": name,
+                "n_overloaded": n1,
+                "k_overloaded": k1,
+                "rate_overloaded": r1,
+                "n_other": n2,
+                "k_other": k2,
+                "rate_other": r2,
+                "diff": r1 - r2,
+                "ci_low": low,
+                "ci_high": high,
+                "beyond_noise": bool(np.isfinite(low) and (low > 0 or high < 0)),
+                "median_days_overloaded": float(
+                    fin.loc[ov_fin, "duration_working_days"].median()
+                ),
+                "median_days_other": float(
+                    fin.loc[~ov_fin, "duration_working_days"].median()
+                ),
+                "method": method,
+            }
+        )
     return pd.DataFrame(rows)

@@ -21,16 +21,21 @@ _IMPACT_ZH = {"high": "高", "medium": "中", "low": "低"}
 
 def _need(data, cols, func):
     if not isinstance(data, pd.DataFrame):
-        raise ValueError(f"The 'data' parameter of {func} must be a DataFrame. "
-                         f"Got {type(data).__name__} instead.")
+        raise ValueError(
+            f"The 'data' parameter of {func} must be a DataFrame. "
+            f"Got {type(data).__name__} instead."
+        )
     missing = [c for c in cols if c not in data.columns]
     if missing:
-        raise ValueError(f"The 'data' table passed to {func} lacks the column(s) {missing}. "
-                         f"Columns present: {list(data.columns)}.")
+        raise ValueError(
+            f"The 'data' table passed to {func} lacks the column(s) {missing}. "
+            f"Columns present: {list(data.columns)}."
+        )
 
 
-def plot_handoff_matrix(data, *, value="median_wait_hours", annot=True, cmap="Reds",
-                        ax=None, **kwargs):
+def plot_handoff_matrix(
+    data, *, value="median_wait_hours", annot=True, cmap="Reds", ax=None, **kwargs
+):
     """Heat map of the handoff matrix: from-department rows, to-department columns.
 
     Parameters
@@ -49,10 +54,19 @@ def plot_handoff_matrix(data, *, value="median_wait_hours", annot=True, cmap="Re
 
     _need(data, ["from_department", "to_department", value], "plot_handoff_matrix")
     ax = new_axes(ax, figsize=(6, 5))
-    grid = data.pivot_table(index="from_department", columns="to_department", values=value,
-                            aggfunc="first")
-    sns.heatmap(grid, annot=annot, fmt=".1f", cmap=cmap, ax=ax, linewidths=0.5,
-                cbar_kws={"label": value}, **kwargs)
+    grid = data.pivot_table(
+        index="from_department", columns="to_department", values=value, aggfunc="first"
+    )
+    sns.heatmap(
+        grid,
+        annot=annot,
+        fmt=".1f",
+        cmap=cmap,
+        ax=ax,
+        linewidths=0.5,
+        cbar_kws={"label": value},
+        **kwargs,
+    )
     ax.set_xlabel("to department")
     ax.set_ylabel("from department")
     ax.set_title(f"Handoffs: {value}")
@@ -74,14 +88,26 @@ def plot_workload(data, *, owners=None, limit=5, ax=None, **kwargs):
     _need(data, ["date", "owner", "n_open"], "plot_workload")
     ax = new_axes(ax, figsize=(8, 4))
     if owners is None:
-        peak = data.groupby("owner")["n_open"].max().sort_values(ascending=False, kind="stable")
+        peak = (
+            data.groupby("owner")["n_open"]
+            .max()
+            .sort_values(ascending=False, kind="stable")
+        )
         owners = list(peak.index[:6])
     for i, name in enumerate(owners):
         sub = data[data["owner"] == name].sort_values("date")
-        ax.step(sub["date"], sub["n_open"], where="post", label=str(name),
-                color=PALETTE[i % len(PALETTE)], **kwargs)
+        ax.step(
+            sub["date"],
+            sub["n_open"],
+            where="post",
+            label=str(name),
+            color=PALETTE[i % len(PALETTE)],
+            **kwargs,
+        )
     if limit is not None:
-        ax.axhline(limit, color="black", linestyle="--", linewidth=1, label=f"limit {limit:g}")
+        ax.axhline(
+            limit, color="black", linestyle="--", linewidth=1, label=f"limit {limit:g}"
+        )
     ax.set_xlabel("date")
     ax.set_ylabel("open tasks")
     ax.set_title("Concurrent open tasks per person")
@@ -107,12 +133,17 @@ def plot_bottlenecks(data, *, top=10, language="en", ax=None, **kwargs):
     colors = [IMPACT_COLORS.get(x, PALETTE[7]) for x in sub["impact"]]
     ax.barh(np.arange(len(sub)), sub["score"].to_numpy(float), color=colors, **kwargs)
     ax.set_yticks(np.arange(len(sub)), labels=sub["location"].astype(str))
-    ax.set_xlabel("share of time lost beyond limits" if language == "en" else "超时占比")
+    ax.set_xlabel(
+        "share of time lost beyond limits" if language == "en" else "超时占比"
+    )
     ax.set_title("Bottlenecks" if language == "en" else "流程瓶颈")
     from matplotlib.patches import Patch
 
-    handles = [Patch(color=c, label=_IMPACT_ZH[k] if language == "zh" else k)
-               for k, c in IMPACT_COLORS.items() if k in set(sub["impact"])]
+    handles = [
+        Patch(color=c, label=_IMPACT_ZH[k] if language == "zh" else k)
+        for k, c in IMPACT_COLORS.items()
+        if k in set(sub["impact"])
+    ]
     ax.legend(handles=handles, loc="lower right")
     ax.xaxis.set_major_formatter(lambda x, _: f"{x:.0%}")
     return ax
