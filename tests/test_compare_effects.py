@@ -118,14 +118,12 @@ def test_exact_median_bootstrap_matches_row_resampling(rng):
     assert f2.std() == pytest.approx(s2.std(), rel=0.05)
 
 
-def test_percentile_path_is_fast_on_100k_rows(rng):
-    import time
-
+def test_percentile_path_on_100k_rows(rng):
+    # speed is measured in benchmarks/ (never asserted here); this checks the
+    # large-sample path is the order-statistic one and gives a sane interval
     b = rng.lognormal(2.5, 0.6, 50_000).round(1)
     a = rng.lognormal(2.3, 0.6, 50_000).round(1)
-    t = time.perf_counter()
     r = compare_durations(b, a, n_resamples=10_000)
-    assert time.perf_counter() - t < 2.0
     assert "percentile bootstrap" in r.method and "never materialised" in r.method
     assert r.ci_low < r.estimate < r.ci_high
 

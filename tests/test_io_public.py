@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import warnings
 
 import pytest
@@ -71,9 +70,7 @@ def test_published_shapes(public_data, name, cases, events):
 
 
 def test_bpic2012_pairs_lifecycle_and_lists_schedule_events(public_data):
-    start = time.perf_counter()
     result = _load(public_data / "bpic2012.csv.gz")
-    elapsed = time.perf_counter() - start
     data = result.data
     assert data["case_id"].nunique() == 13087
     src = result.sources.iloc[0]
@@ -82,7 +79,6 @@ def test_bpic2012_pairs_lifecycle_and_lists_schedule_events(public_data):
     assert (result.problems["value"] == "SCHEDULE").sum() == 26318
     assert src.n_rows_kept == 71376 + 164506
     assert (data["end"] > data["start"]).sum() > 60000  # real durations from pairs
-    assert elapsed < 15, f"bpic2012 took {elapsed:.1f} s"
 
 
 def test_receipt_offsets_become_utc(public_data):

@@ -69,14 +69,11 @@ def test_grows_beyond_prepared_years(cal):
     assert got.tolist() == [True, False, True]
 
 
-def test_million_rows_fast(cal, rng):
-    import time
-
+def test_million_rows_bounds(cal, rng):
+    # timing lives in benchmarks/; here: a million intervals stay within bounds
     start = pd.Series(pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.uniform(0, 700, 10**6), unit="D"))
     end = start + pd.to_timedelta(rng.exponential(8, 10**6), unit="D")
-    t0 = time.perf_counter()
     got = cal.working_days_between(start, end)
-    assert time.perf_counter() - t0 < 2.0
     assert (got >= 0).all() and (got <= (end - start).dt.total_seconds() / 86400 + 1e-9).all()
 
 
