@@ -268,6 +268,11 @@ def km_quantile(durations, observed, *, q: float = 0.5, confidence: float = 0.95
     if d.size == 0 or not e.any():
         return (np.nan, np.nan, np.nan)
     uniq, inv = np.unique(d, return_inverse=True)
+    if uniq.size > 64:  # large sample: caching would not pay; compute directly
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="The confidence interval is undefined")
+            km = stats.kaplan_meier(d, e, confidence=confidence)
+        return km.quantile(q)
     ev = np.bincount(inv, weights=e, minlength=uniq.size).astype(int)
     ce = np.bincount(inv, weights=~e, minlength=uniq.size).astype(int)
     structure = tuple(zip(ev.tolist(), ce.tolist()))
