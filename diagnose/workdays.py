@@ -51,7 +51,11 @@ def to_datetime64(values) -> np.ndarray:
     elif np.ndim(values) == 0:
         s = pd.Series([values])
     else:
-        s = pd.Series(np.asarray(values, dtype=object) if not isinstance(values, np.ndarray) else values)
+        s = pd.Series(
+            np.asarray(values, dtype=object)
+            if not isinstance(values, np.ndarray)
+            else values
+        )
     if not pd.api.types.is_datetime64_any_dtype(s.dtype):
         s = pd.to_datetime(s)
     if getattr(s.dtype, "tz", None) is not None:
@@ -106,7 +110,10 @@ class WorkCalendar:
         span = "empty"
         if self._origin is not None:
             span = f"{self._origin} .. {self._origin + len(self._work) - 1}"
-        return f"WorkCalendar(country={self.country!r}, subdivision={self.subdivision!r}; {span})"
+        return (
+            f"WorkCalendar(country={self.country!r}, "
+            f"subdivision={self.subdivision!r}; {span})"
+        )
 
     # ------------------------------------------------------------------ build
     def _build(self, first: np.datetime64, last: np.datetime64) -> np.ndarray:
@@ -114,12 +121,16 @@ class WorkCalendar:
 
         days = np.arange(first, last + 1, dtype="datetime64[D]")
         years = list(range(int(str(first)[:4]), int(str(last)[:4]) + 1))
-        cal = holidays.country_holidays(self.country, subdiv=self.subdivision, years=years)
+        cal = holidays.country_holidays(
+            self.country, subdiv=self.subdivision, years=years
+        )
         weekend = set(getattr(cal, "weekend", {5, 6}))
         # 1970-01-01 was a Thursday (weekday 3)
         weekday = (days.astype(np.int64) + 3) % 7
         work = ~np.isin(weekday, list(weekend))
-        off = np.array([np.datetime64(d, "D") for d in cal.keys()], dtype="datetime64[D]")
+        off = np.array(
+            [np.datetime64(d, "D") for d in cal.keys()], dtype="datetime64[D]"
+        )
         work &= ~np.isin(days, off)
         extra = getattr(cal, "weekend_workdays", set()) or set()
         on = np.array([np.datetime64(d, "D") for d in extra], dtype="datetime64[D]")
@@ -200,7 +211,9 @@ class WorkCalendar:
         if ok.any():
             need = np.nanmax(np.abs(n_arr)) if n_arr.size else 0.0
             extra = int(np.ceil(need * 7 / 5 * 1.2 + 30)) if np.isfinite(need) else 0
-            self._ensure(self._origin - extra, self._origin + len(self._work) - 1 + extra)
+            self._ensure(
+                self._origin - extra, self._origin + len(self._work) - 1 + extra
+            )
             w0 = self.working_time(start)
             target = np.broadcast_to(w0 + n_arr, target.shape)
         t = np.where(ok, target, 0.0)
@@ -209,7 +222,11 @@ class WorkCalendar:
         day = k - 1
         frac = t - self._cum[day]
         origin_ns = self._origin.astype("datetime64[ns]").astype(np.int64)
-        ns = origin_ns + day * _NS_PER_DAY + np.round(frac * _NS_PER_DAY).astype(np.int64)
+        ns = (
+            origin_ns
+            + day * _NS_PER_DAY
+            + np.round(frac * _NS_PER_DAY).astype(np.int64)
+        )
         start_ns = np.broadcast_to(to_datetime64(start).astype(np.int64), ns.shape)
         ns = np.where(np.broadcast_to(n_arr, ns.shape) == 0, start_ns, ns)
         ns = np.where(ok, ns, _NAT)
@@ -221,7 +238,9 @@ def _cached_calendar(country: str, subdivision: str | None) -> WorkCalendar:
     return WorkCalendar(country, subdivision)
 
 
-def working_days(start, end, *, country: str = "CN", calendar: WorkCalendar | None = None):
+def working_days(
+    start, end, *, country: str = "CN", calendar: WorkCalendar | None = None
+):
     """Elapsed working days from ``start`` to ``end`` (see :class:`WorkCalendar`).
 
     Uses ``calendar`` when given, else a cached calendar for ``country``.
@@ -240,4 +259,3 @@ def get_calendar(calendar=None, *, country: str = "CN", subdivision: str | None 
             f"Got {type(calendar).__name__} instead."
         )
     return calendar
-

@@ -38,13 +38,44 @@ def six():
     return pd.DataFrame(
         {
             "case_id": ["A", "A", "A", "B", "B", "B"],
-            "activity": ["需求调研", "方案策划", "跨部门评审", "需求调研", "方案策划", "需求调研"],
-            "start": pd.to_datetime(["2024-09-23", "2024-09-27", "2024-10-08",
-                                     "2024-10-14", "2024-10-18", "2024-10-21"]),
-            "end": pd.to_datetime(["2024-09-26", "2024-10-09", "2024-10-12",
-                                   "2024-10-16", "2024-10-21", None]),
-            "due": pd.to_datetime(["2024-09-26", "2024-10-08", "2024-10-14",
-                                   "2024-10-17", "2024-10-20", "2024-10-24"]),
+            "activity": [
+                "需求调研",
+                "方案策划",
+                "跨部门评审",
+                "需求调研",
+                "方案策划",
+                "需求调研",
+            ],
+            "start": pd.to_datetime(
+                [
+                    "2024-09-23",
+                    "2024-09-27",
+                    "2024-10-08",
+                    "2024-10-14",
+                    "2024-10-18",
+                    "2024-10-21",
+                ]
+            ),
+            "end": pd.to_datetime(
+                [
+                    "2024-09-26",
+                    "2024-10-09",
+                    "2024-10-12",
+                    "2024-10-16",
+                    "2024-10-21",
+                    None,
+                ]
+            ),
+            "due": pd.to_datetime(
+                [
+                    "2024-09-26",
+                    "2024-10-08",
+                    "2024-10-14",
+                    "2024-10-17",
+                    "2024-10-20",
+                    "2024-10-24",
+                ]
+            ),
             "owner": ["张三", "张三", "李四", "王五", "王五", "王五"],
             "department": ["市场", "市场", "设计", "市场", "市场", "市场"],
             "team": ["T1", "T1", "T1", "T2", "T2", "T2"],
@@ -63,7 +94,9 @@ def test_case_durations_by_hand(six):
     assert got["active_days"].tolist() == [10.0, 7.0]
     np.testing.assert_allclose(got["flow_efficiency"], [10 / 11, 7 / 9])
     assert got["is_open"].tolist() == [False, True]
-    assert got["end"].iloc[0] == pd.Timestamp("2024-10-12") and pd.isna(got["end"].iloc[1])
+    assert got["end"].iloc[0] == pd.Timestamp("2024-10-12") and pd.isna(
+        got["end"].iloc[1]
+    )
     assert got["n_activities"].tolist() == [3, 3] and got["n_open"].tolist() == [0, 1]
     assert got["team"].tolist() == ["T1", "T2"]
     assert got["department"].tolist() == ["市场", "市场"]  # most common
@@ -94,13 +127,20 @@ def test_as_of_reads_the_table_as_it_was(six):
 def test_waits_parallel_and_rework(six):
     got = waits(six)
     assert got[["from_activity", "to_activity"]].values.tolist() == [
-        ["需求调研", "方案策划"], ["方案策划", "跨部门评审"],
-        ["需求调研", "方案策划"], ["方案策划", "需求调研"],
+        ["需求调研", "方案策划"],
+        ["方案策划", "跨部门评审"],
+        ["需求调研", "方案策划"],
+        ["方案策划", "需求调研"],
     ]
     assert got["wait_working_days"].tolist() == [1.0, 0.0, 2.0, 0.0]
     assert got["wait_days"].tolist() == [1.0, 0.0, 2.0, 0.0]
     assert got["wait_hours"].tolist() == [24.0, 0.0, 48.0, 0.0]
-    assert got["overlap"].tolist() == [False, True, False, False]  # A3 started before A2 ended
+    assert got["overlap"].tolist() == [
+        False,
+        True,
+        False,
+        False,
+    ]  # A3 started before A2 ended
     assert got["is_handoff"].tolist() == [False, True, False, False]  # 市场 -> 设计
 
 
@@ -111,8 +151,12 @@ def test_waits_predecessor_is_latest_end():
         {
             "case_id": ["c"] * 4,
             "activity": ["P", "Q", "R", "S"],
-            "start": pd.to_datetime(["2024-03-04", "2024-03-04", "2024-03-06", "2024-03-13"]),
-            "end": pd.to_datetime(["2024-03-11", "2024-03-05", "2024-03-07", "2024-03-14"]),
+            "start": pd.to_datetime(
+                ["2024-03-04", "2024-03-04", "2024-03-06", "2024-03-13"]
+            ),
+            "end": pd.to_datetime(
+                ["2024-03-11", "2024-03-05", "2024-03-07", "2024-03-14"]
+            ),
         }
     )
     got = waits(acts)
@@ -132,7 +176,8 @@ def test_cycle_time_censoring_bias():
         {
             "case_id": list("abcdef"),
             "activity": ["x"] * 6,
-            "start": [starts] * 4 + [pd.Timestamp("2024-01-03"), pd.Timestamp("2024-01-01")],
+            "start": [starts] * 4
+            + [pd.Timestamp("2024-01-03"), pd.Timestamp("2024-01-01")],
             "end": [starts + pd.Timedelta(days=d) for d in ends] + [pd.NaT, pd.NaT],
         }
     )
@@ -160,9 +205,14 @@ def test_cycle_time_groups_and_ci(six, rng):
     # the CI of the median is stats.quantile_interval of the finished values
     n = 40
     d = rng.integers(1, 30, n)
-    acts = pd.DataFrame({"case_id": range(n), "activity": "x",
-                         "start": pd.Timestamp("2024-01-01"),
-                         "end": pd.Timestamp("2024-01-01") + pd.to_timedelta(d, unit="D")})
+    acts = pd.DataFrame(
+        {
+            "case_id": range(n),
+            "activity": "x",
+            "start": pd.Timestamp("2024-01-01"),
+            "end": pd.Timestamp("2024-01-01") + pd.to_timedelta(d, unit="D"),
+        }
+    )
     got = cycle_time(acts, as_of="2024-03-01", unit="days").iloc[0]
     assert (got["ci_low"], got["ci_high"]) == stats.quantile_interval(d.astype(float))
     assert got["p85"] == np.quantile(d, 0.85) and got["p95"] == np.quantile(d, 0.95)
@@ -201,9 +251,13 @@ def test_aging_wip(six):
 
 
 def test_argument_errors(six):
-    with pytest.raises(ValueError, match="The 'unit' parameter of cycle_time must be one of"):
+    with pytest.raises(
+        ValueError, match="The 'unit' parameter of cycle_time must be one of"
+    ):
         cycle_time(six, as_of=AS_OF, unit="hours")
-    with pytest.raises(ValueError, match="'as_of' parameter of case_durations is required"):
+    with pytest.raises(
+        ValueError, match="'as_of' parameter of case_durations is required"
+    ):
         case_durations(six, as_of=None)
     with pytest.raises(ValueError, match="The 'by' parameter of cycle_time"):
         cycle_time(six, by="nope", as_of=AS_OF)
@@ -233,11 +287,13 @@ def test_grouped_summaries_match_stats_module(rng):
     from diagnose.metrics._common import km_summary, summarise
 
     n = 400
-    frame = pd.DataFrame({
-        "g": rng.integers(0, 25, n),
-        "v": rng.integers(0, 15, n).astype(float),  # many ties
-        "obs": rng.random(n) < 0.7,
-    })
+    frame = pd.DataFrame(
+        {
+            "g": rng.integers(0, 25, n),
+            "v": rng.integers(0, 15, n).astype(float),  # many ties
+            "obs": rng.random(n) < 0.7,
+        }
+    )
     got = summarise(frame, "v", by=["g"]).set_index("g")
     km = km_summary(frame, "v", "obs", by=["g"]).set_index("g")
     for g, sub in frame.groupby("g"):
@@ -245,7 +301,9 @@ def test_grouped_summaries_match_stats_module(rng):
         assert got.loc[g, "n"] == x.size
         assert got.loc[g, "median"] == pytest.approx(np.median(x))
         assert got.loc[g, "p85"] == pytest.approx(np.quantile(x, 0.85))
-        np.testing.assert_equal(got.loc[g, ["ci_low", "ci_high"]].to_numpy(dtype=float),
-                                stats.quantile_interval(x))
+        np.testing.assert_equal(
+            got.loc[g, ["ci_low", "ci_high"]].to_numpy(dtype=float),
+            stats.quantile_interval(x),
+        )
         ref = stats.kaplan_meier(x, sub["obs"].to_numpy()).quantile(0.5)
         np.testing.assert_equal(km.loc[g].to_numpy(dtype=float), np.array(ref))

@@ -16,13 +16,48 @@ def tasks():
     return pd.DataFrame(
         {
             "case_id": ["A", "A", "A", "B", "B", "B", "C"],
-            "activity": ["需求调研", "方案策划", "跨部门评审", "需求调研", "方案策划", "需求调研", "方案策划"],
-            "start": pd.to_datetime(["2024-09-23", "2024-09-27", "2024-10-08", "2024-10-14",
-                                     "2024-10-18", "2024-10-21", "2024-10-21"]),
-            "end": pd.to_datetime(["2024-09-26", "2024-10-09", "2024-10-12", "2024-10-16",
-                                   "2024-10-21", None, None]),
-            "due": pd.to_datetime(["2024-09-26", "2024-10-08", "2024-10-14", "2024-10-17",
-                                   "2024-10-20", "2024-10-24", None]),
+            "activity": [
+                "需求调研",
+                "方案策划",
+                "跨部门评审",
+                "需求调研",
+                "方案策划",
+                "需求调研",
+                "方案策划",
+            ],
+            "start": pd.to_datetime(
+                [
+                    "2024-09-23",
+                    "2024-09-27",
+                    "2024-10-08",
+                    "2024-10-14",
+                    "2024-10-18",
+                    "2024-10-21",
+                    "2024-10-21",
+                ]
+            ),
+            "end": pd.to_datetime(
+                [
+                    "2024-09-26",
+                    "2024-10-09",
+                    "2024-10-12",
+                    "2024-10-16",
+                    "2024-10-21",
+                    None,
+                    None,
+                ]
+            ),
+            "due": pd.to_datetime(
+                [
+                    "2024-09-26",
+                    "2024-10-08",
+                    "2024-10-14",
+                    "2024-10-17",
+                    "2024-10-20",
+                    "2024-10-24",
+                    None,
+                ]
+            ),
             "owner": ["张三", "张三", "李四", "王五", "王五", "王五", None],
             "team": ["T1", "T1", "T1", "T2", "T2", "T2", "T2"],
             "priority": ["P1", "P1", "P0", "P2", "P2", "P2", "P2"],
@@ -42,7 +77,10 @@ def test_row_level_rule(tasks):
 
 def test_rates_wilson_and_invariants(tasks):
     overall = overdue_rate(tasks, by=None, as_of=AS_OF)
-    assert overall[["n", "n_overdue"]].iloc[0].tolist() == [6, 3]  # the no-due row is out
+    assert overall[["n", "n_overdue"]].iloc[0].tolist() == [
+        6,
+        3,
+    ]  # the no-due row is out
     for by in ["activity", "team", "owner", "priority", "month", ["team", "priority"]]:
         got = overdue_rate(tasks, by=by, as_of=AS_OF)
         assert got["n"].sum() == 6 and got["n_overdue"].sum() == 3
@@ -69,13 +107,17 @@ def test_case_level(tasks):
 
 
 def test_errors(tasks):
-    with pytest.raises(ValueError, match="The 'by' parameter of overdue_rate must be one of"):
+    with pytest.raises(
+        ValueError, match="The 'by' parameter of overdue_rate must be one of"
+    ):
         overdue_rate(tasks, by="foo", as_of=AS_OF)
     with pytest.raises(ValueError, match="cannot include 'activity' with level='case'"):
         overdue_rate(tasks, as_of=AS_OF, level="case")
     with pytest.raises(ValueError, match="The 'level' parameter of overdue_rate"):
         overdue_rate(tasks, as_of=AS_OF, level="team")
-    with pytest.raises(ValueError, match="'as_of' parameter of overdue_rate must be a date"):
+    with pytest.raises(
+        ValueError, match="'as_of' parameter of overdue_rate must be a date"
+    ):
         overdue_rate(tasks, as_of="not a date")
 
 
@@ -84,12 +126,17 @@ def test_progress_deviation():
         {
             "case_id": ["a", "b", "c", "d", "e"],
             "activity": ["x"] * 5,
-            "start": pd.to_datetime(["2024-10-08", "2024-10-08", "2024-10-14", "2024-10-14",
-                                     "2024-10-14"]),
-            "end": pd.to_datetime(["2024-10-14", "2024-10-10", "2024-10-16", None, None]),
+            "start": pd.to_datetime(
+                ["2024-10-08", "2024-10-08", "2024-10-14", "2024-10-14", "2024-10-14"]
+            ),
+            "end": pd.to_datetime(
+                ["2024-10-14", "2024-10-10", "2024-10-16", None, None]
+            ),
             "planned_start": pd.to_datetime(["2024-10-08", None, None, None, None]),
             "planned_end": pd.to_datetime(["2024-10-11", None, None, None, None]),
-            "due": pd.to_datetime([None, "2024-10-12", "2024-10-19", "2024-10-16", None]),
+            "due": pd.to_datetime(
+                [None, "2024-10-12", "2024-10-19", "2024-10-16", None]
+            ),
         }
     )
     got = progress_deviation(acts, as_of="2024-10-17")
@@ -101,9 +148,16 @@ def test_progress_deviation():
     assert got["planned_days"].iloc[:4].tolist() == [3.0, 4.0, 5.0, 2.0]
     assert got["actual_days"].tolist() == [5.0, 2.0, 2.0, 3.0, 3.0]
     np.testing.assert_allclose(got["deviation"].iloc[:4], [2 / 3, -0.5, -0.6, 0.5])
-    assert got["flag"].tolist() == ["escalate", "escalate", "escalate", "escalate", "no_plan"]
-    loose = progress_deviation(acts, as_of="2024-10-17",
-                               settings=Settings().replace(deviation_escalate=0.65))
+    assert got["flag"].tolist() == [
+        "escalate",
+        "escalate",
+        "escalate",
+        "escalate",
+        "no_plan",
+    ]
+    loose = progress_deviation(
+        acts, as_of="2024-10-17", settings=Settings().replace(deviation_escalate=0.65)
+    )
     assert loose["flag"].tolist() == ["escalate", "warn", "warn", "warn", "no_plan"]
     # an open task early in its plan is not flagged as "early"
     early = progress_deviation(acts, as_of="2024-10-15")
@@ -125,5 +179,7 @@ def test_kpi_variance():
     np.testing.assert_allclose(got["variance"].iloc[:3], [-0.16, -0.05, 0.12])
     assert got["flagged"].tolist() == [True, False, True, False]
     assert got["flag"].tolist() == ["warn", "ok", "warn", "no_target"]
-    directed = kpi_variance(kpis.assign(direction=["higher", "lower", "越高越好", "higher"]))
+    directed = kpi_variance(
+        kpis.assign(direction=["higher", "lower", "越高越好", "higher"])
+    )
     assert directed["flag"].tolist() == ["warn", "ok", "ahead", "no_target"]

@@ -17,11 +17,34 @@ def six():
     return pd.DataFrame(
         {
             "case_id": ["A", "A", "A", "B", "B", "B"],
-            "activity": ["需求调研", "方案策划", "跨部门评审", "需求调研", "方案策划", "需求调研"],
-            "start": pd.to_datetime(["2024-09-23", "2024-09-27", "2024-10-08",
-                                     "2024-10-14", "2024-10-18", "2024-10-21"]),
-            "end": pd.to_datetime(["2024-09-26", "2024-10-09", "2024-10-12",
-                                   "2024-10-16", "2024-10-21", None]),
+            "activity": [
+                "需求调研",
+                "方案策划",
+                "跨部门评审",
+                "需求调研",
+                "方案策划",
+                "需求调研",
+            ],
+            "start": pd.to_datetime(
+                [
+                    "2024-09-23",
+                    "2024-09-27",
+                    "2024-10-08",
+                    "2024-10-14",
+                    "2024-10-18",
+                    "2024-10-21",
+                ]
+            ),
+            "end": pd.to_datetime(
+                [
+                    "2024-09-26",
+                    "2024-10-09",
+                    "2024-10-12",
+                    "2024-10-16",
+                    "2024-10-21",
+                    None,
+                ]
+            ),
             "department": ["市场", "市场", "设计", "市场", "市场", "市场"],
             "priority": ["P1", "P1", "P0", "P2", "P2", "P2"],
         }
@@ -54,7 +77,9 @@ def test_summary_wilson(six):
 
 
 def test_stage_without_limit_is_left_out(six):
-    acts = pd.concat([six, six.iloc[[0]].assign(activity="活动执行")], ignore_index=True)
+    acts = pd.concat(
+        [six, six.iloc[[0]].assign(activity="活动执行")], ignore_index=True
+    )
     got = sla_breaches(acts, as_of=AS_OF)
     assert not got["with_limit"].iloc[-1] and not got["breached"].iloc[-1]
     assert "活动执行" not in sla_summary(acts, as_of=AS_OF)["activity"].tolist()
@@ -69,18 +94,36 @@ def test_handoff_response():
         {
             "case_id": ["a", "a", "b", "b", "c", "c"],
             "activity": ["方案策划", "跨部门评审"] * 3,
-            "start": pd.to_datetime(["2024-10-14 09:00", "2024-10-14 13:00",
-                                     "2024-10-15 09:00", "2024-10-15 15:00",
-                                     "2024-10-18 09:00", "2024-10-21 09:00"]),
-            "end": pd.to_datetime(["2024-10-14 12:00", "2024-10-14 15:00",
-                                   "2024-10-15 10:00", "2024-10-15 16:00",
-                                   "2024-10-18 18:00", "2024-10-21 10:00"]),
+            "start": pd.to_datetime(
+                [
+                    "2024-10-14 09:00",
+                    "2024-10-14 13:00",
+                    "2024-10-15 09:00",
+                    "2024-10-15 15:00",
+                    "2024-10-18 09:00",
+                    "2024-10-21 09:00",
+                ]
+            ),
+            "end": pd.to_datetime(
+                [
+                    "2024-10-14 12:00",
+                    "2024-10-14 15:00",
+                    "2024-10-15 10:00",
+                    "2024-10-15 16:00",
+                    "2024-10-18 18:00",
+                    "2024-10-21 10:00",
+                ]
+            ),
             "department": ["市场", "设计"] * 3,
             "priority": ["P0", "P0", "P1", "P0", "P2", "P2"],
         }
     )
     got = handoff_response(acts).iloc[0]
-    assert (got["from_department"], got["to_department"], got["n"]) == ("市场", "设计", 3)
+    assert (got["from_department"], got["to_department"], got["n"]) == (
+        "市场",
+        "设计",
+        3,
+    )
     assert got["median_hours"] == pytest.approx(5.0)  # 1, 5, 15
     assert got["n_urgent"] == 2 and got["n_late"] == 1
     low, high = stats.wilson_interval(1, 3)

@@ -15,7 +15,8 @@ def acts():
             "activity": ["x"] * 6,
             "team": ["T1", "T1", "T1", "T2", "T2", "T2"],
             "start": [start] * 6,
-            "end": [start + pd.Timedelta(days=d) for d in (2, 4, 6, 8)] + [pd.NaT, pd.NaT],
+            "end": [start + pd.Timedelta(days=d) for d in (2, 4, 6, 8)]
+            + [pd.NaT, pd.NaT],
         }
     )
 
@@ -37,7 +38,9 @@ def test_by_group_and_precomputed(acts):
     assert got.loc[got["team"] == "T1", "survival"].iloc[-1] == 0.0
     table = case_durations(acts, as_of="2024-01-11", unit="days")
     same = survival_curve(table, as_of="2024-01-11", unit="days")
-    np.testing.assert_allclose(same["survival"], survival_curve(acts, as_of="2024-01-11",
-                                                                unit="days")["survival"])
+    np.testing.assert_allclose(
+        same["survival"],
+        survival_curve(acts, as_of="2024-01-11", unit="days")["survival"],
+    )
     with pytest.raises(ValueError, match="The 'level' parameter of survival_curve"):
         survival_curve(acts, as_of="2024-01-11", level="team")

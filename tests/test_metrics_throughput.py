@@ -10,18 +10,21 @@ def acts():
         {
             "case_id": ["A", "A", "B", "B", "C"],
             "activity": ["s1", "s2", "s1", "s2", "s1"],
-            "start": pd.to_datetime(["2024-10-07", "2024-10-09", "2024-10-08", "2024-10-15",
-                                     "2024-10-16"]),
-            "end": pd.to_datetime(["2024-10-09", "2024-10-10", "2024-10-15", "2024-10-22",
-                                   None]),
+            "start": pd.to_datetime(
+                ["2024-10-07", "2024-10-09", "2024-10-08", "2024-10-15", "2024-10-16"]
+            ),
+            "end": pd.to_datetime(
+                ["2024-10-09", "2024-10-10", "2024-10-15", "2024-10-22", None]
+            ),
         }
     )
 
 
 def test_throughput_weeks(acts):
     got = throughput(acts, as_of="2024-10-23")
-    assert got["period"].tolist() == list(pd.to_datetime(["2024-10-07", "2024-10-14",
-                                                          "2024-10-21"]))
+    assert got["period"].tolist() == list(
+        pd.to_datetime(["2024-10-07", "2024-10-14", "2024-10-21"])
+    )
     # case A ends Thu 10-10 (week 1); B ends Tue 10-22 (week 3); C open
     assert got["n_finished"].tolist() == [1, 0, 1]
     rows = throughput(acts, as_of="2024-10-23", level="activity")
@@ -34,15 +37,17 @@ def test_throughput_weeks(acts):
 
 def test_wip_cumulative_flow(acts):
     got = wip(acts, as_of="2024-10-23", freq="W")
-    # end of week 1 (Sun 10-13): 3 started, 2 done; end of week 2: 5 / 3; at as_of: 5 / 4
+    # end of week 1 (Sun 10-13): 3 started, 2 done; end of week 2: 5 / 3;
+    # at as_of: 5 / 4
     assert got["arrived"].tolist() == [3, 5, 5]
     assert got["departed"].tolist() == [2, 3, 4]
     assert got["wip"].tolist() == [1, 2, 1]
     assert got["date"].iloc[-1] == pd.Timestamp("2024-10-23")
     per = wip(acts, as_of="2024-10-23", freq="W", by="activity")
     totals = per.groupby("date")[["arrived", "departed", "wip"]].sum().reset_index()
-    pd.testing.assert_frame_equal(totals, got[["date", "arrived", "departed", "wip"]],
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(
+        totals, got[["date", "arrived", "departed", "wip"]], check_dtype=False
+    )
     cases = wip(acts, as_of="2024-10-23", freq="D", level="case")
     assert cases["wip"].iloc[-1] == 1  # only C open
     with pytest.raises(ValueError, match="The 'freq' parameter of wip"):

@@ -23,13 +23,44 @@ def six():
     return pd.DataFrame(
         {
             "case_id": ["A", "A", "A", "B", "B", "B"],
-            "activity": ["需求调研", "方案策划", "跨部门评审", "需求调研", "方案策划", "需求调研"],
-            "start": pd.to_datetime(["2024-09-23", "2024-09-27", "2024-10-08",
-                                     "2024-10-14", "2024-10-18", "2024-10-21"]),
-            "end": pd.to_datetime(["2024-09-26", "2024-10-09", "2024-10-12",
-                                   "2024-10-16", "2024-10-21", None]),
-            "due": pd.to_datetime(["2024-09-26", "2024-10-08", "2024-10-14",
-                                   "2024-10-17", "2024-10-20", "2024-10-24"]),
+            "activity": [
+                "需求调研",
+                "方案策划",
+                "跨部门评审",
+                "需求调研",
+                "方案策划",
+                "需求调研",
+            ],
+            "start": pd.to_datetime(
+                [
+                    "2024-09-23",
+                    "2024-09-27",
+                    "2024-10-08",
+                    "2024-10-14",
+                    "2024-10-18",
+                    "2024-10-21",
+                ]
+            ),
+            "end": pd.to_datetime(
+                [
+                    "2024-09-26",
+                    "2024-10-09",
+                    "2024-10-12",
+                    "2024-10-16",
+                    "2024-10-21",
+                    None,
+                ]
+            ),
+            "due": pd.to_datetime(
+                [
+                    "2024-09-26",
+                    "2024-10-08",
+                    "2024-10-14",
+                    "2024-10-17",
+                    "2024-10-20",
+                    "2024-10-24",
+                ]
+            ),
             "owner": ["张三", "张三", "李四", "王五", "王五", "王五"],
             "team": ["T1", "T1", "T1", "T2", "T2", "T2"],
         }
@@ -39,8 +70,14 @@ def six():
 def test_cycle_time_histogram_with_percentile_lines(rng):
     n = 50
     start = pd.Timestamp("2024-03-04")
-    acts = pd.DataFrame({"case_id": range(n), "activity": "x", "start": start,
-                         "end": start + pd.to_timedelta(rng.integers(1, 40, n), unit="D")})
+    acts = pd.DataFrame(
+        {
+            "case_id": range(n),
+            "activity": "x",
+            "start": start,
+            "end": start + pd.to_timedelta(rng.integers(1, 40, n), unit="D"),
+        }
+    )
     table = case_durations(acts, as_of="2024-06-01")
     ax = plot_cycle_time(table, bins=10)
     assert len(ax.patches) == 10
@@ -55,7 +92,11 @@ def test_cycle_time_histogram_with_percentile_lines(rng):
 def test_stage_breakdown(six):
     ax = plot_stage_breakdown(stage_summary(six, as_of=AS_OF))
     assert len(ax.patches) == 6  # wait + duration for 3 stages
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["需求调研", "方案策划", "跨部门评审"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "需求调研",
+        "方案策划",
+        "跨部门评审",
+    ]
     # 方案策划: wait 1.5 then median 2.5 -> the duration bar starts at 1.5
     assert ax.patches[4].get_x() == pytest.approx(1.5)
     assert ax.patches[4].get_width() == pytest.approx(2.5)
@@ -68,10 +109,14 @@ def test_overdue_rate_bars_with_wilson_errors(six):
     assert ax is ax0
     assert len(ax.patches) == 3
     assert [t.get_text() for t in ax.get_xticklabels()] == data["owner"].tolist()
-    assert [p.get_height() for p in ax.patches] == pytest.approx(data["overdue_rate"].tolist())
+    assert [p.get_height() for p in ax.patches] == pytest.approx(
+        data["overdue_rate"].tolist()
+    )
     bars = [c for c in ax.collections if isinstance(c, LineCollection)]
     segs = bars[0].get_segments()
-    assert segs[0][:, 1] == pytest.approx([data["ci_low"].iloc[0], data["ci_high"].iloc[0]])
+    assert segs[0][:, 1] == pytest.approx(
+        [data["ci_low"].iloc[0], data["ci_high"].iloc[0]]
+    )
     assert ax.get_xlabel() == "owner" and "逾期率" in ax.get_title()
 
 
@@ -79,7 +124,10 @@ def test_cumulative_flow(six):
     ax = plot_cumulative_flow(wip(six, as_of=AS_OF, freq="W"))
     assert len(ax.lines) == 2
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
-        "到达 Arrived", "完成 Departed", "在制 WIP"]
+        "到达 Arrived",
+        "完成 Departed",
+        "在制 WIP",
+    ]
     ax = plot_cumulative_flow(wip(six, as_of=AS_OF, freq="W", by="activity"))
     assert sum(isinstance(c, PolyCollection) for c in ax.collections) == 3
 

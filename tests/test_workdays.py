@@ -31,14 +31,30 @@ def test_whole_days_across_the_holiday(cal):
     assert got.tolist() == [4.0]
     # Oct 8 -> Sat Oct 12 (make-up day, midnight) = Oct 8, 9, 10, 11 = 4;
     # through the end of Oct 12 = 5; to Oct 14 still 5 (Sunday 13 off)
-    got = cal.working_days_between(ts(["2024-10-08"] * 3), ts(["2024-10-12", "2024-10-13", "2024-10-14"]))
+    got = cal.working_days_between(
+        ts(["2024-10-08"] * 3), ts(["2024-10-12", "2024-10-13", "2024-10-14"])
+    )
     assert got.tolist() == [4.0, 5.0, 5.0]
 
 
 def test_fractions_of_partial_days(cal):
     got = cal.working_days_between(
-        ts(["2024-09-30 12:00", "2024-10-14 09:00", "2024-10-11 12:00", "2024-10-05 08:00"]),
-        ts(["2024-10-08 12:00", "2024-10-14 21:00", "2024-10-14 12:00", "2024-10-06 20:00"]),
+        ts(
+            [
+                "2024-09-30 12:00",
+                "2024-10-14 09:00",
+                "2024-10-11 12:00",
+                "2024-10-05 08:00",
+            ]
+        ),
+        ts(
+            [
+                "2024-10-08 12:00",
+                "2024-10-14 21:00",
+                "2024-10-14 12:00",
+                "2024-10-06 20:00",
+            ]
+        ),
     )
     # half of Sep 30 + half of Oct 8; 12 h of one day; half Fri + Sat 12 + half Mon;
     # within the holiday: nothing
@@ -46,21 +62,31 @@ def test_fractions_of_partial_days(cal):
 
 
 def test_nat_negative_and_convenience(cal):
-    got = cal.working_days_between(ts(["2024-10-09", None]), ts(["2024-09-27", "2024-10-01"]))
+    got = cal.working_days_between(
+        ts(["2024-10-09", None]), ts(["2024-09-27", "2024-10-01"])
+    )
     assert got[0] == -4.0 and np.isnan(got[1])
-    assert working_days(ts(["2024-09-27"]), ts(["2024-10-09"]), calendar=cal).tolist() == [4.0]
-    assert working_days(pd.Timestamp("2024-09-27"), pd.Timestamp("2024-10-09"))[0] == 4.0
+    assert working_days(
+        ts(["2024-09-27"]), ts(["2024-10-09"]), calendar=cal
+    ).tolist() == [4.0]
+    assert (
+        working_days(pd.Timestamp("2024-09-27"), pd.Timestamp("2024-10-09"))[0] == 4.0
+    )
 
 
 def test_add_working_days(cal):
     got = cal.add_working_days(ts(["2024-09-25", "2024-09-30", "2024-10-09", None]), 3)
     # Wed+3 -> end of Fri = Sat 00:00; Sep 30 + 3 = Sep 30, Oct 8, 9 -> Oct 10;
     # Oct 9 + 3 = 9, 10, 11 -> Oct 12 00:00 (Oct 12 is itself a working day)
-    assert got.iloc[:3].tolist() == list(pd.to_datetime(["2024-09-28", "2024-10-10", "2024-10-12"]))
+    assert got.iloc[:3].tolist() == list(
+        pd.to_datetime(["2024-09-28", "2024-10-10", "2024-10-12"])
+    )
     assert pd.isna(got.iloc[3])
     back = cal.working_days_between(ts(["2024-09-25", "2024-09-30"]), got.iloc[:2])
     assert back.tolist() == [3.0, 3.0]
-    assert cal.add_working_days(ts(["2024-10-03 10:00"]), 0).iloc[0] == pd.Timestamp("2024-10-03 10:00")
+    assert cal.add_working_days(ts(["2024-10-03 10:00"]), 0).iloc[0] == pd.Timestamp(
+        "2024-10-03 10:00"
+    )
 
 
 def test_grows_beyond_prepared_years(cal):
@@ -71,10 +97,15 @@ def test_grows_beyond_prepared_years(cal):
 
 def test_million_rows_bounds(cal, rng):
     # timing lives in benchmarks/; here: a million intervals stay within bounds
-    start = pd.Series(pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.uniform(0, 700, 10**6), unit="D"))
+    start = pd.Series(
+        pd.Timestamp("2023-01-01")
+        + pd.to_timedelta(rng.uniform(0, 700, 10**6), unit="D")
+    )
     end = start + pd.to_timedelta(rng.exponential(8, 10**6), unit="D")
     got = cal.working_days_between(start, end)
-    assert (got >= 0).all() and (got <= (end - start).dt.total_seconds() / 86400 + 1e-9).all()
+    assert (got >= 0).all() and (
+        got <= (end - start).dt.total_seconds() / 86400 + 1e-9
+    ).all()
 
 
 def test_bad_country():

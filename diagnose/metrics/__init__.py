@@ -13,7 +13,12 @@ from diagnose.metrics.flow import (
     stage_summary,
     waits,
 )
-from diagnose.metrics.overdue import kpi_variance, overdue, overdue_rate, progress_deviation
+from diagnose.metrics.overdue import (
+    kpi_variance,
+    overdue,
+    overdue_rate,
+    progress_deviation,
+)
 from diagnose.metrics.sla import handoff_response, sla_breaches, sla_summary
 from diagnose.metrics.survival import survival_curve
 from diagnose.metrics.throughput import throughput, wip

@@ -56,7 +56,8 @@ def check_choice(value, name: str, func: str, choices: Iterable):
     if value not in choices:
         shown = "{" + ", ".join(repr(c) for c in choices) + "}"
         raise ValueError(
-            f"The '{name}' parameter of {func} must be one of {shown}. Got {value!r} instead."
+            f"The '{name}' parameter of {func} must be one of {shown}. "
+            f"Got {value!r} instead."
         )
     return value
 
@@ -76,7 +77,9 @@ def check_as_of(as_of, func: str) -> pd.Timestamp:
             f"Got {as_of!r} instead."
         ) from err
     if ts is pd.NaT:
-        raise ValueError(f"The 'as_of' parameter of {func} must be a date. Got NaT instead.")
+        raise ValueError(
+            f"The 'as_of' parameter of {func} must be a date. Got NaT instead."
+        )
     if ts.tzinfo is not None:
         ts = ts.tz_localize(None)
     return ts
@@ -111,7 +114,9 @@ def resolve_calendar(calendar, settings=None) -> WorkCalendar:
 
 def _dt_series(frame: pd.DataFrame, col: str) -> pd.Series:
     if col not in frame.columns:
-        return pd.Series(np.full(len(frame), np.datetime64("NaT", "ns")), index=frame.index)
+        return pd.Series(
+            np.full(len(frame), np.datetime64("NaT", "ns")), index=frame.index
+        )
     return pd.Series(to_datetime64(frame[col]), index=frame.index)
 
 
@@ -139,7 +144,13 @@ def state_at(activities: pd.DataFrame, as_of: pd.Timestamp | None) -> pd.DataFra
         end_eff = end_eff.where(~is_open, as_of)
     end_eff = end_eff.where(started)
     return pd.DataFrame(
-        {"start": start, "end": end, "end_eff": end_eff, "started": started, "is_open": is_open},
+        {
+            "start": start,
+            "end": end,
+            "end_eff": end_eff,
+            "started": started,
+            "is_open": is_open,
+        },
         index=activities.index,
     )
 
@@ -165,7 +176,9 @@ def _median_ci_ranks(n: int, q: float, confidence: float) -> tuple[float, float]
     only; evaluating it on the ranks ``1..n`` returns them, so many groups
     reuse one call (the method itself stays in :mod:`diagnose.stats`).
     """
-    return stats.quantile_interval(np.arange(1, n + 1, dtype=float), q, confidence=confidence)
+    return stats.quantile_interval(
+        np.arange(1, n + 1, dtype=float), q, confidence=confidence
+    )
 
 
 def _group_codes(data: pd.DataFrame, by: list):
@@ -252,8 +265,12 @@ def _km_on_ranks(structure: tuple, confidence: float, q: float):
         observed += [True] * ev + [False] * ce
     with warnings.catch_warnings():
         # scipy notes that log-log bounds are undefined where S(t) is 0 or 1
-        warnings.filterwarnings("ignore", message="The confidence interval is undefined")
-        km = stats.kaplan_meier(np.array(times, float), np.array(observed), confidence=confidence)
+        warnings.filterwarnings(
+            "ignore", message="The confidence interval is undefined"
+        )
+        km = stats.kaplan_meier(
+            np.array(times, float), np.array(observed), confidence=confidence
+        )
     return km.quantile(q)
 
 
@@ -270,7 +287,9 @@ def km_quantile(durations, observed, *, q: float = 0.5, confidence: float = 0.95
     uniq, inv = np.unique(d, return_inverse=True)
     if uniq.size > 64:  # large sample: caching would not pay; compute directly
         with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="The confidence interval is undefined")
+            warnings.filterwarnings(
+                "ignore", message="The confidence interval is undefined"
+            )
             km = stats.kaplan_meier(d, e, confidence=confidence)
         return km.quantile(q)
     ev = np.bincount(inv, weights=e, minlength=uniq.size).astype(int)
@@ -302,8 +321,11 @@ def km_summary(
         km_quantile(x[a:b], e[a:b], q=0.5, confidence=confidence)
         for a, b in zip(bounds[:-1], bounds[1:])
     ]
-    rows = [tuple(k) + tuple(v) for k, v in zip(keys.itertuples(index=False), est)] if (
-        by and len(data)) else ([tuple(est[0])] if len(data) else [])
+    rows = (
+        [tuple(k) + tuple(v) for k, v in zip(keys.itertuples(index=False), est)]
+        if (by and len(data))
+        else ([tuple(est[0])] if len(data) else [])
+    )
     cols = by + [prefix + "median", prefix + "ci_low", prefix + "ci_high"]
     out = pd.DataFrame(rows, columns=cols)
     if not by and out.empty:
@@ -314,5 +336,7 @@ def km_summary(
 def merge_on(left: pd.DataFrame, right: pd.DataFrame, by: list) -> pd.DataFrame:
     """Merge two per-group tables (or place side by side when ``by`` is empty)."""
     if not by:
-        return pd.concat([left.reset_index(drop=True), right.reset_index(drop=True)], axis=1)
+        return pd.concat(
+            [left.reset_index(drop=True), right.reset_index(drop=True)], axis=1
+        )
     return left.merge(right, on=by, how="left")

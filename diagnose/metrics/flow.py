@@ -65,14 +65,18 @@ def _mode_by_code(codes: np.ndarray, values: pd.Series, n_groups: int) -> np.nda
     out = np.full(n_groups, np.nan, dtype=object)
     if frame.empty:
         return out
-    counts = frame.groupby(["g", "v"], sort=True, observed=True).size().reset_index(name="k")
+    counts = (
+        frame.groupby(["g", "v"], sort=True, observed=True).size().reset_index(name="k")
+    )
     counts = counts.sort_values(["g", "k"], ascending=[True, False], kind="stable")
     first = counts.drop_duplicates("g")
     out[first["g"].to_numpy()] = first["v"].to_numpy()
     return out
 
 
-def _union_length(codes: np.ndarray, s: np.ndarray, e: np.ndarray, n_groups: int) -> np.ndarray:
+def _union_length(
+    codes: np.ndarray, s: np.ndarray, e: np.ndarray, n_groups: int
+) -> np.ndarray:
     """Per group, the total length of the union of intervals ``[s, e]``
     (overlapping or touching intervals counted once). NaN intervals skipped."""
     ok = ~(np.isnan(s) | np.isnan(e))
@@ -179,8 +183,12 @@ def case_durations(
 
     s_dt = st["start"].where(st["started"])
     frame = pd.DataFrame(
-        {"g": codes, "s": s_dt.to_numpy(), "e": st["end"].to_numpy(),
-         "open": st["is_open"].to_numpy()}
+        {
+            "g": codes,
+            "s": s_dt.to_numpy(),
+            "e": st["end"].to_numpy(),
+            "open": st["is_open"].to_numpy(),
+        }
     )
     grouped = frame.groupby("g", sort=True)
     full = pd.RangeIndex(n_cases)
@@ -201,7 +209,9 @@ def case_durations(
     else:
         ref = np.datetime64("2000-01-01", "ns")
         ws = ((s_dt.to_numpy(dtype="datetime64[ns]") - ref) / _DAY).astype(float)
-        we = ((st["end_eff"].to_numpy(dtype="datetime64[ns]") - ref) / _DAY).astype(float)
+        we = ((st["end_eff"].to_numpy(dtype="datetime64[ns]") - ref) / _DAY).astype(
+            float
+        )
         elapsed = cycle_days
     active = _union_length(codes, ws, we, n_cases)
     active = np.where(np.isnan(elapsed), np.nan, active)
@@ -410,10 +420,13 @@ def cycle_time(
             )
         bad = [c for c in groups if c not in activities.columns]
         if not groups or bad:
-            choices = ["case", "activity"] + [c for c in activities.columns if c != "activity"]
+            choices = ["case", "activity"] + [
+                c for c in activities.columns if c != "activity"
+            ]
             raise ValueError(
-                f"The 'by' parameter of cycle_time must be 'case', 'activity' or column "
-                f"name(s) of the table such as {choices[:6]}. Got {by!r} instead."
+                "The 'by' parameter of cycle_time must be 'case', 'activity' or "
+                f"column name(s) of the table such as {choices[:6]}. "
+                f"Got {by!r} instead."
             )
         table = activity_durations(activities, as_of=as_of, calendar=calendar)
         table = table.loc[table["started"]]
@@ -430,10 +443,15 @@ def cycle_time(
         else pd.DataFrame({"n": [len(table)], "n_open": [int(table["is_open"].sum())]})
     )
     km = km_summary(
-        table.assign(_observed=~table["is_open"]), value, "_observed", by=groups,
+        table.assign(_observed=~table["is_open"]),
+        value,
+        "_observed",
+        by=groups,
         confidence=confidence,
     )
-    open_age = summarise(table.loc[table["is_open"]], value, by=groups)[groups + ["median"]]
+    open_age = summarise(table.loc[table["is_open"]], value, by=groups)[
+        groups + ["median"]
+    ]
     open_age = open_age.rename(columns={"median": "open_median_age"})
     out = merge_on(counts, summ, groups)
     out = merge_on(out, km, groups)
@@ -442,8 +460,20 @@ def cycle_time(
     out["n_finished"] = out["n_finished"].fillna(0).astype(int)
     out["n_open"] = out["n_open"].astype(int)
     cols = groups + [
-        "n", "n_open", "n_finished", "mean", "median", "p85", "p95", "ci_low", "ci_high",
-        "km_median", "km_ci_low", "km_ci_high", "naive_median", "open_median_age",
+        "n",
+        "n_open",
+        "n_finished",
+        "mean",
+        "median",
+        "p85",
+        "p95",
+        "ci_low",
+        "ci_high",
+        "km_median",
+        "km_ci_low",
+        "km_ci_high",
+        "naive_median",
+        "open_median_age",
     ]
     return out[cols]
 
@@ -476,40 +506,92 @@ def stage_summary(activities, *, as_of, calendar=None, confidence=0.95) -> pd.Da
     finished = acts.loc[~acts["is_open"]]
     summ = summarise(finished, value, by=["activity"], confidence=confidence)
     summ = summ.rename(
-        columns={"median": "median_days", "p85": "p85_days", "p95": "p95_days",
-                 "mean": "mean_days"}
+        columns={
+            "median": "median_days",
+            "p85": "p85_days",
+            "p95": "p95_days",
+            "mean": "mean_days",
+        }
     )[["activity", "median_days", "p85_days", "p95_days", "mean_days"]]
     counts = (
         acts.groupby("activity", dropna=False, sort=False)
-        .agg(n=("is_open", "size"), n_open=("is_open", "sum"), total_days=(value, "sum"),
-             first_start=("start", "min"))
+        .agg(
+            n=("is_open", "size"),
+            n_open=("is_open", "sum"),
+            total_days=(value, "sum"),
+            first_start=("start", "min"),
+        )
         .reset_index()
     )
     km = km_summary(
-        acts.assign(_obs=~acts["is_open"]), value, "_obs", by=["activity"],
-        confidence=confidence, prefix="km_",
+        acts.assign(_obs=~acts["is_open"]),
+        value,
+        "_obs",
+        by=["activity"],
+        confidence=confidence,
+        prefix="km_",
     )[["activity", "km_median"]].rename(columns={"km_median": "km_median_days"})
     cases = case_durations(activities, as_of=as_of, calendar=cal, attributes=())
     total_cycle = float(np.nansum(cases["cycle_working_days"]))
     w = waits(activities, calendar=cal, as_of=as_of)
-    wsum = summarise(w.rename(columns={"to_activity": "activity"}), "wait_working_days",
-                     by=["activity"], confidence=confidence)
-    wsum = wsum.rename(columns={"n": "n_waits", "median": "median_wait_before",
-                                "p85": "p85_wait_before", "mean": "mean_wait_before"})
-    overlap = (w.groupby("to_activity", dropna=False, sort=False)["overlap"].mean()
-               .rename("share_overlap").rename_axis("activity").reset_index())
-    wsum = wsum[["activity", "n_waits", "median_wait_before", "p85_wait_before",
-                 "mean_wait_before"]].merge(overlap, on="activity", how="left")
-    out = counts.merge(summ, on="activity", how="left").merge(km, on="activity", how="left")
+    wsum = summarise(
+        w.rename(columns={"to_activity": "activity"}),
+        "wait_working_days",
+        by=["activity"],
+        confidence=confidence,
+    )
+    wsum = wsum.rename(
+        columns={
+            "n": "n_waits",
+            "median": "median_wait_before",
+            "p85": "p85_wait_before",
+            "mean": "mean_wait_before",
+        }
+    )
+    overlap = (
+        w.groupby("to_activity", dropna=False, sort=False)["overlap"]
+        .mean()
+        .rename("share_overlap")
+        .rename_axis("activity")
+        .reset_index()
+    )
+    wsum = wsum[
+        [
+            "activity",
+            "n_waits",
+            "median_wait_before",
+            "p85_wait_before",
+            "mean_wait_before",
+        ]
+    ].merge(overlap, on="activity", how="left")
+    out = counts.merge(summ, on="activity", how="left").merge(
+        km, on="activity", how="left"
+    )
     out = out.merge(wsum, on="activity", how="left")
-    out["share_of_cycle"] = out["total_days"] / total_cycle if total_cycle > 0 else np.nan
+    out["share_of_cycle"] = (
+        out["total_days"] / total_cycle if total_cycle > 0 else np.nan
+    )
     out["n_waits"] = out["n_waits"].fillna(0).astype(int)
     out["n_open"] = out["n_open"].astype(int)
     out = out.sort_values("first_start", kind="stable").reset_index(drop=True)
     return out[
-        ["activity", "n", "n_open", "median_days", "p85_days", "p95_days", "mean_days",
-         "km_median_days", "total_days", "share_of_cycle", "n_waits",
-         "median_wait_before", "p85_wait_before", "mean_wait_before", "share_overlap"]
+        [
+            "activity",
+            "n",
+            "n_open",
+            "median_days",
+            "p85_days",
+            "p95_days",
+            "mean_days",
+            "km_median_days",
+            "total_days",
+            "share_of_cycle",
+            "n_waits",
+            "median_wait_before",
+            "p85_wait_before",
+            "mean_wait_before",
+            "share_overlap",
+        ]
     ]
 
 
@@ -550,15 +632,22 @@ def flow_efficiency(
     if groups:
         pooled = (
             cases.groupby(groups, dropna=False, observed=True, sort=True)
-            .agg(n=("case_id", "size"), n_open=("is_open", "sum"),
-                 active_days=("active_days", "sum"), elapsed_days=(elapsed_col, "sum"))
+            .agg(
+                n=("case_id", "size"),
+                n_open=("is_open", "sum"),
+                active_days=("active_days", "sum"),
+                elapsed_days=(elapsed_col, "sum"),
+            )
             .reset_index()
         )
     else:
         pooled = pd.DataFrame(
-            {"n": [len(cases)], "n_open": [int(cases["is_open"].sum())],
-             "active_days": [cases["active_days"].sum()],
-             "elapsed_days": [cases[elapsed_col].sum()]}
+            {
+                "n": [len(cases)],
+                "n_open": [int(cases["is_open"].sum())],
+                "active_days": [cases["active_days"].sum()],
+                "elapsed_days": [cases[elapsed_col].sum()],
+            }
         )
     with np.errstate(invalid="ignore", divide="ignore"):
         pooled["flow_efficiency"] = pooled["active_days"] / pooled["elapsed_days"]
@@ -594,8 +683,10 @@ def aging_wip(activities, *, as_of, calendar=None) -> pd.DataFrame:
     n_hist = np.zeros(len(open_), dtype=int)
     qs = np.full((len(open_), 3), np.nan)
     if len(open_) and len(hist):
-        hist_groups = {k: np.sort(v.to_numpy(dtype=float))
-                       for k, v in hist.groupby("activity", sort=False)[value]}
+        hist_groups = {
+            k: np.sort(v.to_numpy(dtype=float))
+            for k, v in hist.groupby("activity", sort=False)[value]
+        }
         act = open_["activity"].to_numpy()
         age = open_[value].to_numpy(dtype=float)
         for name, pos in pd.Series(np.arange(len(open_))).groupby(act, sort=False):
@@ -625,6 +716,6 @@ def aging_wip(activities, *, as_of, calendar=None) -> pd.DataFrame:
             "index": open_.index.to_numpy(),
         }
     )
-    return out.sort_values("age_working_days", ascending=False, kind="stable").reset_index(
-        drop=True
-    )
+    return out.sort_values(
+        "age_working_days", ascending=False, kind="stable"
+    ).reset_index(drop=True)

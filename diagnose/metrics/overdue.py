@@ -76,11 +76,18 @@ def _case_overdue(activities, as_of, groups) -> pd.DataFrame:
     rows = overdue(activities, as_of=as_of)
     due = pd.Series(to_datetime64(activities["due"]), index=activities.index)
     end = state_at(activities, as_of)["end"]
-    frame = pd.DataFrame({"case_id": activities["case_id"], "due": due, "end": end,
-                          "open": rows["is_open"]})
+    frame = pd.DataFrame(
+        {
+            "case_id": activities["case_id"],
+            "due": due,
+            "end": end,
+            "open": rows["is_open"],
+        }
+    )
     g = frame.groupby("case_id", dropna=False, sort=True)
-    out = pd.DataFrame({"due": g["due"].max(), "end": g["end"].max(),
-                        "is_open": g["open"].any()})
+    out = pd.DataFrame(
+        {"due": g["due"].max(), "end": g["end"].max(), "is_open": g["open"].any()}
+    )
     out["end"] = out["end"].where(~out["is_open"])
     finish = out["end"].where(~out["is_open"], as_of)
     out["has_due"] = out["due"].notna()
@@ -89,10 +96,14 @@ def _case_overdue(activities, as_of, groups) -> pd.DataFrame:
         if col == "month":
             continue
         # most common value of the case's rows (ties: first in sort order)
-        counts = (activities.groupby(["case_id", col], dropna=True, sort=True).size()
-                  .reset_index(name="_k")
-                  .sort_values(["case_id", "_k"], ascending=[True, False], kind="stable")
-                  .drop_duplicates("case_id").set_index("case_id")[col])
+        counts = (
+            activities.groupby(["case_id", col], dropna=True, sort=True)
+            .size()
+            .reset_index(name="_k")
+            .sort_values(["case_id", "_k"], ascending=[True, False], kind="stable")
+            .drop_duplicates("case_id")
+            .set_index("case_id")[col]
+        )
         out[col] = counts.reindex(out.index)
     return out.reset_index()
 
@@ -146,7 +157,7 @@ def overdue_rate(
     if level == "case" and "activity" in groups:
         raise ValueError(
             "The 'by' parameter of overdue_rate cannot include 'activity' with "
-            "level='case'. Got by={!r} instead.".format(by)
+            f"level='case'. Got by={by!r} instead."
         )
     as_of = check_as_of(as_of, func)
     if level == "activity":
@@ -161,13 +172,21 @@ def overdue_rate(
     if groups:
         out = (
             rows.groupby(groups, dropna=False, sort=True, observed=True)
-            .agg(n=("is_overdue", "size"), n_overdue=("is_overdue", "sum"),
-                 n_open=("is_open", "sum"))
+            .agg(
+                n=("is_overdue", "size"),
+                n_overdue=("is_overdue", "sum"),
+                n_open=("is_open", "sum"),
+            )
             .reset_index()
         )
     else:
-        out = pd.DataFrame({"n": [len(rows)], "n_overdue": [int(rows["is_overdue"].sum())],
-                            "n_open": [int(rows["is_open"].sum())]})
+        out = pd.DataFrame(
+            {
+                "n": [len(rows)],
+                "n_overdue": [int(rows["is_overdue"].sum())],
+                "n_open": [int(rows["is_open"].sum())],
+            }
+        )
     out[["n", "n_overdue", "n_open"]] = out[["n", "n_overdue", "n_open"]].astype(int)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["overdue_rate"] = out["n_overdue"] / out["n"].where(out["n"] > 0)
@@ -177,7 +196,9 @@ def overdue_rate(
     return out
 
 
-def progress_deviation(activities, *, as_of, settings=None, calendar=None) -> pd.DataFrame:
+def progress_deviation(
+    activities, *, as_of, settings=None, calendar=None
+) -> pd.DataFrame:
     """Planned vs actual duration of every activity, flagged by the handbook rules.
 
     Plan: ``planned_start`` → ``planned_end`` when both are given, else
@@ -244,10 +265,34 @@ def progress_deviation(activities, *, as_of, settings=None, calendar=None) -> pd
     )
 
 
-_HIGHER = {"higher", "higher_is_better", "up", "max", "maximize", "maximise", "increase",
-           "high", "越高越好", "越大越好", "高", "↑"}
-_LOWER = {"lower", "lower_is_better", "down", "min", "minimize", "minimise", "decrease",
-          "low", "越低越好", "越小越好", "低", "↓"}
+_HIGHER = {
+    "higher",
+    "higher_is_better",
+    "up",
+    "max",
+    "maximize",
+    "maximise",
+    "increase",
+    "high",
+    "越高越好",
+    "越大越好",
+    "高",
+    "↑",
+}
+_LOWER = {
+    "lower",
+    "lower_is_better",
+    "down",
+    "min",
+    "minimize",
+    "minimise",
+    "decrease",
+    "low",
+    "越低越好",
+    "越小越好",
+    "低",
+    "↓",
+}
 
 
 def kpi_variance(kpis, *, settings=None) -> pd.DataFrame:
@@ -284,16 +329,21 @@ def kpi_variance(kpis, *, settings=None) -> pd.DataFrame:
         adverse = sign * var
         known = ~np.isnan(sign)
         flag = np.where(
-            np.isnan(var), "no_target",
+            np.isnan(var),
+            "no_target",
             np.where(
                 known,
-                np.where(adverse > cfg.kpi_warn + 1e-12, "warn",
-                         np.where(-adverse > cfg.kpi_warn + 1e-12, "ahead", "ok")),
+                np.where(
+                    adverse > cfg.kpi_warn + 1e-12,
+                    "warn",
+                    np.where(-adverse > cfg.kpi_warn + 1e-12, "ahead", "ok"),
+                ),
                 np.where(flagged, "warn", "ok"),
             ),
         )
         out = out.assign(adverse=adverse, flag=flag)
     else:
-        out = out.assign(flag=np.where(np.isnan(var), "no_target",
-                                       np.where(flagged, "warn", "ok")))
+        out = out.assign(
+            flag=np.where(np.isnan(var), "no_target", np.where(flagged, "warn", "ok"))
+        )
     return out

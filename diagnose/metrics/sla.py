@@ -123,10 +123,14 @@ def sla_summary(
         out = out.reset_index()
     else:
         out = pd.DataFrame(
-            {"limit_days": [np.nan], "n": [len(rows)], "n_open": [rows["is_open"].sum()],
-             "n_breached": [rows["breached"].sum()],
-             "median_over_days": [rows["_over"].median()],
-             "median_days": [rows["duration_working_days"].median()]}
+            {
+                "limit_days": [np.nan],
+                "n": [len(rows)],
+                "n_open": [rows["is_open"].sum()],
+                "n_breached": [rows["breached"].sum()],
+                "median_over_days": [rows["_over"].median()],
+                "median_days": [rows["duration_working_days"].median()],
+            }
         )
     if "activity" not in groups:
         out["limit_days"] = np.nan
@@ -136,8 +140,20 @@ def sla_summary(
     out["ci_low"], out["ci_high"] = stats.wilson_interval(
         out["n_breached"], out["n"], confidence=confidence
     )
-    return out[groups + ["limit_days", "n", "n_open", "n_breached", "breach_rate", "ci_low",
-                         "ci_high", "median_over_days", "median_days"]]
+    return out[
+        groups
+        + [
+            "limit_days",
+            "n",
+            "n_open",
+            "n_breached",
+            "breach_rate",
+            "ci_low",
+            "ci_high",
+            "median_over_days",
+            "median_days",
+        ]
+    ]
 
 
 def handoff_response(
@@ -178,7 +194,9 @@ def handoff_response(
     w = waits(activities, calendar=cal)
     w = w.loc[w["is_handoff"]]
     hours = w["wait_working_hours"] if clock == "working" else w["wait_hours"]
-    urgent = (w["from_priority"].astype(str) == "P0") | (w["to_priority"].astype(str) == "P0")
+    urgent = (w["from_priority"].astype(str) == "P0") | (
+        w["to_priority"].astype(str) == "P0"
+    )
     limit = np.where(urgent, cfg.urgent_handoff_hours, cfg.handoff_hours)
     w = w.assign(_hours=hours, _urgent=urgent, _late=hours.to_numpy() > limit)
     out = (

@@ -63,14 +63,20 @@ def survival_curve(
         value = "cycle_working_days" if unit == "working_days" else "cycle_days"
     else:
         value = "duration_working_days" if unit == "working_days" else "duration_days"
-    if isinstance(data, pd.DataFrame) and value in data.columns and "is_open" in data.columns:
+    if (
+        isinstance(data, pd.DataFrame)
+        and value in data.columns
+        and "is_open" in data.columns
+    ):
         table = data
     else:
-        check_frame(data, func, ["case_id", "activity", "start"],
-                    name="activities_or_durations")
+        check_frame(
+            data, func, ["case_id", "activity", "start"], name="activities_or_durations"
+        )
         if level == "case":
-            table = case_durations(data, as_of=as_of, calendar=calendar,
-                                   attributes=tuple(groups))
+            table = case_durations(
+                data, as_of=as_of, calendar=calendar, attributes=tuple(groups)
+            )
         else:
             table = activity_durations(data, as_of=as_of, calendar=calendar)
     bad = [c for c in groups if c not in table.columns]
@@ -82,33 +88,56 @@ def survival_curve(
     table = table.loc[table[value].notna()]
     parts = []
     iterator = (
-        table.groupby(groups, dropna=False, observed=True, sort=True) if groups else [((), table)]
+        table.groupby(groups, dropna=False, observed=True, sort=True)
+        if groups
+        else [((), table)]
     )
     for key, sub in iterator:
         key = key if isinstance(key, tuple) else (key,)
         with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="The confidence interval is undefined")
+            warnings.filterwarnings(
+                "ignore", message="The confidence interval is undefined"
+            )
             km = stats.kaplan_meier(
                 sub[value].to_numpy(dtype=float),
                 ~sub["is_open"].to_numpy(dtype=bool),
                 confidence=confidence,
             )
         curve = pd.concat(
-            [pd.DataFrame({"time": [0.0], "survival": [1.0], "ci_low": [1.0],
-                           "ci_high": [1.0]}), km.to_frame()],
+            [
+                pd.DataFrame(
+                    {
+                        "time": [0.0],
+                        "survival": [1.0],
+                        "ci_low": [1.0],
+                        "ci_high": [1.0],
+                    }
+                ),
+                km.to_frame(),
+            ],
             ignore_index=True,
         )
         for name, value_ in zip(groups, key):
             curve[name] = value_
         curve["group"] = " / ".join(str(v) for v in key) if groups else "all"
-        curve["n"], curve["n_events"], curve["n_censored"] = km.n, km.n_events, km.n_censored
+        curve["n"], curve["n_events"], curve["n_censored"] = (
+            km.n,
+            km.n_events,
+            km.n_censored,
+        )
         parts.append(curve)
-    cols = groups + ["group", "time", "survival", "ci_low", "ci_high", "n", "n_events",
-                     "n_censored"]
+    cols = groups + [
+        "group",
+        "time",
+        "survival",
+        "ci_low",
+        "ci_high",
+        "n",
+        "n_events",
+        "n_censored",
+    ]
     if not parts:
         return pd.DataFrame(columns=cols)
     out = pd.concat(parts, ignore_index=True)[cols]
     out["time"] = out["time"].astype(float)
     return out
-
-

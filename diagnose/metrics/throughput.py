@@ -21,7 +21,9 @@ from diagnose.metrics.flow import case_durations
 __all__ = ["throughput", "wip"]
 
 
-def _periods(first: pd.Timestamp, last: pd.Timestamp, freq: str, func: str) -> pd.PeriodIndex:
+def _periods(
+    first: pd.Timestamp, last: pd.Timestamp, freq: str, func: str
+) -> pd.PeriodIndex:
     try:
         return pd.period_range(first.to_period(freq), last.to_period(freq), freq=freq)
     except (ValueError, TypeError) as err:
@@ -74,8 +76,8 @@ def throughput(activities, *, freq="W", level="case", as_of, by=None) -> pd.Data
     -------
     pandas.DataFrame
         ``by`` column(s), ``period`` (start of the period, Timestamp),
-        ``period_end`` (start of the next period, exclusive), ``n_finished``; from the period of the first start to
-        the period of ``as_of``.
+        ``period_end`` (start of the next period, exclusive), ``n_finished``;
+        from the period of the first start to the period of ``as_of``.
     """
     func = "throughput"
     check_frame(activities, func, ["case_id", "activity", "start"])
@@ -88,11 +90,16 @@ def throughput(activities, *, freq="W", level="case", as_of, by=None) -> pd.Data
     done = table.loc[table["end"].notna()]
     key = done["end"].dt.to_period(freq)
     if groups:
-        counts = done.assign(_p=key).groupby(groups + ["_p"], dropna=False, observed=True).size()
+        counts = (
+            done.assign(_p=key)
+            .groupby(groups + ["_p"], dropna=False, observed=True)
+            .size()
+        )
         labels = table[groups].drop_duplicates().sort_values(groups)
         grid = labels.merge(pd.DataFrame({"_p": periods}), how="cross")
-        out = grid.merge(counts.rename("n_finished").reset_index(), on=groups + ["_p"],
-                         how="left")
+        out = grid.merge(
+            counts.rename("n_finished").reset_index(), on=groups + ["_p"], how="left"
+        )
     else:
         counts = key.value_counts()
         out = pd.DataFrame({"_p": periods})
@@ -141,8 +148,11 @@ def wip(activities, *, freq="D", as_of, by=None, level="activity") -> pd.DataFra
     dates = pd.DatetimeIndex(edges).floor("D").to_numpy(dtype="datetime64[ns]")
     dates[-1] = edges[-1]
     parts = []
-    iterator = table.groupby(groups, dropna=False, sort=True, observed=True) if groups else [
-        ((), table)]
+    iterator = (
+        table.groupby(groups, dropna=False, sort=True, observed=True)
+        if groups
+        else [((), table)]
+    )
     for key, sub in iterator:
         key = key if isinstance(key, tuple) else (key,)
         s = np.sort(sub["start"].to_numpy(dtype="datetime64[ns]"))
@@ -150,8 +160,14 @@ def wip(activities, *, freq="D", as_of, by=None, level="activity") -> pd.DataFra
         e.sort()
         arrived = np.searchsorted(s, edges, side="right")
         departed = np.searchsorted(e, edges, side="right")
-        part = pd.DataFrame({"date": dates, "arrived": arrived, "departed": departed,
-                             "wip": arrived - departed})
+        part = pd.DataFrame(
+            {
+                "date": dates,
+                "arrived": arrived,
+                "departed": departed,
+                "wip": arrived - departed,
+            }
+        )
         for name, value in zip(groups, key):
             part[name] = value
         parts.append(part)

@@ -79,8 +79,13 @@ def plot_cycle_time(
     for i, q in enumerate(quantiles):
         if v.size:
             val = float(np.quantile(v, q))
-            ax.axvline(val, color=PALETTE[3], linestyle=styles[i % 3], linewidth=1.5,
-                       label=f"p{round(q * 100)} = {val:.1f}")
+            ax.axvline(
+                val,
+                color=PALETTE[3],
+                linestyle=styles[i % 3],
+                linewidth=1.5,
+                label=f"p{round(q * 100)} = {val:.1f}",
+            )
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("数量 Count")
@@ -122,9 +127,21 @@ def plot_stage_breakdown(
     return ax
 
 
-_STAT_COLS = {"n", "n_overdue", "n_open", "overdue_rate", "ci_low", "ci_high",
-              "n_breached", "breach_rate", "limit_days", "median_over_days", "median_days",
-              "late_rate", "n_late"}
+_STAT_COLS = {
+    "n",
+    "n_overdue",
+    "n_open",
+    "overdue_rate",
+    "ci_low",
+    "ci_high",
+    "n_breached",
+    "breach_rate",
+    "limit_days",
+    "median_over_days",
+    "median_days",
+    "late_rate",
+    "n_late",
+}
 
 
 def plot_overdue_rate(
@@ -158,17 +175,36 @@ def plot_overdue_rate(
         x = candidates[0] if candidates else None
     labels = data[x].astype(str).to_numpy() if x is not None else np.array(["全部 all"])
     r = data[rate].to_numpy(dtype=float)
-    err = np.vstack([r - data["ci_low"].to_numpy(dtype=float),
-                     data["ci_high"].to_numpy(dtype=float) - r])
+    err = np.vstack(
+        [
+            r - data["ci_low"].to_numpy(dtype=float),
+            data["ci_high"].to_numpy(dtype=float) - r,
+        ]
+    )
     pos = np.arange(len(labels))
-    ax.bar(pos, r, color=PALETTE[0], yerr=np.nan_to_num(err), capsize=4,
-           error_kw={"ecolor": "#444444", "elinewidth": 1})
+    ax.bar(
+        pos,
+        r,
+        color=PALETTE[0],
+        yerr=np.nan_to_num(err),
+        capsize=4,
+        error_kw={"ecolor": "#444444", "elinewidth": 1},
+    )
     if "n" in data.columns:
         for p, v, n in zip(pos, r, data["n"].to_numpy()):
-            ax.annotate(f"n={n}", (p, 0), xytext=(0, 2), textcoords="offset points",
-                        ha="center", fontsize=8, color="white")
+            ax.annotate(
+                f"n={n}",
+                (p, 0),
+                xytext=(0, 2),
+                textcoords="offset points",
+                ha="center",
+                fontsize=8,
+                color="white",
+            )
     if target is not None:
-        ax.axhline(target, color=PALETTE[3], linestyle="--", label=f"目标 target {target:.0%}")
+        ax.axhline(
+            target, color=PALETTE[3], linestyle="--", label=f"目标 target {target:.0%}"
+        )
         ax.legend(frameon=False)
     ax.set_xticks(pos, labels)
     ax.set_ylim(0, 1)
@@ -198,20 +234,40 @@ def plot_cumulative_flow(
     _need(data, func, ["date", "arrived", "departed", "wip"])
     ax = new_axes(ax)
     if by is None:
-        extra = [c for c in data.columns if c not in ("date", "arrived", "departed", "wip")]
+        extra = [
+            c for c in data.columns if c not in ("date", "arrived", "departed", "wip")
+        ]
         by = extra[0] if extra else None
     if by is None:
         d = data.sort_values("date")
         ax.plot(d["date"], d["arrived"], color=PALETTE[0], label="到达 Arrived")
         ax.plot(d["date"], d["departed"], color=PALETTE[2], label="完成 Departed")
-        ax.fill_between(d["date"], d["departed"], d["arrived"], color=PALETTE[0], alpha=0.2,
-                        label="在制 WIP")
+        ax.fill_between(
+            d["date"],
+            d["departed"],
+            d["arrived"],
+            color=PALETTE[0],
+            alpha=0.2,
+            label="在制 WIP",
+        )
     else:
-        table = data.pivot_table(index="date", columns=by, values="wip", aggfunc="sum",
-                                 fill_value=0, observed=True)
-        ax.stackplot(table.index, table.to_numpy().T, labels=[str(c) for c in table.columns],
-                     colors=PALETTE[: table.shape[1]] if table.shape[1] <= len(PALETTE)
-                     else None, alpha=0.85)
+        table = data.pivot_table(
+            index="date",
+            columns=by,
+            values="wip",
+            aggfunc="sum",
+            fill_value=0,
+            observed=True,
+        )
+        ax.stackplot(
+            table.index,
+            table.to_numpy().T,
+            labels=[str(c) for c in table.columns],
+            colors=PALETTE[: table.shape[1]]
+            if table.shape[1] <= len(PALETTE)
+            else None,
+            alpha=0.85,
+        )
     ax.set_title(title)
     ax.set_ylabel(ylabel if by is None else "在制 WIP")
     ax.set_xlabel("日期 Date")
@@ -237,8 +293,18 @@ def plot_aging_wip(
         p95 of finished work of each stage.
     """
     func = "plot_aging_wip"
-    _need(data, func, ["activity", "age_working_days", "p50_days", "p85_days", "p95_days",
-                       "exceeds_p85"])
+    _need(
+        data,
+        func,
+        [
+            "activity",
+            "age_working_days",
+            "p50_days",
+            "p85_days",
+            "p95_days",
+            "exceeds_p85",
+        ],
+    )
     ax = new_axes(ax)
     stages = list(pd.unique(data["activity"].astype(str)))
     pos = {s: i for i, s in enumerate(stages)}
@@ -246,20 +312,40 @@ def plot_aging_wip(
     jitter = (np.arange(len(xs)) % 7 - 3) * 0.04  # deterministic spread
     late = data["exceeds_p85"].to_numpy(dtype=bool)
     age = data["age_working_days"].to_numpy(dtype=float)
-    ax.scatter(xs[~late] + jitter[~late], age[~late], color=PALETTE[0], zorder=3,
-               label="正常 within p85")
-    ax.scatter(xs[late] + jitter[late], age[late], color=PALETTE[3], zorder=3,
-               label="超过 p85 beyond p85")
+    ax.scatter(
+        xs[~late] + jitter[~late],
+        age[~late],
+        color=PALETTE[0],
+        zorder=3,
+        label="正常 within p85",
+    )
+    ax.scatter(
+        xs[late] + jitter[late],
+        age[late],
+        color=PALETTE[3],
+        zorder=3,
+        label="超过 p85 beyond p85",
+    )
     first = data.groupby(data["activity"].astype(str), sort=False)[
-        ["p50_days", "p85_days", "p95_days"]].first()
-    for (col, style, name) in (("p50_days", ":", "p50"), ("p85_days", "--", "p85"),
-                               ("p95_days", "-", "p95")):
+        ["p50_days", "p85_days", "p95_days"]
+    ].first()
+    for col, style, name in (
+        ("p50_days", ":", "p50"),
+        ("p85_days", "--", "p85"),
+        ("p95_days", "-", "p95"),
+    ):
         labelled = False
         for stage, value in first[col].items():
             if np.isfinite(value):
-                ax.hlines(value, pos[stage] - 0.35, pos[stage] + 0.35, color="#555555",
-                          linestyle=style, linewidth=1.2,
-                          label=None if labelled else name)
+                ax.hlines(
+                    value,
+                    pos[stage] - 0.35,
+                    pos[stage] + 0.35,
+                    color="#555555",
+                    linestyle=style,
+                    linewidth=1.2,
+                    label=None if labelled else name,
+                )
                 labelled = True
     ax.set_xticks(range(len(stages)), stages)
     ax.set_title(title)
