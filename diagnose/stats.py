@@ -6,6 +6,7 @@ its method, so the modules above can cite one place for each interval.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -202,10 +203,16 @@ def kaplan_meier(durations, observed, *, confidence: float = 0.95) -> KaplanMeie
     data = stats.CensoredData(uncensored=d[e], right=d[~e])
     res = stats.ecdf(data)
     sf = res.sf
-    ci = sf.confidence_interval(confidence_level=confidence, method="log-log")
-    t = sf.quantiles
-    low = np.nan_to_num(ci.low.evaluate(t), nan=0.0)
-    high = np.nan_to_num(ci.high.evaluate(t), nan=1.0)
+    with warnings.catch_warnings():
+        # the log-log band is undefined where S(t) is 0 or 1; handled below
+        warnings.filterwarnings("ignore", message="The confidence interval is undefined")
+        ci = sf.confidence_interval(confidence_level=confidence, method="log-log")
+        t = sf.quantiles
+        low, high = ci.low.evaluate(t), ci.high.evaluate(t)
+    # Where the band is undefined the estimate is certain (S = 1 before the
+    # first event, S = 0 after the last): the bounds equal the estimate.
+    low = np.where(np.isnan(low), sf.probabilities, low)
+    high = np.where(np.isnan(high), sf.probabilities, high)
     return KaplanMeier(
         time=t,
         survival=sf.probabilities,

@@ -81,3 +81,22 @@ def test_kaplan_meier_agrees_with_lifelines(rng):
     for t, row in ci.iterrows():
         if t in lo and 0 < row.iloc[0] < 1:
             assert lo[t] == pytest.approx(row.iloc[0], abs=1e-6)
+
+
+def test_kaplan_meier_band_before_first_event_is_certain():
+    # censored items before the first event: S = 1 there, and the band must
+    # not drop to 0 (that would put every quantile's lower bound at the
+    # first censored time). Lower bound of the median must be an event time.
+    d = [0.5, 0.7, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
+    e = [0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+    km = kaplan_meier(d, e)
+    assert km.ci_low[0] == 1.0 and km.ci_high[0] == 1.0
+    est, low, high = km.quantile(0.5)
+    assert est == 6.0  # 10 at risk after the censoring: S(5)=0.6, S(6)=0.5
+    assert low >= 2.0
+    lifelines = pytest.importorskip("lifelines")
+    from lifelines.utils import median_survival_times
+
+    ref = lifelines.KaplanMeierFitter().fit(d, e)
+    ci = median_survival_times(ref.confidence_interval_)
+    assert low == pytest.approx(float(ci.iloc[0, 0]))

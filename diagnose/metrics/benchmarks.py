@@ -111,27 +111,6 @@ def _share(metric, k, n, method):
     return _row(metric, k / n if n else np.nan, low, high, n, "share", method)
 
 
-def _km(durations, observed) -> stats.KaplanMeier:
-    """:func:`diagnose.stats.kaplan_meier` with the lower band set to 1 where
-    S(t) is still 1. (scipy leaves the log-log band undefined there and
-    ``kaplan_meier`` fills it with 0, which would put the lower CI bound of
-    every quantile at the first censored time.)"""
-    import dataclasses
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.filterwarnings(
-            "ignore", message="The confidence interval is undefined"
-        )
-        km = stats.kaplan_meier(
-            np.asarray(durations, float), np.asarray(observed, bool)
-        )
-    if km.n_events == 0:
-        return km
-    low = np.where(km.survival >= 1 - 1e-12, 1.0, km.ci_low)
-    return dataclasses.replace(km, ci_low=low)
-
-
 def headline_metrics(
     activities, *, as_of, settings=None, calendar=None
 ) -> pd.DataFrame:
@@ -182,7 +161,9 @@ def headline_metrics(
 
     cases = case_durations(acts, as_of=as_of, calendar=cal, attributes=())
     ok = cases["cycle_working_days"].notna()
-    km = _km(cases.loc[ok, "cycle_working_days"], ~cases.loc[ok, "is_open"])
+    km = stats.kaplan_meier(
+        cases.loc[ok, "cycle_working_days"], ~cases.loc[ok, "is_open"].astype(bool)
+    )
     q50 = km.quantile(0.5) if km.n_events else (np.nan, np.nan, np.nan)
     if pd.notna(q50[0]):
         rows.append(
