@@ -371,12 +371,15 @@ def _source_cell_number(notebook: Path, executed_index: int) -> int:
     shifted by one. We always inject ``summary_path``, so there always is one.
     """
     import nbformat
-    from papermill.utils import find_first_tagged_cell_index
 
+    params_index = -1
     try:
         nb = nbformat.read(str(notebook), as_version=4)
-        params_index = find_first_tagged_cell_index(nb, "parameters")
     except Exception:
-        params_index = -1
+        nb = None
+    for i, cell in enumerate(nb.cells if nb is not None else []):
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            params_index = i
+            break
     shift = 1 if params_index < executed_index else 0
     return executed_index - shift + 1

@@ -5,8 +5,8 @@
 trivial.ipynb   one typed parameter of each kind, records a summary
 fails.ipynb     raises in its third cell
 report.ipynb    reads a YAML config; user text with <script>, a Chinese chart
-                label, render helpers, tagged cells; raises when the config
-                says ``fail: true`` (for the --all test)
+                label, render helpers, tagged cells; raises when the config's
+                title starts with FAIL (for the --all test)
 """
 
 from pathlib import Path
@@ -91,7 +91,7 @@ REPORT = _nb(
             "from diagnose.plots._style import use_style\n"
             "from diagnose.report import render\n"
             "cfg = yaml.safe_load(open(config_path, encoding='utf-8'))\n"
-            "if cfg.get('fail'):\n"
+            "if str(cfg.get('title', '')).startswith('FAIL'):\n"
             "    raise RuntimeError(f\"config {cfg['name']} asks to fail\")",
             tags=["remove-input"],
         ),
