@@ -115,7 +115,11 @@ def diagnose_exe() -> list[str]:
 
 
 def generator_key(seed: int = SEED) -> str:
-    """Cache key: the generator's version (else a hash of its source) and seed."""
+    """Cache key: the generator's version (else a hash of its source) and seed.
+
+    ``diagnose.samples`` declaring ``GENERATOR_VERSION`` keeps the cache across
+    edits that do not change the data; without it any edit regenerates.
+    """
     samples = need("diagnose.samples")
     version = None
     for attr in ("GENERATOR_VERSION", "VERSION", "__version__"):
@@ -127,8 +131,9 @@ def generator_key(seed: int = SEED) -> str:
     digest = hashlib.sha256()
     for f in files:
         digest.update(f.read_bytes())
-    tag = f"v{version}-" if version else ""
-    return f"{tag}src{digest.hexdigest()[:10]}-seed{seed}"
+    if version:  # a declared version: edits elsewhere in the module keep the cache
+        return f"v{version}-seed{seed}"
+    return f"src{digest.hexdigest()[:10]}-seed{seed}"
 
 
 def generate_tables(n_rows: int, out_dir: Path, seed: int = SEED) -> dict:
@@ -218,6 +223,10 @@ def _ensure_data_main(label: str, n_rows: int, cache: Path) -> int:
             print(err, file=sys.stderr)
             return NOT_AVAILABLE
         cached = False
+        # tables of an older generator are stale: drop this size's old copies
+        for old in cache.glob(f"*/{label}"):
+            if old != out and old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
     print(
         json.dumps(
             {
