@@ -18,8 +18,13 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = Path(__file__).resolve().parent / "notebooks"
 SCREENSHOTS = ROOT / "reports" / "screenshots"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("notebooks")]
@@ -36,11 +41,15 @@ def _chromium() -> str | None:
 @pytest.fixture(scope="module")
 def browser():
     sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="playwright not installed (pip install -e '.[dev]')"
+        "playwright.sync_api",
+        reason="playwright not installed (pip install -e '.[dev]')",
     )
     exe = _chromium()
     if exe is None:
-        pytest.skip("chromium not found on PATH (Debian: apt-get install chromium; `make browser`)")
+        pytest.skip(
+            "chromium not found on PATH "
+            "(Debian: apt-get install chromium; `make browser`)"
+        )
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
         yield b
@@ -55,10 +64,17 @@ def reports(tmp_path_factory):
     folder = tmp_path_factory.mktemp("browser")
     cfg = folder / "pilot.yaml"
     cfg.write_text("name: 浏览器测试\nas_of: 2024-06-30\n", encoding="utf-8")
-    executed = run_notebook(NOTEBOOKS / "report.ipynb", folder / "pilot-browser-2024-06-30.ipynb",
-                            {"config_path": cfg, "language": "zh"})
-    html = export_html(executed, executed.with_suffix(".html"), title="试点总结报告 — 浏览器测试",
-                       language="zh")
+    executed = run_notebook(
+        NOTEBOOKS / "report.ipynb",
+        folder / "pilot-browser-2024-06-30.ipynb",
+        {"config_path": cfg, "language": "zh"},
+    )
+    html = export_html(
+        executed,
+        executed.with_suffix(".html"),
+        title="试点总结报告 — 浏览器测试",
+        language="zh",
+    )
     return {"report": html, "index": build_index(folder, language="zh")}
 
 
@@ -80,7 +96,9 @@ def test_page_is_offline_and_error_free(browser, reports, which):
     page, console, requests, failures = _open(browser, path)
     try:
         assert [str(c) for c in console] == []
-        foreign = [u for u in requests if u != path.as_uri() and not u.startswith("data:")]
+        foreign = [
+            u for u in requests if u != path.as_uri() and not u.startswith("data:")
+        ]
         assert foreign == [], f"{which} made network requests: {foreign}"
         assert failures == []
         assert page.evaluate("document.documentElement.lang") == "zh"
@@ -89,7 +107,9 @@ def test_page_is_offline_and_error_free(browser, reports, which):
             assert "主要发现" in text and "试点报告（测试）" in text
             assert "<script>alert(1)</script>" in text  # shown as text, never run
             assert page.evaluate("document.querySelectorAll('main script').length") == 0
-            width = page.evaluate("document.querySelector('main').getBoundingClientRect().width")
+            width = page.evaluate(
+                "document.querySelector('main').getBoundingClientRect().width"
+            )
             assert width <= 960
             # the chart is an embedded image that actually decoded
             assert page.evaluate(
@@ -112,7 +132,9 @@ def test_cjk_text_renders_with_a_cjk_font(browser, reports):
     """
     fc = shutil.which("fc-list")
     if fc:
-        fonts = subprocess.run([fc, ":lang=zh", "family"], capture_output=True, text=True).stdout
+        fonts = subprocess.run(
+            [fc, ":lang=zh", "family"], capture_output=True, text=True
+        ).stdout
         assert fonts.strip(), "no CJK font installed (apt-get install fonts-noto-cjk)"
     page, *_ = _open(browser, reports["report"])
     try:
@@ -120,13 +142,23 @@ def test_cjk_text_renders_with_a_cjk_font(browser, reports):
         cdp.send("DOM.enable")
         cdp.send("CSS.enable")
         root = cdp.send("DOM.getDocument")["root"]["nodeId"]
-        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "main h1"})["nodeId"]
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "main h1"})[
+            "nodeId"
+        ]
         assert node, "heading not found"
         used = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
-        cjk = [f for f in used if any(k in f["familyName"] for k in
-                                      ("CJK", "Han", "Hei", "YaHei", "PingFang", "Song", "Ming"))]
+        cjk = [
+            f
+            for f in used
+            if any(
+                k in f["familyName"]
+                for k in ("CJK", "Han", "Hei", "YaHei", "PingFang", "Song", "Ming")
+            )
+        ]
         # "试点报告（测试）" is 8 CJK glyphs; all must come from a CJK font
-        assert sum(f["glyphCount"] for f in cjk) >= 8, json.dumps(used, ensure_ascii=False)
+        assert sum(f["glyphCount"] for f in cjk) >= 8, json.dumps(
+            used, ensure_ascii=False
+        )
         # and the width is the full-width 2 em of real CJK glyphs
         width = page.evaluate(
             """() => { const c = document.createElement('canvas').getContext('2d');

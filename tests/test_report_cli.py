@@ -35,12 +35,19 @@ targets:
 
 
 def _pilot(name, title, language="en"):
-    return PILOT.format(name=name, title=title, language=language, samples=SAMPLES.as_posix())
+    return PILOT.format(
+        name=name, title=title, language=language, samples=SAMPLES.as_posix()
+    )
 
 
 def _cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "diagnose", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "diagnose", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=600,
+    )
 
 
 def _write(path: Path, text: str) -> Path:
@@ -56,11 +63,23 @@ def batch(tmp_path_factory):
     root = tmp_path_factory.mktemp("batch")
     _write(root / "pilots" / "good.yaml", _pilot("good-pilot", "Good", "zh"))
     _write(root / "pilots" / "bad.yaml", _pilot("bad-pilot", "FAIL on purpose"))
-    _write(root / "pilots" / "broken.yaml", "name: broken\n")  # refused by the config check
+    _write(
+        root / "pilots" / "broken.yaml", "name: broken\n"
+    )  # refused by the config check
     _write(root / "pilots" / "notes.txt", "not a config\n")
     out = root / "reports"
-    proc = _cli("report", "pilot", "--all", root / "pilots", "-j", "2",
-                "--notebook", REPORT_NB, "--output-dir", out)
+    proc = _cli(
+        "report",
+        "pilot",
+        "--all",
+        root / "pilots",
+        "-j",
+        "2",
+        "--notebook",
+        REPORT_NB,
+        "--output-dir",
+        out,
+    )
     return proc, out
 
 
@@ -73,13 +92,18 @@ def test_all_exit_code_and_summary(batch):
     good_html = out / "pilot-good-pilot-2024-06-30.html"
     assert f"  ok    good.yaml -> {good_html}" in proc.stdout
     assert "  FAIL  bad.yaml: pilot.ipynb" not in proc.stdout
-    fail_line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("  FAIL  bad.yaml"))
+    fail_line = next(
+        ln for ln in proc.stdout.splitlines() if ln.startswith("  FAIL  bad.yaml")
+    )
     assert "report.ipynb failed in cell 3" in fail_line
+    assert fail_line.endswith("-> RuntimeError: config bad-pilot asks to fail")
     # per-pilot lines and the full reason on stderr
     assert "ok    good-pilot:" in proc.stderr and "FAIL  bad.yaml:" in proc.stderr
     assert "RuntimeError: config bad-pilot asks to fail" in proc.stderr
     assert "notes.txt" not in proc.stdout + proc.stderr
-    broken = next(ln for ln in proc.stdout.splitlines() if ln.startswith("  FAIL  broken.yaml"))
+    broken = next(
+        ln for ln in proc.stdout.splitlines() if ln.startswith("  FAIL  broken.yaml")
+    )
     assert "broken.yaml" in broken and "'data'" in broken
 
 
@@ -112,8 +136,20 @@ def test_all_outputs_and_index(batch):
 def test_single_report_with_parameter(tmp_path):
     cfg = _write(tmp_path / "diag.yaml", "name: 样例 team\ntitle: Sample\n")
     out = tmp_path / "reports"
-    proc = _cli("report", "diagnosis", "--config", cfg, "--notebook", REPORT_NB,
-                "--output-dir", out, "--language", "en", "-p", "task_name=Task <i>7</i>")
+    proc = _cli(
+        "report",
+        "diagnosis",
+        "--config",
+        cfg,
+        "--notebook",
+        REPORT_NB,
+        "--output-dir",
+        out,
+        "--language",
+        "en",
+        "-p",
+        "task_name=Task <i>7</i>",
+    )
     assert proc.returncode == 0, proc.stderr
     html_files = sorted(out.glob("diagnosis-样例-team-*.html"))
     assert len(html_files) == 1 and f"html:     {html_files[0]}" in proc.stdout
@@ -121,36 +157,80 @@ def test_single_report_with_parameter(tmp_path):
     assert '<html lang="en">' in page and "Task &lt;i&gt;7&lt;/i&gt;" in page
     assert "<title>Process diagnosis — Sample</title>" in page
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert f'<a href="{quote(html_files[0].name)}">样例 team</a>' in index  # sidecar title
+    assert (
+        f'<a href="{quote(html_files[0].name)}">样例 team</a>' in index
+    )  # sidecar title
 
 
 def test_bad_parameter_exits_2_before_running(tmp_path, capsys):
     cfg = _write(tmp_path / "c.yaml", "name: x\n")
-    code = main(["report", "diagnosis", "--config", str(cfg), "--notebook", str(REPORT_NB),
-                 "--output-dir", str(tmp_path / "r"), "-p", "colour=red"])
+    code = main(
+        [
+            "report",
+            "diagnosis",
+            "--config",
+            str(cfg),
+            "--notebook",
+            str(REPORT_NB),
+            "--output-dir",
+            str(tmp_path / "r"),
+            "-p",
+            "colour=red",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2
-    assert "unknown parameter 'colour'. Valid parameters: config_path, language, task_name" in err
+    assert (
+        "unknown parameter 'colour'. Valid parameters: config_path, language, task_name"
+        in err
+    )
     assert not (tmp_path / "r").exists()
 
 
 def test_bad_config_exits_2(tmp_path, capsys):
     cfg = _write(tmp_path / "c.yaml", "title: no name\n")
-    code = main(["report", "diagnosis", "--config", str(cfg), "--notebook", str(REPORT_NB),
-                 "--output-dir", str(tmp_path / "r")])
+    code = main(
+        [
+            "report",
+            "diagnosis",
+            "--config",
+            str(cfg),
+            "--notebook",
+            str(REPORT_NB),
+            "--output-dir",
+            str(tmp_path / "r"),
+        ]
+    )
     assert code == 2 and "key 'name' is required" in capsys.readouterr().err
 
 
 def test_missing_notebook_exits_2(tmp_path, capsys):
     cfg = _write(tmp_path / "c.yaml", "name: x\n")
-    code = main(["report", "diagnosis", "--config", str(cfg),
-                 "--notebook", str(tmp_path / "none.ipynb")])
+    code = main(
+        [
+            "report",
+            "diagnosis",
+            "--config",
+            str(cfg),
+            "--notebook",
+            str(tmp_path / "none.ipynb"),
+        ]
+    )
     assert code == 2 and "notebook not found" in capsys.readouterr().err.lower()
 
 
 def test_all_on_empty_folder_exits_2(tmp_path, capsys):
     (tmp_path / "empty").mkdir()
-    code = main(["report", "pilot", "--all", str(tmp_path / "empty"), "--notebook", str(REPORT_NB)])
+    code = main(
+        [
+            "report",
+            "pilot",
+            "--all",
+            str(tmp_path / "empty"),
+            "--notebook",
+            str(REPORT_NB),
+        ]
+    )
     assert code == 2 and "no pilot configs (*.yaml)" in capsys.readouterr().err
 
 
@@ -166,5 +246,8 @@ def test_report_without_kind_prints_help(capsys):
 
 
 def test_index_subcommand(tmp_path, capsys):
-    assert main(["report", "index", "--output-dir", str(tmp_path), "--language", "zh"]) == 0
+    assert (
+        main(["report", "index", "--output-dir", str(tmp_path), "--language", "zh"])
+        == 0
+    )
     assert '<html lang="zh">' in (tmp_path / "index.html").read_text(encoding="utf-8")

@@ -16,37 +16,60 @@ from diagnose.report.run import ReportError
 
 XSS = "<script>alert(1)</script>"
 # 1x1 transparent PNG
-PNG = base64.b64encode(bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
-)).decode()
+PNG = base64.b64encode(
+    bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+    )
+).decode()
 
 
 def _executed_notebook(path: Path, extra_outputs=()) -> Path:
     """A notebook as papermill leaves it, built without a kernel."""
     nb = nbf.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     params = nbf.v4.new_code_cell('language: str = "zh"  # en or zh')
     params.metadata["tags"] = ["parameters"]
-    injected = nbf.v4.new_code_cell('# Parameters\nlanguage = "zh"\nSECRET_INJECTED = 1\n')
+    injected = nbf.v4.new_code_cell(
+        '# Parameters\nlanguage = "zh"\nSECRET_INJECTED = 1\n'
+    )
     injected.metadata["tags"] = ["injected-parameters"]
     code = nbf.v4.new_code_cell("# INPUT-MARKER\nprint(task)", execution_count=1)
     code.outputs = [nbf.v4.new_output("stream", name="stdout", text=f"task: {XSS}\n")]
     table = nbf.v4.new_code_cell("show()", execution_count=2)
-    table.outputs = [nbf.v4.new_output(
-        "execute_result", data={"text/html": "<table><tr><td>需求调研 &lt;b&gt;</td></tr></table>",
-                                "text/plain": "table"}, execution_count=2)]
+    table.outputs = [
+        nbf.v4.new_output(
+            "execute_result",
+            data={
+                "text/html": "<table><tr><td>需求调研 &lt;b&gt;</td></tr></table>",
+                "text/plain": "table",
+            },
+            execution_count=2,
+        )
+    ]
     image = nbf.v4.new_code_cell("plot()", execution_count=3)
-    image.outputs = [nbf.v4.new_output("display_data",
-                                       data={"image/png": PNG, "text/plain": "<Figure>"})]
+    image.outputs = [
+        nbf.v4.new_output(
+            "display_data", data={"image/png": PNG, "text/plain": "<Figure>"}
+        )
+    ]
     removed = nbf.v4.new_code_cell('print("x")', execution_count=4)
     removed.metadata["tags"] = ["remove-cell"]
-    removed.outputs = [nbf.v4.new_output("stream", name="stdout", text="SECRET-REMOVED-CELL\n")]
+    removed.outputs = [
+        nbf.v4.new_output("stream", name="stdout", text="SECRET-REMOVED-CELL\n")
+    ]
     no_out = nbf.v4.new_code_cell('print("y")', execution_count=5)
     no_out.metadata["tags"] = ["remove-output"]
-    no_out.outputs = [nbf.v4.new_output("stream", name="stdout", text="OUTPUT-REMOVED\n")]
-    math = nbf.v4.new_markdown_cell("# 诊断报告\n\nInline $x^2$ math and a [link](https://example.org).")
+    no_out.outputs = [
+        nbf.v4.new_output("stream", name="stdout", text="OUTPUT-REMOVED\n")
+    ]
+    math = nbf.v4.new_markdown_cell(
+        "# 诊断报告\n\nInline $x^2$ math and a [link](https://example.org)."
+    )
     extra = nbf.v4.new_code_cell("extra()", execution_count=6)
     extra.outputs = list(extra_outputs)
     nb.cells = [params, injected, math, code, table, image, removed, no_out, extra]
@@ -61,7 +84,9 @@ def executed(tmp_path):
 
 @pytest.fixture
 def exported(executed, tmp_path):
-    out = export_html(executed, tmp_path / "out" / "r.html", title="Pilot — <A>", language="zh")
+    out = export_html(
+        executed, tmp_path / "out" / "r.html", title="Pilot — <A>", language="zh"
+    )
     return out.read_text(encoding="utf-8")
 
 
@@ -89,9 +114,15 @@ def test_lang_title_and_escaping(exported):
 def test_offline_no_remote_src_or_href(exported):
     assert external_resources(exported) == []
     for attr in re.findall(r"""(?:src|href)\s*=\s*["']?([^"'\s>]+)""", exported):
-        assert not attr.startswith(("http", "//")) or attr == "https://example.org", attr
+        assert not attr.startswith(("http", "//")) or attr == "https://example.org", (
+            attr
+        )
     assert "require.js" not in exported and "mathjax" not in exported.lower()
-    assert "cdnjs" not in exported and "@import" not in exported and "@font-face" not in exported
+    assert (
+        "cdnjs" not in exported
+        and "@import" not in exported
+        and "@font-face" not in exported
+    )
     assert "data:image/png;base64," in exported
     # the only <a href=http> is the author's own link in markdown, which loads nothing
     assert '<a href="https://example.org">' in exported
@@ -105,21 +136,32 @@ def test_style_is_inline_and_has_cjk_fonts(exported):
 
 
 def test_external_resources_detects_remote_loads():
-    page = ('<script src="https://cdn.x/a.js"></script><img src=//img.x/p.png>'
-            '<link rel="stylesheet" href="http://x/s.css"><style>@import "https://f/x.css";'
-            'b{background:url(https://x/y.png)}</style><a href="https://fine.org">ok</a>'
-            '<img src="data:image/png;base64,AAA">')
-    assert external_resources(page) == ["//img.x/p.png", "http://x/s.css",
-                                        "https://cdn.x/a.js", "https://f/x.css",
-                                        "https://x/y.png"]
+    page = (
+        '<script src="https://cdn.x/a.js"></script><img src=//img.x/p.png>'
+        '<link rel="stylesheet" href="http://x/s.css"><style>@import "https://f/x.css";'
+        'b{background:url(https://x/y.png)}</style><a href="https://fine.org">ok</a>'
+        '<img src="data:image/png;base64,AAA">'
+    )
+    assert external_resources(page) == [
+        "//img.x/p.png",
+        "http://x/s.css",
+        "https://cdn.x/a.js",
+        "https://f/x.css",
+        "https://x/y.png",
+    ]
 
 
 def test_export_refuses_output_that_needs_the_network(tmp_path):
-    bad = nbf.v4.new_output("display_data", data={
-        "text/html": '<script src="https://cdn.plot.ly/plotly.min.js"></script>'})
+    bad = nbf.v4.new_output(
+        "display_data",
+        data={"text/html": '<script src="https://cdn.plot.ly/plotly.min.js"></script>'},
+    )
     nb = _executed_notebook(tmp_path / "bad.ipynb", [bad])
-    with pytest.raises(ReportError, match=r"would load 1 resource\(s\) from the network "
-                                          r"\(https://cdn\.plot\.ly/plotly\.min\.js\)"):
+    with pytest.raises(
+        ReportError,
+        match=r"would load 1 resource\(s\) from the network "
+        r"\(https://cdn\.plot\.ly/plotly\.min\.js\)",
+    ):
         export_html(nb, tmp_path / "bad.html")
     assert not (tmp_path / "bad.html").exists()
 
@@ -144,7 +186,9 @@ def test_failed_export_leaves_previous_html_untouched(executed, tmp_path):
     assert _leftovers(tmp_path) == []
 
 
-def test_failure_while_writing_leaves_previous_html_untouched(executed, tmp_path, monkeypatch):
+def test_failure_while_writing_leaves_previous_html_untouched(
+    executed, tmp_path, monkeypatch
+):
     target = tmp_path / "r.html"
     target.write_text("GOOD OLD REPORT", encoding="utf-8")
 

@@ -18,14 +18,27 @@ XSS = "<script>alert(1)</script>"
 def _report(folder, stem, summary=None):
     (folder / f"{stem}.html").write_text("<html></html>", encoding="utf-8")
     if summary is not None:
-        (folder / f"{stem}.summary.json").write_text(json.dumps(summary), encoding="utf-8")
+        (folder / f"{stem}.summary.json").write_text(
+            json.dumps(summary), encoding="utf-8"
+        )
 
 
 def test_index_links_reports_with_verdict_and_headline(tmp_path):
-    _report(tmp_path, "pilot-team-a-2024-06-30",
-            {"title": "Team A", "verdict": "Roll out", "level": "good",
-             "headline": [{"label": "Cycle time", "value": "22 → 16 days"}]})
-    _report(tmp_path, "diagnosis-sample-2024-06-30", {"title": "Sample", "verdict": "2 pains"})
+    _report(
+        tmp_path,
+        "pilot-team-a-2024-06-30",
+        {
+            "title": "Team A",
+            "verdict": "Roll out",
+            "level": "good",
+            "headline": [{"label": "Cycle time", "value": "22 → 16 days"}],
+        },
+    )
+    _report(
+        tmp_path,
+        "diagnosis-sample-2024-06-30",
+        {"title": "Sample", "verdict": "2 pains"},
+    )
     _report(tmp_path, "pilot-no-summary-2024-05-31")
     page = build_index(tmp_path).read_text(encoding="utf-8")
     assert '<html lang="en">' in page
@@ -39,9 +52,16 @@ def test_index_links_reports_with_verdict_and_headline(tmp_path):
 
 
 def test_index_escapes_everything(tmp_path):
-    _report(tmp_path, "pilot-x-2024-06-30",
-            {"title": XSS, "verdict": XSS, "level": "bad\" onclick=\"x",
-             "headline": {XSS: XSS}})
+    _report(
+        tmp_path,
+        "pilot-x-2024-06-30",
+        {
+            "title": XSS,
+            "verdict": XSS,
+            "level": 'bad" onclick="x',
+            "headline": {XSS: XSS},
+        },
+    )
     _report(tmp_path, 'pilot-"q"&<b>-2024-06-30')
     page = build_index(tmp_path, failures=[{"config": XSS, "reason": XSS}]).read_text()
     assert "<script" not in page
@@ -52,10 +72,15 @@ def test_index_escapes_everything(tmp_path):
 
 def test_index_language_and_offline(tmp_path):
     _report(tmp_path, "pilot-a-2024-06-30", {"verdict": "建议推广"})
-    page = build_index(tmp_path, language="zh",
-                       failures=[{"config": "b.yaml", "reason": "ConfigError"}]).read_text()
+    page = build_index(
+        tmp_path,
+        language="zh",
+        failures=[{"config": "b.yaml", "reason": "ConfigError"}],
+    ).read_text()
     assert '<html lang="zh">' in page and "流程诊断报告" in page and "运行失败" in page
-    assert external_resources(page) == [] and "<script" not in page and "<link" not in page
+    assert (
+        external_resources(page) == [] and "<script" not in page and "<link" not in page
+    )
 
 
 def test_index_empty_folder(tmp_path):
@@ -79,27 +104,46 @@ def _config(tmp_path, text, name="c.yaml"):
 
 def test_load_config_minimal(tmp_path):
     (tmp_path / "tasks.csv").write_text("a\n", encoding="utf-8")
-    cfg = load_report_config("diagnosis", _config(
-        tmp_path, "name: Team A/团队\nas_of: 2024-06-30\nlanguage: zh\ndata: {activities: tasks.csv}\n"))
-    assert (cfg.name, cfg.language, cfg.as_of) == ("Team A/团队", "zh", dt.date(2024, 6, 30))
+    cfg = load_report_config(
+        "diagnosis",
+        _config(
+            tmp_path,
+            "name: Team A/团队\nas_of: 2024-06-30\nlanguage: zh\n"
+            "data: {activities: tasks.csv}\n",
+        ),
+    )
+    assert (cfg.name, cfg.language, cfg.as_of) == (
+        "Team A/团队",
+        "zh",
+        dt.date(2024, 6, 30),
+    )
     assert cfg.stem() == "diagnosis-Team-A-团队-2024-06-30"
 
 
 def test_load_config_lists_every_problem(tmp_path):
-    path = _config(tmp_path, "language: fr\nas_of: 30/06/2024\ndata: {activities: none.csv}\n"
-                             "settings: nope.yaml\n")
+    path = _config(
+        tmp_path,
+        "language: fr\nas_of: 30/06/2024\ndata: {activities: none.csv}\n"
+        "settings: nope.yaml\n",
+    )
     with pytest.raises(ConfigError) as err:
         load_report_config("pilot", path)
     msg = str(err.value)
     assert msg.startswith(f"{path}: 5 problems")
-    for part in ("key 'name' is required", "key 'language' must be 'en' or 'zh'. Got 'fr'",
-                 "'as_of' must be a date YYYY-MM-DD. Got '30/06/2024'",
-                 "key 'data.activities': file not found", "key 'settings': file not found"):
+    for part in (
+        "key 'name' is required",
+        "key 'language' must be 'en' or 'zh'. Got 'fr'",
+        "'as_of' must be a date YYYY-MM-DD. Got '30/06/2024'",
+        "key 'data.activities': file not found",
+        "key 'settings': file not found",
+    ):
         assert part in msg
 
 
-@pytest.mark.parametrize("text, match", [("- a\n- b\n", "expected a mapping"),
-                                         ("name: [unclosed\n", "cannot read YAML")])
+@pytest.mark.parametrize(
+    "text, match",
+    [("- a\n- b\n", "expected a mapping"), ("name: [unclosed\n", "cannot read YAML")],
+)
 def test_load_config_bad_yaml(tmp_path, text, match):
     with pytest.raises(ConfigError, match=match):
         load_report_config("diagnosis", _config(tmp_path, text))

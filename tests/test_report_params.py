@@ -63,15 +63,25 @@ def test_notebook_parameters_reads_types_and_required():
 
 
 def test_unknown_parameter_is_named_with_valid_ones(no_kernel, config_file, tmp_path):
-    with pytest.raises(ConfigError, match=r"unknown parameter 'colour'\. Valid parameters: ") as err:
-        run_notebook(TRIVIAL, tmp_path / "o.ipynb", {"config_path": config_file, "colour": 1})
-    assert "config_path, flag, language, n, name, options, ratio, teams" in str(err.value)
+    with pytest.raises(
+        ConfigError, match=r"unknown parameter 'colour'\. Valid parameters: "
+    ) as err:
+        run_notebook(
+            TRIVIAL, tmp_path / "o.ipynb", {"config_path": config_file, "colour": 1}
+        )
+    assert "config_path, flag, language, n, name, options, ratio, teams" in str(
+        err.value
+    )
     assert "summary_path" not in str(err.value).split("Valid parameters:")[1]
     assert not (tmp_path / "o.ipynb").exists()
 
 
 def test_missing_required_parameter(no_kernel, tmp_path):
-    with pytest.raises(ConfigError, match=r"missing required parameter 'config_path' \(required: any readable file\)"):
+    with pytest.raises(
+        ConfigError,
+        match=r"missing required parameter 'config_path' "
+        r"\(required: any readable file\)",
+    ):
         run_notebook(TRIVIAL, tmp_path / "o.ipynb", {"name": "x"})
 
 
@@ -83,7 +93,12 @@ def test_required_parameter_given_as_none_is_missing(no_kernel, tmp_path):
 @pytest.mark.parametrize(
     ("name", "value", "expected"),
     [
-        ("n", "3", r"parameter 'n' must be int \(declared 'n: int = 2'\)\. Got str '3' instead"),
+        (
+            "n",
+            "3",
+            r"parameter 'n' must be int \(declared 'n: int = 2'\)\. "
+            r"Got str '3' instead",
+        ),
         ("n", True, "parameter 'n' must be int"),
         ("n", 2.5, "parameter 'n' must be int"),
         ("ratio", "0.5", "parameter 'ratio' must be float"),
@@ -95,14 +110,23 @@ def test_required_parameter_given_as_none_is_missing(no_kernel, tmp_path):
 )
 def test_ill_typed_parameter(no_kernel, config_file, tmp_path, name, value, expected):
     with pytest.raises(ConfigError, match=expected):
-        run_notebook(TRIVIAL, tmp_path / "o.ipynb", {"config_path": config_file, name: value})
+        run_notebook(
+            TRIVIAL, tmp_path / "o.ipynb", {"config_path": config_file, name: value}
+        )
 
 
 def test_well_typed_values_pass_and_are_normalised(config_file, tmp_path):
     out = validate_parameters(
         TRIVIAL,
-        {"config_path": config_file, "n": 3, "ratio": 1, "flag": True,
-         "teams": ("A", "B"), "options": {"k": 1}, "name": None},
+        {
+            "config_path": config_file,
+            "n": 3,
+            "ratio": 1,
+            "flag": True,
+            "teams": ("A", "B"),
+            "options": {"k": 1},
+            "name": None,
+        },
     )
     assert out["config_path"] == str(config_file.resolve())
     assert out["ratio"] == 1 and out["teams"] == ["A", "B"] and out["name"] is None
@@ -110,11 +134,15 @@ def test_well_typed_values_pass_and_are_normalised(config_file, tmp_path):
 
 def test_unreadable_file_parameter(no_kernel, tmp_path):
     missing = tmp_path / "nope.yaml"
-    with pytest.raises(ConfigError, match=r"parameter 'config_path': file not found: .*nope\.yaml"):
+    with pytest.raises(
+        ConfigError, match=r"parameter 'config_path': file not found: .*nope\.yaml"
+    ):
         run_notebook(TRIVIAL, tmp_path / "o.ipynb", {"config_path": str(missing)})
 
 
-def test_relative_file_parameter_resolved_against_caller(tmp_path, monkeypatch, config_file):
+def test_relative_file_parameter_resolved_against_caller(
+    tmp_path, monkeypatch, config_file
+):
     monkeypatch.chdir(tmp_path)
     out = validate_parameters(TRIVIAL, {"config_path": "c.yaml"})
     assert out["config_path"] == str(config_file.resolve())
@@ -132,7 +160,11 @@ def test_all_problems_reported_at_once(no_kernel, tmp_path):
 
 def test_summary_path_is_reserved(no_kernel, config_file, tmp_path):
     with pytest.raises(ConfigError, match="'summary_path' is set by run_notebook"):
-        run_notebook(TRIVIAL, tmp_path / "o.ipynb", {"config_path": config_file, "summary_path": "x"})
+        run_notebook(
+            TRIVIAL,
+            tmp_path / "o.ipynb",
+            {"config_path": config_file, "summary_path": "x"},
+        )
 
 
 def test_missing_notebook(tmp_path):
@@ -143,19 +175,36 @@ def test_missing_notebook(tmp_path):
 def test_coerce_command_line_values():
     values = coerce_parameters(
         TRIVIAL,
-        {"n": "3", "ratio": "0.25", "flag": "true", "teams": "[A, B]",
-         "options": "{k: 1}", "name": "007", "bogus": "1"},
+        {
+            "n": "3",
+            "ratio": "0.25",
+            "flag": "true",
+            "teams": "[A, B]",
+            "options": "{k: 1}",
+            "name": "007",
+            "bogus": "1",
+        },
     )
-    assert values == {"n": 3, "ratio": 0.25, "flag": True, "teams": ["A", "B"],
-                      "options": {"k": 1}, "name": "007", "bogus": "1"}
+    assert values == {
+        "n": 3,
+        "ratio": 0.25,
+        "flag": True,
+        "teams": ["A", "B"],
+        "options": {"k": 1},
+        "name": "007",
+        "bogus": "1",
+    }
 
 
 def test_default_kernel_prefers_diagnose(monkeypatch):
     from jupyter_client import kernelspec
 
     def specs(installed):
-        monkeypatch.setattr(kernelspec.KernelSpecManager, "find_kernel_specs",
-                            lambda self: {k: "/x" for k in installed})
+        monkeypatch.setattr(
+            kernelspec.KernelSpecManager,
+            "find_kernel_specs",
+            lambda self: {k: "/x" for k in installed},
+        )
 
     specs({"diagnose", "python3"})
     assert default_kernel_name(TRIVIAL) == "diagnose"

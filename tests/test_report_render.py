@@ -20,8 +20,9 @@ def _all_outputs(text):
         render.section(text, text),
         render.show_table(df, caption=text),
         render.callout(text, title=text, level="bad"),
-        render.executive_summary(text, headline={text: text}, findings=[text], actions=[text],
-                                 title=text),
+        render.executive_summary(
+            text, headline={text: text}, findings=[text], actions=[text], title=text
+        ),
         render.provenance({text: 3}, parameters={"task": text}),
     ]
 
@@ -39,7 +40,10 @@ def test_quotes_are_escaped_in_attributes():
 
 
 def test_section_language():
-    assert render.section("Bottlenecks", "瓶颈环节", "zh").data == '<h2 class="dg-section">瓶颈环节</h2>'
+    assert (
+        render.section("Bottlenecks", "瓶颈环节", "zh").data
+        == '<h2 class="dg-section">瓶颈环节</h2>'
+    )
     assert ">Bottlenecks<" in render.section("Bottlenecks", "瓶颈环节", "en").data
     assert ">Only English<" in render.section("Only English", None, "zh").data
     with pytest.raises(ValueError, match="'language' parameter must be one of"):
@@ -47,29 +51,45 @@ def test_section_language():
 
 
 def test_show_table_alignment_and_formatting():
-    df = pd.DataFrame({"stage": ["需求调研"], "days": [2.345], "n": [1200], "ok": [True]})
+    df = pd.DataFrame(
+        {"stage": ["需求调研"], "days": [2.345], "n": [1200], "ok": [True]}
+    )
     html = render.show_table(df, caption="Stages", language="zh").data
     assert "<caption>Stages</caption>" in html
-    assert '<th class="dg-num">days</th>' in html and '<td class="dg-num">2.35</td>' in html
+    assert (
+        '<th class="dg-num">days</th>' in html
+        and '<td class="dg-num">2.35</td>' in html
+    )
     assert '<td class="dg-num">1200</td>' in html
     assert "<th>stage</th>" in html and "<th>ok</th>" in html
 
 
 def test_show_table_truncates_with_note():
-    html = render.show_table(pd.DataFrame({"x": range(10)}), max_rows=3, language="en").data
+    html = render.show_table(
+        pd.DataFrame({"x": range(10)}), max_rows=3, language="en"
+    ).data
     assert html.count("<tr>") == 4 and "Showing 3 of 10 rows." in html
-    zh = render.show_table(pd.DataFrame({"x": range(10)}), max_rows=3, language="zh").data
+    zh = render.show_table(
+        pd.DataFrame({"x": range(10)}), max_rows=3, language="zh"
+    ).data
     assert "显示 10 行中的前 3 行。" in zh
 
 
 def test_show_table_escape_false_keeps_trusted_html_but_escapes_caption():
-    html = render.show_table(pd.DataFrame({"a": ["<b>x</b>"]}), escape=False, caption=XSS).data
+    html = render.show_table(
+        pd.DataFrame({"a": ["<b>x</b>"]}), escape=False, caption=XSS
+    ).data
     assert "<td><b>x</b></td>" in html and ESCAPED in html
 
 
 def test_executive_summary_labels_and_level():
-    html = render.executive_summary("建议推广", level="good", headline=[("周期", "22 → 16")],
-                                    findings=["a"], language="zh").data
+    html = render.executive_summary(
+        "建议推广",
+        level="good",
+        headline=[("周期", "22 → 16")],
+        findings=["a"],
+        language="zh",
+    ).data
     assert "执行摘要" in html and "主要发现" in html and "dg-verdict dg-good" in html
     with pytest.raises(ValueError, match="'level' parameter must be one of"):
         render.executive_summary("x", level="great")
@@ -78,18 +98,24 @@ def test_executive_summary_labels_and_level():
 def test_provenance_checksums_rows_and_parameters(tmp_path):
     f = tmp_path / "tasks.csv"
     f.write_bytes(b"a,b\n1,2\n")
-    html = render.provenance({f: pd.DataFrame({"a": [1]}), tmp_path / "gone.csv": None},
-                             parameters={"config_path": str(f), "as_of": "2024-06-30",
-                                         "summary_path": "/x"}).data
+    html = render.provenance(
+        {f: pd.DataFrame({"a": [1]}), tmp_path / "gone.csv": None},
+        parameters={"config_path": str(f), "as_of": "2024-06-30", "summary_path": "/x"},
+    ).data
     assert hashlib.sha256(b"a,b\n1,2\n").hexdigest() in html
-    assert "<td>tasks.csv</td>" in html and str(tmp_path) not in html  # names, not paths
+    assert (
+        "<td>tasks.csv</td>" in html and str(tmp_path) not in html
+    )  # names, not paths
     assert "(file not found)" in html and "summary_path" not in html
     assert "diagnose 0.1.0" in html or "diagnose " in html
 
 
 def test_record_summary_writes_sidecar(tmp_path):
     target = tmp_path / "r.summary.json"
-    assert render.record_summary({"verdict": XSS, "headline": {"周期": 1.5}}, target) is None
+    assert (
+        render.record_summary({"verdict": XSS, "headline": {"周期": 1.5}}, target)
+        is None
+    )
     data = json.loads(target.read_text(encoding="utf-8"))
     assert data["verdict"] == XSS
     assert data["headline"] == [{"label": "周期", "value": "1.50"}]

@@ -139,6 +139,11 @@ def run(args: argparse.Namespace) -> int:
     from diagnose.report.batch import default_notebook
 
     notebook = args.notebook or default_notebook(args.kind)
+    if not Path(notebook).is_file():  # say it once, not once per pilot
+        raise FileNotFoundError(
+            f"{args.kind} notebook not found: {notebook} "
+            "(pass --notebook to use another one)"
+        )
     pairs = dict(args.parameters)
     parameters = coerce_parameters(notebook, pairs) if pairs else {}
     common = dict(
@@ -173,7 +178,12 @@ def run(args: argparse.Namespace) -> int:
                 {"config": Path(o.config).name, "reason": o.reason} for o in bad
             ]
             print(
-                f"index: {build_index(args.output_dir, language=index_language, failures=failures)}"
+                "index: "
+                + str(
+                    build_index(
+                        args.output_dir, language=index_language, failures=failures
+                    )
+                )
             )
         return 1 if bad else 0
 

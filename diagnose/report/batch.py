@@ -56,8 +56,11 @@ class ReportOutcome:
 
     @property
     def reason(self) -> str:
-        """First line of the error (for one-line summaries)."""
-        return (self.error or "").strip().splitlines()[0] if self.error else ""
+        """The error on one line: where it failed and the exception."""
+        lines = [ln.strip() for ln in (self.error or "").splitlines() if ln.strip()]
+        if len(lines) > 1 and " failed in cell " in lines[0]:
+            return f"{lines[0]} -> {lines[1]}"
+        return lines[0] if lines else ""
 
 
 def default_notebook(kind: str) -> Path:

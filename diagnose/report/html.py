@@ -180,8 +180,9 @@ def export_html(
     remote = external_resources(body)
     if remote:
         raise ReportError(
-            f"{executed_notebook.name}: the HTML would load {len(remote)} resource(s) from "
-            f"the network ({', '.join(remote[:5])}); reports must work offline. Display "
+            f"{executed_notebook.name}: the HTML would load {len(remote)} resource(s) "
+            f"from the network ({', '.join(remote[:5])}); reports must work offline. "
+            "Display "
             "those outputs as static images or tables instead.",
             notebook=executed_notebook,
         )

@@ -69,11 +69,13 @@ body { margin: 0; color: var(--t); line-height: 1.55; font-size: 16px;
   "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC",
   "Hiragino Sans GB", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif; }
 main { max-width: 960px; margin: 0 auto; padding: 40px 32px; }
-h1 { font-size: 1.9em; margin: 0 0 0.2em; padding-bottom: 0.3em; border-bottom: 3px solid var(--a); }
+h1 { font-size: 1.9em; margin: 0 0 0.2em; padding-bottom: 0.3em;
+  border-bottom: 3px solid var(--a); }
 h2 { font-size: 1.3em; margin-top: 2em; }
 .meta { color: var(--m); font-size: 0.85em; margin: 0 0 1.5em; }
 table { border-collapse: collapse; width: 100%; font-size: 0.92em; }
-th, td { text-align: left; vertical-align: top; padding: 0.55em 0.7em; border-bottom: 1px solid var(--b); }
+th, td { text-align: left; vertical-align: top; padding: 0.55em 0.7em;
+  border-bottom: 1px solid var(--b); }
 thead th { background: var(--s); border-bottom: 2px solid var(--b); }
 a { color: var(--a); font-weight: 600; }
 .v { display: inline-block; padding: 0.1em 0.7em; border-radius: 999px; color: #fff;
@@ -89,7 +91,10 @@ a { color: var(--a); font-weight: 600; }
 
 
 def read_summary(report_html: str | Path) -> dict | None:
-    """The sidecar ``X.summary.json`` of report ``X.html`` (None when absent or unreadable)."""
+    """The sidecar ``X.summary.json`` of report ``X.html``.
+
+    None when it is absent or unreadable.
+    """
     path = Path(report_html)
     sidecar = path.with_name(path.stem + ".summary.json")
     try:
@@ -204,7 +209,8 @@ def build_index(
     failures = list(failures)
     if failures:
         frows = "".join(
-            f'<tr class="fail"><td>{_e(f.get("config"))}</td><td>{_e(f.get("reason"))}</td></tr>'
+            f'<tr class="fail"><td>{_e(f.get("config"))}</td>'
+            f"<td>{_e(f.get('reason'))}</td></tr>"
             for f in failures
         )
         parts.append(

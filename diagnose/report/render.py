@@ -32,6 +32,8 @@ __all__ = [
     "provenance",
     "record_summary",
     "label",
+    "escape",
+    "as_html",
     "LEVELS",
     "SUMMARY_ENV",
 ]
@@ -98,7 +100,8 @@ _LABELS = {
 def _lang(language: str) -> str:
     if language not in _LABELS:
         raise ValueError(
-            f"The 'language' parameter must be one of {set(_LABELS)}. Got {language!r} instead."
+            f"The 'language' parameter must be one of {set(_LABELS)}. "
+            f"Got {language!r} instead."
         )
     return language
 
@@ -108,22 +111,31 @@ def label(key: str, language: str = "en") -> str:
     return _LABELS[_lang(language)][key]
 
 
-def _e(value: Any) -> str:
+def escape(value: Any) -> str:
+    """``html.escape`` of ``str(value)`` (None -> ""), quotes included."""
     return html.escape("" if value is None else str(value), quote=True)
+
+
+_e = escape  # short private alias (also used by diagnose.report.sections)
 
 
 def _level(level: str) -> str:
     if level not in LEVELS:
         raise ValueError(
-            f"The 'level' parameter must be one of {set(LEVELS)}. Got {level!r} instead."
+            f"The 'level' parameter must be one of {set(LEVELS)}. "
+            f"Got {level!r} instead."
         )
     return level
 
 
-def _html(text: str):
+def as_html(text: str):
+    """Wrap HTML you built from :func:`escape`-d parts for display."""
     from IPython.display import HTML
 
     return HTML(text)
+
+
+_html = as_html  # private alias (also used by diagnose.report.sections)
 
 
 def section(
@@ -211,7 +223,8 @@ def show_table(
         text = label("rows_shown", language).format(shown=len(shown), total=total)
         note = f'<p class="dg-note">{_e(text)}</p>'
     return _html(
-        f'<div class="dg-table-wrap"><table class="dg-table">{cap}<thead><tr>{head}</tr></thead>'
+        f'<div class="dg-table-wrap"><table class="dg-table">{cap}'
+        f"<thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>{note}</div>"
     )
 
@@ -296,13 +309,15 @@ def executive_summary(
     _lang(language)
     _level(level)
     parts = [
-        f'<section class="dg-card dg-summary"><h2>{_e(title or label("summary", language))}</h2>',
+        '<section class="dg-card dg-summary">'
+        f"<h2>{_e(title or label('summary', language))}</h2>",
         f'<p><span class="dg-verdict dg-{level}">{_e(verdict)}</span></p>',
     ]
     pairs = _pairs(headline)
     if pairs:
         items = "".join(
-            f'<li><span class="dg-kpi-value">{_e(v)}</span><span class="dg-kpi-label">{_e(k)}</span></li>'
+            f'<li><span class="dg-kpi-value">{_e(v)}</span>'
+            f'<span class="dg-kpi-label">{_e(k)}</span></li>'
             for k, v in pairs
         )
         parts.append(f'<ul class="dg-kpis">{items}</ul>')
@@ -370,7 +385,8 @@ def provenance(
         else:
             size, digest = "", L["missing"]
         rows_html.append(
-            f'<tr><td>{_e(p.name)}</td><td class="dg-num">{_e("" if n is None else f"{n:,}")}</td>'
+            f"<tr><td>{_e(p.name)}</td>"
+            f'<td class="dg-num">{_e("" if n is None else f"{n:,}")}</td>'
             f'<td class="dg-num">{_e(size)}</td><td><code>{_e(digest)}</code></td></tr>'
         )
     run_at = run_at or datetime.now().astimezone()

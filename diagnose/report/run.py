@@ -253,7 +253,8 @@ def validate_parameters(
         out[name] = value
 
     if problems:
-        head = f"{notebook.name}: {len(problems)} parameter problem{'s' if len(problems) > 1 else ''}"
+        plural = "s" if len(problems) > 1 else ""
+        head = f"{notebook.name}: {len(problems)} parameter problem{plural}"
         raise ConfigError(head + "\n" + "\n".join(f"  {p}." for p in problems))
     return out
 
@@ -354,7 +355,8 @@ def run_notebook(
         first = next((ln for ln in (err.source or "").splitlines() if ln.strip()), "")
         exc_line = f"{err.ename}: {err.evalue}" if err.evalue else err.ename
         raise ReportError(
-            f"{notebook.name} failed in cell {index} (In [{err.exec_count}]): {first.strip()}\n"
+            f"{notebook.name} failed in cell {index} (In [{err.exec_count}]): "
+            f"{first.strip()}\n"
             f"  {exc_line}\n"
             f"  The executed notebook, with the full traceback, is at {output}",
             notebook=output,

@@ -55,7 +55,7 @@ TRIVIAL = _nb(
         _code('print(" ".join([f"hello {name}"] * n), ratio, flag, teams, options)'),
         _code(
             "from diagnose.report.render import record_summary\n"
-            'record_summary({"title": f"Trivial {name}", "verdict": "OK", "level": "good",\n'
+            'record_summary({"title": f"Trivial {name}", "verdict": "OK", "level": "good",\n'  # noqa: E501
             '                "headline": {"n": n, "ratio": ratio}})'
         ),
     ]
@@ -77,7 +77,7 @@ REPORT = _nb(
         _code(
             "config_path: str = None  # required: report config (YAML)\n"
             'language: str = "zh"  # en or zh\n'
-            'task_name: str = "<script>alert(1)</script>"  # user text shown in the report',
+            'task_name: str = "<script>alert(1)</script>"  # user text shown in the report',  # noqa: E501
             tags=["parameters"],
         ),
         nbf.v4.new_markdown_cell(
@@ -97,12 +97,12 @@ REPORT = _nb(
         ),
         _code('render.section("Findings", "主要发现", language)'),
         _code(
-            "render.executive_summary('建议推广 <b>now</b>', level='good', language=language,\n"
-            "                         headline={'周期（天）': '22 → 16', task_name: 0.25},\n"
+            "render.executive_summary('建议推广 <b>now</b>', level='good', language=language,\n"  # noqa: E501
+            "                         headline={'周期（天）': '22 → 16', task_name: 0.25},\n"  # noqa: E501
             "                         findings=[task_name, '逾期率下降'])"
         ),
         _code(
-            "df = pd.DataFrame({'任务': [task_name, '方案策划'], '周期（天）': [3.5, 5.25]})\n"
+            "df = pd.DataFrame({'任务': [task_name, '方案策划'], '周期（天）': [3.5, 5.25]})\n"  # noqa: E501
             "render.show_table(df, caption=task_name, language=language)"
         ),
         _code("render.callout(task_name, level='warning', language=language)"),
@@ -122,8 +122,8 @@ REPORT = _nb(
             " 'language': language, 'task_name': task_name}, language=language)"
         ),
         _code(
-            "render.record_summary({'title': cfg['name'], 'verdict': task_name, 'level': 'good',\n"
-            "                       'headline': {'周期（天）': '22 → 16'}, 'as_of': str(cfg.get('as_of', ''))})"
+            "render.record_summary({'title': cfg['name'], 'verdict': task_name, 'level': 'good',\n"  # noqa: E501
+            "                       'headline': {'周期（天）': '22 → 16'}, 'as_of': str(cfg.get('as_of', ''))})"  # noqa: E501
         ),
     ]
 )
