@@ -102,6 +102,11 @@ def _blank_uniques(uniq) -> np.ndarray:
 def is_blank(values) -> pd.Series:
     """True where a cell is empty: NaN/None/NaT or a blank string ("", "-", "nan")."""
     s = values if isinstance(values, pd.Series) else pd.Series(values)
+    kind = getattr(s.dtype, "kind", "O")
+    if kind in "mMfiub":
+        # datetimes, numbers, booleans: only missing values can be blank (no
+        # need to box a million Timestamps to find that out)
+        return pd.Series(s.isna().to_numpy(), index=s.index)
     codes, uniq = pd.factorize(s.astype(object), sort=False)
     blank_u = _blank_uniques(uniq)
     mask = (codes == -1) | np.append(blank_u, True)[codes]

@@ -204,7 +204,25 @@ def _text_value(v):
 def _text(col: pd.Series) -> pd.Series:
     """Cells as stripped ``str`` in an object column; blanks -> NaN."""
     codes, uniq = pd.factorize(col.astype(object), sort=False)
-    mapped = np.array([*(_text_value(v) for v in uniq), np.nan], dtype=object)
+    u = pd.Series(uniq, dtype=object)
+    if len(u) and pd.api.types.infer_dtype(u, skipna=False) == "string":
+        # all text (the usual case): strip the distinct values in one pass
+        # instead of calling _text_value per value (same result)
+        stripped = u.str.strip()
+        stripped = stripped.where(stripped != "", np.nan)
+        mapped = np.append(stripped.to_numpy(dtype=object), np.nan)
+    else:
+        mapped = np.array([*(_text_value(v) for v in uniq), np.nan], dtype=object)
+    return pd.Series(mapped[codes], index=col.index, dtype=object)
+
+
+def _on_uniques(col: pd.Series, fn) -> pd.Series:
+    """``fn`` (vectorised, NaN -> NaN) applied to the distinct values of ``col``
+    only, mapped back to every row: a million rows with a few distinct values
+    cost a few calls, not a million."""
+    codes, uniq = pd.factorize(col.astype(object), sort=False)
+    res = fn(pd.Series(uniq, dtype=object))
+    mapped = np.append(res.to_numpy(dtype=object), np.nan)
     return pd.Series(mapped[codes], index=col.index, dtype=object)
 
 
@@ -405,7 +423,9 @@ def load_activities(
     if "case_id" not in cols:
         if "task_id" in cols:
             ids = out["task_id"]
-            parent = ids.str.extract(_HANDBOOK_ID, expand=False)
+            parent = _on_uniques(
+                ids, lambda u: u.str.extract(_HANDBOOK_ID, expand=False)
+            )
             out["case_id"] = parent.where(parent.notna(), ids)
             case_note = "task_id"
         else:
@@ -527,12 +547,17 @@ def load_activities(
     # duplicates (task tables with a task id) --------------------------------
     if "task_id" in cols and not is_event_log:
         aside = np.isin(out["source_row"], list(log.set_aside_rows()))
-        live = frame[~aside]
+        # Rows identical in every column share their task-id cell, so only
+        # rows whose task-id cell repeats (NaN counts as a value) can be
+        # duplicates: compare whole rows among those only, not the whole file.
+        maybe = frame[cols["task_id"]].duplicated(keep=False).to_numpy()
+        sel = ~aside & maybe
+        live = frame[sel]
         dup = live.duplicated(keep="first")
         if dup.any():
             first = live.groupby(list(live.columns), dropna=False, sort=False).ngroup()
             first_row = (
-                pd.Series(rows[~aside], index=live.index)
+                pd.Series(rows[sel], index=live.index)
                 .groupby(first)
                 .transform("min")
             )
@@ -598,7 +623,9 @@ def load_activities(
         out["status"] = np.where(out["end"].notna(), "done", "in_progress")
     if "priority" in get and not is_event_log:
         raw_prio = _text(get["priority"])
-        pr = raw_prio.str.extract(r"^[Pp]\s*([0-3])\b", expand=False)
+        pr = _on_uniques(
+            raw_prio, lambda u: u.str.extract(r"^[Pp]\s*([0-3])\b", expand=False)
+        )
         prio, unknown = _lookup(raw_prio, _PRIORITY_TABLE)
         prio = prio.where(pr.isna(), "P" + pr)
         unknown &= raw_prio.notna() & pr.isna()
