@@ -212,11 +212,12 @@ def show_table(
     )
     rows = []
     for values in shown.itertuples(index=False, name=None):
-        tds = "".join(
-            f"<td{num_cls if num else ''}>{cell(_cell(v, float_format))}</td>"
-            for v, num in zip(values, numeric)
-        )
-        rows.append(f"<tr>{tds}</tr>")
+        tds = []
+        for v, num in zip(values, numeric):
+            text = _cell(v, float_format)
+            cls = num_cls if num else (' class="dg-long"' if len(text) > 40 else "")
+            tds.append(f"<td{cls}>{cell(text)}</td>")
+        rows.append(f"<tr>{''.join(tds)}</tr>")
     cap = f"<caption>{_e(caption)}</caption>" if caption else ""
     note = ""
     if len(shown) < total:
