@@ -64,6 +64,12 @@ def test_show_table_alignment_and_formatting():
     assert "<th>stage</th>" in html and "<th>ok</th>" in html
 
 
+def test_show_table_marks_long_text_cells():
+    long = "waits a median 2.8 working days before Execution starts; 99% late"
+    html = render.show_table(pd.DataFrame({"problem": [long, "short"]})).data
+    assert f'<td class="dg-long">{long}</td>' in html and "<td>short</td>" in html
+
+
 def test_show_table_truncates_with_note():
     html = render.show_table(
         pd.DataFrame({"x": range(10)}), max_rows=3, language="en"
