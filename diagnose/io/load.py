@@ -557,9 +557,7 @@ def load_activities(
         if dup.any():
             first = live.groupby(list(live.columns), dropna=False, sort=False).ngroup()
             first_row = (
-                pd.Series(rows[sel], index=live.index)
-                .groupby(first)
-                .transform("min")
+                pd.Series(rows[sel], index=live.index).groupby(first).transform("min")
             )
             idx = dup[dup].index
             log.add(
