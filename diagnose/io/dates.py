@@ -412,9 +412,28 @@ def parse_dates(
             else s.astype("datetime64[ns]")
         )
     codes, uniques = pd.factorize(s.astype(object), sort=False)
-    result = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+    result, _ = _parse_codes(
+        codes, uniques, s.index, year=year, tz=tz, dayfirst=dayfirst
+    )
+    if errors == "raise":
+        bad = result.isna() & ~is_blank(s)
+        if bad.any():
+            raise DataError(
+                f"{s[bad].iloc[0]!r} is not a date ({int(bad.sum())} such values). "
+                f"Fix: {DATE_FIX}."
+            )
+    return result
+
+
+def _parse_codes(
+    codes, uniques, index, *, year=None, tz=None, dayfirst=False
+) -> tuple[pd.Series, np.ndarray]:
+    """:func:`parse_dates` of a column given as its factorisation (codes -1 =
+    missing): each distinct value is parsed once. Returns the timestamps and
+    the mask of unreadable cells (not blank, yet NaT)."""
     if len(uniques) == 0:
-        return result
+        nat = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+        return nat, np.zeros(len(index), dtype=bool)
     blank_u = _blank_uniques(uniques)
     uniq = pd.Series(uniques, dtype=object)[~blank_u]
     parsed, needs_year = _parse_unique(uniq, year=year, tz=tz, dayfirst=dayfirst)
@@ -426,15 +445,13 @@ def parse_dates(
         )
     full = np.full(len(uniques) + 1, np.datetime64("NaT"), dtype="datetime64[ns]")
     full[np.flatnonzero(~blank_u)] = parsed.to_numpy()
-    result = pd.Series(full[codes], index=s.index)
-    if errors == "raise":
-        bad = result.isna() & ~is_blank(s)
-        if bad.any():
-            raise DataError(
-                f"{s[bad].iloc[0]!r} is not a date ({int(bad.sum())} such values). "
-                f"Fix: {DATE_FIX}."
-            )
-    return result
+    bad_u = np.append(np.isnat(full[:-1]) & ~blank_u, False)
+    return pd.Series(full[codes], index=index), bad_u[codes]
+
+
+def _blank_codes(codes, uniques) -> np.ndarray:
+    """:func:`is_blank` of a column given as its factorisation."""
+    return np.append(_blank_uniques(uniques), True)[codes]
 
 
 def parse_date_range(

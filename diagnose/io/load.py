@@ -44,6 +44,7 @@ from diagnose.io.columns import (
 from diagnose.io.dates import (
     DATE_FIX,
     MissingYearError,
+    _parse_codes,
     infer_year,
     is_blank,
     parse_date_range,
@@ -201,9 +202,14 @@ def _text_value(v):
     return str(v).strip() or np.nan
 
 
-def _text(col: pd.Series) -> pd.Series:
-    """Cells as stripped ``str`` in an object column; blanks -> NaN."""
-    codes, uniq = pd.factorize(col.astype(object), sort=False)
+def _text(col: pd.Series, factorized=None) -> pd.Series:
+    """Cells as stripped ``str`` in an object column; blanks -> NaN.
+
+    ``factorized``: ``(codes, uniques)`` of ``col`` when already known."""
+    if factorized is None:
+        codes, uniq = pd.factorize(col.astype(object), sort=False)
+    else:
+        codes, uniq = factorized
     u = pd.Series(uniq, dtype=object)
     if len(u) and pd.api.types.infer_dtype(u, skipna=False) == "string":
         # all text (the usual case): strip the distinct values in one pass
@@ -410,12 +416,25 @@ def load_activities(
     rows = _rows(frame)
     n = len(frame)
     get = {c: frame[h] for c, h in cols.items()}
+    factorized: dict[str, tuple] = {}
+
+    def _fz(c):
+        """(codes, uniques) of the file column read as ``c``, computed once
+        (the CSV reader already has them)."""
+        h = cols[c]
+        if h not in factorized:
+            got = raw.codes.get(h)
+            if got is None:
+                codes, uniq = pd.factorize(frame[h].astype(object), sort=False)
+                got = (codes, np.asarray(uniq, dtype=object))
+            factorized[h] = got
+        return factorized[h]
 
     # text columns ----------------------------------------------------------
     out = pd.DataFrame(index=frame.index)
     for c in _TEXT_COLUMNS:
         out[c] = (
-            _text(get[c])
+            _text(get[c], _fz(c))
             if c in get
             else pd.Series(np.nan, index=frame.index, dtype=object)
         )
@@ -452,12 +471,19 @@ def load_activities(
         if c not in get:
             out[c] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
             continue
-        parsed = _parse(parse_dates, get[c])
-        bad = parsed.isna() & ~is_blank(get[c])
+        if get[c].dtype == object:  # text: parse each distinct value once
+            codes, uniq = _fz(c)
+            parsed, bad = _parse(
+                lambda col, **kw: _parse_codes(codes, uniq, col.index, **kw),
+                get[c],
+            )
+        else:
+            parsed = _parse(parse_dates, get[c])
+            bad = (parsed.isna() & ~is_blank(get[c])).to_numpy()
         if bad.any():
             required = c in ("start", "end")
             log.add(
-                rows[bad.to_numpy()],
+                rows[bad],
                 cols[c],
                 get[c][bad],
                 "is not a date",
@@ -519,7 +545,7 @@ def load_activities(
         sub = out[backwards]
         start_header = cols.get("start") or cols.get("date_range") or end_header
         if not is_event_log and "end" in get:
-            values = _text(get["end"]).loc[sub.index]
+            values = _text(get["end"], _fz("end")).loc[sub.index]
         elif not is_event_log:
             values = _text(get["date_range"]).loc[sub.index]
         else:
@@ -586,7 +612,7 @@ def load_activities(
 
     # status and priority ------------------------------------------------------
     if "status" in get and not is_event_log:
-        raw_status = _text(get["status"])
+        raw_status = _text(get["status"], _fz("status"))
         status, unknown = _lookup(raw_status, _STATUS_TABLE)
         unknown &= raw_status.notna()
         if unknown.any():
@@ -620,7 +646,7 @@ def load_activities(
     elif not is_event_log:
         out["status"] = np.where(out["end"].notna(), "done", "in_progress")
     if "priority" in get and not is_event_log:
-        raw_prio = _text(get["priority"])
+        raw_prio = _text(get["priority"], _fz("priority"))
         pr = _on_uniques(
             raw_prio, lambda u: u.str.extract(r"^[Pp]\s*([0-3])\b", expand=False)
         )

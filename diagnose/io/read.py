@@ -253,7 +253,8 @@ def read_table(source, *, sheet=None) -> RawTable:
     if isinstance(source, pd.DataFrame):
         frame = source.copy()
         frame.columns = [str(c) for c in frame.columns]
-        return RawTable(frame.reset_index(drop=True), DATAFRAME_LABEL)
+        frame.index = pd.RangeIndex(len(frame))  # our copy: no second copy
+        return RawTable(frame, DATAFRAME_LABEL)
     if not isinstance(source, (str, Path)):
         raise TypeError(
             "source must be a path (str or pathlib.Path) or a pandas DataFrame. "
@@ -306,6 +307,5 @@ def read_table(source, *, sheet=None) -> RawTable:
         raise DataError(
             f"{label}: sheet={sheet!r} was given but the file is not a workbook."
         )
-    return RawTable(
-        frame.reset_index(drop=True), label, str(path), chosen, digest, codes
-    )
+    frame.index = pd.RangeIndex(len(frame))  # a frame of our own: no copy
+    return RawTable(frame, label, str(path), chosen, digest, codes)
