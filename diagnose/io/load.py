@@ -578,7 +578,7 @@ def load_activities(
         # duplicates: compare whole rows among those only, not the whole file.
         maybe = frame[cols["task_id"]].duplicated(keep=False).to_numpy()
         sel = ~aside & maybe
-        live = frame[sel]
+        live = frame[sel] if sel.any() else frame.iloc[:0]  # no copy when none
         dup = live.duplicated(keep="first")
         if dup.any():
             first = live.groupby(list(live.columns), dropna=False, sort=False).ngroup()
@@ -669,13 +669,16 @@ def load_activities(
 
     # keep clean rows, build the canonical frame ---------------------------------
     aside_rows = log.set_aside_rows()
-    keep = ~np.isin(out["source_row"], list(aside_rows))
-    data = out[keep].copy()
-    case_rank = pd.factorize(data["case_id"], sort=True)[0]
+    keep = np.flatnonzero(~np.isin(out["source_row"], list(aside_rows)))
+    case_rank = pd.factorize(out["case_id"].to_numpy()[keep], sort=True)[0]
     order = np.lexsort(
-        (data["source_row"].to_numpy(), data["start"].to_numpy(), case_rank)
+        (
+            out["source_row"].to_numpy()[keep],
+            out["start"].to_numpy()[keep],
+            case_rank,
+        )
     )
-    data = data.iloc[order]
+    data = out.take(keep[order])  # one copy: filter and sort together
     data["is_open"] = data["end"].isna()
     data["priority"] = pd.Categorical(
         data["priority"], categories=PRIORITIES, ordered=True
