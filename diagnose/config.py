@@ -149,7 +149,9 @@ def load_settings(source: str | Path | dict | Settings | None = None) -> Setting
     else:
         raw = dict(source)
     if not isinstance(raw, dict):
-        raise ConfigError(f"{where}: expected a mapping of settings, got {type(raw).__name__}.")
+        raise ConfigError(
+            f"{where}: expected a mapping of settings, got {type(raw).__name__}."
+        )
     known = {f.name for f in dataclasses.fields(Settings)}
     unknown = sorted(set(raw) - known)
     if unknown:
@@ -163,14 +165,19 @@ def load_settings(source: str | Path | dict | Settings | None = None) -> Setting
                 values[key] = kind(raw[key])
             except (TypeError, ValueError):
                 raise ConfigError(
-                    f"{where}: setting {key!r} must be a number. Got {raw[key]!r} instead."
+                    f"{where}: setting {key!r} must be a number. "
+                    f"Got {raw[key]!r} instead."
                 ) from None
             if values[key] < 0:
-                raise ConfigError(f"{where}: setting {key!r} must be >= 0. Got {raw[key]!r}.")
+                raise ConfigError(
+                    f"{where}: setting {key!r} must be >= 0. Got {raw[key]!r}."
+                )
     if "stage_limits" in raw:
         limits = raw["stage_limits"] or {}
         if not isinstance(limits, dict):
-            raise ConfigError(f"{where}: 'stage_limits' must map stage name -> working days.")
+            raise ConfigError(
+                f"{where}: 'stage_limits' must map stage name -> working days."
+            )
         merged = default_stage_limits()
         for stage, limit in limits.items():
             if limit is not None:
@@ -191,7 +198,8 @@ def load_settings(source: str | Path | dict | Settings | None = None) -> Setting
             low, high = (int(v) for v in raw["scale"])
         except (TypeError, ValueError):
             raise ConfigError(
-                f"{where}: 'scale' must be two integers such as [1, 5]. Got {raw['scale']!r}."
+                f"{where}: 'scale' must be two integers such as [1, 5]. "
+                f"Got {raw['scale']!r}."
             ) from None
         if low >= high:
             raise ConfigError(f"{where}: 'scale' must be [low, high] with low < high.")
@@ -202,7 +210,9 @@ def load_settings(source: str | Path | dict | Settings | None = None) -> Setting
             if not isinstance(mapping, dict) or not all(
                 isinstance(v, (list, tuple)) for v in mapping.values()
             ):
-                raise ConfigError(f"{where}: {key!r} must map a name to a list of names.")
+                raise ConfigError(
+                    f"{where}: {key!r} must map a name to a list of names."
+                )
             values[key] = {str(k): [str(x) for x in v] for k, v in mapping.items()}
     if "reverse_items" in raw:
         values["reverse_items"] = [str(x) for x in (raw["reverse_items"] or [])]

@@ -13,7 +13,9 @@ matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data_samples"
-PUBLIC = Path(os.environ.get("DIAGNOSE_PUBLIC_DATA", ROOT.parent / "shared" / "data" / "public"))
+PUBLIC = Path(
+    os.environ.get("DIAGNOSE_PUBLIC_DATA", ROOT.parent / "shared" / "data" / "public")
+)
 
 
 @pytest.fixture

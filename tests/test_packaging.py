@@ -8,7 +8,6 @@ import sys
 import tomllib
 
 import yaml
-
 from conftest import ROOT
 
 # conda-forge names that differ from PyPI names
@@ -56,7 +55,9 @@ def test_environment_installs_the_package_itself():
 def test_console_command_is_installed():
     out = subprocess.run(
         [sys.executable, "-m", "diagnose", "--version"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     from diagnose import __version__
 
@@ -66,3 +67,22 @@ def test_console_command_is_installed():
 def test_ci_runs_make_test():
     text = (ROOT / ".ci" / "run").read_text()
     assert "make test" in text
+
+
+def test_report_template_is_package_data():
+    """A non-editable install must ship the offline nbconvert template."""
+    import glob
+
+    tool = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]
+    patterns = tool["setuptools"]["package-data"]["diagnose"]
+    shipped = {
+        p
+        for pat in patterns
+        for p in glob.glob(str(ROOT / "diagnose" / pat), recursive=True)
+    }
+    templates = ROOT / "diagnose" / "report" / "templates"
+    needed = {str(p) for p in templates.rglob("*") if p.is_file()}
+    assert {"conf.json", "index.html.j2", "diagnose.css"} <= {
+        p.rsplit("/", 1)[-1] for p in needed
+    }
+    assert needed <= shipped

@@ -25,9 +25,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="diagnose",
-        description="Diagnose where a team's process is stuck and whether a pilot helped.",
+        description=(
+            "Diagnose where a team's process is stuck and whether a pilot helped."
+        ),
     )
-    parser.add_argument("--version", action="version", version=f"diagnose {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"diagnose {__version__}"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module in SUBCOMMANDS.items():
         try:
