@@ -13,40 +13,59 @@ The public API, in the order an analysis uses it:
 * questionnaires — :mod:`diagnose.survey`;
 * pilots — :func:`compare_pilot` and the rest of :mod:`diagnose.compare`;
 * charts — :mod:`diagnose.plots`; reports — :mod:`diagnose.report`.
+
+``import diagnose`` is cheap: the names above, and the sub-packages
+(``diagnose.compare``, ``diagnose.plots``, ...), are imported on first use
+(PEP 562), so the ``diagnose`` command and a report kernel only pay for
+pandas, SciPy, statsmodels and matplotlib when they need them.
+``diagnose.bottlenecks`` is the function, as before, even after the
+``diagnose.bottlenecks`` module has been imported.
 """
+
+import importlib
+import importlib.util
+import sys
+import types
 
 __version__ = "0.1.0"
 
-from diagnose import survey
-from diagnose.bottlenecks import bottlenecks
-from diagnose.compare import compare_pilot, load_pilot_config
-from diagnose.config import Settings, load_settings
-from diagnose.datasets import load_sample
-from diagnose.diagnosis import DiagnosisResult, diagnose
-from diagnose.exceptions import ConfigError, DataError, DataQualityWarning
-from diagnose.io import (
-    LoadResult,
-    load_activities,
-    load_benchmarks,
-    load_kpis,
-    load_survey,
-)
-from diagnose.metrics import (
-    aging_wip,
-    case_durations,
-    cycle_time,
-    flow_efficiency,
-    handoffs,
-    overdue_rate,
-    rework,
-    sla_summary,
-    stage_summary,
-    throughput,
-    waits,
-    wip,
-    workload,
-)
-from diagnose.workdays import WorkCalendar
+#: public name -> module it lives in (imported on first access)
+_LAZY = {
+    "survey": "diagnose.survey",
+    "bottlenecks": "diagnose.bottlenecks",
+    "compare_pilot": "diagnose.compare",
+    "load_pilot_config": "diagnose.compare",
+    "Settings": "diagnose.config",
+    "load_settings": "diagnose.config",
+    "load_sample": "diagnose.datasets",
+    "DiagnosisResult": "diagnose.diagnosis",
+    "diagnose": "diagnose.diagnosis",
+    "ConfigError": "diagnose.exceptions",
+    "DataError": "diagnose.exceptions",
+    "DataQualityWarning": "diagnose.exceptions",
+    "LoadResult": "diagnose.io",
+    "load_activities": "diagnose.io",
+    "load_benchmarks": "diagnose.io",
+    "load_kpis": "diagnose.io",
+    "load_survey": "diagnose.io",
+    "aging_wip": "diagnose.metrics",
+    "case_durations": "diagnose.metrics",
+    "cycle_time": "diagnose.metrics",
+    "flow_efficiency": "diagnose.metrics",
+    "handoffs": "diagnose.metrics",
+    "overdue_rate": "diagnose.metrics",
+    "rework": "diagnose.metrics",
+    "sla_summary": "diagnose.metrics",
+    "stage_summary": "diagnose.metrics",
+    "throughput": "diagnose.metrics",
+    "waits": "diagnose.metrics",
+    "wip": "diagnose.metrics",
+    "workload": "diagnose.metrics",
+    "WorkCalendar": "diagnose.workdays",
+}
+
+#: names that are functions although a sub-module has the same name
+_FUNCTION_OVER_MODULE = frozenset({"bottlenecks"})
 
 __all__ = [
     "__version__",
@@ -82,3 +101,43 @@ __all__ = [
     "ConfigError",
     "DataQualityWarning",
 ]
+
+
+def _resolve(name: str):
+    target = _LAZY[name]
+    module = importlib.import_module(target)
+    if target == f"{__name__}.{name}" and name not in _FUNCTION_OVER_MODULE:
+        return module  # diagnose.survey
+    return getattr(module, name)
+
+
+class _Package(types.ModuleType):
+    """Keeps ``diagnose.bottlenecks`` the function when its module is imported.
+
+    Importing ``diagnose.bottlenecks`` (the module) makes Python set the
+    package attribute ``bottlenecks`` to that module; the eager package
+    overwrote it with the function right after, so this does the same.
+    """
+
+    def __setattr__(self, name, value):
+        if name in _FUNCTION_OVER_MODULE and isinstance(value, types.ModuleType):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = _resolve(name)
+    elif importlib.util.find_spec(f"{__name__}.{name}") is not None:
+        value = importlib.import_module(f"{__name__}.{name}")  # diagnose.compare...
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
 from diagnose.compare.result import _TidyMixin, fmt, p_text
 
@@ -143,7 +142,9 @@ def its(
         if maxlags is not None
         else max(1, int(math.floor(4 * (T / 100) ** (2 / 9))))
     )
-    res = sm.OLS(monthly["median"].to_numpy(float), X).fit(
+    from statsmodels.regression.linear_model import OLS
+
+    res = OLS(monthly["median"].to_numpy(float), X).fit(
         cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True}
     )
     ci = res.conf_int(alpha=1 - confidence)

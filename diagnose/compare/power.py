@@ -19,8 +19,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from statsmodels.stats.power import NormalIndPower
-from statsmodels.stats.proportion import proportion_effectsize
 
 from diagnose.compare.result import _TidyMixin, fmt
 
@@ -145,6 +143,8 @@ def minimum_detectable_effect(
             f"minimum_detectable_effect needs n_before, n_after >= 2. Got {n_before}, "
             f"{n_after}."
         )
+    from statsmodels.stats.power import NormalIndPower
+
     level, sd = _baseline_stats(baseline, metric)
     d = NormalIndPower().solve_power(
         effect_size=None,
@@ -216,6 +216,9 @@ def sample_size(
     How many campaigns per period to detect −20 % when log-durations have
     SD 0.5: ``sample_size(0.5, -20)`` → about 79 each.
     """
+    from statsmodels.stats.power import NormalIndPower
+    from statsmodels.stats.proportion import proportion_effectsize
+
     _check_metric(metric, "sample_size")
     level, sd = _baseline_stats(baseline, metric)
     if metric == "cycle_time":
