@@ -159,19 +159,34 @@ class WorkCalendar:
             hi = valid.max().astype("datetime64[ns]").astype("datetime64[D]")
             self._ensure(lo - 1, hi + 1)
 
-    def working_time(self, values) -> np.ndarray:
-        """Working-time clock ``W(t)``: working days elapsed since the calendar's
-        origin (NaN for NaT). Only differences of it are meaningful; use it to
-        compute many intervals on one time axis (e.g. unions of intervals)."""
+    def working_ns(self, values) -> tuple[np.ndarray, np.ndarray]:
+        """Working-time clock in integer nanoseconds, and the NaT mask.
+
+        ``W(t) * 86_400e9`` as ``int64`` (0 where NaT): whole working days
+        before the date of ``t`` times a day's nanoseconds, plus the time of
+        day when the date is a working day. Differences of it are exact
+        integers, so an interval's working time does not depend on the
+        calendar's origin or on what it was used for before (a float clock
+        would round differently as the table grows, flipping values that sit
+        exactly on a limit such as "24 working hours").
+        """
         ns = to_datetime64(values).astype(np.int64)
         self._prepare(ns)
         nat = ns == _NAT
         origin_ns = self._origin.astype("datetime64[ns]").astype(np.int64)
         rel = np.where(nat, 0, ns - origin_ns)
         day = rel // _NS_PER_DAY
-        frac = (rel - day * _NS_PER_DAY) / _NS_PER_DAY
-        out = self._cum[day] + frac * self._work[day]
-        return np.where(nat, np.nan, out)
+        in_day = rel - day * _NS_PER_DAY
+        out = self._cum[day] * _NS_PER_DAY + np.where(self._work[day], in_day, 0)
+        return np.where(nat, 0, out), nat
+
+    def working_time(self, values) -> np.ndarray:
+        """Working-time clock ``W(t)``: working days elapsed since the calendar's
+        origin (NaN for NaT). Only differences of it are meaningful; use it to
+        compute many intervals on one time axis (e.g. unions of intervals).
+        For exact differences use :meth:`working_ns`."""
+        w, nat = self.working_ns(values)
+        return np.where(nat, np.nan, w / _NS_PER_DAY)
 
     # ----------------------------------------------------------------- public
     def is_working_day(self, dates) -> np.ndarray:
@@ -189,9 +204,14 @@ class WorkCalendar:
         ``W(end) - W(start)`` with the clock of the module docstring: whole
         working days in between plus the covered fractions of partial working
         days; non-working days contribute 0. NaT gives NaN; ``end < start``
-        gives a negative value. Arrays/Series broadcast like NumPy.
+        gives a negative value. Arrays/Series broadcast like NumPy. The
+        difference is taken in integer nanoseconds and divided once, so equal
+        times of day on working days give exact whole numbers.
         """
-        return self.working_time(end) - self.working_time(start)
+        we, nat_e = self.working_ns(end)
+        ws, nat_s = self.working_ns(start)
+        out = (we - ws) / _NS_PER_DAY
+        return np.where(nat_e | nat_s, np.nan, out)
 
     def add_working_days(self, start, n) -> pd.Series:
         """The earliest instant ``t`` with ``working_days_between(start, t) == n``.
