@@ -13,7 +13,12 @@ import pandas as pd
 
 from diagnose import stats
 from diagnose.config import Settings, load_settings
-from diagnose.metrics._common import check_as_of, check_choice, resolve_calendar
+from diagnose.metrics._common import (
+    check_as_of,
+    check_choice,
+    resolve_calendar,
+    sharing,
+)
 
 __all__ = [
     "bottlenecks",
@@ -257,6 +262,7 @@ def _problem(r, language: str, cfg: Settings) -> str:
     return sep.join(parts) if parts else ("数据不足" if zh else "too little data")
 
 
+@sharing
 def bottlenecks(
     activities,
     survey=None,

@@ -18,7 +18,7 @@ import pandas as pd
 from diagnose import stats
 from diagnose.config import Settings, load_settings
 from diagnose.exceptions import PROBLEM_COLUMNS
-from diagnose.metrics._common import check_as_of, check_choice
+from diagnose.metrics._common import check_as_of, check_choice, sharing
 
 __all__ = ["DiagnosisResult", "diagnose", "latest_timestamp"]
 
@@ -284,6 +284,7 @@ def _extra_headline(kpis, survey, cfg) -> list[dict]:
     return rows
 
 
+@sharing
 def diagnose(
     activities,
     survey=None,

@@ -7,9 +7,11 @@ interval functions of :mod:`diagnose.stats` per group).
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -28,7 +30,70 @@ __all__ = [
     "km_summary",
     "group_keys",
     "SUMMARY_COLUMNS",
+    "shared_work",
+    "reuse",
+    "sharing",
 ]
+
+# ---------------------------------------------------------------- shared work
+# diagnose() and bottlenecks() call many metrics on the same table; each of
+# them needs the same intermediate tables (waits, case and activity durations,
+# rework rows, ...). Inside ``with shared_work():`` those tables are computed
+# once and reused; outside it nothing is cached (a notebook user who edits the
+# table between two calls always gets fresh results).
+_SHARED: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "diagnose_shared_work", default=None
+)
+
+
+@contextlib.contextmanager
+def shared_work():
+    """Reuse intermediate tables between metric calls inside this block.
+
+    Nested blocks share the outermost cache. The cache is dropped on exit.
+    Entries are keyed by the *identity* of the table (and of the calendar /
+    settings objects) plus the plain parameters, so the table must not be
+    modified inside the block (``diagnose`` and ``bottlenecks`` never do).
+    """
+    if _SHARED.get() is not None:
+        yield
+        return
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def reuse(name: str, objects: tuple, params: tuple, compute: Callable):
+    """``compute()``, or its earlier result inside :func:`shared_work`.
+
+    ``objects`` are compared by identity (they are kept alive with the entry so
+    an id cannot be recycled), ``params`` by value (must be hashable). Callers
+    must treat the returned object as read-only.
+    """
+    memo = _SHARED.get()
+    if memo is None:
+        return compute()
+    key = (name, tuple(id(o) for o in objects), params)
+    hit = memo.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], objects)):
+        return hit[1]
+    value = compute()
+    memo[key] = (tuple(objects), value)
+    return value
+
+
+def sharing(func):
+    """Decorator: run ``func`` inside :func:`shared_work` (signature kept)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with shared_work():
+            return func(*args, **kwargs)
+
+    return wrapper
+
 
 #: Columns of :func:`summarise`, in order.
 SUMMARY_COLUMNS = ["n", "mean", "median", "p85", "p95", "ci_low", "ci_high"]
@@ -131,6 +196,12 @@ def state_at(activities: pd.DataFrame, as_of: pd.Timestamp | None) -> pd.DataFra
     no duration (``end_eff`` NaT). With ``as_of=None`` the table is taken as is
     (open rows have ``end_eff`` NaT).
     """
+    return reuse(
+        "state_at", (activities,), (as_of,), lambda: _state_at(activities, as_of)
+    )
+
+
+def _state_at(activities: pd.DataFrame, as_of: pd.Timestamp | None) -> pd.DataFrame:
     start = _dt_series(activities, "start")
     end = _dt_series(activities, "end")
     if as_of is not None:

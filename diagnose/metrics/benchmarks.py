@@ -15,7 +15,7 @@ from scipy import stats as sps
 
 from diagnose import stats
 from diagnose.io.columns import normalise_word
-from diagnose.metrics._common import check_as_of, resolve_calendar
+from diagnose.metrics._common import check_as_of, resolve_calendar, sharing
 
 __all__ = [
     "headline_metrics",
@@ -111,6 +111,7 @@ def _share(metric, k, n, method):
     return _row(metric, k / n if n else np.nan, low, high, n, "share", method)
 
 
+@sharing
 def headline_metrics(
     activities, *, as_of, settings=None, calendar=None
 ) -> pd.DataFrame:

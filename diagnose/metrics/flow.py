@@ -33,6 +33,8 @@ from diagnose.metrics._common import (
     km_summary,
     merge_on,
     resolve_calendar,
+    reuse,
+    sharing,
     state_at,
     summarise,
 )
@@ -48,6 +50,8 @@ __all__ = [
 ]
 
 _DAY = np.timedelta64(1, "D")
+_NAT = np.iinfo(np.int64).min
+_NS_PER_DAY = 86_400 * 10**9
 _UNITS = ("working_days", "days")
 
 
@@ -60,7 +64,37 @@ def _factorize(values: pd.Series):
 
 def _mode_by_code(codes: np.ndarray, values: pd.Series, n_groups: int) -> np.ndarray:
     """Most common non-missing value of ``values`` per group code (ties: the
-    value sorting first; all missing: NaN)."""
+    value sorting first; all missing: NaN).
+
+    Counts come from one ``bincount`` over (group, value code) pairs; the
+    value codes are sorted, so ``argmax`` (first maximum) picks the value
+    sorting first among ties.
+    """
+    out = np.full(n_groups, np.nan, dtype=object)
+    try:
+        vcodes, vuniques = pd.factorize(values, sort=True, use_na_sentinel=True)
+    except TypeError:  # mixed types cannot be sorted: the plain way
+        return _mode_by_code_reference(codes, values, n_groups)
+    ok = vcodes >= 0
+    n_values = len(vuniques)
+    if not ok.any():
+        return out
+    if n_groups * n_values > 50_000_000:  # too many pairs for a dense table
+        return _mode_by_code_reference(codes, values, n_groups)
+    pair = codes[ok].astype(np.int64) * n_values + vcodes[ok]
+    counts = np.bincount(pair, minlength=n_groups * n_values).reshape(
+        n_groups, n_values
+    )
+    best = counts.argmax(axis=1)
+    has = counts[np.arange(n_groups), best] > 0
+    out[has] = np.asarray(vuniques, dtype=object)[best[has]]
+    return out
+
+
+def _mode_by_code_reference(
+    codes: np.ndarray, values: pd.Series, n_groups: int
+) -> np.ndarray:
+    """:func:`_mode_by_code` with a pandas groupby (reference and fallback)."""
     frame = pd.DataFrame({"g": codes, "v": values.to_numpy()}).dropna(subset=["v"])
     out = np.full(n_groups, np.nan, dtype=object)
     if frame.empty:
@@ -78,27 +112,58 @@ def _union_length(
     codes: np.ndarray, s: np.ndarray, e: np.ndarray, n_groups: int
 ) -> np.ndarray:
     """Per group, the total length of the union of intervals ``[s, e]``
-    (overlapping or touching intervals counted once). NaN intervals skipped."""
-    ok = ~(np.isnan(s) | np.isnan(e))
+    (overlapping or touching intervals counted once). NaN intervals skipped.
+
+    Sorted-segment NumPy: sort by (group, start); a row opens a new block when
+    its start is after the running maximum end of the earlier rows of its
+    group; block ends are ``maximum.reduceat`` of the ends. Integer inputs
+    (e.g. nanoseconds) are summed exactly.
+    """
+    s = np.asarray(s)
+    e = np.asarray(e)
+    if s.dtype.kind == "f" or e.dtype.kind == "f":
+        s, e = s.astype(float), e.astype(float)
+        ok = ~(np.isnan(s) | np.isnan(e))
+    else:
+        ok = np.ones(s.size, dtype=bool)
     codes, s, e = codes[ok], s[ok], np.maximum(e[ok], s[ok])
-    out = np.zeros(n_groups, dtype=float)
+    out = np.zeros(n_groups, dtype=s.dtype if s.dtype.kind == "i" else float)
     if s.size == 0:
-        return out
-    order = np.lexsort((s, codes))
-    c, s, e = codes[order], s[order], e[order]
-    run_max = pd.Series(e).groupby(c).cummax().to_numpy()
-    prev_max = np.empty_like(run_max)
-    prev_max[0] = -np.inf
-    prev_max[1:] = run_max[:-1]
+        return out.astype(float)
+    order = _sort_order(codes, s)
+    c, s, e = (codes, s, e) if order is None else (codes[order], s[order], e[order])
     new_group = np.ones(c.size, dtype=bool)
     new_group[1:] = c[1:] != c[:-1]
-    prev_max[new_group] = -np.inf
-    new_block = new_group | (s > prev_max)
-    block = np.cumsum(new_block) - 1
-    b_start = s[new_block]
-    b_end = pd.Series(e).groupby(block).max().to_numpy()
-    np.add.at(out, c[new_block], b_end - b_start)
+    run_max = _segmented_cummax(e, c)
+    prev_max = np.empty_like(run_max)
+    prev_max[1:] = run_max[:-1]
+    new_block = new_group.copy()
+    new_block[1:] |= s[1:] > prev_max[1:]
+    b_idx = np.flatnonzero(new_block)
+    b_end = np.maximum.reduceat(e, b_idx)
+    np.add.at(out, c[b_idx], b_end - s[b_idx])
     return out
+
+
+def _segmented_cummax(x: np.ndarray, seg: np.ndarray) -> np.ndarray:
+    """Running maximum of ``x`` restarting at each segment (``seg``: the
+    segment number of each element, non-decreasing)."""
+    if x.size == 0:
+        return x.copy()
+    return pd.Series(x).groupby(seg, sort=False).cummax().to_numpy()
+
+
+def _sort_order(codes: np.ndarray, key: np.ndarray) -> np.ndarray | None:
+    """Stable permutation sorting by (``codes``, ``key``); ``None`` when the
+    rows already are in that order (the common case of exported logs, checked
+    in one pass instead of paying for a sort)."""
+    if codes.size < 2:
+        return None
+    dc = np.diff(codes)
+    if (dc >= 0).all() and ((dc > 0) | (key[1:] >= key[:-1])).all():
+        return None
+    order = np.argsort(key, kind="stable")
+    return order[np.argsort(codes[order], kind="stable")]
 
 
 def activity_durations(activities, *, as_of, calendar=None) -> pd.DataFrame:
@@ -126,6 +191,15 @@ def activity_durations(activities, *, as_of, calendar=None) -> pd.DataFrame:
     check_frame(activities, func, ["case_id", "activity", "start"])
     as_of = check_as_of(as_of, func)
     cal = resolve_calendar(calendar)
+    return reuse(
+        func,
+        (activities, cal),
+        (as_of,),
+        lambda: _activity_durations(activities, as_of, cal),
+    )
+
+
+def _activity_durations(activities, as_of, cal) -> pd.DataFrame:
     st = state_at(activities, as_of)
     dur = (st["end_eff"] - st["start"]) / _DAY
     wdur = cal.working_days_between(st["start"], st["end_eff"])
@@ -177,43 +251,67 @@ def case_durations(
     check_choice(unit, "unit", func, _UNITS)
     as_of = check_as_of(as_of, func)
     cal = resolve_calendar(calendar)
-    st = state_at(activities, as_of)
-    codes, uniques = _factorize(activities["case_id"])
-    n_cases = len(uniques)
-
-    s_dt = st["start"].where(st["started"])
-    frame = pd.DataFrame(
-        {
-            "g": codes,
-            "s": s_dt.to_numpy(),
-            "e": st["end"].to_numpy(),
-            "open": st["is_open"].to_numpy(),
-        }
+    attributes = tuple(attributes)
+    return reuse(
+        func,
+        (activities, cal),
+        (as_of, unit, attributes),
+        lambda: _case_durations(activities, as_of, cal, unit, attributes),
     )
-    grouped = frame.groupby("g", sort=True)
-    full = pd.RangeIndex(n_cases)
-    start = pd.DatetimeIndex(grouped["s"].min().reindex(full))
-    end = pd.DatetimeIndex(grouped["e"].max().reindex(full))
-    n_open = grouped["open"].sum().reindex(full).fillna(0).astype(int)
-    n_acts = grouped.size().reindex(full).fillna(0).astype(int)
-    is_open = n_open.to_numpy() > 0
-    end = end.where(~is_open)
-    end_eff = end.where(~is_open, as_of).where(~start.isna())
-    cycle_days = ((end_eff - start) / _DAY).to_numpy(dtype=float)
+
+
+def _case_codes(activities: pd.DataFrame):
+    """Sorted factorisation of ``case_id`` (missing ids form their own code),
+    computed once per table inside :func:`~diagnose.metrics._common.shared_work`."""
+    return reuse(
+        "case_codes", (activities,), (), lambda: _factorize(activities["case_id"])
+    )
+
+
+def _ns(values) -> np.ndarray:
+    return np.asarray(values, dtype="datetime64[ns]").astype(np.int64)
+
+
+def _case_durations(activities, as_of, cal, unit, attributes) -> pd.DataFrame:
+    st = state_at(activities, as_of)
+    codes, uniques = _case_codes(activities)
+    n_cases = len(uniques)
+    nat, big = _NAT, np.iinfo(np.int64).max
+
+    started = st["started"].to_numpy()
+    row_open = st["is_open"].to_numpy()
+    s_ns = np.where(started, _ns(st["start"]), nat)
+    e_ns = _ns(st["end"])
+    # first start (NaT ignored) and last end per case
+    first_s = np.full(n_cases, big, dtype=np.int64)
+    np.minimum.at(first_s, codes, np.where(s_ns == nat, big, s_ns))
+    last_e = np.full(n_cases, nat, dtype=np.int64)
+    np.maximum.at(last_e, codes, e_ns)
+    n_open = np.bincount(codes, weights=row_open, minlength=n_cases).astype(int)
+    n_acts = np.bincount(codes, minlength=n_cases).astype(int)
+    is_open = n_open > 0
+    start_ns = np.where(first_s == big, nat, first_s)
+    end_ns = np.where(is_open, nat, last_e)
+    as_of_ns = np.int64(pd.Timestamp(as_of).value)
+    end_eff_ns = np.where(is_open, as_of_ns, end_ns)
+    end_eff_ns = np.where(start_ns == nat, nat, end_eff_ns)
+    start = start_ns.astype("datetime64[ns]")
+    end = end_ns.astype("datetime64[ns]")
+    end_eff = end_eff_ns.astype("datetime64[ns]")
+    cycle_days = ((end_eff - start) / _DAY).astype(float)
     cycle_wd = cal.working_days_between(start, end_eff)
 
+    # active time: union of the started rows' intervals, in integer ns
+    e_eff_row = _ns(st["end_eff"])
+    ok = (s_ns != nat) & (e_eff_row != nat)
     if unit == "working_days":
-        ws = cal.working_time(st["start"].where(st["started"]))
-        we = cal.working_time(st["end_eff"])
+        ws, _ = cal.working_ns(s_ns[ok].astype("datetime64[ns]"))
+        we, _ = cal.working_ns(e_eff_row[ok].astype("datetime64[ns]"))
         elapsed = cycle_wd
     else:
-        ref = np.datetime64("2000-01-01", "ns")
-        ws = ((s_dt.to_numpy(dtype="datetime64[ns]") - ref) / _DAY).astype(float)
-        we = ((st["end_eff"].to_numpy(dtype="datetime64[ns]") - ref) / _DAY).astype(
-            float
-        )
+        ws, we = s_ns[ok], e_eff_row[ok]
         elapsed = cycle_days
-    active = _union_length(codes, ws, we, n_cases)
+    active = _union_length(codes[ok], ws, we, n_cases) / _NS_PER_DAY
     active = np.where(np.isnan(elapsed), np.nan, active)
     with np.errstate(invalid="ignore", divide="ignore"):
         eff = np.where(elapsed > 0, active / elapsed, np.nan)
@@ -227,15 +325,15 @@ def case_durations(
         else:
             out[col] = np.full(n_cases, np.nan, dtype=object)
     out.update(
-        start=np.asarray(start, dtype="datetime64[ns]"),
-        end=np.asarray(end, dtype="datetime64[ns]"),
+        start=start,
+        end=end,
         is_open=is_open,
         cycle_days=cycle_days,
         cycle_working_days=cycle_wd,
         active_days=active,
         flow_efficiency=eff,
-        n_activities=n_acts.to_numpy(),
-        n_open=n_open.to_numpy(),
+        n_activities=n_acts,
+        n_open=n_open,
     )
     return pd.DataFrame(out)
 
@@ -279,6 +377,12 @@ def waits(activities, *, calendar=None, as_of=None) -> pd.DataFrame:
     check_frame(activities, func, ["case_id", "activity", "start"])
     cal = resolve_calendar(calendar)
     as_of = None if as_of is None else check_as_of(as_of, func)
+    return reuse(
+        func, (activities, cal), (as_of,), lambda: _waits(activities, as_of, cal)
+    )
+
+
+def _waits(activities, as_of, cal) -> pd.DataFrame:
     st = state_at(activities, as_of)
     keep = st["started"].to_numpy()
     acts = activities.loc[keep]
@@ -354,6 +458,7 @@ def _value_column(unit: str, level: str) -> str:
     return "duration_working_days" if unit == "working_days" else "duration_days"
 
 
+@sharing
 def cycle_time(
     activities,
     *,
@@ -478,6 +583,7 @@ def cycle_time(
     return out[cols]
 
 
+@sharing
 def stage_summary(activities, *, as_of, calendar=None, confidence=0.95) -> pd.DataFrame:
     """Per stage (activity): how long it takes and how long work waits before it.
 
@@ -595,6 +701,7 @@ def stage_summary(activities, *, as_of, calendar=None, confidence=0.95) -> pd.Da
     ]
 
 
+@sharing
 def flow_efficiency(
     activities, *, by=None, as_of, calendar=None, unit="working_days", confidence=0.95
 ) -> pd.DataFrame:

@@ -23,6 +23,7 @@ from diagnose.metrics._common import (
     check_confidence,
     check_frame,
     resolve_calendar,
+    reuse,
     state_at,
 )
 from diagnose.workdays import to_datetime64
@@ -56,6 +57,10 @@ def overdue(activities, *, as_of) -> pd.DataFrame:
     func = "overdue"
     check_frame(activities, func, ["case_id", "activity", "due"])
     as_of = check_as_of(as_of, func)
+    return reuse(func, (activities,), (as_of,), lambda: _overdue(activities, as_of))
+
+
+def _overdue(activities, as_of) -> pd.DataFrame:
     st = state_at(activities, as_of)
     due = pd.Series(to_datetime64(activities["due"]), index=activities.index)
     has_due = due.notna()

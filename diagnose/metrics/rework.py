@@ -23,7 +23,7 @@ import pandas as pd
 
 from diagnose import stats
 from diagnose.io.columns import STAGES
-from diagnose.metrics._common import check_frame, state_at
+from diagnose.metrics._common import check_frame, reuse, state_at
 
 __all__ = ["rework", "rework_rows", "handoffs", "stage_order"]
 
@@ -37,17 +37,38 @@ def _key(values: pd.Series) -> pd.Series:
     )
 
 
-def stage_order(activities: pd.Series) -> pd.Series | None:
-    """Canonical rank (0..5) of each activity, or None when any is not one of
-    the six stages (Chinese or English name)."""
+def _stage_lookup() -> dict:
     lookup = {}
     for i, s in enumerate(STAGES):
         lookup[s["zh"].casefold()] = i
         lookup[s["en"].casefold()] = i
-    ranks = _key(activities).map(lookup)
+    return lookup
+
+
+def _canonical_ranks(uniques) -> np.ndarray | None:
+    """Canonical rank of each distinct activity name, or None when any name is
+    not one of the six stages. Names are normalised once per distinct value."""
+    ranks = _key(pd.Series(np.asarray(uniques, dtype=object))).map(_stage_lookup())
+    if len(ranks) == 0 or ranks.isna().any():
+        return None
+    return ranks.to_numpy(dtype=np.int64)
+
+
+def _stage_order_reference(activities: pd.Series) -> pd.Series | None:
+    ranks = _key(activities).map(_stage_lookup())
     if len(ranks) == 0 or ranks.isna().any():
         return None
     return ranks.astype("int64")
+
+
+def stage_order(activities: pd.Series) -> pd.Series | None:
+    """Canonical rank (0..5) of each activity, or None when any is not one of
+    the six stages (Chinese or English name)."""
+    codes, uniques = pd.factorize(activities, use_na_sentinel=False)
+    ranks = _canonical_ranks(uniques)
+    if ranks is None or len(codes) == 0:
+        return None
+    return pd.Series(ranks[codes], index=activities.index, dtype="int64")
 
 
 def rework_rows(activities, *, as_of=None) -> pd.DataFrame:
@@ -63,7 +84,84 @@ def rework_rows(activities, *, as_of=None) -> pd.DataFrame:
         ``"canonical"`` or ``"first_occurrence"``.
     """
     check_frame(activities, "rework", ["case_id", "activity", "start"])
-    st = state_at(activities, None if as_of is None else pd.Timestamp(as_of))
+    as_of = None if as_of is None else pd.Timestamp(as_of)
+    return reuse(
+        "rework_rows", (activities,), (as_of,), lambda: _rework_rows(activities, as_of)
+    )
+
+
+def _rework_rows(activities, as_of) -> pd.DataFrame:
+    """NumPy version of the rework rule: one sort, factorised case and activity
+    codes, segmented running maxima (no per-row Python, no groupby-shift)."""
+    from diagnose.metrics.flow import _case_codes
+
+    st = state_at(activities, as_of)
+    keep = (st["started"] & activities["activity"].notna()).to_numpy()
+    all_codes, _ = _case_codes(activities)
+    codes = all_codes[keep]
+    start = st["start"].to_numpy(dtype="datetime64[ns]")[keep]
+    pos = np.flatnonzero(keep)
+    order = _sorted_by_case_and_start(codes, start.astype(np.int64))
+    if order is not None:
+        codes, start, pos = codes[order], start[order], pos[order]
+    act = activities["activity"].to_numpy()[pos]
+    n = len(pos)
+    acodes, auniques = pd.factorize(act, use_na_sentinel=False)
+    n_act = max(len(auniques), 1)
+    pair = codes.astype(np.int64) * n_act + acodes
+    pair_id, _ = pd.factorize(pair)  # ids in order of first appearance
+    first_pos = np.full(pair_id.max() + 1 if n else 0, n, dtype=np.int64)
+    np.minimum.at(first_pos, pair_id, np.arange(n))
+    is_repeat = first_pos[pair_id] != np.arange(n)
+    new_case = np.ones(n, dtype=bool)
+    new_case[1:] = codes[1:] != codes[:-1]
+    case_seg = np.cumsum(new_case) - 1
+    ranks = _canonical_ranks(auniques)
+    if ranks is not None:
+        stage = ranks[acodes]
+        kind = "canonical"
+    else:
+        # pairs of one case are contiguous ids in first-occurrence order
+        case_first_pair = pair_id[new_case]
+        stage = (pair_id - case_first_pair[case_seg]).astype(np.int64)
+        kind = "first_occurrence"
+    went_back = np.zeros(n, dtype=bool)
+    if n:
+        span = int(stage.max()) + 1
+        lifted = stage + case_seg * span
+        run_max = np.maximum.accumulate(lifted) - case_seg * span
+        went_back[1:] = (stage[1:] < run_max[:-1]) & ~new_case[1:]
+    is_return = is_repeat | went_back
+    prev_act = np.empty(n, dtype=object)
+    prev_act[:] = np.nan
+    if n:
+        prev_act[1:] = act[:-1]
+    returned_from = np.where(is_return & ~new_case, prev_act, np.nan)
+    out = pd.DataFrame(
+        {
+            "case_id": activities["case_id"].to_numpy()[pos],
+            "activity": act,
+            "start": start,
+            "order": stage,
+            "is_repeat": is_repeat,
+            "is_return": is_return,
+            "returned_from": returned_from,
+            "index": activities.index.to_numpy()[pos],
+        }
+    )
+    out.attrs["order"] = kind
+    return out
+
+
+def _sorted_by_case_and_start(codes: np.ndarray, start_ns: np.ndarray):
+    from diagnose.metrics.flow import _sort_order
+
+    return _sort_order(codes, start_ns)
+
+
+def _rework_rows_reference(activities, as_of) -> pd.DataFrame:
+    """The pandas implementation of the rule (kept as the test reference)."""
+    st = state_at(activities, as_of)
     acts = activities.loc[st["started"] & activities["activity"].notna()]
     pos = np.arange(len(acts))
     frame = pd.DataFrame(
@@ -79,7 +177,7 @@ def rework_rows(activities, *, as_of=None) -> pd.DataFrame:
         drop=True
     )
     frame["_seq"] = np.arange(len(frame))
-    canonical = stage_order(frame["activity"])
+    canonical = _stage_order_reference(frame["activity"])
     if canonical is not None:
         frame["order"] = canonical.to_numpy()
         kind = "canonical"
@@ -139,19 +237,48 @@ def rework(activities, *, as_of=None, confidence=0.95) -> pd.DataFrame:
         return).
     """
     rows = rework_rows(activities, as_of=as_of)
-    per_case = rows.groupby(["activity", "case_id"], sort=False).agg(
-        _ret=("is_return", "sum"), _order=("order", "min")
+    return reuse(
+        "rework",
+        (activities,),
+        (None if as_of is None else pd.Timestamp(as_of), float(confidence)),
+        lambda: _rework(rows, confidence),
     )
-    out = (
-        per_case.reset_index()
-        .groupby("activity", sort=False)
-        .agg(
-            order=("_order", "min"),
-            n_cases=("case_id", "size"),
-            n_rework_cases=("_ret", lambda x: int((x > 0).sum())),
-            n_returns=("_ret", "sum"),
-        )
-        .reset_index()
+
+
+def _case_segments(case_ids: np.ndarray) -> np.ndarray:
+    """Segment number of each row of a table sorted by case (contiguous cases)."""
+    n = len(case_ids)
+    new_case = np.ones(n, dtype=bool)
+    if n > 1:
+        same = case_ids[1:] == case_ids[:-1]
+        new_case[1:] = ~np.asarray(same, dtype=bool)
+    return np.cumsum(new_case) - 1
+
+
+def _rework(rows, confidence) -> pd.DataFrame:
+    # rows come from rework_rows: sorted by case, so a case is one segment
+    rows_ok = rows.loc[rows["case_id"].notna().to_numpy()]
+    seg = _case_segments(rows_ok["case_id"].to_numpy())
+    acodes, auniques = pd.factorize(
+        rows_ok["activity"].to_numpy(), use_na_sentinel=False
+    )
+    n_act = len(auniques)
+    ret_row = rows_ok["is_return"].to_numpy(dtype=bool)
+    pair_id, _ = pd.factorize(seg.astype(np.int64) * max(n_act, 1) + acodes)
+    n_pairs = int(pair_id.max()) + 1 if len(pair_id) else 0
+    pair_act = np.empty(n_pairs, dtype=np.int64)
+    pair_act[pair_id[::-1]] = acodes[::-1]
+    ret = np.bincount(pair_id, weights=ret_row, minlength=n_pairs)
+    order = np.full(n_act, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(order, acodes, rows_ok["order"].to_numpy(dtype=np.int64))
+    out = pd.DataFrame(
+        {
+            "activity": np.asarray(auniques, dtype=object),
+            "order": order,
+            "n_cases": np.bincount(pair_act, minlength=n_act),
+            "n_rework_cases": np.bincount(pair_act, weights=ret > 0, minlength=n_act),
+            "n_returns": np.bincount(pair_act, weights=ret, minlength=n_act),
+        }
     )
     src = (
         rows.loc[rows["is_return"]]
@@ -180,11 +307,13 @@ def rework(activities, *, as_of=None, confidence=0.95) -> pd.DataFrame:
             "returned_from",
         ]
     ]
-    case_any = rows.groupby("case_id")["is_return"].any()
+    case_ret = np.bincount(
+        seg, weights=ret_row, minlength=seg[-1] + 1 if len(seg) else 0
+    )
     out.attrs.update(
         order=rows.attrs.get("order"),
-        n_cases=int(case_any.size),
-        n_rework_cases=int(case_any.sum()),
+        n_cases=int(case_ret.size),
+        n_rework_cases=int((case_ret > 0).sum()),
     )
     return out
 

@@ -17,6 +17,7 @@ from diagnose.metrics._common import (
     check_confidence,
     check_frame,
     resolve_calendar,
+    reuse,
 )
 from diagnose.metrics.flow import activity_durations, waits
 
@@ -64,6 +65,15 @@ def sla_breaches(activities, *, settings=None, as_of, calendar=None) -> pd.DataF
     as_of = check_as_of(as_of, func)
     cfg = _settings(settings)
     cal = resolve_calendar(calendar, cfg)
+    return reuse(
+        func,
+        (activities, cal, cfg),
+        (as_of,),
+        lambda: _sla_breaches(activities, as_of, cal, cfg),
+    )
+
+
+def _sla_breaches(activities, as_of, cal, cfg) -> pd.DataFrame:
     acts = activity_durations(activities, as_of=as_of, calendar=cal)
     names = pd.unique(acts["activity"].dropna())
     lookup = {name: cfg.stage_limit(name) for name in names}
