@@ -39,8 +39,9 @@ def test_english_headers(tmp_path):
     assert list(data.columns) == ACTIVITY_COLUMNS
     assert data["case_id"].tolist() == ["C1", "C1"]
     assert data["activity"].tolist() == ["Plan design", "Execution"]
-    assert data["end"].iloc[0] == T("2023-07-05") and pd.isna(data["end"].iloc[1])
-    assert data["due"].tolist() == [T("2023-07-06"), T("2023-07-20")]
+    # a date-only end means "by the end of that day": next day 00:00
+    assert data["end"].iloc[0] == T("2023-07-06") and pd.isna(data["end"].iloc[1])
+    assert data["due"].tolist() == [T("2023-07-07"), T("2023-07-21")]
     assert data["priority"].tolist() == ["P1", "P0"]
     assert data["status"].tolist() == ["done", "in_progress"]
     assert data["is_open"].tolist() == [False, True]
@@ -58,7 +59,7 @@ def test_simplified_handbook_tracking_table(tmp_path):
     )
     result = _load(path)
     data = result.data
-    assert data["end"].iloc[0] == T("2023-09-01")
+    assert data["end"].iloc[0] == T("2023-09-02")  # 9月1日 written: end of Sept 1
     assert data["description"].iloc[0] == "写方案"
     assert data["collaborators"].iloc[0] == "李四"
     assert data["priority"].tolist() == ["P1", "P0"]
@@ -100,7 +101,8 @@ def test_task_allocation_table_with_range_cell_and_handbook_ids(tmp_path):
         "MKT-202307-002",
     ]
     assert data["start"].tolist() == [T("2023-07-01"), T("2023-07-08"), T("2023-07-13")]
-    assert data["end"].tolist() == [T("2023-07-07"), T("2023-07-12"), T("2023-07-14")]
+    # range ends are inclusive days: 07.01-07.07 ends at 07-08 00:00 (7 days)
+    assert data["end"].tolist() == [T("2023-07-08"), T("2023-07-13"), T("2023-07-15")]
     assert data["collaborators"].iloc[0] == "李四"
 
 
@@ -193,7 +195,7 @@ def test_jira_export(tmp_path):
     assert data["case_id"].tolist() == ["MKT-1", "MKT-2"]  # each issue its own case
     assert data["start"].tolist() == [T("2023-07-01 10:15"), T("2023-07-02 09:00")]
     assert data["end"].iloc[0] == T("2023-07-03 16:00")
-    assert data["due"].iloc[0] == T("2023-07-05")
+    assert data["due"].iloc[0] == T("2023-07-06")  # due 05/Jul/23: by its end
     assert data["priority"].tolist() == ["P0", "P2"]
     assert data["status"].tolist() == ["done", "in_progress"]
 

@@ -226,12 +226,64 @@ def _from_fields(y, m, d, t=None) -> pd.Series:
     return out
 
 
+_ISO_PLAIN = r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?$"
+
+
+def _parse_iso_arrow(arr) -> tuple[np.ndarray, np.ndarray] | None:
+    """Plain ISO values (``2023-07-01``, ``2023-07-01 10:15[:SS[.fff]]``, no
+    zone) parsed by Arrow's C++ parser: (datetime64[ns], date_only) arrays.
+    None when pyarrow is missing or any value is not of that exact form or not
+    a real date (the general parser then decides, value by value)."""
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if not pc.all(pc.match_substring_regex(arr, _ISO_PLAIN)).as_py():
+            return None
+        ts = pc.cast(arr, pa.timestamp("ns"))
+        date_only = pc.less_equal(pc.utf8_length(arr), 10)
+        return (
+            ts.to_numpy(zero_copy_only=False).astype("datetime64[ns]"),
+            date_only.to_numpy(zero_copy_only=False).astype(bool),
+        )
+    except (ImportError, TypeError, ValueError, NotImplementedError, OSError):
+        return None
+    except Exception:  # pyarrow.ArrowInvalid: e.g. 2023-02-30
+        return None
+
+
+def _whole_days(values: np.ndarray) -> bool:
+    """True when every (non-NaT) datetime64 value is at 00:00:00."""
+    i8 = values.astype("datetime64[ns]").view("int64")
+    i8 = i8[i8 != np.iinfo("int64").min]
+    return bool(i8.size) and not (i8 % 86_400_000_000_000).any()
+
+
 def _parse_unique(
-    uniq: pd.Series, *, year: int | None, tz: str | None, dayfirst: bool
-) -> tuple[pd.Series, pd.Series]:
-    """Parse unique non-blank values. Returns (timestamps, needs_year mask)."""
+    uniq: pd.Series,
+    *,
+    year: int | None,
+    tz: str | None,
+    dayfirst: bool,
+    arrow=None,
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Parse unique non-blank values.
+
+    Returns (timestamps, needs_year mask, date_only mask). ``date_only`` is
+    True where no time of day was written: text without a time part, and
+    typed values (datetime cells, Excel serial numbers) when every typed value
+    of the column is a whole day. ``arrow``: the same values as a pyarrow
+    string array, when the caller has it (enables the fast ISO path)."""
     out = pd.Series(pd.NaT, index=uniq.index, dtype="datetime64[ns]")
     needs_year = pd.Series(False, index=uniq.index)
+    date_only = pd.Series(False, index=uniq.index)
+
+    if arrow is not None:
+        fast = _parse_iso_arrow(arrow)
+        if fast is not None:
+            out[:] = fast[0]
+            date_only[:] = fast[1]
+            return out, needs_year, date_only
 
     all_text = pd.api.types.infer_dtype(uniq, skipna=True) == "string"
     # 1. real datetimes (XLSX cells, Parquet, DataFrames)
@@ -252,6 +304,12 @@ def _parse_unique(
             out[vals[~aware].index] = pd.to_datetime(
                 vals[~aware].map(pd.Timestamp)
             ).to_numpy()
+        plain_dates = vals.map(
+            lambda v: isinstance(v, _dt.date) and not isinstance(v, _dt.datetime)
+        )
+        typed = out[vals.index].to_numpy()
+        if plain_dates.all() or _whole_days(typed):
+            date_only[vals.index] = True
 
     # 2. numbers: Excel serials 20000..80000 (1954..2119), yyyymmdd
     if all_text:
@@ -274,6 +332,8 @@ def _parse_unique(
     if len(numbers):
         serial = numbers[(numbers >= 20000) & (numbers <= 80000)]
         if len(serial):
+            if not (serial.astype(float) % 1).any():  # whole days: dates only
+                date_only[serial.index] = True
             out[serial.index] = (
                 (
                     pd.Timestamp("1899-12-30")
@@ -286,12 +346,13 @@ def _parse_unique(
             (numbers >= 19000101) & (numbers <= 22001231) & (numbers % 1 == 0)
         ]
         if len(ymd):
+            date_only[ymd.index] = True
             out[ymd.index] = pd.to_datetime(
                 ymd.astype("int64").astype(str), format="%Y%m%d", errors="coerce"
             ).to_numpy()
     text = text.drop(num_text.index)
     if text.empty:
-        return out, needs_year
+        return out, needs_year, date_only
 
     # 3. ISO-like strings: fast C parser; tz-aware ones converted to ``tz``
     iso = text[_fast_match(text, _ISO_PREFIX.pattern)]
@@ -305,9 +366,11 @@ def _parse_unique(
         if (~zoned).any():
             parsed = pd.to_datetime(iso[~zoned], format="ISO8601", errors="coerce")
             out[parsed.index] = parsed.astype("datetime64[ns]").to_numpy()
+        bare = iso.str.fullmatch(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
+        date_only[bare[bare].index] = True
     rest = text[out[text.index].isna()]
     if rest.empty:
-        return out, needs_year
+        return out, needs_year, date_only
     rest = _clean_series(rest)
 
     # 4. regex forms: 2023年7月1日, 2023.7.1 10:15, with zone
@@ -316,6 +379,7 @@ def _parse_unique(
     if hit.any():
         f = full[hit]
         ts = _from_fields(f["y"], f["m"], f["d"], f["t"])
+        date_only[f.index] = (f["t"].isna() & f["z"].isna()).to_numpy()
         zone = f["z"].dropna()
         zone = zone[zone.str.upper() != "UTC"]
         if len(zone) or f["z"].notna().any():
@@ -339,6 +403,7 @@ def _parse_unique(
         day, month = (f["a"], f["b"]) if dayfirst else (f["b"], f["a"])
         ts = _from_fields(f["y"], month, day, f["t"])
         out[ts.index] = ts.to_numpy()
+        date_only[f.index] = f["t"].isna().to_numpy()
     rest = rest[~hit]
 
     md = rest.str.extract(_MD)
@@ -350,6 +415,7 @@ def _parse_unique(
         else:
             ts = _from_fields(pd.Series(year, index=f.index), f["m"], f["d"], f["t"])
             out[ts.index] = ts.to_numpy()
+            date_only[f.index] = f["t"].isna().to_numpy()
     rest = rest[~hit]
 
     # 5. leftovers with letters (Jira: "01/Jul/23 10:15 AM", "Jul 1, 2023")
@@ -364,7 +430,8 @@ def _parse_unique(
         if ts.tzinfo is not None:
             ts = ts.tz_convert(tz or "UTC").tz_localize(None)
         out[idx] = ts
-    return out, needs_year
+        date_only[idx] = re.search(r"\d:\d|[AaPp]\.?[Mm]\b", value) is None
+    return out, needs_year, date_only
 
 
 def parse_dates(
@@ -425,27 +492,50 @@ def parse_dates(
     return result
 
 
-def _parse_codes(
-    codes, uniques, index, *, year=None, tz=None, dayfirst=False
-) -> tuple[pd.Series, np.ndarray]:
-    """:func:`parse_dates` of a column given as its factorisation (codes -1 =
-    missing): each distinct value is parsed once. Returns the timestamps and
-    the mask of unreadable cells (not blank, yet NaT)."""
-    if len(uniques) == 0:
-        nat = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
-        return nat, np.zeros(len(index), dtype=bool)
+def _parse_uniques(
+    uniques, *, year=None, tz=None, dayfirst=False, arrow=None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Parse the distinct values of a column (its factorisation's uniques).
+
+    Returns three arrays of ``len(uniques) + 1`` entries (the last one is for
+    code -1, a missing cell): timestamps (datetime64[ns]), unreadable (not
+    blank, yet NaT) and date_only (no time of day written; see
+    :func:`_parse_unique`). Index them with the codes to get rows.
+    ``arrow``: the uniques as a pyarrow string array, when known."""
+    k = len(uniques)
+    full = np.full(k + 1, np.datetime64("NaT"), dtype="datetime64[ns]")
+    only = np.zeros(k + 1, dtype=bool)
+    if k == 0:
+        return full, np.zeros(1, dtype=bool), only
     blank_u = _blank_uniques(uniques)
     uniq = pd.Series(uniques, dtype=object)[~blank_u]
-    parsed, needs_year = _parse_unique(uniq, year=year, tz=tz, dayfirst=dayfirst)
+    if arrow is not None and blank_u.any():
+        import pyarrow as pa
+
+        arrow = arrow.filter(pa.array(~blank_u))
+    parsed, needs_year, date_only = _parse_unique(
+        uniq, year=year, tz=tz, dayfirst=dayfirst, arrow=arrow
+    )
     if needs_year.any():
         examples = ", ".join(repr(v) for v in uniq[needs_year].head(3))
         raise MissingYearError(
             f"dates without a year ({examples}) and no year to give them. "
             "Fix: pass year=2023 (for example) to the loader, or write full dates."
         )
-    full = np.full(len(uniques) + 1, np.datetime64("NaT"), dtype="datetime64[ns]")
-    full[np.flatnonzero(~blank_u)] = parsed.to_numpy()
+    keep = np.flatnonzero(~blank_u)
+    full[keep] = parsed.to_numpy()
+    only[keep] = date_only.to_numpy()
     bad_u = np.append(np.isnat(full[:-1]) & ~blank_u, False)
+    return full, bad_u, only
+
+
+def _parse_codes(
+    codes, uniques, index, *, year=None, tz=None, dayfirst=False
+) -> tuple[pd.Series, np.ndarray]:
+    """:func:`parse_dates` of a column given as its factorisation (codes -1 =
+    missing): each distinct value is parsed once. Returns the timestamps and
+    the mask of unreadable cells (not blank, yet NaT)."""
+    full, bad_u, _ = _parse_uniques(uniques, year=year, tz=tz, dayfirst=dayfirst)
     return pd.Series(full[codes], index=index), bad_u[codes]
 
 

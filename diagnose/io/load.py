@@ -44,7 +44,8 @@ from diagnose.io.columns import (
 from diagnose.io.dates import (
     DATE_FIX,
     MissingYearError,
-    _parse_codes,
+    _parse_uniques,
+    _whole_days,
     infer_year,
     is_blank,
     parse_date_range,
@@ -222,6 +223,95 @@ def _text(col: pd.Series, factorized=None) -> pd.Series:
     return pd.Series(mapped[codes], index=col.index, dtype=object)
 
 
+# Characters Python's str.strip() removes, as an RE2 class (a superset is
+# fine: candidates are stripped by Python itself).
+_SPACE = r"[\t-\r\x{1c}-\x{20}\x{85}\p{Z}]"
+_STRIP_CANDIDATE = rf"^{_SPACE}|{_SPACE}$|^$"
+
+
+def _norm_uniques(uniq, arrow=None) -> np.ndarray:
+    """:func:`_text` of a column's distinct values: ``len(uniq) + 1`` entries
+    (the last, NaN, is for code -1), index them with the codes.
+
+    ``arrow``: the same values as a pyarrow string array (from the readers);
+    with it (or when every value is a ``str``) only the values that start or
+    end with a space, or are empty, go through Python."""
+    u = np.asarray(uniq, dtype=object)
+    if len(u) == 0:
+        return np.array([np.nan], dtype=object)
+    if arrow is None and pd.api.types.infer_dtype(u, skipna=False) != "string":
+        return np.array([*(_text_value(v) for v in u), np.nan], dtype=object)
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if arrow is None:
+            arrow = pa.array(u, type=pa.string())
+        hit = pc.match_substring_regex(arrow, _STRIP_CANDIDATE)
+        todo = np.flatnonzero(hit.to_numpy(zero_copy_only=False))
+    except (ImportError, TypeError, ValueError, NotImplementedError):
+        s = pd.Series(u, dtype=object)
+        todo = np.flatnonzero((s.str.strip() != s).to_numpy() | (s == "").to_numpy())
+    out = np.append(u, np.nan)
+    for i in todo:
+        v = out[i].strip()
+        out[i] = v if v else np.nan
+    return out
+
+
+def _strips_to_same(uniq, values) -> bool:
+    """True when cleaning may have made two distinct values equal (some
+    value lost surrounding spaces)."""
+    changed = values[:-1] != np.asarray(uniq, dtype=object)
+    changed &= ~pd.isna(values[:-1])
+    return bool(changed.any())
+
+
+class _Coded:
+    """A column as codes (-1 = missing) into ``values`` (the distinct cleaned
+    values plus a final NaN for code -1): per-row work becomes per-value work
+    and a cheap take."""
+
+    __slots__ = ("codes", "values", "distinct")
+
+    def __init__(self, codes: np.ndarray, values: np.ndarray, distinct=False):
+        self.codes = codes
+        self.values = values
+        #: True when the non-NaN entries of ``values`` are known to differ
+        self.distinct = distinct
+
+    def cells(self, idx=None) -> np.ndarray:
+        """The values of every row (or of rows ``idx``: positions or mask)."""
+        return self.values[self.codes if idx is None else self.codes[idx]]
+
+    def isna(self) -> np.ndarray:
+        return pd.isna(self.values)[self.codes]
+
+    def canonical_codes(self) -> np.ndarray:
+        """Codes equal exactly where the cleaned values are equal (-1: NaN)."""
+        if self.distinct:
+            na = pd.isna(self.values[:-1])
+            if not na.any():
+                return self.codes
+            same = np.where(na, -1, np.arange(len(na)))
+        else:
+            same = pd.factorize(self.values[:-1])[0]
+        return np.append(same, -1)[self.codes]
+
+
+def _aside_mask(log: ProblemLog, n: int) -> np.ndarray:
+    """Rows set aside so far, as a mask over file positions (row - 2)."""
+    mask = np.zeros(n, dtype=bool)
+    aside = log.set_aside_rows()
+    if aside:
+        mask[np.fromiter(aside, dtype=np.int64, count=len(aside)) - 2] = True
+    return mask
+
+
+_DAY = np.timedelta64(1, "D").astype("timedelta64[ns]")
+_NO_TIME = np.timedelta64(0, "ns")
+
+
 def _on_uniques(col: pd.Series, fn) -> pd.Series:
     """``fn`` (vectorised, NaN -> NaN) applied to the distinct values of ``col``
     only, mapped back to every row: a million rows with a few distinct values
@@ -253,6 +343,7 @@ for _p in PRIORITIES:
     _PRIORITY_TABLE[normalise_word(_p)] = _p
     _PRIORITY_TABLE[normalise_word(_p.replace("P", "P "))] = _p
 _LIKERT_TABLE = {normalise_word(k): v for k, v in LIKERT_WORDS.items()}
+_STATUS_CODE = {s: i for i, s in enumerate(STATUSES)}
 
 
 def _describe(match: HeaderMatch) -> tuple[str, str]:
@@ -287,10 +378,10 @@ def _warn_ambiguity(match: HeaderMatch) -> None:
         warnings.warn(message, DataQualityWarning, stacklevel=4)
 
 
-def _finish(log: ProblemLog, strict: bool) -> pd.DataFrame:
+def _finish(log: ProblemLog, strict: bool, stacklevel: int = 4) -> pd.DataFrame:
     report = log.frame()
     raise_if_strict(report, strict)
-    warn_problems(report, log.labels, stacklevel=4)
+    warn_problems(report, log.labels, stacklevel=stacklevel)
     return report
 
 
@@ -419,36 +510,42 @@ def load_activities(
     factorized: dict[str, tuple] = {}
 
     def _fz(c):
-        """(codes, uniques) of the file column read as ``c``, computed once
-        (the CSV reader already has them)."""
+        """(codes, uniques, arrow uniques or None) of the file column read as
+        ``c``, computed once (the CSV and Parquet readers already have them)."""
         h = cols[c]
         if h not in factorized:
             got = raw.codes.get(h)
             if got is None:
                 codes, uniq = pd.factorize(frame[h].astype(object), sort=False)
-                got = (codes, np.asarray(uniq, dtype=object))
-            factorized[h] = got
+                factorized[h] = (codes, np.asarray(uniq, dtype=object), None)
+            else:
+                factorized[h] = (got[0], got[1], raw.arrow.get(h))
         return factorized[h]
 
-    # text columns ----------------------------------------------------------
-    out = pd.DataFrame(index=frame.index)
-    for c in _TEXT_COLUMNS:
-        out[c] = (
-            _text(get[c], _fz(c))
-            if c in get
-            else pd.Series(np.nan, index=frame.index, dtype=object)
-        )
+    def _coded_text(c) -> _Coded:
+        codes, uniq, arrow = _fz(c)
+        values = _norm_uniques(uniq, arrow)
+        return _Coded(codes, values, not _strips_to_same(uniq, values))
+
+    # text columns: codes into the distinct (stripped) values ----------------
+    text: dict[str, _Coded | None] = {
+        c: (_coded_text(c) if c in get else None) for c in _TEXT_COLUMNS
+    }
     case_note = None
     if "case_id" not in cols:
         if "task_id" in cols:
-            ids = out["task_id"]
+            ids = text["task_id"]
             parent = _on_uniques(
-                ids, lambda u: u.str.extract(_HANDBOOK_ID, expand=False)
-            )
-            out["case_id"] = parent.where(parent.notna(), ids)
+                pd.Series(ids.values[:-1], dtype=object),
+                lambda u: u.str.extract(_HANDBOOK_ID, expand=False),
+            ).to_numpy(dtype=object)
+            values = ids.values.copy()
+            has = ~pd.isna(parent)
+            values[:-1][has] = parent[has]
+            text["case_id"] = _Coded(ids.codes, values)
             case_note = "task_id"
         else:
-            out["case_id"] = out["activity"]
+            text["case_id"] = text["activity"]
             case_note = "activity"
 
     # dates -----------------------------------------------------------------
@@ -467,19 +564,23 @@ def load_activities(
             state["year"] = guess
             return fn(col, year=guess, tz=tz, dayfirst=dayfirst)
 
+    ts: dict[str, np.ndarray] = {}
+    date_only: dict[str, np.ndarray] = {}
     for c in _DATE_COLUMNS:
         if c not in get:
-            out[c] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+            ts[c] = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+            date_only[c] = np.zeros(n, dtype=bool)
             continue
-        if get[c].dtype == object:  # text: parse each distinct value once
-            codes, uniq = _fz(c)
-            parsed, bad = _parse(
-                lambda col, **kw: _parse_codes(codes, uniq, col.index, **kw),
-                get[c],
+        if pd.api.types.is_datetime64_any_dtype(get[c]):  # Parquet, DataFrame
+            values = _parse(parse_dates, get[c]).to_numpy()
+            bad = np.zeros(n, dtype=bool)
+            only = np.full(n, _whole_days(values), dtype=bool)
+        else:  # text, numbers, cells: parse each distinct value once
+            codes, uniq, arrow = _fz(c)
+            full, bad_u, only_u = _parse(
+                lambda _col, **kw: _parse_uniques(uniq, arrow=arrow, **kw), get[c]
             )
-        else:
-            parsed = _parse(parse_dates, get[c])
-            bad = (parsed.isna() & ~is_blank(get[c])).to_numpy()
+            values, bad, only = full[codes], bad_u[codes], only_u[codes]
         if bad.any():
             required = c in ("start", "end")
             log.add(
@@ -491,7 +592,8 @@ def load_activities(
                 kept=not required,
                 label="unreadable dates" if required else "unreadable optional dates",
             )
-        out[c] = parsed
+        ts[c] = values
+        date_only[c] = only
     if "date_range" in get:
         rng = _parse(parse_date_range, get["date_range"])
         bad = ~rng["ok"]
@@ -505,57 +607,265 @@ def load_activities(
                 kept=False,
                 label="unreadable date ranges",
             )
-        out["start"] = out["start"].where(out["start"].notna(), rng["start"])
-        out["end"] = out["end"].where(out["end"].notna(), rng["end"])
+        for c in ("start", "end"):
+            fill = np.isnat(ts[c])
+            ts[c] = np.where(fill, rng[c].to_numpy(), ts[c])
+            # the parts of a range are dates without a time of day
+            date_only[c] = np.where(fill, True, date_only[c])
 
     # event logs --------------------------------------------------------------
     is_event_log = "lifecycle" in cols or (
         "start" not in cols and "date_range" not in cols
     )
-    ts_header = cols.get("end")
+    # date-only ends, dues and planned ends mean "by the end of that day":
+    # the instant is the next day 00:00. An event log's timestamp is an event
+    # instant, not a deadline, so only its due/planned ends move.
+    written_end = ts["end"]
+    for c in ("due", "planned_end") if is_event_log else ("end", "due", "planned_end"):
+        if date_only[c].any():
+            ts[c] = ts[c] + np.where(date_only[c], _DAY, _NO_TIME)
     if is_event_log:
-        out = _events_to_activities(out, frame, cols, rows, log)
-    else:
-        out["source_row"] = rows
-        out["end_row"] = -1
-        for c, what in (
-            ("case_id", "case"),
-            ("activity", "activity"),
-            ("start", "start"),
-        ):
-            header = cols.get(c) or cols.get("task_id") or cols.get("activity")
-            if c == "start" and "start" not in cols:
-                header = cols["date_range"]
-            empty = out[c].isna() & ~np.isin(rows, list(log.set_aside_rows()))
-            if empty.any():
-                log.add(
-                    out["source_row"][empty],
-                    header,
-                    "",
-                    f"has no {what}",
-                    f"fill in the {what}" + (" date" if c == "start" else ""),
-                    kept=False,
-                    label=f"rows without {what}",
-                )
+        out = pd.DataFrame(
+            {
+                **{
+                    c: (
+                        text[c].cells()
+                        if text[c] is not None
+                        else np.full(n, np.nan, dtype=object)
+                    )
+                    for c in _TEXT_COLUMNS
+                },
+                **ts,
+            },
+            index=frame.index,
+        )
+        return _finish_event_log(
+            out, frame, cols, rows, log, raw, match, n, strict, case_note
+        )
 
-    # end before start (both kinds) -------------------------------------------
-    backwards = out["end"].notna() & out["start"].notna() & (out["end"] < out["start"])
+    aside = _aside_mask(log, n)
+    for c, what in (
+        ("case_id", "case"),
+        ("activity", "activity"),
+        ("start", "start"),
+    ):
+        header = cols.get(c) or cols.get("task_id") or cols.get("activity")
+        if c == "start" and "start" not in cols:
+            header = cols["date_range"]
+        missing = np.isnat(ts[c]) if c == "start" else text[c].isna()
+        empty = missing & ~aside
+        if empty.any():
+            log.add(
+                rows[empty],
+                header,
+                "",
+                f"has no {what}",
+                f"fill in the {what}" + (" date" if c == "start" else ""),
+                kept=False,
+                label=f"rows without {what}",
+            )
+
+    # end before start: compare what was written (a date-only end is the
+    # whole day: ending on the start day is fine, the day before is not) ----
+    start = ts["start"]
+    end_day_start = np.where(
+        date_only["end"], start.astype("datetime64[D]").astype(start.dtype), start
+    )
+    backwards = ~np.isnat(written_end) & ~np.isnat(start)
+    backwards &= written_end < end_day_start
     if backwards.any():
-        end_header = ts_header or cols.get("date_range", "end")
-        sub = out[backwards]
+        idx = np.flatnonzero(backwards)
+        end_header = cols.get("end") or cols.get("date_range", "end")
         start_header = cols.get("start") or cols.get("date_range") or end_header
-        if not is_event_log and "end" in get:
-            values = _text(get["end"], _fz("end")).loc[sub.index]
-        elif not is_event_log:
-            values = _text(get["date_range"]).loc[sub.index]
-        else:
-            values = sub["end"]
+        source = "end" if "end" in get else "date_range"
+        codes, uniq, arrow = _fz(source)
+        values = _norm_uniques(uniq, arrow)[codes[idx]]
         log.add(
-            sub["source_row"],
+            rows[idx],
             end_header,
             values,
             "ends before it starts",
             f"check the dates: the end is earlier than the start ({start_header!r})",
+            kept=False,
+            label="tasks finish before they start",
+        )
+
+    # duplicates (task tables with a task id) --------------------------------
+    if "task_id" in cols:
+        aside = _aside_mask(log, n)
+        raw_codes = _fz("task_id")[0]
+        # Rows identical in every column share their task-id cell, so only
+        # rows whose task-id cell repeats (a blank counts as a value) can be
+        # duplicates: compare whole rows among those only, not the whole file.
+        counts = np.bincount(raw_codes + 1)
+        maybe = counts[raw_codes + 1] > 1
+        sel = ~aside & maybe
+        if sel.any():
+            live = frame[sel]
+            dup = live.duplicated(keep="first")
+            if dup.any():
+                first = live.groupby(
+                    list(live.columns), dropna=False, sort=False
+                ).ngroup()
+                first_row = (
+                    pd.Series(rows[sel], index=live.index)
+                    .groupby(first)
+                    .transform("min")
+                )
+                idx = dup[dup].index.to_numpy()
+                log.add(
+                    rows[idx],
+                    "",
+                    text["task_id"].cells(idx),
+                    "duplicates an earlier row",
+                    [
+                        f"delete the repeated row (row {r} is kept)"
+                        for r in first_row[idx]
+                    ],
+                    kept=False,
+                    label="duplicate rows",
+                )
+        aside = _aside_mask(log, n)
+        ids = text["task_id"]
+        same = ids.canonical_codes()
+        live = np.flatnonzero(~aside & (same >= 0))
+        if live.size and np.bincount(same[live]).max() > 1:
+            again = live[pd.Series(same[live]).duplicated(keep="first").to_numpy()]
+        else:
+            again = live[:0]
+        if again.size:
+            log.add(
+                rows[again],
+                cols["task_id"],
+                ids.cells(again),
+                "task ID used more than once",
+                "give each task its own ID (both rows were kept)",
+                kept=True,
+                label="reused task IDs",
+            )
+
+    # status and priority: looked up once per distinct word --------------------
+    has_end = ~np.isnat(ts["end"])
+    inferred = np.where(has_end, _STATUS_CODE["done"], _STATUS_CODE["in_progress"])
+    if "status" in get:
+        raw_status = _coded_text("status")
+        words = raw_status.values[:-1]
+        found = [_STATUS_TABLE.get(normalise_word(v)) for v in words]
+        code_u = np.array(
+            [*(-1 if f is None else _STATUS_CODE[f] for f in found), -1],
+            dtype=np.int8,
+        )
+        unknown_u = np.array(
+            [*(f is None and not pd.isna(v) for f, v in zip(found, words)), False]
+        )
+        unknown = unknown_u[raw_status.codes]
+        if unknown.any():
+            log.add(
+                rows[unknown],
+                cols["status"],
+                raw_status.cells(unknown),
+                "is not a known status",
+                "use 未开始/进行中/已完成/阻塞 (not_started/in_progress/done/blocked) "
+                "or add the word to STATUS_WORDS; the status was left empty",
+                kept=True,
+                label="unknown statuses",
+            )
+        status = np.where(raw_status.isna(), inferred, code_u[raw_status.codes])
+        done_open = (status == _STATUS_CODE["done"]) & ~has_end
+        done_open &= ~np.isnat(ts["start"])
+        if done_open.any():
+            log.add(
+                rows[done_open],
+                cols["status"],
+                raw_status.cells(done_open),
+                "is marked done but has no end date",
+                "fill in the end date; until then the task counts as open",
+                kept=True,
+                label="done tasks without an end date",
+            )
+    else:
+        status = inferred
+    if "priority" in get:
+        raw_prio = _coded_text("priority")
+        words = pd.Series(raw_prio.values[:-1], dtype=object)
+        pr = words.str.extract(r"^[Pp]\s*([0-3])\b", expand=False)
+        found = [_PRIORITY_TABLE.get(normalise_word(v)) for v in words]
+        code_u = np.full(len(words) + 1, -1, dtype=np.int8)
+        unknown_u = np.zeros(len(words) + 1, dtype=bool)
+        for i, (v, p, f) in enumerate(zip(words, pr, found)):
+            if isinstance(p, str):
+                code_u[i] = int(p)
+            elif f is not None:
+                code_u[i] = PRIORITIES.index(f)
+            elif not pd.isna(v):
+                unknown_u[i] = True
+        unknown = unknown_u[raw_prio.codes]
+        if unknown.any():
+            log.add(
+                rows[unknown],
+                cols["priority"],
+                raw_prio.cells(unknown),
+                "is not a known priority",
+                "use P0 (highest) to P3 or 高/中/低; the priority was left empty",
+                kept=True,
+                label="unknown priorities",
+            )
+        priority = code_u[raw_prio.codes]
+    else:
+        priority = np.full(n, -1, dtype=np.int8)
+
+    # keep clean rows, sorted, in one take per column -----------------------------
+    aside = _aside_mask(log, n)
+    keep = np.flatnonzero(~aside)
+    case = text["case_id"]
+    case_rank = np.append(pd.factorize(case.values[:-1], sort=True)[0], -1)[
+        case.codes[keep]
+    ]
+    order = np.lexsort((rows[keep], ts["start"][keep], case_rank))
+    final = keep[order]
+    columns = {}
+    for c in ACTIVITY_COLUMNS:
+        if c in _TEXT_COLUMNS:
+            columns[c] = (
+                text[c].cells(final)
+                if text[c] is not None
+                else np.full(len(final), np.nan, dtype=object)
+            )
+        elif c in _DATE_COLUMNS:
+            columns[c] = ts[c][final]
+        elif c == "priority":
+            columns[c] = pd.Categorical.from_codes(
+                priority[final], categories=PRIORITIES, ordered=True
+            )
+        elif c == "status":
+            columns[c] = pd.Categorical.from_codes(status[final], categories=STATUSES)
+        elif c == "is_open":
+            columns[c] = np.isnat(ts["end"][final])
+        elif c == "source_row":
+            columns[c] = rows[final]
+    # no consolidation into 2-D blocks: that would copy every column again
+    data = pd.DataFrame(columns, columns=ACTIVITY_COLUMNS, copy=False)
+    report = _finish(log, strict)
+    _warn_case_note(raw, case_note)
+    sources = _sources(raw, match, n, int(aside.sum()))
+    return LoadResult(data, report, sources, "activities")
+
+
+def _finish_event_log(out, frame, cols, rows, log, raw, match, n, strict, case_note):
+    """Event logs: pair lifecycle events, check order, build the table."""
+    ts_header = cols.get("end")
+    out = _events_to_activities(out, frame, cols, rows, log)
+    backwards = out["end"].notna() & out["start"].notna() & (out["end"] < out["start"])
+    if backwards.any():
+        end_header = ts_header or cols.get("date_range", "end")
+        sub = out[backwards]
+        log.add(
+            sub["source_row"],
+            end_header,
+            sub["end"],
+            "ends before it starts",
+            "check the dates: the end is earlier than the start "
+            f"({cols.get('start') or end_header!r})",
             kept=False,
             label="tasks finish before they start",
         )
@@ -569,105 +879,6 @@ def load_activities(
                 "the complete event is earlier than its start event",
                 kept=False,
             )
-
-    # duplicates (task tables with a task id) --------------------------------
-    if "task_id" in cols and not is_event_log:
-        aside = np.isin(out["source_row"], list(log.set_aside_rows()))
-        # Rows identical in every column share their task-id cell, so only
-        # rows whose task-id cell repeats (NaN counts as a value) can be
-        # duplicates: compare whole rows among those only, not the whole file.
-        maybe = frame[cols["task_id"]].duplicated(keep=False).to_numpy()
-        sel = ~aside & maybe
-        live = frame[sel] if sel.any() else frame.iloc[:0]  # no copy when none
-        dup = live.duplicated(keep="first")
-        if dup.any():
-            first = live.groupby(list(live.columns), dropna=False, sort=False).ngroup()
-            first_row = (
-                pd.Series(rows[sel], index=live.index).groupby(first).transform("min")
-            )
-            idx = dup[dup].index
-            log.add(
-                rows[idx],
-                "",
-                out["task_id"][idx],
-                "duplicates an earlier row",
-                [f"delete the repeated row (row {r} is kept)" for r in first_row[idx]],
-                kept=False,
-                label="duplicate rows",
-            )
-        aside = np.isin(out["source_row"], list(log.set_aside_rows()))
-        ids = out["task_id"][~aside]
-        again = ids.notna() & ids.duplicated(keep="first")
-        if again.any():
-            idx = again[again].index
-            log.add(
-                rows[idx],
-                cols["task_id"],
-                ids[idx],
-                "task ID used more than once",
-                "give each task its own ID (both rows were kept)",
-                kept=True,
-                label="reused task IDs",
-            )
-
-    # status and priority ------------------------------------------------------
-    if "status" in get and not is_event_log:
-        raw_status = _text(get["status"], _fz("status"))
-        status, unknown = _lookup(raw_status, _STATUS_TABLE)
-        unknown &= raw_status.notna()
-        if unknown.any():
-            log.add(
-                rows[unknown.to_numpy()],
-                cols["status"],
-                raw_status[unknown],
-                "is not a known status",
-                "use 未开始/进行中/已完成/阻塞 (not_started/in_progress/done/blocked) "
-                "or add the word to STATUS_WORDS; the status was left empty",
-                kept=True,
-                label="unknown statuses",
-            )
-        inferred = pd.Series(
-            np.where(out["end"].notna(), "done", "in_progress"),
-            index=out.index,
-            dtype=object,
-        )
-        out["status"] = status.where(raw_status.notna(), inferred)
-        done_open = (out["status"] == "done") & out["end"].isna() & out["start"].notna()
-        if done_open.any():
-            log.add(
-                rows[done_open.to_numpy()],
-                cols["status"],
-                raw_status[done_open],
-                "is marked done but has no end date",
-                "fill in the end date; until then the task counts as open",
-                kept=True,
-                label="done tasks without an end date",
-            )
-    elif not is_event_log:
-        out["status"] = np.where(out["end"].notna(), "done", "in_progress")
-    if "priority" in get and not is_event_log:
-        raw_prio = _text(get["priority"], _fz("priority"))
-        pr = _on_uniques(
-            raw_prio, lambda u: u.str.extract(r"^[Pp]\s*([0-3])\b", expand=False)
-        )
-        prio, unknown = _lookup(raw_prio, _PRIORITY_TABLE)
-        prio = prio.where(pr.isna(), "P" + pr)
-        unknown &= raw_prio.notna() & pr.isna()
-        if unknown.any():
-            log.add(
-                rows[unknown.to_numpy()],
-                cols["priority"],
-                raw_prio[unknown],
-                "is not a known priority",
-                "use P0 (highest) to P3 or 高/中/低; the priority was left empty",
-                kept=True,
-                label="unknown priorities",
-            )
-        out["priority"] = prio
-    elif not is_event_log:
-        out["priority"] = np.nan
-
-    # keep clean rows, build the canonical frame ---------------------------------
     aside_rows = log.set_aside_rows()
     keep = np.flatnonzero(~np.isin(out["source_row"], list(aside_rows)))
     case_rank = pd.factorize(out["case_id"].to_numpy()[keep], sort=True)[0]
@@ -688,26 +899,31 @@ def load_activities(
     for c in _DATE_COLUMNS:
         data[c] = data[c].astype("datetime64[ns]")
     data = data[ACTIVITY_COLUMNS].reset_index(drop=True)
-    report = _finish(log, strict)
-    if case_note:
-        import warnings
-
-        from diagnose.exceptions import DataQualityWarning
-
-        how = (
-            "handbook ids MKT-202307-001-01 belong to case MKT-202307-001; other "
-            "task ids are their own case"
-            if case_note == "task_id"
-            else "each task is its own case (case_id = activity)"
-        )
-        warnings.warn(
-            f"{raw.file}: no case column (project/活动名称/case:concept:name); {how}. "
-            "Pass mapping={'<header>': 'case_id'} to name the case column.",
-            DataQualityWarning,
-            stacklevel=2,
-        )
+    report = _finish(log, strict, stacklevel=5)
+    _warn_case_note(raw, case_note, stacklevel=4)
     sources = _sources(raw, match, n, len(aside_rows))
     return LoadResult(data, report, sources, "activities")
+
+
+def _warn_case_note(raw, case_note, stacklevel: int = 3) -> None:
+    if not case_note:
+        return
+    import warnings
+
+    from diagnose.exceptions import DataQualityWarning
+
+    how = (
+        "handbook ids MKT-202307-001-01 belong to case MKT-202307-001; other "
+        "task ids are their own case"
+        if case_note == "task_id"
+        else "each task is its own case (case_id = activity)"
+    )
+    warnings.warn(
+        f"{raw.file}: no case column (project/活动名称/case:concept:name); {how}. "
+        "Pass mapping={'<header>': 'case_id'} to name the case column.",
+        DataQualityWarning,
+        stacklevel=stacklevel,
+    )
 
 
 def _events_to_activities(out, frame, cols, rows, log: ProblemLog) -> pd.DataFrame:

@@ -55,6 +55,9 @@ class RawTable:
         (codes, uniques)`` as :func:`pandas.factorize` of the column would
         give them (codes -1 = missing), so the loaders need not hash a
         million strings again. May be empty; only valid for ``frame`` as read.
+    arrow : dict
+        Internal: ``header -> pyarrow string array`` of the uniques in
+        ``codes`` (same order), for the vectorised text and date paths.
     """
 
     frame: pd.DataFrame
@@ -63,6 +66,7 @@ class RawTable:
     sheet: str | None = None
     sha256: str | None = None
     codes: dict = field(default_factory=dict, repr=False, compare=False)
+    arrow: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 def _suffixes(path: Path) -> list[str]:
@@ -104,7 +108,94 @@ def _decode(data: bytes, label: str) -> str:
 _FAST_SAMPLE = 81920  # bytes: enough for the 20,000 characters the sniffer reads
 
 
+def _coded_column(col) -> tuple[np.ndarray, tuple, object]:
+    """(cells as object array, (codes, uniques), uniques as Arrow) of a
+    string or dictionary<string> Arrow column: each distinct value becomes a
+    Python ``str`` once and rows share it; missing cells are NaN (code -1)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(col, pa.ChunkedArray):
+        if pa.types.is_dictionary(col.type) and col.num_chunks > 1:
+            first = col.chunk(0).dictionary
+            # Parquet row groups usually share one dictionary: then the
+            # indices just concatenate (unifying a million values is slow)
+            if not all(c.dictionary.equals(first) for c in col.chunks[1:]):
+                col = col.unify_dictionaries()
+                first = col.chunk(0).dictionary
+            idx = np.concatenate(
+                [
+                    c.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+                    for c in col.chunks
+                ]
+            )
+            dictionary = first
+            col = None
+        else:
+            col = col.combine_chunks()
+    if col is not None:
+        enc = col if pa.types.is_dictionary(col.type) else pc.dictionary_encode(col)
+        idx = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+        dictionary = enc.dictionary
+    if not pa.types.is_string(dictionary.type):
+        dictionary = dictionary.cast(pa.string())
+    idx = idx.astype(np.intp, copy=False)
+    used = np.zeros(len(dictionary) + 1, dtype=bool)
+    used[idx] = True
+    if not used[:-1].all():  # a file's dictionary may hold values no row uses
+        keep = np.flatnonzero(used[:-1])
+        remap = np.full(len(dictionary) + 1, -1, dtype=np.intp)
+        remap[keep] = np.arange(len(keep))
+        idx = remap[idx]
+        dictionary = dictionary.take(pa.array(keep))
+    uniques = dictionary.to_numpy(zero_copy_only=False).astype(object)
+    values = np.append(uniques, np.nan)[idx]
+    return values, (idx, uniques), dictionary
+
+
+def _read_parquet(data: bytes, label: str) -> tuple[pd.DataFrame, dict, dict]:
+    """A Parquet file: text columns read dictionary-encoded (the values are
+    made Python ``str`` once per distinct value, as for CSV), datetimes and
+    numbers as pandas reads them."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        buf = pa.BufferReader(data)
+        schema = pq.read_schema(buf)
+        text = [
+            f.name
+            for f in schema
+            if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
+        ]
+        table = pq.read_table(pa.BufferReader(data), read_dictionary=text)
+    except Exception as err:  # pyarrow raises ArrowInvalid and friends
+        raise DataError(f"{label}: not a readable Parquet file ({err}).") from err
+    columns, codes, arrow = {}, {}, {}
+    for name in table.column_names:
+        if str(name).startswith("__index_level_"):
+            continue  # a stored pandas index, not data
+        col = table[name]
+        if pa.types.is_dictionary(col.type) and (
+            pa.types.is_string(col.type.value_type)
+            or pa.types.is_large_string(col.type.value_type)
+        ):
+            values, codes[str(name)], arrow[str(name)] = _coded_column(col)
+            columns[str(name)] = values
+        else:
+            columns[str(name)] = col.to_pandas()
+    frame = pd.DataFrame(columns, copy=False)
+    frame.index = pd.RangeIndex(len(frame))
+    return frame, codes, arrow
+
+
 def _read_csv_fast(data: bytes) -> tuple[pd.DataFrame, dict] | None:
+    """:func:`_read_csv_arrow` without the Arrow uniques."""
+    got = _read_csv_arrow(data)
+    return None if got is None else got[:2]
+
+
+def _read_csv_arrow(data: bytes) -> tuple[pd.DataFrame, dict, dict] | None:
     """UTF-8 CSV through pyarrow's multithreaded reader, every column as text.
 
     Gives exactly the frame of the pandas reader below (only ``""`` is
@@ -157,7 +248,7 @@ def _read_csv_fast(data: bytes) -> tuple[pd.DataFrame, dict] | None:
     if len(set(headers)) != len(headers):
         return None  # pandas renames repeated headers "x.1"
     table = table.slice(1)
-    columns, codes = {}, {}
+    columns, codes, arrow = {}, {}, {}
     try:
         for n, h in zip(names, headers):
             enc = pc.dictionary_encode(table[n].combine_chunks())
@@ -165,12 +256,13 @@ def _read_csv_fast(data: bytes) -> tuple[pd.DataFrame, dict] | None:
             idx = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)
             columns[h] = np.append(uniques, np.nan)[idx]
             codes[h] = (idx, uniques)
+            arrow[h] = enc.dictionary
     except (pa.ArrowException, ValueError):  # e.g. a column over 2 GB
         return None
     frame = pd.DataFrame(columns, copy=False)
     if len(frame.columns) != width:
         return None
-    return frame, codes
+    return frame, codes, arrow
 
 
 def _read_csv(data: bytes, label: str) -> pd.DataFrame:
@@ -268,11 +360,24 @@ def read_table(source, *, sheet=None) -> RawTable:
             "relative paths start from the notebook's folder."
         )
     data = path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
+    # hashing releases the GIL: hash while the file is parsed
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(max_workers=1)
+    digest_job = pool.submit(lambda: hashlib.sha256(data).hexdigest())
+    pool.shutdown(wait=False)
+    try:
+        return _read_path(path, label, data, digest_job, sheet)
+    finally:
+        digest_job.result()
+
+
+def _read_path(path, label, data, digest_job, sheet) -> RawTable:
     suffixes = _suffixes(path)
     last = suffixes[-1] if suffixes else ""
     chosen = None
     codes: dict = {}
+    arrow: dict = {}
     if last == ".gz":
         try:
             data = gzip.decompress(data)
@@ -280,11 +385,11 @@ def read_table(source, *, sheet=None) -> RawTable:
             raise DataError(f"{label}: not a readable gzip file ({err}).") from err
         last = suffixes[-2] if len(suffixes) > 1 else ".csv"
     if last in _CSV_SUFFIXES or last == "":
-        fast = _read_csv_fast(data)
+        fast = _read_csv_arrow(data)
         if fast is None:
             frame = _read_csv(data, label)
         else:
-            frame, codes = fast
+            frame, codes, arrow = fast
     elif last in _EXCEL_SUFFIXES:
         frame, chosen = _read_excel(path, label, sheet)
     elif last == ".xls":
@@ -293,11 +398,7 @@ def read_table(source, *, sheet=None) -> RawTable:
             f"or CSV."
         )
     elif last in (".parquet", ".pq"):
-        try:
-            frame = pd.read_parquet(io.BytesIO(data))
-        except Exception as err:  # pyarrow raises ArrowInvalid and friends
-            raise DataError(f"{label}: not a readable Parquet file ({err}).") from err
-        frame.columns = [str(c) for c in frame.columns]
+        frame, codes, arrow = _read_parquet(data, label)
     else:
         raise DataError(
             f"{label}: unknown file type {last!r}. "
@@ -308,4 +409,4 @@ def read_table(source, *, sheet=None) -> RawTable:
             f"{label}: sheet={sheet!r} was given but the file is not a workbook."
         )
     frame.index = pd.RangeIndex(len(frame))  # a frame of our own: no copy
-    return RawTable(frame, label, str(path), chosen, digest, codes)
+    return RawTable(frame, label, str(path), chosen, digest_job.result(), codes, arrow)
