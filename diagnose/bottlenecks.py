@@ -33,7 +33,8 @@ __all__ = [
 
 #: A location is "high" only if it carries at least this share of all excess time ...
 HIGH_SHARE = 0.25
-#: ... and the lower Wilson bound of its breach rate is above this (most items breach) ...
+#: ... and the lower Wilson bound of its breach rate is above this (most items
+#: breach) ...
 SYSTEMATIC_BREACH = 0.5
 #: ... measured on at least this many items.
 MIN_EVIDENCE_N = 10
@@ -65,16 +66,6 @@ are usually met (breach rates below one half) can reach "medium", never "high".
 priority = 1, 2, ... ordered by impact (high first), then score, then median.
 Survey scores, overdue and rework rates are shown as evidence; they do not
 change the score."""
-
-
-def _mode(values: pd.Series, keys: pd.Series) -> pd.Series:
-    """Most common non-missing value per key (ties: the value sorting first)."""
-    frame = pd.DataFrame({"k": keys.to_numpy(), "v": values.to_numpy()}).dropna()
-    if frame.empty:
-        return pd.Series(dtype=object)
-    counts = frame.groupby(["k", "v"], sort=True).size().reset_index(name="n")
-    counts = counts.sort_values(["k", "n"], ascending=[True, False], kind="stable")
-    return counts.drop_duplicates("k").set_index("k")["v"]
 
 
 def _as_frame(x, kind: str):
@@ -115,56 +106,87 @@ def location_items(activities, *, settings=None, as_of, calendar=None) -> pd.Dat
         (NaN: none), ``is_open``, ``owner``, ``department``, ``from_department``.
     """
     from diagnose.io.load import as_activities
-    from diagnose.metrics.flow import waits
-    from diagnose.metrics.sla import sla_breaches
 
     acts = as_activities(activities)
     cfg = _settings(settings)
     as_of = check_as_of(as_of, "bottlenecks")
     cal = resolve_calendar(calendar, cfg)
+    items, names = _items(acts, cfg, as_of, cal)
+    loc = items.pop("_loc").to_numpy()
+    items.insert(0, "location", names[loc])
+    return items
 
-    rows = sla_breaches(acts, settings=cfg, as_of=as_of, calendar=cal)
-    rows = rows.loc[rows["started"]]
-    limit = rows["limit_days"].astype(float)
+
+def _name_codes(values: np.ndarray):
+    """Codes and the ``str`` of each distinct value (missing values too, as
+    ``astype(str)`` would spell them)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes, pd.Series(np.asarray(uniques, dtype=object)).astype(str).to_numpy()
+
+
+def _items(acts, cfg, as_of, cal):
+    """:func:`location_items` with the location as an integer code ``_loc``
+    into ``names`` (location strings are built per distinct location, not per
+    row; two locations with the same text share one code, as they would when
+    grouping by the text)."""
+    from diagnose.metrics.flow import waits
+    from diagnose.metrics.sla import _sla_core
+
+    cols = ["activity", "planned_start", "planned_end", "owner", "department"]
+    rows = _sla_core(acts, as_of, cal, cfg, columns=[c for c in cols if c in acts])
+    rows = rows.loc[rows["started"].to_numpy()]
+    limit = rows["limit_days"].to_numpy(dtype=float)
     if {"planned_start", "planned_end"} <= set(rows.columns):
         planned = cal.working_days_between(rows["planned_start"], rows["planned_end"])
-        planned = pd.Series(planned, index=rows.index).where(lambda s: s > 0)
-        limit = limit.fillna(planned)
-    dept = (
-        rows["department"]
-        if "department" in rows
-        else pd.Series(np.nan, index=rows.index)
-    )
-    owner = rows["owner"] if "owner" in rows else pd.Series(np.nan, index=rows.index)
+        planned = np.where(planned > 0, planned, np.nan)
+        limit = np.where(np.isnan(limit), planned, limit)
+    n_rows = len(rows)
+
+    def col(frame, name):
+        if name in frame:
+            return frame[name].to_numpy()
+        return np.full(len(frame), np.nan, dtype=object)
+
+    s_codes, s_names = _name_codes(rows["activity"].to_numpy())
     stage_items = pd.DataFrame(
         {
-            "location": rows["activity"].astype(str).to_numpy(),
+            "_loc": s_codes,
             "kind": "stage",
             "activity": rows["activity"].to_numpy(),
             "is_handoff": False,
             "days": rows["duration_working_days"].to_numpy(dtype=float),
-            "limit_days": limit.to_numpy(dtype=float),
+            "limit_days": limit,
             "is_open": rows["is_open"].to_numpy(dtype=bool),
-            "owner": owner.to_numpy(),
-            "department": dept.to_numpy(),
-            "from_department": np.full(len(rows), np.nan, dtype=object),
+            "owner": col(rows, "owner"),
+            "department": col(rows, "department"),
+            "from_department": np.full(n_rows, np.nan, dtype=object),
         }
     )
 
     w = waits(acts, calendar=cal, as_of=as_of)
-    urgent = (
-        w["is_handoff"].to_numpy()
-        & (
-            (w["from_priority"].astype(str) == "P0")
-            | (w["to_priority"].astype(str) == "P0")
-        ).to_numpy()
+    f_codes, f_names = _name_codes(w["from_activity"].to_numpy())
+    t_codes, t_names = _name_codes(w["to_activity"].to_numpy())
+    pair = f_codes.astype(np.int64) * max(len(t_names), 1) + t_codes
+    w_codes, w_pairs = pd.factorize(pair)
+    w_pairs = np.asarray(w_pairs, dtype=np.int64)
+    n_to = max(len(t_names), 1)
+    w_names = np.array(
+        [f"{f_names[p // n_to]} -> {t_names[p % n_to]}" for p in w_pairs],
+        dtype=object,
     )
+    # one code per distinct location text
+    all_names = np.concatenate([s_names, w_names]).astype(object)
+    text_codes, names = pd.factorize(all_names)
+    names = np.asarray(names, dtype=object)
+    stage_items["_loc"] = text_codes[: len(s_names)][s_codes] if n_rows else s_codes
+    w_loc = text_codes[len(s_names) :][w_codes] if len(w) else w_codes
+
+    p0 = _is_p0(w["from_priority"]) | _is_p0(w["to_priority"])
+    urgent = w["is_handoff"].to_numpy() & p0
     hours = np.where(urgent, cfg.urgent_handoff_hours, cfg.handoff_hours)
     wait_items = pd.DataFrame(
         {
-            "location": (
-                w["from_activity"].astype(str) + " -> " + w["to_activity"].astype(str)
-            ).to_numpy(),
+            "_loc": w_loc,
             "kind": "wait",
             "activity": w["to_activity"].to_numpy(),
             "is_handoff": w["is_handoff"].to_numpy(dtype=bool),
@@ -176,7 +198,103 @@ def location_items(activities, *, settings=None, as_of, calendar=None) -> pd.Dat
             "from_department": w["from_department"].to_numpy(),
         }
     )
-    return pd.concat([stage_items, wait_items], ignore_index=True)
+    return pd.concat([stage_items, wait_items], ignore_index=True), names
+
+
+def _is_p0(priority: pd.Series) -> np.ndarray:
+    """``priority.astype(str) == "P0"``, evaluated once per distinct value."""
+    codes, uniques = pd.factorize(priority.to_numpy(), use_na_sentinel=False)
+    hit = pd.Series(np.asarray(uniques, dtype=object)).astype(str).to_numpy() == "P0"
+    return hit[codes] if len(codes) else np.zeros(0, dtype=bool)
+
+
+def _aggregate(items: pd.DataFrame, names: np.ndarray, confidence: float):
+    """Per-location totals of :func:`bottlenecks` (NumPy on location codes).
+
+    Columns: ``location``, ``kind``, ``activity``, ``n``, ``n_open``,
+    ``median_days``, ``p85_days``, ``total_days``, ``sla_limit_days``,
+    ``n_limit``, ``n_breached``, ``excess_days``, ``median_ci_low``,
+    ``median_ci_high``, ``owner``, ``x_from_dept``; one row per location that
+    has items, in order of first appearance.
+    """
+    from diagnose.metrics._common import summarise
+    from diagnose.metrics.flow import _mode_by_code
+
+    loc = items["_loc"].to_numpy()
+    n_loc = len(names)
+    is_open = items["is_open"].to_numpy(dtype=bool)
+    days = items["days"].to_numpy(dtype=float)
+    limit = items["limit_days"].to_numpy(dtype=float)
+    kind = items["kind"].to_numpy().copy()
+
+    # kind per location: waits that mostly change department are handoffs
+    is_wait = kind == "wait"
+    n_wait = np.bincount(loc[is_wait], minlength=n_loc)
+    n_hand = np.bincount(
+        loc[is_wait], weights=items["is_handoff"].to_numpy()[is_wait], minlength=n_loc
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        handoff_loc = (n_wait > 0) & (n_hand / np.maximum(n_wait, 1) > 0.5)
+    kind[is_wait & handoff_loc[loc]] = "handoff"
+
+    # finished items: median, p85, p95 and the CI of the median per location
+    fin = np.where(is_open, np.nan, days)
+    summ = summarise(
+        pd.DataFrame({"_loc": loc, "_fin": fin}),
+        "_fin",
+        by=["_loc"],
+        confidence=confidence,
+    )
+    codes = summ["_loc"].to_numpy(dtype=np.int64)
+
+    def per_loc(col):
+        full = np.full(n_loc, np.nan)
+        full[codes] = summ[col].to_numpy(dtype=float)
+        return full
+
+    p95 = per_loc("p95")
+    # open items: age capped at the finished p95 of the location
+    cap = p95[loc]
+    days_eff = np.where(is_open & ~np.isnan(cap), np.minimum(days, cap), days)
+    has_limit = ~np.isnan(limit) & ~np.isnan(days)
+    with np.errstate(invalid="ignore"):
+        excess = np.where(has_limit, np.clip(days_eff - limit, 0, None), 0.0)
+        breach = has_limit & (days > limit)
+
+    present = np.bincount(loc, minlength=n_loc) > 0
+    first = np.full(n_loc, len(loc), dtype=np.int64)
+    np.minimum.at(first, loc, np.arange(len(loc)))
+    limit_med = pd.Series(limit).groupby(loc).median().reindex(range(n_loc)).to_numpy()
+
+    def total(weights):
+        return np.bincount(loc, weights=weights, minlength=n_loc)
+
+    out = pd.DataFrame(
+        {
+            "_loc": np.arange(n_loc),
+            "_first": first,
+            "location": names,
+            "kind": kind[np.minimum(first, len(loc) - 1)],
+            "activity": items["activity"].to_numpy()[np.minimum(first, len(loc) - 1)],
+            "n": np.bincount(loc, minlength=n_loc).astype(np.int64),
+            "n_open": total(is_open).astype(np.int64),
+            "median_days": per_loc("median"),
+            "p85_days": per_loc("p85"),
+            "total_days": total(np.nan_to_num(days)),
+            "sla_limit_days": limit_med,
+            "n_limit": total(has_limit).astype(np.int64),
+            "n_breached": total(breach).astype(np.int64),
+            "excess_days": total(excess),
+            "median_ci_low": per_loc("ci_low"),
+            "median_ci_high": per_loc("ci_high"),
+        }
+    )
+    dept_mode = _mode_by_code(loc, items["department"], n_loc)
+    owner_mode = _mode_by_code(loc, items["owner"], n_loc)
+    out["owner"] = np.where(pd.isna(dept_mode), owner_mode, dept_mode)
+    out["x_from_dept"] = _mode_by_code(loc, items["from_department"], n_loc)
+    out = out.loc[present].sort_values("_first", kind="stable")
+    return out.drop(columns=["_loc", "_first"]).reset_index(drop=True)
 
 
 def _fmt_pct(x) -> str:
@@ -217,7 +335,8 @@ def _problem(r, language: str, cfg: Settings) -> str:
                 parts.append(
                     f"{_fmt_pct(r.sla_breach_rate)}超出计划工期"
                     if zh
-                    else f"{_fmt_pct(r.sla_breach_rate)} run over their planned duration"
+                    else f"{_fmt_pct(r.sla_breach_rate)} run over their planned "
+                    "duration"
                 )
         if pd.notna(r.rework_rate) and r.rework_rate >= 0.05:
             parts.append(
@@ -307,8 +426,9 @@ def bottlenecks(
         department, else person; for waits the receiving side), ``n`` (items),
         ``n_open``, ``median_days``, ``p85_days`` (working days, finished
         items), ``median_ci_low``, ``median_ci_high`` (order-statistic CI of
-        the median, :func:`diagnose.stats.quantile_interval`), ``share_of_cycle`` (the location's working days / all case
-        cycle working days), ``median_wait_before`` (stages: median wait
+        the median, :func:`diagnose.stats.quantile_interval`),
+        ``share_of_cycle`` (the location's working days / all case cycle
+        working days), ``median_wait_before`` (stages: median wait
         before they start), ``sla_limit_days`` (stage limit; "per plan"
         stages: median planned duration; waits: handoff hours / 24),
         ``sla_breach_rate``, ``breach_ci_low``, ``breach_ci_high`` (Wilson),
@@ -336,64 +456,8 @@ def bottlenecks(
     cfg = _settings(settings)
     as_of = check_as_of(as_of, func)
     cal = resolve_calendar(calendar, cfg)
-    items = location_items(acts, settings=cfg, as_of=as_of, calendar=cal)
-
-    # kind per location: waits that mostly change department are handoffs
-    is_wait = items["kind"] == "wait"
-    share_handoff = items.loc[is_wait].groupby("location")["is_handoff"].mean()
-    handoff_locs = set(share_handoff.index[share_handoff > 0.5])
-    items.loc[is_wait & items["location"].isin(handoff_locs), "kind"] = "handoff"
-
-    # open items: age capped at the finished p95 of the location
-    fin = items.loc[~items["is_open"]]
-    p95 = fin.groupby("location")["days"].quantile(0.95)
-    cap = items["location"].map(p95)
-    days_eff = np.where(
-        items["is_open"] & cap.notna(), np.minimum(items["days"], cap), items["days"]
-    )
-    has_limit = items["limit_days"].notna() & items["days"].notna()
-    excess = np.where(has_limit, np.clip(days_eff - items["limit_days"], 0, None), 0.0)
-    breach = has_limit & (items["days"] > items["limit_days"])
-    items = items.assign(
-        _excess=excess,
-        _breach=breach,
-        _has_limit=has_limit,
-        _fin_days=items["days"].where(~items["is_open"]),
-    )
-
-    g = items.groupby("location", sort=False)
-    out = g.agg(
-        kind=("kind", "first"),
-        activity=("activity", "first"),
-        n=("days", "size"),
-        n_open=("is_open", "sum"),
-        median_days=("_fin_days", "median"),
-        p85_days=(
-            "_fin_days",
-            lambda x: float(np.nanquantile(x, 0.85)) if x.notna().any() else np.nan,
-        ),
-        total_days=("days", "sum"),
-        sla_limit_days=("limit_days", "median"),
-        n_limit=("_has_limit", "sum"),
-        n_breached=("_breach", "sum"),
-        excess_days=("_excess", "sum"),
-    ).reset_index()
-    ci = {
-        loc: stats.quantile_interval(
-            x.to_numpy(dtype=float), 0.5, confidence=confidence
-        )
-        for loc, x in g["_fin_days"]
-    }
-    out["median_ci_low"] = out["location"].map({k: v[0] for k, v in ci.items()})
-    out["median_ci_high"] = out["location"].map({k: v[1] for k, v in ci.items()})
-    dept_mode = _mode(items["department"], items["location"])
-    owner_mode = _mode(items["owner"], items["location"])
-    out["owner"] = (
-        out["location"].map(dept_mode).fillna(out["location"].map(owner_mode))
-    )
-    out["x_from_dept"] = out["location"].map(
-        _mode(items["from_department"], items["location"])
-    )
+    items, names = _items(acts, cfg, as_of, cal)
+    out = _aggregate(items, names, confidence)
     # is the stage limit a configured one, or the planned duration?
     stage_limit = out["activity"].map(
         lambda a: cfg.stage_limit(a) if a is not None else None

@@ -61,6 +61,26 @@ def overdue(activities, *, as_of) -> pd.DataFrame:
 
 
 def _overdue(activities, as_of) -> pd.DataFrame:
+    core = _overdue_core(activities, as_of)
+    return activities.assign(**{c: core[c].to_numpy() for c in core.columns})
+
+
+def _overdue_core(activities, as_of, columns=()) -> pd.DataFrame:
+    """The four columns :func:`overdue` adds (same index) plus the named
+    input ``columns``, without copying the whole table."""
+    core = reuse(
+        "overdue_core",
+        (activities,),
+        (as_of,),
+        lambda: _overdue_cols(activities, as_of),
+    )
+    if not columns:
+        return core
+    extra = activities[[c for c in columns if c not in core.columns]]
+    return pd.concat([extra, core], axis=1)
+
+
+def _overdue_cols(activities, as_of) -> pd.DataFrame:
     st = state_at(activities, as_of)
     due = pd.Series(to_datetime64(activities["due"]), index=activities.index)
     has_due = due.notna()
@@ -68,17 +88,20 @@ def _overdue(activities, as_of) -> pd.DataFrame:
     late = (finish - due) / _DAY
     is_overdue = has_due & (late > 0)
     days = late.clip(lower=0).where(has_due)
-    return activities.assign(
-        is_open=st["is_open"].to_numpy(),
-        has_due=has_due.to_numpy(),
-        is_overdue=is_overdue.to_numpy(),
-        days_overdue=days.to_numpy(dtype=float),
+    return pd.DataFrame(
+        {
+            "is_open": st["is_open"].to_numpy(),
+            "has_due": has_due.to_numpy(),
+            "is_overdue": is_overdue.to_numpy(),
+            "days_overdue": days.to_numpy(dtype=float),
+        },
+        index=activities.index,
     )
 
 
 def _case_overdue(activities, as_of, groups) -> pd.DataFrame:
     """One row per case: latest due, finish (last end or as_of), overdue."""
-    rows = overdue(activities, as_of=as_of)
+    rows = _overdue_core(activities, as_of)
     due = pd.Series(to_datetime64(activities["due"]), index=activities.index)
     end = state_at(activities, as_of)["end"]
     frame = pd.DataFrame(
@@ -166,7 +189,9 @@ def overdue_rate(
         )
     as_of = check_as_of(as_of, func)
     if level == "activity":
-        rows = overdue(activities, as_of=as_of)
+        rows = _overdue_core(
+            activities, as_of, columns=[g for g in groups if g != "month"]
+        )
         due = pd.Series(to_datetime64(activities["due"]), index=activities.index)
     else:
         rows = _case_overdue(activities, as_of, groups)

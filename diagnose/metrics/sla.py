@@ -19,7 +19,7 @@ from diagnose.metrics._common import (
     resolve_calendar,
     reuse,
 )
-from diagnose.metrics.flow import activity_durations, waits
+from diagnose.metrics.flow import _durations, waits
 
 __all__ = ["sla_breaches", "sla_summary", "handoff_response"]
 
@@ -65,28 +65,44 @@ def sla_breaches(activities, *, settings=None, as_of, calendar=None) -> pd.DataF
     as_of = check_as_of(as_of, func)
     cfg = _settings(settings)
     cal = resolve_calendar(calendar, cfg)
-    return reuse(
-        func,
-        (activities, cal, cfg),
-        (as_of,),
-        lambda: _sla_breaches(activities, as_of, cal, cfg),
+    core = _sla_core(activities, as_of, cal, cfg)
+    return activities.assign(
+        **{c: core[c].to_numpy() for c in core.columns},
+        limit_end=cal.add_working_days(
+            activities["start"], core["limit_days"].to_numpy()
+        ).to_numpy(),
     )
 
 
-def _sla_breaches(activities, as_of, cal, cfg) -> pd.DataFrame:
-    acts = activity_durations(activities, as_of=as_of, calendar=cal)
-    names = pd.unique(acts["activity"].dropna())
-    lookup = {name: cfg.stage_limit(name) for name in names}
-    limit = acts["activity"].map(lookup).astype(float)
-    with_limit = limit.notna() & acts["started"]
-    dur = acts["duration_working_days"]
-    breached = with_limit & (dur > limit)
+def _sla_core(activities, as_of, cal, cfg, columns=()) -> pd.DataFrame:
+    """The columns :func:`sla_breaches` adds except ``limit_end`` (same
+    index), plus the named input ``columns``, without copying the table."""
+    core = reuse(
+        "sla_core",
+        (activities, cal, cfg),
+        (as_of,),
+        lambda: _sla_columns(activities, as_of, cal, cfg),
+    )
+    if not columns:
+        return core
+    extra = activities[[c for c in columns if c not in core.columns]]
+    return pd.concat([extra, core], axis=1)
+
+
+def _sla_columns(activities, as_of, cal, cfg) -> pd.DataFrame:
+    acts = _durations(activities, as_of, cal)
+    codes, names = pd.factorize(activities["activity"].to_numpy())
+    lookup = np.array([cfg.stage_limit(n) for n in names] + [None], dtype=float)
+    limit = lookup[codes]  # code -1 (missing activity) -> the trailing None
+    with_limit = ~np.isnan(limit) & acts["started"].to_numpy()
+    dur = acts["duration_working_days"].to_numpy()
+    with np.errstate(invalid="ignore"):
+        breached = with_limit & (dur > limit)
     return acts.assign(
-        limit_days=limit.to_numpy(),
-        with_limit=with_limit.to_numpy(),
-        breached=breached.to_numpy(),
-        over_days=(dur - limit).to_numpy(),
-        limit_end=cal.add_working_days(acts["start"], limit.to_numpy()).to_numpy(),
+        limit_days=limit,
+        with_limit=with_limit,
+        breached=breached,
+        over_days=dur - limit,
     )
 
 
@@ -116,8 +132,13 @@ def sla_summary(
             f"The 'by' parameter of sla_summary must be column name(s) of the table "
             f"such as 'activity' or ['team', 'activity']. Got {by!r} instead."
         )
-    rows = sla_breaches(activities, settings=settings, as_of=as_of, calendar=calendar)
-    rows = rows.loc[rows["with_limit"]].assign(
+    func_ = "sla_breaches"
+    check_frame(activities, func_, ["case_id", "activity", "start"])
+    as_of = check_as_of(as_of, func_)
+    cfg = _settings(settings)
+    cal = resolve_calendar(calendar, cfg)
+    rows = _sla_core(activities, as_of, cal, cfg, columns=groups)
+    rows = rows.loc[rows["with_limit"].to_numpy()].assign(
         _over=lambda d: d["over_days"].where(d["breached"])
     )
     agg = dict(
