@@ -34,6 +34,7 @@ __all__ = [
     "label",
     "escape",
     "as_html",
+    "details",
     "LEVELS",
     "SUMMARY_ENV",
 ]
@@ -116,7 +117,7 @@ def escape(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-_e = escape  # short private alias (also used by diagnose.report.sections)
+_e = escape  # short private alias (show_table has a parameter named ``escape``)
 
 
 def _level(level: str) -> str:
@@ -135,7 +136,7 @@ def as_html(text: str):
     return HTML(text)
 
 
-_html = as_html  # private alias (also used by diagnose.report.sections)
+_html = as_html  # short private alias
 
 
 def section(
@@ -172,6 +173,7 @@ def show_table(
     index: bool = False,
     max_rows: int | None = 200,
     float_format: str = "{:,.2f}",
+    right: Iterable[str] = (),
 ):
     """A DataFrame as a styled HTML table.
 
@@ -190,6 +192,10 @@ def show_table(
         Show at most this many rows, with a note saying how many there are.
     float_format : str, default="{:,.2f}"
         Format for float columns.
+    right : list of str, default=()
+        Columns to right-align like numbers although they hold text (numbers
+        you already formatted, e.g. ``"18% (15%–21%)"``). Numeric columns are
+        always right-aligned.
     """
     import pandas as pd
 
@@ -201,9 +207,11 @@ def show_table(
     if index:
         shown = shown.reset_index()
     cell = _e if escape else str
+    right = set(right)
     numeric = [
-        pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t)
-        for t in shown.dtypes
+        (pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t))
+        or c in right
+        for c, t in zip(shown.columns, shown.dtypes)
     ]
     num_cls = ' class="dg-num"'
     head = "".join(
@@ -227,6 +235,21 @@ def show_table(
         f'<div class="dg-table-wrap"><table class="dg-table">{cap}'
         f"<thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>{note}</div>"
+    )
+
+
+def details(summary: str, content: Any, *, open: bool = False):
+    """A collapsed ``<details>`` block: ``summary`` (escaped) over ``content``.
+
+    ``content`` is trusted HTML: a string you built from :func:`escape`-d
+    parts, or an object with ``.data`` such as the result of :func:`show_table`.
+    Used for the "all columns" frames kept for analysts below curated tables.
+    """
+    body = content.data if hasattr(content, "data") else str(content)
+    flag = " open" if open else ""
+    return _html(
+        f'<details class="dg-details"{flag}><summary>{_e(summary)}</summary>'
+        f"{body}</details>"
     )
 
 
