@@ -28,6 +28,24 @@ __all__ = [
     "data_quality",
     "methods",
     "provenance_block",
+    "bottleneck_table",
+    "headline_table",
+    "stage_table",
+    "handoff_table",
+    "sla_table",
+    "workload_table",
+    "rework_table",
+    "survey_table",
+    "benchmark_table",
+    "targets_table",
+    "effects_table",
+    "mde_table",
+    "chart",
+    "figure_caption",
+    "pretrend_note",
+    "metric_label",
+    "translate_note",
+    "word",
     "T",
 ]
 
@@ -59,9 +77,23 @@ _TEXT = {
         "下表逐行列出原因与修正方法。",
     ),
     "actions_bottleneck": (
-        "Start with {location}: {problem}",
-        "从「{location}」入手：{problem}",
+        "Start with {location} (owner: {owner}): {problem}",
+        "从「{location}」入手（负责人：{owner}）：{problem}",
     ),
+    "finding": (
+        "{priority}. {location} ({impact} impact, {score} of the working time "
+        "lost beyond limits): {problem}",
+        "{priority}. {location}（影响{impact}，占超时总量 {score}）：{problem}",
+    ),
+    "no_high_line": (
+        "No high-impact bottleneck: no location is systematically over its time limit.",
+        "没有发现高影响的瓶颈：各环节的超时都在随机波动范围内。",
+    ),
+    "benchmark_worse": (
+        "{metric} is {value}, worse than the benchmark {benchmark} beyond the noise.",
+        "{metric}为 {value}，差于基准 {benchmark}，且超出误差范围。",
+    ),
+    "target_effect": ("{metric} change", "{metric}变化"),
     "pilot_level": ("Decision: {decision}", "结论：{decision}"),
 }
 
@@ -221,13 +253,13 @@ def title_block(run) -> Any:
         last=last,
         as_of=run.as_of,
     )
-    return render._html(
-        f'<header class="dg-title"><h1>{render._e(title)}</h1>'
-        f'<p class="dg-period">{render._e(period)}</p></header>'
+    return render.as_html(
+        f'<header class="dg-title"><h1>{render.escape(title)}</h1>'
+        f'<p class="dg-period">{render.escape(period)}</p></header>'
     )
 
 
-def _headline_value(headline: pd.DataFrame, metric: str, *, pct=False):
+def _headline_value_ci(headline: pd.DataFrame, metric: str, *, pct=False):
     rows = headline[headline["metric"] == metric]
     if rows.empty:
         return None
@@ -235,11 +267,54 @@ def _headline_value(headline: pd.DataFrame, metric: str, *, pct=False):
     return _ci(r["value"], r["ci_low"], r["ci_high"], pct=pct)
 
 
-def diagnosis_summary(run: DiagnosisRun, *, record: bool = True):
-    """Executive summary card: top bottlenecks and headline metrics with CIs.
+def _diagnosis_findings(run: DiagnosisRun) -> list[str]:
+    """Top flagged locations, then benchmark gaps, in the report language."""
+    lang, res = run.language, run.result
+    tab = res.bottlenecks
+    lines = []
+    if not (tab["impact"] == "high").any():
+        lines.append(T("no_high_line", lang))
+    for r in (
+        tab[tab["impact"].isin(["high", "medium"])].head(3).itertuples(index=False)
+    ):
+        lines.append(
+            T(
+                "finding",
+                lang,
+                priority=r.priority,
+                location=r.location,
+                impact=word(str(r.impact), lang),
+                score=_pct(r.score),
+                problem=r.problem,
+            )
+        )
+    bm = res.benchmarks
+    if bm is not None and len(bm):
+        bm = bm.dropna(subset=["value"])
+        bm = bm[bm["worse"].astype(bool) & bm["beyond_noise"].astype(bool)]
+        for r in bm.head(2).to_dict("records"):
+            fmt = _bench_fmt(str(r.get("unit", "")))
+            lines.append(
+                T(
+                    "benchmark_worse",
+                    lang,
+                    metric=metric_label(r["metric"], lang)
+                    + _unit_label(r.get("unit"), lang),
+                    value=_with_ci(r["value"], r["ci_low"], r["ci_high"], fmt),
+                    benchmark=fmt(r["benchmark"]),
+                )
+            )
+    return lines
 
-    Also records the report's verdict and headline numbers for the index
-    (:func:`diagnose.report.render.record_summary`).
+
+def diagnosis_summary(run: DiagnosisRun, *, record: bool = True):
+    """Executive summary card: the verdict, headline metrics with CIs, findings.
+
+    The verdict names the first high-impact bottleneck ("Fix first: …" /
+    "优先改进：…"); findings are the top flagged locations with their share of
+    the time lost beyond limits, then metrics worse than their benchmark;
+    actions name where to start and who owns it. Also records the verdict and
+    headline numbers for the index (:func:`diagnose.report.render.record_summary`).
     """
     lang, res = run.language, run.result
     tab = res.bottlenecks
@@ -248,7 +323,13 @@ def diagnosis_summary(run: DiagnosisRun, *, record: bool = True):
         top = high.iloc[0]
         verdict, level = T("top_bottleneck", lang, location=top["location"]), "bad"
         actions = [
-            T("actions_bottleneck", lang, location=r.location, problem=r.problem)
+            T(
+                "actions_bottleneck",
+                lang,
+                location=r.location,
+                owner=r.owner,
+                problem=r.problem,
+            )
             for r in high.head(3).itertuples(index=False)
         ]
     else:
@@ -260,10 +341,10 @@ def diagnosis_summary(run: DiagnosisRun, *, record: bool = True):
         ("sla", "sla_breach_rate", True),
         ("rework", "rework_rate", True),
     ):
-        value = _headline_value(res.headline, metric, pct=pct)
+        value = _headline_value_ci(res.headline, metric, pct=pct)
         if value is not None:
             headline[T(key, lang)] = value
-    findings = res.summary_lines()
+    findings = _diagnosis_findings(run)
     if record:
         render.record_summary(
             {
@@ -352,56 +433,47 @@ def open_pilot(
 
 
 def _effect_text(effects: pd.DataFrame, metric: str, lang: str) -> str | None:
+    """The headline effect of ``metric``: its primary row, else the first."""
+    if effects is None or effects.empty:
+        return None
     rows = effects[effects["metric"].astype(str).str.startswith(metric)]
-    if "primary" in rows.columns and rows["primary"].any():
-        rows = rows[rows["primary"].astype(bool)]
+    if "primary" in rows.columns and rows["primary"].fillna(False).astype(bool).any():
+        rows = rows[rows["primary"].fillna(False).astype(bool)]
     if rows.empty:
         return None
-    r = rows.iloc[0]
-    pct = metric == "overdue_rate"
-    if "pct_change" in r.index and pd.notna(r.get("pct_change")):
-        return f"{r['pct_change']:+.0f}% ({r['pct_ci_low']:+.0f}% – {r['pct_ci_high']:+.0f}%)"
-    est = r["estimate"]
-    if pct:
-        return (
-            f"{est * 100:+.1f} pp ({r['ci_low'] * 100:+.1f} – "
-            f"{r['ci_high'] * 100:+.1f})"
-        )
-    return f"{est:+.2f} ({r['ci_low']:+.2f} – {r['ci_high']:+.2f})"
+    return _effect_change(rows.iloc[0].to_dict(), lang)
 
 
 def pilot_summary(run: PilotRun, *, record: bool = True):
-    """Executive summary card of a pilot: verdict, targets, headline effects with CIs."""
+    """Executive summary card of a pilot: decision, headline effects, targets.
+
+    The verdict is the decision (roll out / extend the pilot / stop, or 全面推广
+    / 延长试点 / 停止试点); headline numbers are the primary effect of each
+    metric with its 95% CI; findings list each target with its estimate and
+    status (met / not met / inconclusive, 达成 / 未达成 / 无法判断), then the
+    comparison's notes (translated for ``zh``); the action is the verdict's
+    reasons. Also records the verdict for the index.
+    """
     lang, res = run.language, run.result
     decision = res.verdict.decision
     shown = _DECISIONS_ZH.get(decision, decision) if lang == "zh" else decision
     level = _LEVELS.get(decision, "info")
-    labels = {
-        "cycle_time": T("cycle", lang),
-        "overdue_rate": T("overdue", lang),
-        "satisfaction": "满意度变化" if lang == "zh" else "Satisfaction change",
-    }
     headline = {}
     for metric in ("cycle_time", "overdue_rate", "satisfaction"):
         text = _effect_text(res.effects, metric, lang)
         if text is not None:
-            headline[labels[metric] + (" 效果" if lang == "zh" else " effect")] = text
-    findings = []
-    if len(res.targets):
-        for r in res.targets.to_dict("records"):
-            findings.append(
-                " · ".join(
-                    str(r[c])
-                    for c in ("metric", "target", "status")
-                    if c in r and pd.notna(r[c])
-                )
+            label = T(
+                "target_effect", lang, metric=metric_label(metric, lang, pilot=True)
             )
-    findings.extend(res.notes)
+            headline[label] = text
+    findings = _target_lines(res.targets, lang) if len(res.targets) else []
+    findings.extend(translate_note(n, lang) for n in res.notes)
+    verdict = T("pilot_level", lang, decision=shown)
     if record:
         render.record_summary(
             {
                 "title": run.config.title or run.config.name,
-                "verdict": T("pilot_level", lang, decision=shown),
+                "verdict": verdict,
                 "level": level,
                 "headline": headline,
                 "as_of": f"{run.as_of:%Y-%m-%d}",
@@ -409,7 +481,7 @@ def pilot_summary(run: PilotRun, *, record: bool = True):
             }
         )
     return render.executive_summary(
-        T("pilot_level", lang, decision=shown),
+        verdict,
         level=level,
         headline=headline,
         findings=findings,
@@ -424,72 +496,133 @@ def pilot_summary(run: PilotRun, *, record: bool = True):
 
 
 def data_quality(problems: pd.DataFrame, *, language: str = "en"):
-    """The data-quality section: every set-aside or blanked row, with its fix."""
+    """The data-quality section: every set-aside or blanked row, with its fix.
+
+    One row per problem (nothing is summarised away): input, file name,
+    spreadsheet row, column, bad value, problem, how to fix it, and whether
+    the row was kept with the value blanked. Headers are in ``language``.
+    """
     problems = problems if problems is not None else pd.DataFrame()
     if problems.empty:
         return render.callout(T("dq_none", language), level="good", language=language)
     kept = (
-        problems["kept"].astype(bool)
+        problems["kept"].fillna(False).astype(bool)
         if "kept" in problems
         else pd.Series(False, index=problems.index)
     )
     text = T("dq_some", language, n_aside=int((~kept).sum()), n_kept=int(kept.sum()))
-    cols = [
-        c
-        for c in ("table", "file", "row", "column", "value", "problem", "fix", "kept")
-        if c in problems.columns
-    ]
+    names = {
+        "table": "table",
+        "file": "file",
+        "row": "row",
+        "column": "column",
+        "value": "bad_value",
+        "problem": "problem",
+        "fix": "fix",
+        "kept": "kept",
+    }
+    cols = [c for c in names if c in problems.columns]
     shown = problems[cols].copy()
     if "file" in shown:
         shown["file"] = shown["file"].map(
             lambda p: Path(str(p)).name if pd.notna(p) else p
         )
+    if "kept" in shown:
+        shown["kept"] = [_yes(k, language) for k in kept]
+    if "row" in shown:
+        shown["row"] = shown["row"].map(lambda r: "–" if _missing(r) else str(int(r)))
+    shown = shown.rename(columns={c: _h(names[c], language) for c in cols})
     return render.show_table(shown, caption=text, language=language, max_rows=None)
 
 
 _METHODS = {
     "diagnosis": (
         [
-            "Durations are in working days: weekends and public holidays (python-holidays; for China including the make-up working days, 调休) do not count.",
-            "Cycle time is summarised by the median and the 85th/95th percentiles; the CI of a median is the distribution-free order-statistic interval (Conover).",
-            "Unfinished work is right-censored: median cycle times come from a Kaplan–Meier estimate (open cases count with their age at as_of), with a Brookmeyer–Crowley CI; the finished-only median is shown beside it.",
-            "Waits are the gap between the end of one stage and the start of the next stage of the same case; overlapping (parallel) work counts as zero wait.",
+            "Durations are in working days: weekends and public holidays "
+            "(python-holidays; for China including the make-up working days, 调休) do "
+            "not count.",
+            "Cycle time is summarised by the median and the 85th/95th percentiles; "
+            "the CI of a median is the distribution-free order-statistic interval "
+            "(Conover).",
+            "Unfinished work is right-censored: median cycle times come from a "
+            "Kaplan–Meier estimate (open cases count with their age at as_of), with "
+            "a Brookmeyer–Crowley CI; the finished-only median is shown beside it.",
+            "Waits are the gap between the end of one stage and the start of the "
+            "next stage of the same case; overlapping (parallel) work counts as zero "
+            "wait.",
             "Rates (overdue, time-limit breach, rework) carry Wilson 95 % intervals.",
-            "Bottleneck score: the location's share of all working time spent beyond the time limits; high impact needs a score ≥ 25 %, a breach rate whose Wilson lower bound exceeds 50 % and at least 10 items.",
-            "Survey scores: respondent-level means with t intervals; top-2-box shares with Wilson intervals; Cronbach's alpha with Feldt's interval (below 0.7: not reliable enough to average).",
-            "Benchmarks: a gap is 'beyond noise' when the benchmark lies outside the metric's 95 % CI.",
+            "Bottleneck score: the location's share of all working time spent beyond "
+            "the time limits; high impact needs a score ≥ 25 %, a breach rate whose "
+            "Wilson lower bound exceeds 50 % and at least 10 items.",
+            "Survey scores: respondent-level means with t intervals; top-2-box "
+            "shares with Wilson intervals; Cronbach's alpha with Feldt's interval "
+            "(below 0.7: not reliable enough to average).",
+            "Benchmarks: a gap is 'beyond noise' when the benchmark lies outside the "
+            "metric's 95 % CI.",
         ],
         [
-            "耗时按工作日计算：周末和法定节假日（python-holidays；中国含调休补班日）不计入。",
-            "周期以中位数和第 85/95 百分位数概括；中位数的置信区间为无分布假设的次序统计量区间（Conover）。",
-            "未完成的工作按右删失处理：中位周期由 Kaplan–Meier 估计（未完成项目按截至日的已耗时计入），区间为 Brookmeyer–Crowley 法；同时列出仅按已完成项目计算的中位数。",
-            "等待时间为同一项目中上一环节结束到下一环节开始的间隔；并行（重叠）的工作等待计为零。",
+            "耗时按工作日计算：周末和法定节假日（python-holidays；中国含调休补班日）"
+            "不计入。",
+            "周期以中位数和第 85/95 "
+            "百分位数概括；中位数的置信区间为无分布假设的次序统计量区间（Conover）。",
+            "未完成的工作按右删失处理：中位周期由 Kaplan–Meier 估计（未完成项目按截至"
+            "日的已耗时计入），区间为 "
+            "Brookmeyer–Crowley 法；同时列出仅按已完成项目计算的中位数。",
+            "等待时间为同一项目中上一环节结束到下一环节开始的间隔；并行（重叠）的工作"
+            "等待计为零。",
             "逾期率、超时率、返工率均给出 Wilson 95% 置信区间。",
-            "瓶颈得分：该位置在全部超时时间中的占比；“高影响”需得分 ≥ 25%、超时率 Wilson 下限 > 50% 且至少 10 条记录。",
-            "问卷得分：按受访者平均后用 t 区间；前两项占比（top-2-box）用 Wilson 区间；Cronbach α 用 Feldt 区间（低于 0.7 视为不宜合并）。",
+            "瓶颈得分：该位置在全部超时时间中的占比；“高影响”需得分 ≥ 25%、超时率 "
+            "Wilson 下限 > 50% 且至少 10 条记录。",
+            "问卷得分：按受访者平均后用 t 区间；前两项占比（top-2-box）用 Wilson 区间"
+            "；Cronbach α 用 Feldt 区间（低于 "
+            "0.7 视为不宜合并）。",
             "基准对比：基准值落在指标 95% 置信区间之外时，差距视为“超出误差范围”。",
         ],
     ),
     "pilot": (
         [
-            "Cycle time per case in working days. Medians compared with bootstrap CIs (scipy BCa for small samples; exact order-statistic resampling for large ones), Mann–Whitney U test, Hodges–Lehmann shift with the Moses interval.",
+            "Cycle time per case in working days. Medians compared with bootstrap "
+            "CIs (scipy BCa for small samples; exact order-statistic resampling for "
+            "large ones), Mann–Whitney U test, Hodges–Lehmann shift with the Moses "
+            "interval.",
             "Unfinished cases: log-rank test and Kaplan–Meier medians with CIs.",
-            "Difference-in-differences (pilot vs control teams, before vs after) by OLS on log cycle time (statsmodels); with few teams a wild cluster bootstrap (Webb weights) or, with a single pilot team, robust errors plus randomisation inference over teams — the method column says which.",
-            "Overdue rate: difference of proportions with Newcombe's interval and Fisher's exact test.",
-            "Satisfaction: difference of mean scores with a Welch t interval and a Mann–Whitney test (paired Wilcoxon when the same people answered twice).",
-            "Minimum detectable effect: the smallest change this pilot's sample sizes could detect with 80 % power at the 5 % level (statsmodels power analysis).",
-            "Targets are judged on the confidence interval: met when the whole interval is on the good side of the target, not met when it is wholly on the bad side, otherwise inconclusive.",
-            "Decision: roll out when every target is met (or the primary one is met and none is clearly missed); stop when the primary metric is clearly worse; otherwise extend the pilot.",
+            "Difference-in-differences (pilot vs control teams, before vs after) by "
+            "OLS on log cycle time (statsmodels); with few teams a wild cluster "
+            "bootstrap (Webb weights) or, with a single pilot team, robust errors "
+            "plus randomisation inference over teams — the method column says which.",
+            "Overdue rate: difference of proportions with Newcombe's interval and "
+            "Fisher's exact test.",
+            "Satisfaction: difference of mean scores with a Welch t interval and a "
+            "Mann–Whitney test (paired Wilcoxon when the same people answered twice).",
+            "Minimum detectable effect: the smallest change this pilot's sample "
+            "sizes could detect with 80 % power at the 5 % level (statsmodels power "
+            "analysis).",
+            "Targets are judged on the confidence interval: met when the whole "
+            "interval is on the good side of the target, not met when it is wholly "
+            "on the bad side, otherwise inconclusive.",
+            "Decision: roll out when every target is met (or the primary one is met "
+            "and none is clearly missed); stop when the primary metric is clearly "
+            "worse; otherwise extend the pilot.",
         ],
         [
-            "周期按项目计算，单位为工作日。中位数比较采用自助法置信区间（小样本用 scipy BCa，大样本用精确次序统计量重抽样）、Mann–Whitney U 检验及 Hodges–Lehmann 位移（Moses 区间）。",
+            "周期按项目计算，单位为工作日。中位数比较采用自助法置信区间（小样本用 sci"
+            "py "
+            "BCa，大样本用精确次序统计量重抽样）、Mann–Whitney U 检验及 "
+            "Hodges–Lehmann 位移（Moses 区间）。",
             "存在未完成项目时：对数秩检验与 Kaplan–Meier 中位数及其区间。",
-            "双重差分（试点团队对照团队、试点前对试点后）：对数周期的 OLS 回归（statsmodels）；团队数少时用野生聚类自助法（Webb 权重），只有一个试点团队时用稳健标准误加团队层面的随机化推断——方法列注明所用方法。",
+            "双重差分（试点团队对照团队、试点前对试点后）：对数周期的 OLS 回归（stats"
+            "models）；团队数少时用野生聚类自助法（Webb "
+            "权重），只有一个试点团队时用稳健标准误加团队层面的随机化推断——方法列注明"
+            "所用方法。",
             "逾期率：比例之差的 Newcombe 区间与 Fisher 精确检验。",
-            "满意度：平均分之差的 Welch t 区间与 Mann–Whitney 检验（同一批人两次作答时用配对 Wilcoxon 检验）。",
-            "最小可检测效应：按本次试点样本量，在 5% 显著性水平和 80% 检验功效下能检测到的最小变化（statsmodels 功效分析）。",
-            "目标按置信区间判断：整个区间都在目标的有利一侧为“达成”，整个区间都在不利一侧为“未达成”，否则为“无法判断”。",
-            "结论：所有目标达成（或主要目标达成且无明显未达成）则全面推广；主要指标明显变差则停止；其他情况延长试点。",
+            "满意度：平均分之差的 Welch t 区间与 Mann–Whitney "
+            "检验（同一批人两次作答时用配对 Wilcoxon 检验）。",
+            "最小可检测效应：按本次试点样本量，在 5% 显著性水平和 80% "
+            "检验功效下能检测到的最小变化（statsmodels 功效分析）。",
+            "目标按置信区间判断：整个区间都在目标的有利一侧为“达成”，整个区间都在不利"
+            "一侧为“未达成”，否则为“无法判断”。",
+            "结论：所有目标达成（或主要目标达成且无明显未达成）则全面推广；主要指标明"
+            "显变差则停止；其他情况延长试点。",
         ],
     ),
 }
@@ -503,15 +636,1371 @@ def methods(kind: str, *, language: str = "en"):
             f"Got {kind!r} instead."
         )
     items = _METHODS[kind][1 if language == "zh" else 0]
-    lis = "".join(f"<li>{render._e(x)}</li>" for x in items)
-    return render._html(f'<ol class="dg-methods">{lis}</ol>')
+    lis = "".join(f"<li>{render.escape(x)}</li>" for x in items)
+    return render.as_html(f'<ol class="dg-methods">{lis}</ol>')
 
 
 def provenance_block(run):
-    """Provenance: input files with rows and checksums, parameters, version, run time."""
+    """Provenance: input files with rows and checksums, parameters, version, time."""
     return render.provenance(
         run.files,
         parameters=run.parameters,
         started_at=run.started_at,
         language=run.language,
     )
+
+
+# --------------------------------------------------------------------------
+# Curated tables: the columns a reader needs, labelled in the report language,
+# each with a one-line "what this means" computed from the data and the full
+# frame kept in a collapsed "all columns" block for analysts.
+# --------------------------------------------------------------------------
+
+_WORDS = {
+    "yes": ("yes", "是"),
+    "no": ("no", "否"),
+    "met": ("met", "达成"),
+    "not met": ("not met", "未达成"),
+    "inconclusive": ("inconclusive", "无法判断"),
+    "high": ("high", "高"),
+    "medium": ("medium", "中"),
+    "low": ("low", "低"),
+    "working days": ("working days", "个工作日"),
+    "all_columns": (
+        "All columns (for analysts): {n}",
+        "全部列（供分析人员核对）：{n} 列",
+    ),
+    "to": ("to", "至"),
+}
+
+
+def word(key: str, language: str = "en") -> str:
+    """A fixed report word (``met``, ``inconclusive``, ``high``…) in ``language``.
+
+    Unknown words are returned unchanged (they are data values).
+    """
+    if key not in _WORDS:
+        return key
+    en, zh = _WORDS[key]
+    return zh if language == "zh" else en
+
+
+_COLUMNS = {
+    "location": ("Stage or handoff", "流程环节"),
+    "stage": ("Stage", "环节"),
+    "owner": ("Owner", "负责人"),
+    "person": ("Person", "人员"),
+    "metric": ("Metric", "指标"),
+    "value": ("Value", "数值"),
+    "ci": ("95% CI", "95% 置信区间"),
+    "n": ("Based on (n)", "样本量 (n)"),
+    "tasks": ("Tasks (n)", "任务数"),
+    "open": ("Still open", "未完成"),
+    "median_days": ("Median (working days)", "中位耗时（工作日）"),
+    "p85_days": ("85th percentile (working days)", "第 85 百分位（工作日）"),
+    "share_time": ("Share of all stage time", "占全部环节时间"),
+    "wait_before": ("Median wait before (working days)", "开始前中位等待（工作日）"),
+    "from": ("From", "交出部门"),
+    "to": ("To", "接收部门"),
+    "handoffs": ("Handoffs (n)", "交接次数"),
+    "wait_median": ("Median wait (working days)", "中位等待（工作日）"),
+    "wait_p85": ("85th percentile wait (working days)", "等待第 85 百分位（工作日）"),
+    "late": (
+        "Over the {hours:g} h limit (95% CI)",
+        "超过 {hours:g} 小时时限（95% 置信区间）",
+    ),
+    "limit": ("Limit (working days)", "时限（工作日）"),
+    "breached": ("Over the limit (n)", "超时数"),
+    "breach_rate": ("Breach rate (95% CI)", "超时率（95% 置信区间）"),
+    "over_days": ("Median overrun (working days)", "中位超出（工作日）"),
+    "days_work": ("Days with work", "有任务的天数"),
+    "days_over": ("Days over the limit", "超负荷天数"),
+    "share_over": (
+        "Share of days over the limit (95% CI)",
+        "超负荷天数占比（95% 置信区间）",
+    ),
+    "peak": ("Peak open tasks", "同时在办峰值"),
+    "peak_p0": ("Peak open P0 tasks", "P0 同时在办峰值"),
+    "cases": ("Cases (n)", "项目数"),
+    "rework_cases": ("Cases with rework", "返工项目数"),
+    "rework_rate": ("Rework rate (95% CI)", "返工率（95% 置信区间）"),
+    "returned_from": ("Sent back from", "退回自"),
+    "dimension": ("Dimension", "维度"),
+    "respondents": ("Respondents", "受访人数"),
+    "mean_score": (
+        "Mean score, {lo}–{hi} (95% CI)",
+        "平均分 {lo}–{hi}（95% 置信区间）",
+    ),
+    "top2": ("Agree (top-2 boxes)", "认同（前两档）"),
+    "bottom2": ("Disagree (bottom-2 boxes)", "不认同（后两档）"),
+    "ours": ("Ours (95% CI)", "本团队（95% 置信区间）"),
+    "benchmark": ("Benchmark", "基准值"),
+    "gap": ("Gap to benchmark", "与基准差距"),
+    "worse": ("Worse?", "是否更差"),
+    "beyond_noise": ("Beyond noise?", "超出误差范围"),
+    "target": ("Target", "目标"),
+    "estimate": ("Estimate (95% CI)", "估计值（95% 置信区间）"),
+    "status": ("Status", "判定"),
+    "primary": ("Primary", "主要目标"),
+    "comparison": ("Comparison", "比较方式"),
+    "group": ("Group", "对象"),
+    "before": ("Before", "试点前"),
+    "after": ("After", "试点后"),
+    "change": ("Change (95% CI)", "变化（95% 置信区间）"),
+    "p_value": ("p-value", "p 值"),
+    "sample": ("Sample (before / after)", "样本量（试点前 / 试点后）"),
+    "mde": ("Smallest detectable change", "最小可检测变化"),
+    "target_change": ("Targeted change", "目标变化"),
+    "detectable": ("Target detectable?", "目标可检测"),
+    "file": ("File", "文件"),
+    "row": ("Row", "行号"),
+    "column": ("Column", "列"),
+    "bad_value": ("Value", "取值"),
+    "problem": ("Problem", "问题"),
+    "fix": ("How to fix", "修正方法"),
+    "kept": ("Row kept?", "是否保留该行"),
+    "table": ("Input", "输入"),
+}
+
+
+def _h(key: str, lang: str, **values: Any) -> str:
+    en, zh = _COLUMNS[key]
+    return (zh if lang == "zh" else en).format(**values)
+
+
+_METRICS = {
+    "cycle_time_days": ("Median cycle time", "中位周期"),
+    "cycle_time_p85": ("85th-percentile cycle time", "周期第 85 百分位"),
+    "overdue_rate": ("Overdue rate", "逾期率"),
+    "sla_breach_rate": ("Stage time-limit breach rate", "环节超时率"),
+    "rework_rate": ("Cases with rework", "返工项目占比"),
+    "flow_efficiency": (
+        "Flow efficiency (work share of cycle time)",
+        "流动效率（工作时间占周期比例）",
+    ),
+    "throughput_per_week": ("Cases finished per week", "每周完成项目数"),
+    "handoff_late_rate": ("Handoffs over the feedback limit", "交接超时率"),
+    "handoff_wait_days": ("Median handoff wait", "交接中位等待"),
+    "satisfaction": ("Survey score (mean)", "问卷平均分"),
+    "conversion_rate": ("Conversion rate", "转化率"),
+    "cycle_time": ("Cycle time", "周期"),
+}
+_PILOT_METRICS = {
+    "cycle_time": ("Cycle time", "周期"),
+    "overdue_rate": ("Overdue rate", "逾期率"),
+    "satisfaction": ("Satisfaction", "满意度"),
+}
+_PILOT_UNITS = {
+    "cycle_time": (" (working days)", "（工作日）"),
+    "satisfaction": (" (mean score)", "（平均分）"),
+}
+
+
+def metric_label(metric: Any, language: str = "en", *, pilot: bool = False) -> str:
+    """Readable name of a metric (``overdue_rate`` -> "Overdue rate" / "逾期率").
+
+    Names the package does not know (KPI columns of the user's files) are
+    returned as they are.
+    """
+    table = {**_METRICS, **_PILOT_METRICS} if pilot else _METRICS
+    key = str(metric)
+    if key not in table:
+        return key
+    en, zh = table[key]
+    return zh if language == "zh" else en
+
+
+def _missing(x) -> bool:
+    return x is None or (not isinstance(x, str) and pd.isna(x))
+
+
+def _pct(x, digits: int | None = None) -> str:
+    """A share as a percentage: 0.179 -> "18%", 0.0439 -> "4.4%"."""
+    if _missing(x):
+        return "–"
+    if digits is None:
+        digits = 1 if 0 < abs(x) < 0.095 else 0
+    return f"{x * 100:.{digits}f}%"
+
+
+def _num(x, digits: int = 1) -> str:
+    if _missing(x):
+        return "–"
+    return f"{x:,.{digits}f}"
+
+
+def _smart(x) -> str:
+    """A number with as many decimals as its size needs (KPI values)."""
+    if _missing(x):
+        return "–"
+    ax = abs(x)
+    return f"{x:,.0f}" if ax >= 100 else f"{x:,.1f}" if ax >= 1 else f"{x:.3f}"
+
+
+def _pct_for(value, high):
+    """One percentage format for a value and its CI: decimals when all are small."""
+    big = max((abs(x) for x in (value, high) if not _missing(x)), default=0)
+    digits = 1 if big < 0.095 else 0
+    return lambda x: _pct(x, digits)
+
+
+def _with_ci(value, low, high, fmt) -> str:
+    """``value (low–high)``; percentages share one number of decimals."""
+    if _missing(value):
+        return "–"
+    if fmt is _pct:
+        fmt = _pct_for(value, high)
+    if _missing(low) or _missing(high):
+        return fmt(value)
+    return f"{fmt(value)} ({fmt(low)}–{fmt(high)})"
+
+
+def _signed(x, digits=1, suffix="") -> str:
+    if _missing(x):
+        return "–"
+    return f"{x:+.{digits}f}{suffix}"
+
+
+def _signed_ci(value, low, high, digits=1, suffix="", lang="en") -> str:
+    """``+1.5 pp (-3.0 to +6.0)``; a ``%`` is repeated on every number."""
+    if _missing(value):
+        return "–"
+    each = suffix if suffix == "%" else ""
+    text = _signed(value, digits, suffix)
+    if _missing(low) or _missing(high):
+        return text
+    lo, hi = _signed(low, digits, each), _signed(high, digits, each)
+    if lang == "zh":
+        return f"{text}（{lo} 至 {hi}）"
+    return f"{text} ({lo} to {hi})"
+
+
+def _p(p) -> str:
+    if _missing(p):
+        return "–"
+    return "<0.001" if p < 0.001 else f"{p:.3f}" if p < 0.01 else f"{p:.2f}"
+
+
+def _yes(flag, lang) -> str:
+    if _missing(flag):
+        return "–"
+    return word("yes" if bool(flag) else "no", lang)
+
+
+def _curated(
+    shown: pd.DataFrame,
+    *,
+    caption: str | None,
+    meaning: str | None,
+    full: pd.DataFrame | None,
+    language: str,
+    right: tuple[str, ...] = (),
+):
+    """A curated table, its one-line meaning, and the full frame collapsed."""
+    parts = [
+        render.show_table(
+            shown, caption=caption, language=language, max_rows=None, right=right
+        ).data
+    ]
+    if meaning:
+        parts.append(f'<p class="dg-meaning">{render.escape(meaning)}</p>')
+    if full is not None and len(full.columns):
+        text = word("all_columns", language).format(n=len(full.columns))
+        parts.append(
+            render.details(
+                text, render.show_table(full, language=language, max_rows=None)
+            ).data
+        )
+    return render.as_html("".join(parts))
+
+
+def _say(lang: str, en: str, zh: str, **values: Any) -> str:
+    return (zh if lang == "zh" else en).format(**values)
+
+
+# ---- diagnosis tables -----------------------------------------------------
+
+
+def bottleneck_table(run: DiagnosisRun):
+    """流程现状分析表 (process status analysis) in the handbook's layout.
+
+    Columns from :func:`diagnose.bottlenecks.handbook_table` (stage, owner,
+    days, problem, impact, priority) with English headers made readable; the
+    meaning line names the top location and its share of the time lost
+    beyond limits. The full bottleneck frame follows, collapsed.
+    """
+    from diagnose.bottlenecks import handbook_table
+
+    lang, tab = run.language, run.result.bottlenecks
+    shown = handbook_table(tab, language=lang)
+    days = shown.columns[2]  # 耗时(天) / days
+    shown[days] = shown[days].map(_num)
+    if lang == "en":
+        shown = shown.rename(
+            columns={
+                "stage": _h("location", lang),
+                "owner": _h("owner", lang),
+                "days": _h("median_days", lang),
+                "problem": _h("problem", lang),
+                "impact": "Impact",
+                "priority": "Priority",
+            }
+        )
+    if tab.empty:
+        meaning = None
+    else:
+        top = tab.iloc[0]
+        counts = tab["impact"].value_counts()
+        meaning = _say(
+            lang,
+            "{loc} accounts for {score} of all working time lost beyond time "
+            "limits ({impact} impact); {n_high} location(s) are high impact and "
+            "{n_med} medium, out of {n}.",
+            "「{loc}」占全部超时时间的 {score}（影响{impact}）；{n} 个环节与交接中，"
+            "高影响 {n_high} 个、中影响 {n_med} 个。",
+            loc=top["location"],
+            score=_pct(top["score"]),
+            impact=word(str(top["impact"]), lang),
+            n_high=int(counts.get("high", 0)),
+            n_med=int(counts.get("medium", 0)),
+            n=len(tab),
+        )
+    caption = _say(
+        lang,
+        "Process status analysis (流程现状分析表), worst first",
+        "流程现状分析表（按影响排序）",
+    )
+    return _curated(
+        shown,
+        caption=caption,
+        meaning=meaning,
+        full=tab,
+        language=lang,
+        right=(shown.columns[2],),
+    )
+
+
+def _headline_value(row, lang) -> tuple[str, str]:
+    unit = str(row.get("unit", ""))
+    v, lo, hi = row["value"], row.get("ci_low"), row.get("ci_high")
+    if unit == "share":
+        fmt = _pct_for(v, hi)
+    elif unit in ("working_days",):
+        fmt = _num
+    elif unit.startswith("score"):
+        fmt = lambda x: _num(x, 2)  # noqa: E731
+    else:
+        fmt = _smart
+    value = fmt(v)
+    if unit == "working_days":
+        value += " 个工作日" if lang == "zh" else " working days"
+    elif unit == "cases_per_week":
+        value += " 个/周" if lang == "zh" else " per week"
+    ci = "–" if _missing(lo) or _missing(hi) else f"{fmt(lo)}–{fmt(hi)}"
+    return value, ci
+
+
+def headline_table(run: DiagnosisRun):
+    """Headline metrics: readable names, values with units, 95% CIs, n."""
+    lang, head = run.language, run.result.headline
+    rows = []
+    for r in head.to_dict("records"):
+        value, ci = _headline_value(r, lang)
+        rows.append(
+            {
+                _h("metric", lang): metric_label(r["metric"], lang),
+                _h("value", lang): value,
+                _h("ci", lang): ci,
+                _h("n", lang): "–" if _missing(r.get("n")) else f"{int(r['n']):,}",
+            }
+        )
+    shown = pd.DataFrame(rows)
+    by = head.set_index("metric")
+    bits = []
+    if "cycle_time_days" in by.index:
+        c = by.loc["cycle_time_days"]
+        bits.append(
+            _say(
+                lang,
+                "half of the cases take longer than {v} working days "
+                "(95% CI {lo}–{hi})",
+                "一半项目的周期超过 {v} 个工作日（95% 置信区间 {lo}–{hi}）",
+                v=_num(c["value"]),
+                lo=_num(c["ci_low"]),
+                hi=_num(c["ci_high"]),
+            )
+        )
+    if "overdue_rate" in by.index:
+        o = by.loc["overdue_rate"]
+        bits.append(
+            _say(
+                lang,
+                "{v} of tasks finish after their due date or are open past it",
+                "{v} 的任务晚于截止日期完成或已过期未完成",
+                v=_pct(o["value"]),
+            )
+        )
+    meaning = None
+    if bits:
+        sep = "；" if lang == "zh" else "; "
+        meaning = sep.join(bits)
+        meaning = (
+            meaning + "。" if lang == "zh" else meaning[0].upper() + meaning[1:] + "."
+        )
+    caption = _say(
+        lang,
+        "Headline metrics with 95% confidence intervals",
+        "核心指标（95% 置信区间）",
+    )
+    right = (_h("value", lang), _h("ci", lang), _h("n", lang))
+    return _curated(
+        shown, caption=caption, meaning=meaning, full=head, language=lang, right=right
+    )
+
+
+def stage_table(run: DiagnosisRun):
+    """Per stage: tasks, open, median and p85 time, share of time, wait before."""
+    lang, st = run.language, run.result.stages
+    shown = pd.DataFrame(
+        {
+            _h("stage", lang): st["activity"],
+            _h("tasks", lang): st["n"],
+            _h("open", lang): st["n_open"],
+            _h("median_days", lang): st["median_days"].map(_num),
+            _h("p85_days", lang): st["p85_days"].map(_num),
+            _h("share_time", lang): st["share_of_cycle"].map(_pct),
+            _h("wait_before", lang): st["median_wait_before"].map(_num),
+        }
+    )
+    meaning = None
+    if len(st):
+        big = st.loc[st["share_of_cycle"].idxmax()]
+        waits = st.dropna(subset=["median_wait_before"])
+        meaning = _say(
+            lang,
+            "{stage} takes the largest share of working time ({share}, median "
+            "{days} working days).",
+            "「{stage}」占用的工作时间最多（{share}，中位 {days} 个工作日）。",
+            stage=big["activity"],
+            share=_pct(big["share_of_cycle"]),
+            days=_num(big["median_days"]),
+        )
+        if len(waits):
+            w = waits.loc[waits["median_wait_before"].idxmax()]
+            meaning += _say(
+                lang,
+                " The longest wait is before {stage}: a median {days} working days.",
+                "等待最长的是「{stage}」开始前：中位 {days} 个工作日。",
+                stage=w["activity"],
+                days=_num(w["median_wait_before"]),
+            )
+    caption = _say(lang, "Time per stage and wait before it", "各环节耗时与开始前等待")
+    right = tuple(shown.columns[3:])
+    return _curated(
+        shown, caption=caption, meaning=meaning, full=st, language=lang, right=right
+    )
+
+
+def handoff_table(run: DiagnosisRun):
+    """Handoffs between departments: waits and the share over the feedback limit."""
+    lang, hd = run.language, run.result.handoffs
+    hours = getattr(run.settings, "handoff_hours", 24.0) or 24.0
+    late = _h("late", lang, hours=hours)
+    shown = pd.DataFrame(
+        {
+            _h("from", lang): hd["from_department"],
+            _h("to", lang): hd["to_department"],
+            _h("handoffs", lang): hd["n"],
+            _h("wait_median", lang): hd["median_wait_working_days"].map(_num),
+            _h("wait_p85", lang): hd["p85_wait_working_days"].map(_num),
+            late: [
+                _with_ci(v, lo, hi, _pct)
+                for v, lo, hi in zip(hd["late_rate"], hd["ci_low"], hd["ci_high"])
+            ],
+        }
+    )
+    meaning = None
+    if len(hd):
+        w = hd.loc[hd["median_wait_working_days"].idxmax()]
+        meaning = _say(
+            lang,
+            "The slowest handoff is {a} → {b}: a median {d} working days, and "
+            "{late} of its handoffs exceed the {h:g} h feedback limit.",
+            "最慢的交接是 {a} → {b}：中位等待 {d} 个工作日，{late} 超过 {h:g} 小时的"
+            "反馈时限。",
+            a=w["from_department"],
+            b=w["to_department"],
+            d=_num(w["median_wait_working_days"]),
+            late=_pct(w["late_rate"]),
+            h=hours,
+        )
+    caption = _say(lang, "Waits at handoffs between departments", "跨部门交接等待")
+    return _curated(
+        shown,
+        caption=caption,
+        meaning=meaning,
+        full=hd,
+        language=lang,
+        right=tuple(shown.columns[3:]),
+    )
+
+
+def sla_table(run: DiagnosisRun):
+    """Stage time-limit breaches: limit, n, breach rate with CI, median overrun."""
+    lang, sla = run.language, run.result.sla
+    shown = pd.DataFrame(
+        {
+            _h("stage", lang): sla["activity"],
+            _h("limit", lang): sla["limit_days"].map(lambda x: _num(x, 0)),
+            _h("tasks", lang): sla["n"],
+            _h("breached", lang): sla["n_breached"],
+            _h("breach_rate", lang): [
+                _with_ci(v, lo, hi, _pct)
+                for v, lo, hi in zip(sla["breach_rate"], sla["ci_low"], sla["ci_high"])
+            ],
+            _h("over_days", lang): sla["median_over_days"].map(_num),
+        }
+    )
+    meaning = None
+    if len(sla):
+        w = sla.loc[sla["breach_rate"].idxmax()]
+        meaning = _say(
+            lang,
+            "{stage} exceeds its {lim}-day limit most often ({rate}); across "
+            "stages the breach rate ranges from {lo} to {hi}.",
+            "「{stage}」最常超出 {lim} 天的时限（{rate}）；各环节超时率在 {lo} 至 {hi} "
+            "之间。",
+            stage=w["activity"],
+            lim=_num(w["limit_days"], 0),
+            rate=_pct(w["breach_rate"]),
+            lo=_pct(sla["breach_rate"].min()),
+            hi=_pct(sla["breach_rate"].max()),
+        )
+    caption = _say(lang, "Time-limit (SLA) breaches per stage", "各环节超时情况")
+    return _curated(
+        shown,
+        caption=caption,
+        meaning=meaning,
+        full=sla,
+        language=lang,
+        right=tuple(shown.columns[1:]),
+    )
+
+
+def workload_table(run: DiagnosisRun):
+    """People over the concurrent-task limit, most days over first."""
+    lang, wl = run.language, run.result.workload
+    limit = getattr(run.settings, "max_concurrent", None)
+    wl = wl.sort_values(
+        ["days_over_limit", "peak_open"], ascending=False, kind="stable"
+    )
+    shown = pd.DataFrame(
+        {
+            _h("person", lang): wl["owner"],
+            _h("days_work", lang): wl["days_with_work"],
+            _h("days_over", lang): wl["days_over_limit"],
+            _h("share_over", lang): [
+                _with_ci(v, lo, hi, _pct)
+                for v, lo, hi in zip(wl["share"], wl["ci_low"], wl["ci_high"])
+            ],
+            _h("peak", lang): wl["peak_open"],
+            _h("peak_p0", lang): wl["peak_open_p0"],
+        }
+    )
+    busy = (wl["days_over_limit"] > 0) | (wl["peak_open"] >= (limit or 0))
+    shown = shown[busy.to_numpy()] if busy.any() else shown.head(5)
+    over = wl[wl["days_over_limit"] > 0]
+    if over.empty:
+        meaning = _say(
+            lang,
+            "Nobody had more than {lim} open tasks at once on any day.",
+            "没有人在任何一天同时在办超过 {lim} 项任务。",
+            lim=limit,
+        )
+    else:
+        top = over.iloc[0]
+        meaning = _say(
+            lang,
+            "{k} of {n} people had more than {lim} open tasks at once on at least "
+            "one day; most often {who} ({d} day(s)). The table lists who reached "
+            "the limit; everyone is in the full table below.",
+            "{n} 人中有 {k} 人至少有一天同时在办超过 {lim} 项任务；最多的是 {who}"
+            "（{d} 天）。表中列出达到上限的人员，全部人员见下方完整表格。",
+            k=len(over),
+            n=len(wl),
+            lim=limit,
+            who=top["owner"],
+            d=int(top["days_over_limit"]),
+        )
+    caption = _say(
+        lang,
+        "Days over the concurrent-task limit ({lim}) per person",
+        "人员超负荷天数（同时在办上限 {lim} 项）",
+        lim=limit,
+    )
+    return _curated(
+        shown,
+        caption=caption,
+        meaning=meaning,
+        full=run.result.workload,
+        language=lang,
+        right=(_h("share_over", lang),),
+    )
+
+
+def rework_table(run: DiagnosisRun):
+    """Rework per stage: cases sent back, rate with CI, and from where."""
+    lang, rw = run.language, run.result.rework
+    shown = pd.DataFrame(
+        {
+            _h("stage", lang): rw["activity"],
+            _h("cases", lang): rw["n_cases"],
+            _h("rework_cases", lang): rw["n_rework_cases"],
+            _h("rework_rate", lang): [
+                _with_ci(v, lo, hi, _pct)
+                for v, lo, hi in zip(rw["rework_rate"], rw["ci_low"], rw["ci_high"])
+            ],
+            _h("returned_from", lang): rw["returned_from"].fillna("–"),
+        }
+    )
+    hit = rw[rw["n_rework_cases"] > 0]
+    if hit.empty:
+        meaning = _say(
+            lang,
+            "No case was sent back to an earlier stage.",
+            "没有项目被退回前序环节。",
+        )
+    else:
+        w = hit.loc[hit["rework_rate"].idxmax()]
+        meaning = _say(
+            lang,
+            "Rework happens at {k} of {n} stages; most at {stage}: {rate} of cases "
+            "come back to it from {src}.",
+            "{n} 个环节中有 {k} 个出现返工；最多的是「{stage}」：{rate} 的项目从"
+            "「{src}」退回。",
+            k=len(hit),
+            n=len(rw),
+            stage=w["activity"],
+            rate=_pct(w["rework_rate"]),
+            src=w["returned_from"],
+        )
+    caption = _say(
+        lang, "Rework: cases returning to an earlier stage", "返工：退回前序环节的项目"
+    )
+    return _curated(
+        shown,
+        caption=caption,
+        meaning=meaning,
+        full=rw,
+        language=lang,
+        right=(_h("rework_rate", lang),),
+    )
+
+
+def survey_table(run: DiagnosisRun):
+    """Survey dimensions: respondents, mean score with CI, agree/disagree shares."""
+    lang, sv = run.language, run.result.survey
+    if sv is None or sv.empty:
+        return None
+    lo, hi = getattr(run.settings, "scale", (1, 5)) or (1, 5)
+    shown = pd.DataFrame(
+        {
+            _h("dimension", lang): sv["dimension"],
+            _h("respondents", lang): sv["n_respondents"],
+            _h("mean_score", lang, lo=lo, hi=hi): [
+                _with_ci(v, a, b, lambda x: _num(x, 2))
+                for v, a, b in zip(sv["mean"], sv["ci_low"], sv["ci_high"])
+            ],
+            _h("top2", lang): sv["top2box"].map(_pct),
+            _h("bottom2", lang): sv["bottom2box"].map(_pct),
+        }
+    )
+    worst = sv.loc[sv["mean"].idxmin()]
+    best = sv.loc[sv["mean"].idxmax()]
+    meaning = _say(
+        lang,
+        "Lowest rated: {w} (mean {wm}, {wd} disagree); highest: {b} (mean {bm}).",
+        "得分最低的是「{w}」（平均 {wm} 分，{wd} 不认同）；最高的是「{b}」（平均 "
+        "{bm} 分）。",
+        w=worst["dimension"],
+        wm=_num(worst["mean"], 2),
+        wd=_pct(worst["bottom2box"]),
+        b=best["dimension"],
+        bm=_num(best["mean"], 2),
+    )
+    caption = _say(lang, "Survey scores per dimension", "问卷各维度得分")
+    return _curated(
+        shown,
+        caption=caption,
+        meaning=meaning,
+        full=sv,
+        language=lang,
+        right=tuple(shown.columns[2:]),
+    )
+
+
+def _bench_fmt(unit: str):
+    if unit == "share":
+        return _pct
+    if unit == "working_days":
+        return _num
+    if unit.startswith("score"):
+        return lambda x: _num(x, 2)
+    return _smart
+
+
+def _unit_label(unit, lang: str) -> str:
+    """ " (working days)" / "（工作日）" after a metric name; "" for other units."""
+    if str(unit) == "working_days":
+        return "（工作日）" if lang == "zh" else " (working days)"
+    return ""
+
+
+def benchmark_table(run: DiagnosisRun):
+    """Our metrics against the benchmarks: value with CI, benchmark, gap, noise."""
+    lang, bm = run.language, run.result.benchmarks
+    if bm is None or bm.empty:
+        return None
+    rows = []
+    for r in bm.to_dict("records"):
+        fmt = _bench_fmt(str(r.get("unit", "")))
+        gap = r.get("gap_pct")
+        rows.append(
+            {
+                _h("metric", lang): metric_label(r["metric"], lang)
+                + _unit_label(r.get("unit"), lang),
+                _h("ours", lang): _with_ci(r["value"], r["ci_low"], r["ci_high"], fmt),
+                _h("benchmark", lang): fmt(r["benchmark"]),
+                _h("gap", lang): "–" if _missing(gap) else f"{gap * 100:+.0f}%",
+                _h("worse", lang): _yes(r.get("worse"), lang),
+                _h("beyond_noise", lang): _yes(r.get("beyond_noise"), lang),
+            }
+        )
+    shown = pd.DataFrame(rows)
+    bad = bm[bm["worse"].astype(bool) & bm["beyond_noise"].astype(bool)]
+    names = ("、" if lang == "zh" else ", ").join(
+        metric_label(m, lang) for m in bad["metric"]
+    )
+    if bad.empty:
+        meaning = _say(
+            lang,
+            "No metric is worse than its benchmark beyond the noise.",
+            "没有指标在误差范围之外差于基准。",
+        )
+    else:
+        meaning = _say(
+            lang,
+            "{k} of {n} metrics are worse than the benchmark beyond the noise: "
+            "{names}.",
+            "{n} 项指标中有 {k} 项差于基准且超出误差范围：{names}。",
+            k=len(bad),
+            n=len(bm),
+            names=names,
+        )
+    caption = _say(
+        lang,
+        "Our figures against the benchmarks (gap relative to the benchmark)",
+        "本团队指标与基准值对比（差距为相对基准的百分比）",
+    )
+    return _curated(
+        shown,
+        caption=caption,
+        meaning=meaning,
+        full=bm,
+        language=lang,
+        right=(_h("ours", lang), _h("benchmark", lang), _h("gap", lang)),
+    )
+
+
+# ---- pilot tables ----------------------------------------------------------
+
+
+def _target_estimate(r: dict, lang: str) -> str:
+    q, metric = str(r.get("quantity", "")), str(r.get("metric", ""))
+    v, lo, hi = r.get("estimate"), r.get("ci_low"), r.get("ci_high")
+    if q == "pct_change":
+        return _signed_ci(v, lo, hi, 0, "%", lang)
+    if metric == "overdue_rate":
+        if q == "level":
+            return _with_ci(v, lo, hi, lambda x: _pct(x, 1))
+        return _signed_ci(
+            *(None if _missing(x) else x * 100 for x in (v, lo, hi)),
+            1,
+            " pp",
+            lang,
+        )
+    return _signed_ci(v, lo, hi, 2, "", lang)
+
+
+def _target_lines(targets: pd.DataFrame, lang: str) -> list[str]:
+    out = []
+    for r in targets.to_dict("records"):
+        out.append(
+            _say(
+                lang,
+                "{m}: target {t}; estimate {e} — {s}",
+                "{m}：目标 {t}；估计 {e} —— {s}",
+                m=metric_label(r["metric"], lang, pilot=True),
+                t=r.get("target", "–"),
+                e=_target_estimate(r, lang),
+                s=word(str(r.get("status", "")), lang),
+            )
+        )
+    return out
+
+
+def targets_table(run: PilotRun):
+    """The SMART targets: estimate with CI, status (met / not met / inconclusive)."""
+    lang, tg = run.language, run.result.targets
+    if tg is None or tg.empty:
+        return None
+    shown = pd.DataFrame(
+        {
+            _h("metric", lang): [
+                metric_label(m, lang, pilot=True) for m in tg["metric"]
+            ],
+            _h("target", lang): tg["target"],
+            _h("estimate", lang): [
+                _target_estimate(r, lang) for r in tg.to_dict("records")
+            ],
+            _h("status", lang): [word(str(s), lang) for s in tg["status"]],
+            _h("primary", lang): [_yes(x, lang) for x in tg.get("primary", False)],
+        }
+    )
+    counts = tg["status"].value_counts()
+    prim = tg[tg["primary"].astype(bool)] if "primary" in tg else tg.head(0)
+    meaning = _say(
+        lang,
+        "Of {n} targets, {met} met, {nm} not met and {inc} inconclusive (the "
+        "95% CI straddles the target).",
+        "{n} 个目标中，达成 {met} 个、未达成 {nm} 个、无法判断 {inc} 个（95% 置信区间"
+        "跨过目标值）。",
+        n=len(tg),
+        met=int(counts.get("met", 0)),
+        nm=int(counts.get("not met", 0)),
+        inc=int(counts.get("inconclusive", 0)),
+    )
+    if len(prim):
+        p = prim.iloc[0]
+        meaning += _say(
+            lang,
+            " Primary target ({m}): {s}.",
+            "主要目标（{m}）：{s}。",
+            m=metric_label(p["metric"], lang, pilot=True),
+            s=word(str(p["status"]), lang),
+        )
+    caption = _say(lang, "Targets and how they were judged", "目标及判定")
+    return _curated(
+        shown,
+        caption=caption,
+        meaning=meaning,
+        full=tg,
+        language=lang,
+        right=(_h("estimate", lang),),
+    )
+
+
+_COMPARISONS = {
+    "before/after": ("before vs after (pilot teams)", "试点前后对比"),
+    "survival": (
+        "before vs after, open cases counted (Kaplan–Meier)",
+        "试点前后对比（计入未完成项目，Kaplan–Meier）",
+    ),
+    "DiD": (
+        "pilot vs control teams (difference-in-differences)",
+        "试点团队对照团队（双重差分）",
+    ),
+}
+_GROUPS = {
+    "pilot": ("pilot teams", "试点团队"),
+    "overall": ("all questions", "全部题目"),
+    "pilot vs control": ("pilot vs control teams", "试点组对照组"),
+}
+
+
+def _effect_change(r: dict, lang: str) -> str:
+    metric = str(r.get("metric", ""))
+    if not _missing(r.get("pct_change")) and metric != "overdue_rate":
+        return _signed_ci(
+            r["pct_change"], r["pct_ci_low"], r["pct_ci_high"], 0, "%", lang
+        )
+    v, lo, hi = r.get("estimate"), r.get("ci_low"), r.get("ci_high")
+    if metric == "overdue_rate":
+        return _signed_ci(
+            *(None if _missing(x) else x * 100 for x in (v, lo, hi)), 1, " pp", lang
+        )
+    if metric == "cycle_time":
+        unit = " 个工作日" if lang == "zh" else " d"
+        return _signed_ci(v, lo, hi, 1, unit, lang)
+    return _signed_ci(v, lo, hi, 2, "", lang)
+
+
+def _level(metric: str, x) -> str:
+    if metric == "overdue_rate":
+        return _pct(x, 1)
+    return _num(x, 2 if metric == "satisfaction" else 1)
+
+
+def effects_table(run: PilotRun):
+    """Every estimated effect: comparison, before, after, change with CI, p."""
+    lang, ef = run.language, run.result.effects
+    if ef is None or ef.empty:
+        return None
+    rows = []
+    for r in ef.to_dict("records"):
+        m = str(r["metric"])
+        comp = _COMPARISONS.get(str(r.get("comparison")))
+        grp = _GROUPS.get(str(r.get("group")))
+        rows.append(
+            {
+                _h("metric", lang): metric_label(m, lang, pilot=True)
+                + _PILOT_UNITS.get(m, ("", ""))[lang == "zh"],
+                _h("comparison", lang): (comp[1] if lang == "zh" else comp[0])
+                if comp
+                else str(r.get("comparison", "–")),
+                _h("group", lang): (grp[1] if lang == "zh" else grp[0])
+                if grp
+                else str(r.get("group", "–")),
+                _h("before", lang): _level(m, r.get("before")),
+                _h("after", lang): _level(m, r.get("after")),
+                _h("change", lang): _effect_change(r, lang),
+                _h("p_value", lang): _p(r.get("p_value")),
+            }
+        )
+    shown = pd.DataFrame(rows)
+    clear = ef[(ef["ci_low"] > 0) | (ef["ci_high"] < 0)]
+    if clear.empty:
+        meaning = _say(
+            lang,
+            "None of the {n} estimated changes is clearly different from no change: "
+            "every 95% CI includes zero.",
+            "{n} 项估计的变化都不能与“没有变化”区分开：所有 95% 置信区间都包含零。",
+            n=len(ef),
+        )
+    else:
+        sep = "、" if lang == "zh" else "; "
+        names = sep.join(
+            f"{metric_label(r['metric'], lang, pilot=True)} ({_effect_change(r, lang)})"
+            for r in clear.to_dict("records")
+        )
+        meaning = _say(
+            lang,
+            "{k} of {n} estimated changes are clearly different from no change "
+            "(95% CI excludes zero): {names}.",
+            "{n} 项估计中有 {k} 项明显不同于“没有变化”（95% "
+            "置信区间不含零）：{names}。",
+            k=len(clear),
+            n=len(ef),
+            names=names,
+        )
+    caption = _say(
+        lang,
+        "Effects with 95% confidence intervals (methods: see the appendix)",
+        "效果与 95% 置信区间（方法见附录）",
+    )
+    return _curated(
+        shown,
+        caption=caption,
+        meaning=meaning,
+        full=ef,
+        language=lang,
+        right=tuple(shown.columns[3:]),
+    )
+
+
+def _mde_text(value, unit: str, lang: str) -> str:
+    if _missing(value):
+        return "–"
+    if unit == "%":
+        return f"{value:+.1f}%"
+    if unit == "pp":
+        return f"{value:+.1f} pp"
+    return f"{value:+.2f}" + (" 分" if lang == "zh" else " points")
+
+
+def mde_table(run: PilotRun):
+    """What this pilot could detect: minimum detectable effect against each target."""
+    lang, md = run.language, run.result.mde
+    if md is None or md.empty:
+        return None
+    shown = pd.DataFrame(
+        {
+            _h("metric", lang): [
+                metric_label(m, lang, pilot=True) for m in md["metric"]
+            ],
+            _h("sample", lang): [
+                f"{int(a)} / {int(b)}" for a, b in zip(md["n_before"], md["n_after"])
+            ],
+            _h("mde", lang): [
+                _mde_text(v, u, lang) for v, u in zip(md["mde"], md["unit"])
+            ],
+            _h("target_change", lang): [
+                _mde_text(v, u, lang) for v, u in zip(md["target"], md["unit"])
+            ],
+            _h("detectable", lang): [
+                "–" if _missing(u) else _yes(not bool(u), lang)
+                for u in md["underpowered"]
+            ],
+        }
+    )
+    weak = md[md["underpowered"].fillna(False).astype(bool)]
+    if weak.empty:
+        meaning = _say(
+            lang,
+            "The pilot is large enough to detect every targeted change.",
+            "本次试点的样本量足以检测到每一个目标变化。",
+        )
+    else:
+        names = ("、" if lang == "zh" else ", ").join(
+            metric_label(m, lang, pilot=True) for m in weak["metric"]
+        )
+        meaning = _say(
+            lang,
+            "Too few cases to detect the targeted change of {names}: a change of "
+            "that size can be neither confirmed nor ruled out — run the pilot "
+            "longer or on more teams.",
+            "样本量不足以检测{names}的目标变化：这种幅度的变化既无法证实也无法排除"
+            "——需要延长试点或增加试点团队。",
+            names=names,
+        )
+    caption = _say(
+        lang,
+        "Smallest change this pilot could detect (80% power, 5% level)",
+        "本次试点能检测到的最小变化（检验功效 80%，显著性水平 5%）",
+    )
+    return _curated(
+        shown,
+        caption=caption,
+        meaning=meaning,
+        full=md,
+        language=lang,
+        right=tuple(shown.columns[1:4]),
+    )
+
+
+_NOTES_ZH = (
+    (
+        r"^(\d+) pilot case\(s\) still open at as_of: .*$",
+        "截至统计日仍有 {0} 个试点项目未完成：Kaplan–Meier 一行把它们按删失计入，"
+        "中位数各行只用已完成的项目。",
+    ),
+    (
+        r"^(\d+) case\(s\) start outside both periods and are left out\.$",
+        "{0} 个项目的开始日期不在试点前或试点期内，未纳入比较。",
+    ),
+    (
+        r"^overdue rate: no pilot tasks with a due date in one of the periods\.$",
+        "逾期率：某一时期内试点团队没有带截止日期的任务，无法比较。",
+    ),
+    (
+        r"^satisfaction: the pilot teams have no survey answers in one period\.$",
+        "满意度：某一时期内试点团队没有问卷回答，无法比较。",
+    ),
+    (r"^pre-trend not tested: (.*)$", "未检验试点前趋势：{0}"),
+)
+
+
+def translate_note(note: str, language: str = "en") -> str:
+    """A note of :func:`diagnose.compare.compare_pilot` in the report language.
+
+    The comparison writes its notes in English; known ones are translated for
+    ``language="zh"``, unknown ones are shown as written.
+    """
+    import re
+
+    if language != "zh":
+        return note
+    for pattern, zh in _NOTES_ZH:
+        m = re.match(pattern, note)
+        if m:
+            return zh.format(*m.groups())
+    return note
+
+
+# ---- charts and their captions -------------------------------------------
+
+_CAPTIONS = {
+    "bottlenecks": (
+        "Each bar is a stage or a handoff; its length is the share of all working "
+        "time lost beyond time limits that it causes, and its colour the impact. "
+        "Read from the top: the longest bar is where to start.",
+        "每根横条代表一个环节或一次交接，长度为它造成的超时时间占全部超时时间的比例，"
+        "颜色表示影响程度。从上往下读：最长的横条就是应优先改进之处。",
+    ),
+    "cycle_time": (
+        "How many finished cases took how long, from the first task to the last, in "
+        "working days. The vertical lines mark the median and the 85th/95th "
+        "percentiles: a long right tail means a few cases take far longer than the "
+        "rest.",
+        "已完成项目从第一项任务开始到最后一项结束所用的工作日分布。竖线分别为中位数"
+        "和第 85/95 百分位数；右侧拖尾越长，说明少数项目耗时远超其他项目。",
+    ),
+    "stages": (
+        "For each stage, the median wait before it starts (orange) and the median "
+        "time it takes (blue), in working days. A long orange segment is time lost "
+        "between teams, a long blue one time spent in the stage itself.",
+        "每个环节开始前的中位等待（橙色）与环节本身的中位耗时（蓝色），单位为工作日。"
+        "橙色段长说明时间耗在交接之间，蓝色段长说明耗在环节本身。",
+    ),
+    "handoffs": (
+        "Median wait in hours when work passes from the department on the left to "
+        "the department at the bottom; darker cells wait longer. A dark cell far "
+        "above the others is a handoff to fix.",
+        "工作从左侧部门交给下方部门时的中位等待小时数；颜色越深等待越久。"
+        "明显深于其他格子的交接就是需要改进的交接。",
+    ),
+    "overdue": (
+        "Share of tasks finished after their due date (or open past it) per stage "
+        "(left) and per team (right); the whiskers are 95% confidence intervals "
+        "and n is the number of tasks. Bars whose whiskers do not overlap differ "
+        "beyond chance.",
+        "各环节（左）和各团队（右）晚于截止日期完成或过期未完成的任务占比；误差线为 "
+        "95% 置信区间，n 为任务数。误差线不重叠的柱子之间的差异超出了随机波动。",
+    ),
+    "workload": (
+        "Open tasks per person over time; the dashed line is the limit of "
+        "concurrent tasks. Lines above it are days of overload.",
+        "每人同时在办的任务数随时间的变化；虚线为同时在办上限，高于虚线的部分即超负荷"
+        "的日子。",
+    ),
+    "flow": (
+        "Work in progress per stage over time (stacked). A band that keeps "
+        "widening is a stage where work piles up faster than it leaves.",
+        "各环节在办工作量随时间的变化（堆叠）。持续变宽的色带说明该环节的工作进来得"
+        "比出去得快，正在积压。",
+    ),
+    "survey": (
+        "Answers per survey dimension: disagreement to the left of zero, agreement "
+        "to the right, neutral centred. A bar reaching far left is a dimension "
+        "the team is unhappy with.",
+        "问卷各维度的回答分布：零点左侧为不认同，右侧为认同，中立居中。向左延伸越多，"
+        "团队对该维度越不满意。",
+    ),
+    "effects": (
+        "Each line is one estimated change with its 95% confidence interval; the "
+        "red ticks are the targets. A target is met when the whole interval lies "
+        "on its good side, not met when it lies wholly on the bad side.",
+        "每条线是一项估计的变化及其 95% 置信区间，红色刻度为目标值。整个区间都在目标"
+        "的有利一侧为达成，整个区间都在不利一侧为未达成。",
+    ),
+    "before_after": (
+        "Cycle time of each case before and after the switch, for the pilot and "
+        "the control teams (log scale). The box holds the middle half of the "
+        "cases, the line in it is the median.",
+        "试点前后每个项目的周期，分试点团队和对照团队（对数刻度）。箱体为中间一半的"
+        "项目，箱内横线为中位数。",
+    ),
+    "did": (
+        "Monthly mean of log cycle time for the pilot and the control teams; the "
+        "vertical line is the switch. An effect shows as the pilot line moving away "
+        "from the control line after the switch.",
+        "试点团队与对照团队每月对数周期的平均值；竖线为切换时间。若试点有效，切换后"
+        "试点线会偏离对照线。",
+    ),
+    "pretrend": (
+        "Before the switch, both groups should move in parallel; the straight "
+        "lines are linear fits. Diverging lines would make the before/after "
+        "comparison unreliable.",
+        "切换前两组应平行变化；直线为线性拟合。若两条线明显分离，试点前后对比就不可靠"
+        "。",
+    ),
+}
+
+
+def pretrend_note(run: PilotRun):
+    """The parallel-trends test in one sentence (a callout), or None without one."""
+    pre = run.result.pretrend
+    if pre is None:
+        return None
+    return render.callout(pre.summary(run.language), language=run.language)
+
+
+def figure_caption(key: str, language: str = "en"):
+    """Caption under a chart: what it shows and how to read it."""
+    if key not in _CAPTIONS:
+        raise ValueError(
+            f"The 'key' parameter of figure_caption must be one of "
+            f"{sorted(_CAPTIONS)}. Got {key!r} instead."
+        )
+    en, zh = _CAPTIONS[key]
+    text = zh if language == "zh" else en
+    return render.as_html(f'<p class="dg-caption">{render.escape(text)}</p>')
+
+
+_CHART_TITLES = {
+    "cycle_time": (
+        ("Cycle time of finished cases", "Cycle time (working days)"),
+        ("已完成项目的周期分布", "周期（工作日）"),
+    ),
+    "stages": (
+        ("Stage time and wait before it", "Working days (median)"),
+        ("各环节耗时与开始前等待", "工作日（中位数）"),
+    ),
+    "overdue_stage": (
+        ("Overdue rate per stage", "Overdue rate"),
+        ("各环节逾期率", "逾期率"),
+    ),
+    "overdue_team": (
+        ("Overdue rate per team", "Overdue rate"),
+        ("各团队逾期率", "逾期率"),
+    ),
+    "flow": (
+        ("Work in progress per stage", "Items in progress"),
+        ("各环节在办工作量", "在办数量"),
+    ),
+    "handoffs": (
+        (
+            "Median wait at handoffs (hours)",
+            "to department",
+            "from department",
+            "hours",
+        ),
+        ("交接中位等待（小时）", "接收部门", "交出部门", "小时"),
+    ),
+    "stage_team": (("Stage", "Team"), ("环节", "团队")),
+    "workload": (
+        ("Open tasks per person", "Date", "Open tasks", "limit {limit}"),
+        ("每人同时在办任务数", "日期", "在办任务数", "上限 {limit}"),
+    ),
+    "date": (("Date",), ("日期",)),
+    "pilot_axes": (
+        ("Cycle time (working days, log scale)", "Monthly mean of log cycle time"),
+        ("周期（工作日，对数刻度）", "每月对数周期均值"),
+    ),
+}
+
+
+def _effect_tick(text: str, lang: str) -> str:
+    """``cycle_time · DiD · pilot vs control (%)`` in readable words."""
+    parts = [x.strip() for x in text.split("·")]
+    if len(parts) != 3:
+        return text
+    metric, comp, rest = parts
+    unit = ""
+    if rest.endswith(")") and "(" in rest:
+        rest, unit = rest[: rest.rindex("(")].strip(), rest[rest.rindex("(") :]
+    short = {
+        "before/after": ("before/after", "前后对比"),
+        "survival": ("before/after, KM", "前后对比（KM）"),
+        "DiD": ("DiD", "双重差分"),
+    }
+    comp = short[comp][lang == "zh"] if comp in short else comp
+    group = _GROUPS[rest][lang == "zh"] if rest in _GROUPS else rest
+    unit = "" if unit == "()" else f" {unit}"
+    return f"{metric_label(metric, lang, pilot=True)} · {comp} · {group}{unit}"
+
+
+def _titles(key: str, lang: str) -> tuple[str, ...]:
+    en, zh = _CHART_TITLES[key]
+    return zh if lang == "zh" else en
+
+
+def chart(run, key: str):
+    """Draw chart ``key`` of a report in its language, show it, return its caption.
+
+    Keys: ``bottlenecks, cycle_time, stages, handoffs, overdue, workload, flow,
+    survey`` (diagnosis) and ``effects, before_after, did, pretrend`` (pilot).
+    The figure is displayed (``IPython.display``) and closed; the caption
+    (:func:`figure_caption`) is returned, so a notebook cell
+    ``sections.chart(run, "stages")`` shows the chart with its caption below.
+    Returns None when the report has no data for the chart.
+    """
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    from diagnose import plots
+
+    lang = run.language
+    fig = None
+    if key == "bottlenecks":
+        fig = plots.plot_bottlenecks(run.result.bottlenecks, language=lang).figure
+    elif key == "cycle_time":
+        from diagnose.metrics import case_durations
+
+        title, xlabel = _titles("cycle_time", lang)
+        cases = case_durations(run.activities, as_of=run.as_of)
+        fig = plots.plot_cycle_time(cases, title=title, xlabel=xlabel).figure
+    elif key == "stages":
+        title, xlabel = _titles("stages", lang)
+        fig = plots.plot_stage_breakdown(
+            run.result.stages, title=title, xlabel=xlabel
+        ).figure
+    elif key == "handoffs":
+        ax = plots.plot_handoff_matrix(run.result.handoffs)
+        fig = ax.figure
+        title, xlabel, ylabel, bar = _titles("handoffs", lang)
+        ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
+        for other in fig.axes:
+            if other is not ax:  # the colour bar
+                other.set_ylabel(bar)
+    elif key == "overdue":
+        from diagnose.metrics import overdue_rate
+
+        fig, axes = plt.subplots(1, 2, figsize=(12, 4))
+        title, ylabel = _titles("overdue_stage", lang)
+        plots.plot_overdue_rate(
+            run.result.overdue, ax=axes[0], title=title, ylabel=ylabel
+        )
+        title, ylabel = _titles("overdue_team", lang)
+        teams = overdue_rate(run.activities, by="team", as_of=run.as_of)
+        plots.plot_overdue_rate(teams, ax=axes[1], title=title, ylabel=ylabel)
+        axes[0].set_xlabel(_titles("stage_team", lang)[0])
+        axes[1].set_xlabel(_titles("stage_team", lang)[1])
+        axes[0].tick_params(axis="x", labelrotation=30)
+        for tick in axes[0].get_xticklabels():
+            tick.set_horizontalalignment("right")
+        fig.tight_layout()
+    elif key == "workload":
+        from diagnose.metrics.workload import workload
+
+        load = workload(run.activities, as_of=run.as_of, settings=run.settings)
+        limit = run.settings.max_concurrent
+        ax = plots.plot_workload(load, limit=limit)
+        title, xlabel, ylabel, line = _titles("workload", lang)
+        ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
+        legend = ax.get_legend()
+        for text in legend.get_texts() if legend is not None else ():
+            if text.get_text().startswith("limit"):
+                text.set_text(line.format(limit=limit))
+        fig = ax.figure
+    elif key == "flow":
+        from diagnose.metrics import wip
+
+        title, ylabel = _titles("flow", lang)
+        flow = wip(run.activities, as_of=run.as_of, by="activity")
+        ax = plots.plot_cumulative_flow(flow, by="activity", title=title)
+        ax.set(ylabel=ylabel, xlabel=_titles("date", lang)[0])
+        fig = ax.figure
+    elif key == "survey":
+        if "survey" not in run.loads:
+            return None
+        fig = plots.plot_likert(
+            run.loads["survey"].data, settings=run.settings, language=lang
+        ).figure
+    elif key == "effects":
+        res = run.result
+        ax = plots.plot_effects(res.effects, res.targets, language=lang)
+        ax.set_yticks(
+            ax.get_yticks(),
+            [_effect_tick(t.get_text(), lang) for t in ax.get_yticklabels()],
+        )
+        fig = ax.figure
+    elif key == "before_after":
+        ax = plots.plot_before_after(run.result.cases, language=lang)
+        ax.set_ylabel(_titles("pilot_axes", lang)[0])
+        fig = ax.figure
+    elif key == "did":
+        ax = plots.plot_did(
+            run.result.cases, switch=run.config.pilot_start, language=lang
+        )
+        ax.set_ylabel(_titles("pilot_axes", lang)[1])
+        fig = ax.figure
+    elif key == "pretrend":
+        if run.result.pretrend is None:
+            return None
+        fig = plots.plot_pretrend(run.result.pretrend, language=lang).figure
+    else:
+        figure_caption(key, lang)  # raises the error naming the valid keys
+    display(fig)
+    plt.close(fig)
+    return figure_caption(key, lang)

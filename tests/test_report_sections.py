@@ -1,0 +1,372 @@
+"""Report sections on the committed samples: real content, both languages, escaping.
+
+References are the ground truth planted in ``data_samples/truth.json`` (the
+bottleneck, the pilot effect, the weak survey dimension) and hand-computed
+formatting of small frames.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+from conftest import SAMPLES
+
+from diagnose.report import sections
+
+TRUTH = json.loads((SAMPLES / "truth.json").read_text(encoding="utf-8"))
+XSS = "<script>alert(1)</script>"
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _html(obj) -> str:
+    return obj.data
+
+
+def _text(html: str) -> str:
+    """Visible text of an HTML fragment (tags dropped, entities kept)."""
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def _outside_details(html: str) -> str:
+    return re.sub(r"<details.*?</details>", "", html, flags=re.S)
+
+
+@pytest.fixture(scope="module")
+def diag_en():
+    return sections.open_diagnosis(str(SAMPLES / "diagnosis.yaml"))
+
+
+@pytest.fixture(scope="module")
+def diag_zh():
+    return sections.open_diagnosis(str(SAMPLES / "diagnosis.yaml"), language="zh")
+
+
+@pytest.fixture(scope="module")
+def pilot_a():
+    return sections.open_pilot(
+        str(SAMPLES / "pilots" / "pilot-team-a.yaml"), n_resamples=2000
+    )
+
+
+@pytest.fixture(scope="module")
+def pilot_b_zh():
+    return sections.open_pilot(
+        str(SAMPLES / "pilots" / "pilot-team-b-zh.yaml"), n_resamples=2000
+    )
+
+
+# --- executive summaries -----------------------------------------------------
+
+
+def test_diagnosis_summary_names_the_planted_bottleneck(diag_en):
+    html = _html(sections.diagnosis_summary(diag_en, record=False))
+    where = TRUTH["bottleneck_location"]
+    assert f"Fix first: {where}" in html.replace("&gt;", ">")
+    findings = re.search(r"Key findings</h3><ul>(.*?)</ul>", html).group(1)
+    first = re.search(r"<li>(.*?)</li>", findings).group(1).replace("&gt;", ">")
+    assert first.startswith(f"1. {where} (high impact")
+    # the action says where to start and who owns it
+    top = diag_en.result.bottlenecks.iloc[0]
+    assert f"(owner: {top['owner']})" in html
+    # benchmark findings use readable names, never machine column names
+    assert "cycle_time_days" not in html and "overdue_rate" not in html
+    assert "Median cycle time (working days) is 23.0 (21.9–24.9)" in html
+
+
+def test_diagnosis_summary_in_chinese(diag_zh):
+    html = _html(sections.diagnosis_summary(diag_zh, record=False))
+    assert "执行摘要" in html and "主要发现" in html and "建议行动" in html
+    assert f"优先改进：{TRUTH['bottleneck_location']}" in html.replace("&gt;", ">")
+    assert "影响高" in html and "high impact" not in html
+    assert "中位周期（工作日）为" in html
+
+
+def test_pilot_summary_zh_uses_chinese_verdict_and_statuses(pilot_b_zh):
+    # team B is the placebo: no real change was planted, so never "roll out"
+    decision = pilot_b_zh.result.verdict.decision
+    assert decision in ("extend the pilot", "stop")
+    zh = {"extend the pilot": "延长试点", "stop": "停止试点"}[decision]
+    html = _html(sections.pilot_summary(pilot_b_zh, record=False))
+    assert f"结论：{zh}" in html
+    for english in ("inconclusive", "not met", "extend the pilot", "still open"):
+        assert english not in html
+    statuses = {"met": "达成", "not met": "未达成", "inconclusive": "无法判断"}
+    for status in pilot_b_zh.result.targets["status"]:
+        assert f"—— {statuses[status]}</li>" in html
+    n_open = int(
+        pilot_b_zh.result.notes[0].split(" ", 1)[0]
+    )  # "4 pilot case(s) still open ..."
+    assert f"截至统计日仍有 {n_open} 个试点项目未完成" in html
+
+
+def test_pilot_summary_en_shows_the_planted_effect(pilot_a):
+    html = _html(sections.pilot_summary(pilot_a, record=False))
+    ef = pilot_a.result.effects
+    did = ef[(ef["metric"] == "cycle_time") & ef["primary"].fillna(False)].iloc[0]
+    # planted: Team A's cycle time ratio 0.75 (-25 %) inside the DiD interval
+    planted = (TRUTH["cycle_time_ratio"] - 1) * 100
+    assert did["pct_ci_low"] <= planted <= did["pct_ci_high"]
+    kpi = (
+        f"{did['pct_change']:+.0f}% ({did['pct_ci_low']:+.0f}% to "
+        f"{did['pct_ci_high']:+.0f}%)"
+    )
+    assert f'<span class="dg-kpi-value">{kpi}</span>' in html
+    assert "Cycle time change" in html
+    assert not CJK.search(html)  # no stray Chinese in an English report
+
+
+# --- curated tables -----------------------------------------------------------
+
+
+def test_bottleneck_table_is_the_handbook_layout(diag_en, diag_zh):
+    zh = _outside_details(_html(sections.bottleneck_table(diag_zh)))
+    head = re.search(r"<thead>(.*?)</thead>", zh).group(1)
+    assert re.findall(r"<th[^>]*>(.*?)</th>", head) == [
+        "流程环节",
+        "当前负责人",
+        "耗时(天)",
+        "问题描述",
+        "影响程度",
+        "改进优先级",
+    ]
+    assert "<td>高</td>" in zh and "<td>high</td>" not in zh
+    en = _html(sections.bottleneck_table(diag_en))
+    shown = _outside_details(en)
+    assert "km_median" not in shown and "share_of_cycle" not in shown
+    # the full frame stays available to analysts, collapsed
+    assert "<details" in en and "share_of_cycle" in en
+    score = diag_en.result.bottlenecks.iloc[0]["score"]
+    assert f"accounts for {score:.0%} of all working time lost" in shown
+
+
+def test_handoff_table_meaning_matches_planted_wait(diag_en):
+    html = _outside_details(_html(sections.handoff_table(diag_en)))
+    observed = TRUTH["observed_median_wait_days"][TRUTH["bottleneck_location"]]
+    assert f"a median {observed:.1f} working days" in html
+    assert "Over the 24 h limit (95% CI)" in html
+    assert "median_wait_working_days" not in html
+
+
+def test_survey_table_names_the_weak_dimension(diag_en, diag_zh):
+    html = _html(sections.survey_table(diag_en))
+    assert f"Lowest rated: {TRUTH['weak_dimension']}" in html
+    assert "Mean score, 1–5 (95% CI)" in html
+    zh = _html(sections.survey_table(diag_zh))
+    assert f"得分最低的是「{TRUTH['weak_dimension']}」" in zh
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "headline_table",
+        "stage_table",
+        "handoff_table",
+        "sla_table",
+        "workload_table",
+        "rework_table",
+        "survey_table",
+        "benchmark_table",
+    ],
+)
+def test_diagnosis_tables_have_labels_and_meaning(diag_en, diag_zh, name):
+    for run in (diag_en, diag_zh):
+        html = _html(getattr(sections, name)(run))
+        shown = _outside_details(html)
+        head = re.search(r"<thead>(.*?)</thead>", shown).group(1)
+        assert "_" not in head, head  # no machine column names in headers
+        assert '<p class="dg-meaning">' in shown
+        assert "<details" in html
+        if run.language == "en":
+            assert not CJK.search(head)
+        else:
+            assert CJK.search(head)
+
+
+@pytest.mark.parametrize("name", ["targets_table", "effects_table", "mde_table"])
+def test_pilot_tables_in_both_languages(pilot_a, pilot_b_zh, name):
+    en = _outside_details(_html(getattr(sections, name)(pilot_a)))
+    zh = _outside_details(_html(getattr(sections, name)(pilot_b_zh)))
+    for english in ("inconclusive", "before/after", "pct_change", "True", "False"):
+        assert english not in zh
+    assert "_" not in re.search(r"<thead>(.*?)</thead>", en).group(1)
+    assert not CJK.search(_text(en))
+    assert '<p class="dg-meaning">' in en and '<p class="dg-meaning">' in zh
+
+
+def test_targets_table_counts_statuses(pilot_a):
+    tg = pilot_a.result.targets
+    html = _html(sections.targets_table(pilot_a))
+    n = tg["status"].value_counts()
+    assert (
+        f"Of {len(tg)} targets, {n.get('met', 0)} met, {n.get('not met', 0)} not "
+        f"met and {n.get('inconclusive', 0)} inconclusive"
+    ) in html
+
+
+def test_headline_table_hand_computed():
+    head = pd.DataFrame(
+        {
+            "metric": ["cycle_time_days", "overdue_rate", "rework_rate", "线索数"],
+            "value": [23.0104, 0.179126, 0.0, 5011.72],
+            "ci_low": [21.8625, 0.152652, 3.4e-18, 4652.1],
+            "ci_high": [24.9444, 0.209057, 0.0331, 5371.4],
+            "n": [120, 709, 120, 104],
+            "unit": ["working_days", "share", "share", "kpi"],
+        }
+    )
+    run = SimpleNamespace(language="en", result=SimpleNamespace(headline=head))
+    html = _outside_details(_html(sections.headline_table(run)))
+    rows = re.findall(r"<tr>(.*?)</tr>", re.search(r"<tbody>(.*)</tbody>", html)[1])
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", r) for r in rows]
+    assert cells == [
+        ["Median cycle time", "23.0 working days", "21.9–24.9", "120"],
+        ["Overdue rate", "18%", "15%–21%", "709"],
+        ["Cases with rework", "0.0%", "0.0%–3.3%", "120"],
+        ["线索数", "5,012", "4,652–5,371", "104"],  # a KPI name is data
+    ]
+    assert (
+        "Half of the cases take longer than 23.0 working days (95% CI 21.9–24.9); "
+        "18% of tasks finish after their due date" in html
+    )
+
+
+def test_user_text_is_escaped_in_every_table(tmp_path):
+    tasks = (SAMPLES / "tasks_en.csv").read_text(encoding="utf-8")
+    (tmp_path / "tasks.csv").write_text(
+        tasks.replace("Retrospective", XSS).replace("Wu Ming", XSS), encoding="utf-8"
+    )
+    cfg = tmp_path / "diagnosis.yaml"
+    cfg.write_text(
+        f"name: xss\ntitle: '{XSS}'\nas_of: 2024-06-30\n"
+        f"data:\n  activities: tasks.csv\n"
+        f"settings: {SAMPLES / 'settings.yaml'}\n",
+        encoding="utf-8",
+    )
+    run = sections.open_diagnosis(str(cfg))
+    outputs = [
+        sections.title_block(run),
+        sections.diagnosis_summary(run, record=False),
+        sections.bottleneck_table(run),
+        sections.stage_table(run),
+        sections.sla_table(run),
+        sections.workload_table(run),
+        sections.rework_table(run),
+    ]
+    for out in outputs:
+        html = _html(out)
+        assert "<script" not in html
+    joined = "".join(_html(o) for o in outputs)
+    assert joined.count(ESCAPED) >= 6
+
+
+# --- data quality, notes, captions, formatting ----------------------------------
+
+
+def test_data_quality_lists_every_problem_row_in_both_languages():
+    from diagnose.exceptions import DataQualityWarning
+    from diagnose.io.load import load_activities
+
+    with pytest.warns(DataQualityWarning, match="tasks_defects.csv"):
+        problems = load_activities(SAMPLES / "tasks_defects.csv").problems
+    assert len(problems) > 0
+    for lang, header in (("en", "How to fix"), ("zh", "修正方法")):
+        html = _html(sections.data_quality(problems, language=lang))
+        body = re.search(r"<tbody>(.*)</tbody>", html).group(1)
+        assert body.count("<tr>") == len(problems)
+        assert header in html
+        for row in problems["row"].dropna().astype(int):
+            assert f"<td>{row}</td>" in body
+        assert "tasks_defects.csv" in html and str(SAMPLES) not in html
+    empty = _html(sections.data_quality(problems.head(0), language="zh"))
+    assert "所有输入文件的每一行都已使用。" in empty
+
+
+def test_translate_note():
+    note = (
+        "4 pilot case(s) still open at as_of: the Kaplan–Meier row counts them as "
+        "censored; the median rows use finished cases only."
+    )
+    assert sections.translate_note(note, "en") == note
+    assert sections.translate_note(note, "zh").startswith(
+        "截至统计日仍有 4 个试点项目未完成"
+    )
+    assert (
+        sections.translate_note(
+            "7 case(s) start outside both periods and are left out.", "zh"
+        )
+        == "7 个项目的开始日期不在试点前或试点期内，未纳入比较。"
+    )
+    assert sections.translate_note("something new", "zh") == "something new"
+
+
+def test_words_and_metric_labels():
+    assert [sections.word(w, "zh") for w in ("met", "not met", "inconclusive")] == [
+        "达成",
+        "未达成",
+        "无法判断",
+    ]
+    assert [sections.word(w, "zh") for w in ("high", "medium", "low")] == [
+        "高",
+        "中",
+        "低",
+    ]
+    assert sections.word("Team A", "zh") == "Team A"  # data values unchanged
+    assert sections.metric_label("overdue_rate", "zh") == "逾期率"
+    assert sections.metric_label("线索数", "en") == "线索数"
+
+
+def test_number_formats_hand_computed():
+    assert sections._with_ci(0.179126, 0.152652, 0.209057, sections._pct) == (
+        "18% (15%–21%)"
+    )
+    assert sections._with_ci(0.0, 3e-18, 0.0331, sections._pct) == "0.0% (0.0%–3.3%)"
+    assert sections._with_ci(0.0439, 0.0412, 0.0466, sections._pct) == (
+        "4.4% (4.1%–4.7%)"
+    )
+    assert sections._signed_ci(-2.428, -13.166, 10.118, 1, " pp") == (
+        "-2.4 pp (-13.2 to +10.1)"
+    )
+    assert sections._signed_ci(-12.4, -30.6, 10.6, 0, "%", "zh") == (
+        "-12%（-31% 至 +11%）"
+    )
+    assert [sections._p(p) for p in (0.2671, 0.0042, 0.00001, None)] == [
+        "0.27",
+        "0.004",
+        "<0.001",
+        "–",
+    ]
+
+
+def test_chart_shows_figure_and_returns_caption(diag_zh, monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    cap = _html(sections.chart(diag_zh, "handoffs"))
+    assert cap.startswith('<p class="dg-caption">') and "交接" in cap
+    (fig,) = shown
+    ax = fig.axes[0]
+    assert ax.get_title() == "交接中位等待（小时）"
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("接收部门", "交出部门")
+    with pytest.raises(ValueError, match="'key' parameter of figure_caption"):
+        sections.chart(diag_zh, "pie")
+
+
+def test_every_chart_has_a_caption_in_both_languages():
+    for key in sections._CAPTIONS:
+        en = _html(sections.figure_caption(key, "en"))
+        zh = _html(sections.figure_caption(key, "zh"))
+        assert len(_text(en)) > 80 and not CJK.search(en)
+        assert CJK.search(zh)
+
+
+def test_methods_and_title_use_public_render_helpers():
+    import inspect
+
+    src = inspect.getsource(sections)
+    assert "render._e(" not in src and "render._html(" not in src
+    html = _html(sections.methods("pilot", language="zh"))
+    assert html.startswith('<ol class="dg-methods">') and "双重差分" in html
