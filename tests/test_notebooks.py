@@ -13,7 +13,6 @@ import re
 
 import nbformat
 import pytest
-
 from conftest import ROOT, SAMPLES
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -55,7 +54,9 @@ def test_notebooks_hold_no_logic(path):
         tree = ast.parse(cell.source)
         defs = [n for n in ast.walk(tree)
                 if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Lambda))]
-        assert not defs, f"{path.name}: move {defs[0].__class__.__name__} into the package"
+        assert not defs, (
+            f"{path.name}: move {defs[0].__class__.__name__} into the package"
+        )
 
 
 @pytest.mark.slow
@@ -73,14 +74,15 @@ def test_explore_runs(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kind,config", [
-    ("diagnosis", SAMPLES / "diagnosis.yaml"),
-    ("pilot", SAMPLES / "pilots" / "pilot-team-a.yaml"),
+@pytest.mark.parametrize("kind,config,charts", [
+    ("diagnosis", SAMPLES / "diagnosis.yaml", 8),
+    ("pilot", SAMPLES / "pilots" / "pilot-team-a.yaml", 4),
+    ("pilot", SAMPLES / "pilots" / "pilot-team-b-zh.yaml", 4),
 ])
-def test_report_notebook_builds_html(kind, config, tmp_path):
-    from diagnose.report.batch import build_report
-
+def test_report_notebook_builds_html(kind, config, charts, tmp_path):
     from pathlib import Path
+
+    from diagnose.report.batch import build_report
 
     outcome = build_report(kind, config, output_dir=tmp_path)
     assert outcome.ok, outcome
@@ -97,3 +99,17 @@ def test_report_notebook_builds_html(kind, config, tmp_path):
     if kind == "diagnosis":
         truth = json.loads((SAMPLES / "truth.json").read_text())
         assert summary["verdict"].endswith(truth["bottleneck_location"])
+    # every chart has its caption; every curated table its one-line meaning
+    # and the full frame collapsed; no machine column names outside those
+    main = html[html.index("<main"):]
+    assert main.count("<img") == charts
+    assert main.count('class="dg-caption"') == charts
+    assert main.count('class="dg-meaning"') == main.count('class="dg-details"')
+    visible = re.sub(r"<details.*?</details>", "", main, flags=re.S)
+    visible = re.sub(r'src="data:[^"]*"', "", visible)
+    for machine in ("ci_low", "km_median", "share_of_cycle", "n_censored",
+                    "pct_change", "median_days"):
+        assert machine not in visible, machine
+    if config.stem.endswith("-zh"):
+        for english in ("inconclusive", "extend the pilot", "not met", "still open"):
+            assert english not in visible, english
