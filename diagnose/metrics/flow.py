@@ -289,6 +289,17 @@ def _case_codes(activities: pd.DataFrame):
     )
 
 
+def _column_codes(activities: pd.DataFrame, column: str) -> np.ndarray:
+    """``pd.factorize`` codes of a column (-1 for missing), once per table
+    inside :func:`~diagnose.metrics._common.shared_work`."""
+    return reuse(
+        "column_codes",
+        (activities,),
+        (column,),
+        lambda: pd.factorize(activities[column].to_numpy())[0],
+    )
+
+
 def _ns(values) -> np.ndarray:
     return np.asarray(values, dtype="datetime64[ns]").astype(np.int64)
 
@@ -406,50 +417,56 @@ def waits(activities, *, calendar=None, as_of=None) -> pd.DataFrame:
 def _waits(activities, as_of, cal) -> pd.DataFrame:
     st = state_at(activities, as_of)
     keep = st["started"].to_numpy()
-    acts = activities.loc[keep]
-    st = st.loc[keep]
-    codes, _ = _factorize(acts["case_id"])
-    start_ns = st["start"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
-    end_ns = st["end"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
-    nat = np.iinfo(np.int64).min
-    big = np.iinfo(np.int64).max
-    end_key = np.where(end_ns == nat, big, end_ns)
+    rows = np.flatnonzero(keep)  # positions of the started rows
+    codes = _case_codes(activities)[0][keep]
+    start_all = st["start"].to_numpy(dtype="datetime64[ns]")
+    end_all = st["end"].to_numpy(dtype="datetime64[ns]")
+    start_ns = start_all[keep].astype(np.int64)
+    end_ns = end_all[keep].astype(np.int64)
+    end_key = np.where(end_ns == _NAT, np.iinfo(np.int64).max, end_ns)
 
-    order = np.lexsort((np.arange(len(acts)), start_ns, codes))  # stable
+    # sort by case, start (stable: file order among equal starts)
+    order = _sort_order(codes, start_ns)
+    if order is None:
+        order = np.arange(codes.size)
     c, e = codes[order], end_key[order]
     n = c.size
-    run_max = pd.Series(e).groupby(c).cummax().to_numpy() if n else e
-    # position (in sorted order) of the row holding the running max (latest wins)
-    holder = np.where(e >= run_max, np.arange(n), -1)
-    holder = pd.Series(holder).where(holder >= 0).groupby(c).ffill().to_numpy()
+    run_max = _segmented_cummax(e, c)
+    # position (in sorted order) of the row holding the running max (latest
+    # wins). A case's first row always holds it, so the "forward fill within
+    # the case" is a plain running maximum of the positions.
+    holder = np.maximum.accumulate(np.where(e >= run_max, np.arange(n), -1))
     first = np.ones(n, dtype=bool)
     first[1:] = c[1:] != c[:-1]
-    prev = np.empty(n, dtype=float)
+    has_prev = ~first
+    prev = np.empty(n, dtype=np.int64)
     if n:
-        prev[0] = np.nan
         prev[1:] = holder[:-1]
-    prev[first] = np.nan
-    has_prev = ~np.isnan(prev)
-    to_pos = order[has_prev]
-    from_pos = order[prev[has_prev].astype(np.int64)]
+    to_pos = rows[order[has_prev]]
+    from_pos = rows[order[prev[has_prev]]]
 
     def col(name, pos):
-        if name in acts.columns:
-            return acts[name].to_numpy()[pos]
+        if name in activities.columns:
+            return activities[name].to_numpy()[pos]
         return np.full(pos.size, np.nan, dtype=object)
 
-    from_end = st["end"].to_numpy(dtype="datetime64[ns]")[from_pos]
-    to_start = st["start"].to_numpy(dtype="datetime64[ns]")[to_pos]
+    from_end = end_all[from_pos]
+    to_start = start_all[to_pos]
     gap_days = (to_start - from_end) / _DAY  # NaN when predecessor open
     gap_wd = cal.working_days_between(from_end, to_start)
     overlap = np.isnan(gap_days) | (gap_days < 0)
     wait_days = np.where(overlap, 0.0, gap_days)
     wait_wd = np.where(overlap, 0.0, np.maximum(gap_wd, 0.0))
     from_dept, to_dept = col("department", from_pos), col("department", to_pos)
-    handoff = pd.notna(from_dept) & pd.notna(to_dept) & (from_dept != to_dept)
+    if "department" in activities.columns:
+        dcodes = _column_codes(activities, "department")
+        fc, tc = dcodes[from_pos], dcodes[to_pos]
+        handoff = (fc >= 0) & (tc >= 0) & (fc != tc)
+    else:
+        handoff = np.zeros(to_pos.size, dtype=bool)
     out = pd.DataFrame(
         {
-            "case_id": acts["case_id"].to_numpy()[to_pos],
+            "case_id": activities["case_id"].to_numpy()[to_pos],
             "from_activity": col("activity", from_pos),
             "to_activity": col("activity", to_pos),
             "from_department": from_dept,
@@ -458,8 +475,8 @@ def _waits(activities, as_of, cal) -> pd.DataFrame:
             "to_owner": col("owner", to_pos),
             "from_priority": col("priority", from_pos),
             "to_priority": col("priority", to_pos),
-            "from_index": acts.index.to_numpy()[from_pos],
-            "to_index": acts.index.to_numpy()[to_pos],
+            "from_index": activities.index.to_numpy()[from_pos],
+            "to_index": activities.index.to_numpy()[to_pos],
             "from_end": from_end,
             "to_start": to_start,
             "wait_days": wait_days,
