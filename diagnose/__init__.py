@@ -103,41 +103,55 @@ __all__ = [
 ]
 
 
-def _resolve(name: str):
-    target = _LAZY[name]
-    module = importlib.import_module(target)
-    if target == f"{__name__}.{name}" and name not in _FUNCTION_OVER_MODULE:
-        return module  # diagnose.survey
-    return getattr(module, name)
+def _lazy_package(name: str, lazy: dict, function_over_module=frozenset()):
+    """Make package ``name`` import its public names on first access (PEP 562).
 
+    Parameters
+    ----------
+    name : str
+        The package (its ``__name__``); must already be in ``sys.modules``.
+    lazy : dict
+        Public name -> module that defines it. A name equal to its own
+        sub-module (``"survey": "diagnose.survey"``) gives the module.
+    function_over_module : set of str
+        Names that are functions although a sub-module has the same name
+        (``diagnose.bottlenecks``, ``diagnose.compare.did``): they stay the
+        function even after the import system binds the sub-module, as with
+        the eager ``from .bottlenecks import bottlenecks`` they replace.
 
-class _Package(types.ModuleType):
-    """Keeps ``diagnose.bottlenecks`` the function when its module is imported.
-
-    Importing ``diagnose.bottlenecks`` (the module) makes Python set the
-    package attribute ``bottlenecks`` to that module; the eager package
-    overwrote it with the function right after, so this does the same.
+    Returns
+    -------
+    (__getattr__, __dir__)
+        To assign in the package's namespace. Unknown names that are
+        sub-modules (``diagnose.plots``) are imported on access too.
     """
+    package = sys.modules[name]
+    shadowed = frozenset(function_over_module)
 
-    def __setattr__(self, name, value):
-        if name in _FUNCTION_OVER_MODULE and isinstance(value, types.ModuleType):
-            value = getattr(value, name)
-        super().__setattr__(name, value)
+    class _Package(types.ModuleType):
+        def __setattr__(self, attr, value):
+            if attr in shadowed and isinstance(value, types.ModuleType):
+                value = getattr(value, attr)
+            super().__setattr__(attr, value)
+
+    package.__class__ = _Package
+
+    def __getattr__(attr: str):
+        if attr in lazy:
+            module = importlib.import_module(lazy[attr])
+            own = lazy[attr] == f"{name}.{attr}" and attr not in shadowed
+            value = module if own else getattr(module, attr)
+        elif importlib.util.find_spec(f"{name}.{attr}") is not None:
+            value = importlib.import_module(f"{name}.{attr}")
+        else:
+            raise AttributeError(f"module {name!r} has no attribute {attr!r}")
+        setattr(package, attr, value)
+        return value
+
+    def __dir__():
+        return sorted(set(vars(package)) | set(lazy))
+
+    return __getattr__, __dir__
 
 
-sys.modules[__name__].__class__ = _Package
-
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        value = _resolve(name)
-    elif importlib.util.find_spec(f"{__name__}.{name}") is not None:
-        value = importlib.import_module(f"{__name__}.{name}")  # diagnose.compare...
-    else:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = _lazy_package(__name__, _LAZY, _FUNCTION_OVER_MODULE)

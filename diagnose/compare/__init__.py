@@ -1,19 +1,40 @@
-"""Pilot comparisons: effects with CIs, DiD, ITS, power and the verdict."""
+"""Pilot comparisons: effects with CIs, DiD, ITS, power and the verdict.
 
-from diagnose.compare.config import PilotConfig, Target, load_pilot_config
-from diagnose.compare.did import DidResult, PretrendResult, did, pretrend
-from diagnose.compare.effects import (
-    compare_durations,
-    compare_proportions,
-    compare_scores,
-    compare_survival,
-    hodges_lehmann,
-)
-from diagnose.compare.its import ItsResult, its
-from diagnose.compare.pilot import PilotResult, analyse_pilot, compare_pilot
-from diagnose.compare.power import MdeResult, minimum_detectable_effect, sample_size
-from diagnose.compare.result import DurationEffect, Effect
-from diagnose.compare.verdict import Verdict, judge_targets, recommend
+Names are imported on first use (see ``diagnose._lazy_package``), so
+``from diagnose.compare.config import load_pilot_config`` does not pull in
+SciPy and statsmodels. ``did`` and ``its`` are the functions, not the
+modules of the same names.
+"""
+
+from diagnose import _lazy_package
+
+_LAZY = {
+    "PilotConfig": "diagnose.compare.config",
+    "Target": "diagnose.compare.config",
+    "load_pilot_config": "diagnose.compare.config",
+    "DidResult": "diagnose.compare.did",
+    "PretrendResult": "diagnose.compare.did",
+    "did": "diagnose.compare.did",
+    "pretrend": "diagnose.compare.did",
+    "compare_durations": "diagnose.compare.effects",
+    "compare_proportions": "diagnose.compare.effects",
+    "compare_scores": "diagnose.compare.effects",
+    "compare_survival": "diagnose.compare.effects",
+    "hodges_lehmann": "diagnose.compare.effects",
+    "ItsResult": "diagnose.compare.its",
+    "its": "diagnose.compare.its",
+    "PilotResult": "diagnose.compare.pilot",
+    "analyse_pilot": "diagnose.compare.pilot",
+    "compare_pilot": "diagnose.compare.pilot",
+    "MdeResult": "diagnose.compare.power",
+    "minimum_detectable_effect": "diagnose.compare.power",
+    "sample_size": "diagnose.compare.power",
+    "DurationEffect": "diagnose.compare.result",
+    "Effect": "diagnose.compare.result",
+    "Verdict": "diagnose.compare.verdict",
+    "judge_targets": "diagnose.compare.verdict",
+    "recommend": "diagnose.compare.verdict",
+}
 
 __all__ = [
     "load_pilot_config",
@@ -42,3 +63,5 @@ __all__ = [
     "Effect",
     "DurationEffect",
 ]
+
+__getattr__, __dir__ = _lazy_package(__name__, _LAZY, {"did", "its"})

@@ -3,18 +3,30 @@
 Every chart draws one of the package's tidy tables, so what a chart shows can
 also be had as a table. Chinese labels render with an installed CJK font
 (:func:`diagnose.plots._style.cjk_font`).
+
+Charts are imported on first use (``diagnose._lazy_package``): a notebook
+that draws the pilot charts does not import the survey module, and
+``import diagnose.plots`` costs nothing until a chart is drawn.
 """
 
-from diagnose.plots.bottlenecks import plot_bottlenecks, plot_handoff_matrix, plot_workload
-from diagnose.plots.compare import plot_before_after, plot_did, plot_effects, plot_pretrend
-from diagnose.plots.flow import (
-    plot_aging_wip,
-    plot_cumulative_flow,
-    plot_cycle_time,
-    plot_overdue_rate,
-    plot_stage_breakdown,
-)
-from diagnose.plots.survey import plot_dimension_scores, plot_likert
+from diagnose import _lazy_package
+
+_LAZY = {
+    "plot_bottlenecks": "diagnose.plots.bottlenecks",
+    "plot_handoff_matrix": "diagnose.plots.bottlenecks",
+    "plot_workload": "diagnose.plots.bottlenecks",
+    "plot_before_after": "diagnose.plots.compare",
+    "plot_did": "diagnose.plots.compare",
+    "plot_effects": "diagnose.plots.compare",
+    "plot_pretrend": "diagnose.plots.compare",
+    "plot_aging_wip": "diagnose.plots.flow",
+    "plot_cumulative_flow": "diagnose.plots.flow",
+    "plot_cycle_time": "diagnose.plots.flow",
+    "plot_overdue_rate": "diagnose.plots.flow",
+    "plot_stage_breakdown": "diagnose.plots.flow",
+    "plot_dimension_scores": "diagnose.plots.survey",
+    "plot_likert": "diagnose.plots.survey",
+}
 
 __all__ = [
     "plot_cycle_time",
@@ -32,3 +44,5 @@ __all__ = [
     "plot_pretrend",
     "plot_effects",
 ]
+
+__getattr__, __dir__ = _lazy_package(__name__, _LAZY)
