@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from diagnose.plots._style import PALETTE, new_axes
+from diagnose.plots._style import PALETTE, new_axes, plain_log_ticks
 
 __all__ = ["plot_before_after", "plot_did", "plot_pretrend", "plot_effects"]
 
@@ -72,6 +72,7 @@ def plot_before_after(
     ax.set_xticks(ticks, labels)
     if log:
         ax.set_yscale("log")
+        plain_log_ticks(ax.yaxis)
     ax.set_ylabel(y)
     return ax
 
