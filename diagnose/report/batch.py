@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import multiprocessing
 import sys
+import tempfile
+import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -68,6 +70,30 @@ def default_notebook(kind: str) -> Path:
     return NOTEBOOKS_DIR / f"{kind}.ipynb"
 
 
+def _warm_export() -> None:
+    """Export a one-cell notebook, to import nbconvert and its filters early.
+
+    Runs in a thread while the report's kernel computes: the parent process
+    is idle then (waiting on the kernel), so the ~1 s nbconvert costs on its
+    first export (imports of nbconvert, mistune, bleach/bs4, pygments,
+    jinja2 templates) overlaps the kernel's work instead of following it.
+    Best effort: any failure is left for the real export to report.
+    """
+    try:
+        import nbformat
+
+        from diagnose.report.html import export_html
+
+        with tempfile.TemporaryDirectory(prefix="diagnose-warm-") as tmp:
+            nb = nbformat.v4.new_notebook()
+            nb.cells.append(nbformat.v4.new_markdown_cell("warm-up"))
+            path = Path(tmp) / "warm.ipynb"
+            nbformat.write(nb, str(path))
+            export_html(path, Path(tmp) / "warm.html")
+    except Exception:  # noqa: BLE001 - an optimisation only
+        pass
+
+
 def build_report(
     kind: str,
     config: str | Path,
@@ -121,7 +147,11 @@ def build_report(
     stem = cfg.stem()
     executed = out_dir / f"{stem}.ipynb"
     html = out_dir / f"{stem}.html"
+    # daemon: a failed run raises at once instead of waiting for the warm-up
+    warm = threading.Thread(target=_warm_export, name="warm-export", daemon=True)
+    warm.start()
     run_notebook(nb_path, executed, values, kernel_name=kernel_name, progress=progress)
+    warm.join()
     title = f"{_TITLES[(kind, language)]} — {cfg.title or cfg.name}"
     export_html(executed, html, title=title, language=language)
     return ReportOutcome(
