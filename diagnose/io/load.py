@@ -229,17 +229,20 @@ _SPACE = r"[\t-\r\x{1c}-\x{20}\x{85}\p{Z}]"
 _STRIP_CANDIDATE = rf"^{_SPACE}|{_SPACE}$|^$"
 
 
-def _norm_uniques(uniq, arrow=None) -> np.ndarray:
+def _norm_uniques(uniq, arrow=None, merged: list | None = None) -> np.ndarray:
     """:func:`_text` of a column's distinct values: ``len(uniq) + 1`` entries
     (the last, NaN, is for code -1), index them with the codes.
 
     ``arrow``: the same values as a pyarrow string array (from the readers);
     with it (or when every value is a ``str``) only the values that start or
-    end with a space, or are empty, go through Python."""
+    end with a space, or are empty, go through Python. ``merged``: when
+    given, True is appended if two values may have become equal."""
     u = np.asarray(uniq, dtype=object)
     if len(u) == 0:
         return np.array([np.nan], dtype=object)
     if arrow is None and pd.api.types.infer_dtype(u, skipna=False) != "string":
+        if merged is not None:
+            merged.append(True)
         return np.array([*(_text_value(v) for v in u), np.nan], dtype=object)
     try:
         import pyarrow as pa
@@ -253,18 +256,30 @@ def _norm_uniques(uniq, arrow=None) -> np.ndarray:
         s = pd.Series(u, dtype=object)
         todo = np.flatnonzero((s.str.strip() != s).to_numpy() | (s == "").to_numpy())
     out = np.append(u, np.nan)
+    stripped = False
     for i in todo:
         v = out[i].strip()
         out[i] = v if v else np.nan
+        stripped |= bool(v)
+    if merged is not None:
+        merged.append(stripped)
     return out
 
 
-def _strips_to_same(uniq, values) -> bool:
-    """True when cleaning may have made two distinct values equal (some
-    value lost surrounding spaces)."""
-    changed = values[:-1] != np.asarray(uniq, dtype=object)
-    changed &= ~pd.isna(values[:-1])
-    return bool(changed.any())
+class _Columns:
+    """``canonical -> column`` of a raw table, each built on first use."""
+
+    def __init__(self, raw: RawTable, cols: dict):
+        self.raw, self.cols = raw, cols
+
+    def __contains__(self, c) -> bool:
+        return c in self.cols
+
+    def __getitem__(self, c) -> pd.Series:
+        return self.raw.column(self.cols[c])
+
+    def by_header(self, header) -> pd.Series:
+        return self.raw.column(header)
 
 
 class _Coded:
@@ -297,6 +312,18 @@ class _Coded:
         else:
             same = pd.factorize(self.values[:-1])[0]
         return np.append(same, -1)[self.codes]
+
+
+def _is_sorted(rank: np.ndarray, start: np.ndarray) -> bool:
+    """True when rows are ordered by ``rank`` then ``start`` (ties keep file
+    order, so the stable sort would not move anything)."""
+    if rank.size < 2:
+        return True
+    step = np.diff(rank)
+    if (step < 0).any():
+        return False
+    same = step == 0
+    return not (start[1:][same] < start[:-1][same]).any()
 
 
 def _aside_mask(log: ProblemLog, n: int) -> np.ndarray:
@@ -478,9 +505,9 @@ def load_activities(
         Rows set aside or cells blanked (by kind, naming rows), and headers
         that compete for one canonical column.
     """
-    raw = read_table(source, sheet=sheet)
-    frame = raw.frame
-    headers = list(frame.columns)
+    raw = read_table(source, sheet=sheet, lazy=True)
+    frame = raw.frame  # text columns the readers encoded are read from codes
+    headers = raw.headers
     match = match_headers(
         headers,
         _ACTIVITY_TARGETS,
@@ -506,7 +533,7 @@ def load_activities(
     log = ProblemLog(raw.file)
     rows = _rows(frame)
     n = len(frame)
-    get = {c: frame[h] for c, h in cols.items()}
+    get = _Columns(raw, cols)
     factorized: dict[str, tuple] = {}
 
     def _fz(c):
@@ -516,7 +543,7 @@ def load_activities(
         if h not in factorized:
             got = raw.codes.get(h)
             if got is None:
-                codes, uniq = pd.factorize(frame[h].astype(object), sort=False)
+                codes, uniq = pd.factorize(raw.column(h).astype(object), sort=False)
                 factorized[h] = (codes, np.asarray(uniq, dtype=object), None)
             else:
                 factorized[h] = (got[0], got[1], raw.arrow.get(h))
@@ -524,8 +551,9 @@ def load_activities(
 
     def _coded_text(c) -> _Coded:
         codes, uniq, arrow = _fz(c)
-        values = _norm_uniques(uniq, arrow)
-        return _Coded(codes, values, not _strips_to_same(uniq, values))
+        merged: list = []
+        values = _norm_uniques(uniq, arrow, merged)
+        return _Coded(codes, values, not merged[0])
 
     # text columns: codes into the distinct (stripped) values ----------------
     text: dict[str, _Coded | None] = {
@@ -571,14 +599,16 @@ def load_activities(
             ts[c] = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
             date_only[c] = np.zeros(n, dtype=bool)
             continue
-        if pd.api.types.is_datetime64_any_dtype(get[c]):  # Parquet, DataFrame
+        if cols[c] not in raw.codes and pd.api.types.is_datetime64_any_dtype(
+            get[c]
+        ):  # Parquet, DataFrame
             values = _parse(parse_dates, get[c]).to_numpy()
             bad = np.zeros(n, dtype=bool)
             only = np.full(n, _whole_days(values), dtype=bool)
         else:  # text, numbers, cells: parse each distinct value once
             codes, uniq, arrow = _fz(c)
             full, bad_u, only_u = _parse(
-                lambda _col, **kw: _parse_uniques(uniq, arrow=arrow, **kw), get[c]
+                lambda _col, **kw: _parse_uniques(uniq, arrow=arrow, **kw), None
             )
             values, bad, only = full[codes], bad_u[codes], only_u[codes]
         if bad.any():
@@ -640,7 +670,7 @@ def load_activities(
             index=frame.index,
         )
         return _finish_event_log(
-            out, frame, cols, rows, log, raw, match, n, strict, case_note
+            out, get.by_header, cols, rows, log, raw, match, n, strict, case_note
         )
 
     aside = _aside_mask(log, n)
@@ -701,7 +731,7 @@ def load_activities(
         maybe = counts[raw_codes + 1] > 1
         sel = ~aside & maybe
         if sel.any():
-            live = frame[sel]
+            live = raw.rows_frame(sel)
             dup = live.duplicated(keep="first")
             if dup.any():
                 first = live.groupby(
@@ -821,8 +851,11 @@ def load_activities(
     case_rank = np.append(pd.factorize(case.values[:-1], sort=True)[0], -1)[
         case.codes[keep]
     ]
-    order = np.lexsort((rows[keep], ts["start"][keep], case_rank))
-    final = keep[order]
+    start_kept = ts["start"][keep]
+    if _is_sorted(case_rank, start_kept):  # file already in case, start order
+        final = keep
+    else:
+        final = keep[np.lexsort((rows[keep], start_kept, case_rank))]
     columns = {}
     for c in ACTIVITY_COLUMNS:
         if c in _TEXT_COLUMNS:
@@ -851,10 +884,10 @@ def load_activities(
     return LoadResult(data, report, sources, "activities")
 
 
-def _finish_event_log(out, frame, cols, rows, log, raw, match, n, strict, case_note):
+def _finish_event_log(out, column, cols, rows, log, raw, match, n, strict, case_note):
     """Event logs: pair lifecycle events, check order, build the table."""
     ts_header = cols.get("end")
-    out = _events_to_activities(out, frame, cols, rows, log)
+    out = _events_to_activities(out, column, cols, rows, log)
     backwards = out["end"].notna() & out["start"].notna() & (out["end"] < out["start"])
     if backwards.any():
         end_header = ts_header or cols.get("date_range", "end")
@@ -926,8 +959,10 @@ def _warn_case_note(raw, case_note, stacklevel: int = 3) -> None:
     )
 
 
-def _events_to_activities(out, frame, cols, rows, log: ProblemLog) -> pd.DataFrame:
-    """Validate event rows, then pair lifecycle events (see eventlog)."""
+def _events_to_activities(out, column, cols, rows, log: ProblemLog) -> pd.DataFrame:
+    """Validate event rows, then pair lifecycle events (see eventlog).
+
+    ``column``: header -> the file's column (cells as read)."""
     ts_header = cols.get("end") or cols.get("start")
     ev = out.copy()
     if "end" not in cols:  # only a start column: use it as the event time
@@ -962,13 +997,13 @@ def _events_to_activities(out, frame, cols, rows, log: ProblemLog) -> pd.DataFra
         )
     aside |= bad_ts
     if "lifecycle" in cols:
-        kind = lifecycle_kind(frame[cols["lifecycle"]])
+        kind = lifecycle_kind(column(cols["lifecycle"]))
         other = kind.isna().to_numpy() & ~aside
         if other.any():
             log.add(
                 rows[other],
                 cols["lifecycle"],
-                frame[cols["lifecycle"]][other],
+                column(cols["lifecycle"])[other],
                 "is a lifecycle transition other than start or complete",
                 "only start and complete events are used; the event was left out",
                 kept=False,

@@ -58,6 +58,10 @@ class RawTable:
     arrow : dict
         Internal: ``header -> pyarrow string array`` of the uniques in
         ``codes`` (same order), for the vectorised text and date paths.
+    lazy : list of str
+        Internal (``read_table(..., lazy=True)``): every header in file order
+        when the coded columns were left out of ``frame``; read them with
+        :meth:`column` (built from ``codes`` on first use). Empty otherwise.
     """
 
     frame: pd.DataFrame
@@ -67,6 +71,34 @@ class RawTable:
     sha256: str | None = None
     codes: dict = field(default_factory=dict, repr=False, compare=False)
     arrow: dict = field(default_factory=dict, repr=False, compare=False)
+    lazy: list = field(default_factory=list, repr=False, compare=False)
+
+    @property
+    def headers(self) -> list[str]:
+        """Every header, in file order."""
+        return list(self.lazy) if self.lazy else list(self.frame.columns)
+
+    def column(self, header: str) -> pd.Series:
+        """One column of cells (object column for text read lazily)."""
+        if header in self.frame.columns:
+            return self.frame[header]
+        codes, uniques = self.codes[header]
+        values = np.append(uniques, np.nan)[codes]
+        self.frame[header] = values  # built once
+        return self.frame[header]
+
+    def rows_frame(self, mask) -> pd.DataFrame:
+        """Every column (file order) of the rows selected by ``mask``."""
+        index = self.frame.index[mask]
+        pos = np.flatnonzero(mask) if np.asarray(mask).dtype == bool else mask
+        cols = {}
+        for h in self.headers:
+            if h in self.frame.columns:
+                cols[h] = self.frame[h].to_numpy()[pos]
+            else:
+                codes, uniques = self.codes[h]
+                cols[h] = np.append(uniques, np.nan)[codes[pos]]
+        return pd.DataFrame(cols, index=index, columns=self.headers)
 
 
 def _suffixes(path: Path) -> list[str]:
@@ -108,10 +140,10 @@ def _decode(data: bytes, label: str) -> str:
 _FAST_SAMPLE = 81920  # bytes: enough for the 20,000 characters the sniffer reads
 
 
-def _coded_column(col) -> tuple[np.ndarray, tuple, object]:
-    """(cells as object array, (codes, uniques), uniques as Arrow) of a
-    string or dictionary<string> Arrow column: each distinct value becomes a
-    Python ``str`` once and rows share it; missing cells are NaN (code -1)."""
+def _coded_column(col) -> tuple[tuple, object]:
+    """((codes, uniques), uniques as Arrow) of a string or dictionary<string>
+    Arrow column: each distinct value becomes a Python ``str`` once (rows can
+    share it); missing cells have code -1."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -149,11 +181,12 @@ def _coded_column(col) -> tuple[np.ndarray, tuple, object]:
         idx = remap[idx]
         dictionary = dictionary.take(pa.array(keep))
     uniques = dictionary.to_numpy(zero_copy_only=False).astype(object)
-    values = np.append(uniques, np.nan)[idx]
-    return values, (idx, uniques), dictionary
+    return (idx, uniques), dictionary
 
 
-def _read_parquet(data: bytes, label: str) -> tuple[pd.DataFrame, dict, dict]:
+def _read_parquet(
+    data: bytes, label: str, materialize: bool = True
+) -> tuple[pd.DataFrame, dict, dict, list]:
     """A Parquet file: text columns read dictionary-encoded (the values are
     made Python ``str`` once per distinct value, as for CSV), datetimes and
     numbers as pandas reads them."""
@@ -171,22 +204,24 @@ def _read_parquet(data: bytes, label: str) -> tuple[pd.DataFrame, dict, dict]:
         table = pq.read_table(pa.BufferReader(data), read_dictionary=text)
     except Exception as err:  # pyarrow raises ArrowInvalid and friends
         raise DataError(f"{label}: not a readable Parquet file ({err}).") from err
-    columns, codes, arrow = {}, {}, {}
+    columns, codes, arrow, order = {}, {}, {}, []
     for name in table.column_names:
         if str(name).startswith("__index_level_"):
             continue  # a stored pandas index, not data
+        order.append(str(name))
         col = table[name]
         if pa.types.is_dictionary(col.type) and (
             pa.types.is_string(col.type.value_type)
             or pa.types.is_large_string(col.type.value_type)
         ):
-            values, codes[str(name)], arrow[str(name)] = _coded_column(col)
-            columns[str(name)] = values
+            codes[str(name)], arrow[str(name)] = _coded_column(col)
+            if materialize:
+                idx, uniques = codes[str(name)]
+                columns[str(name)] = np.append(uniques, np.nan)[idx]
         else:
             columns[str(name)] = col.to_pandas()
-    frame = pd.DataFrame(columns, copy=False)
-    frame.index = pd.RangeIndex(len(frame))
-    return frame, codes, arrow
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows), copy=False)
+    return frame, codes, arrow, order
 
 
 def _read_csv_fast(data: bytes) -> tuple[pd.DataFrame, dict] | None:
@@ -195,7 +230,9 @@ def _read_csv_fast(data: bytes) -> tuple[pd.DataFrame, dict] | None:
     return None if got is None else got[:2]
 
 
-def _read_csv_arrow(data: bytes) -> tuple[pd.DataFrame, dict, dict] | None:
+def _read_csv_arrow(
+    data: bytes, materialize: bool = True
+) -> tuple[pd.DataFrame, dict, dict] | None:
     """UTF-8 CSV through pyarrow's multithreaded reader, every column as text.
 
     Gives exactly the frame of the pandas reader below (only ``""`` is
@@ -254,14 +291,17 @@ def _read_csv_arrow(data: bytes) -> tuple[pd.DataFrame, dict, dict] | None:
             enc = pc.dictionary_encode(table[n].combine_chunks())
             uniques = enc.dictionary.to_numpy(zero_copy_only=False).astype(object)
             idx = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-            columns[h] = np.append(uniques, np.nan)[idx]
+            if materialize:
+                columns[h] = np.append(uniques, np.nan)[idx]
             codes[h] = (idx, uniques)
             arrow[h] = enc.dictionary
     except (pa.ArrowException, ValueError):  # e.g. a column over 2 GB
         return None
-    frame = pd.DataFrame(columns, copy=False)
-    if len(frame.columns) != width:
+    if len(codes) != width:
         return None
+    if not materialize:  # rows only: the caller reads columns from codes
+        return pd.DataFrame(index=pd.RangeIndex(table.num_rows)), codes, arrow
+    frame = pd.DataFrame(columns, copy=False)
     return frame, codes, arrow
 
 
@@ -322,7 +362,7 @@ def _read_excel(path: Path, label: str, sheet) -> tuple[pd.DataFrame, str]:
     return frame, chosen
 
 
-def read_table(source, *, sheet=None) -> RawTable:
+def read_table(source, *, sheet=None, lazy: bool = False) -> RawTable:
     """Read ``source`` as it is.
 
     Parameters
@@ -332,6 +372,10 @@ def read_table(source, *, sheet=None) -> RawTable:
         ``.parquet``; a DataFrame is copied (never modified).
     sheet : str or int, optional
         Worksheet of an XLSX file (default: the first sheet).
+    lazy : bool, default=False
+        Internal: leave the text columns the fast readers encode out of
+        ``frame`` (see :attr:`RawTable.lazy`); the loaders that work on codes
+        then never build a million-row object column they do not need.
 
     Returns
     -------
@@ -367,17 +411,18 @@ def read_table(source, *, sheet=None) -> RawTable:
     digest_job = pool.submit(lambda: hashlib.sha256(data).hexdigest())
     pool.shutdown(wait=False)
     try:
-        return _read_path(path, label, data, digest_job, sheet)
+        return _read_path(path, label, data, digest_job, sheet, lazy)
     finally:
         digest_job.result()
 
 
-def _read_path(path, label, data, digest_job, sheet) -> RawTable:
+def _read_path(path, label, data, digest_job, sheet, lazy=False) -> RawTable:
     suffixes = _suffixes(path)
     last = suffixes[-1] if suffixes else ""
     chosen = None
     codes: dict = {}
     arrow: dict = {}
+    headers: list = []
     if last == ".gz":
         try:
             data = gzip.decompress(data)
@@ -385,11 +430,13 @@ def _read_path(path, label, data, digest_job, sheet) -> RawTable:
             raise DataError(f"{label}: not a readable gzip file ({err}).") from err
         last = suffixes[-2] if len(suffixes) > 1 else ".csv"
     if last in _CSV_SUFFIXES or last == "":
-        fast = _read_csv_arrow(data)
+        fast = _read_csv_arrow(data, materialize=not lazy)
         if fast is None:
             frame = _read_csv(data, label)
         else:
             frame, codes, arrow = fast
+            if lazy:
+                headers = list(codes)
     elif last in _EXCEL_SUFFIXES:
         frame, chosen = _read_excel(path, label, sheet)
     elif last == ".xls":
@@ -398,7 +445,9 @@ def _read_path(path, label, data, digest_job, sheet) -> RawTable:
             f"or CSV."
         )
     elif last in (".parquet", ".pq"):
-        frame, codes, arrow = _read_parquet(data, label)
+        frame, codes, arrow, order = _read_parquet(data, label, materialize=not lazy)
+        if lazy:
+            headers = order
     else:
         raise DataError(
             f"{label}: unknown file type {last!r}. "
@@ -409,4 +458,6 @@ def _read_path(path, label, data, digest_job, sheet) -> RawTable:
             f"{label}: sheet={sheet!r} was given but the file is not a workbook."
         )
     frame.index = pd.RangeIndex(len(frame))  # a frame of our own: no copy
-    return RawTable(frame, label, str(path), chosen, digest_job.result(), codes, arrow)
+    return RawTable(
+        frame, label, str(path), chosen, digest_job.result(), codes, arrow, headers
+    )
