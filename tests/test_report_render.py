@@ -145,3 +145,20 @@ def test_record_summary_checks_input(tmp_path):
         render.record_summary(["x"], tmp_path / "x.json")
     with pytest.raises(ValueError, match="'level' parameter"):
         render.record_summary({"level": "excellent"}, tmp_path / "x.json")
+
+
+def test_show_table_right_aligns_named_text_columns():
+    df = pd.DataFrame({"stage": ["方案策划"], "rate": ["18% (15%–21%)"]})
+    html = render.show_table(df, right=["rate"]).data
+    assert '<th class="dg-num">rate</th>' in html
+    assert '<td class="dg-num">18% (15%–21%)</td>' in html
+    assert "<th>stage</th>" in html and "<td>方案策划</td>" in html
+
+
+def test_details_escapes_summary_and_keeps_trusted_content():
+    table = render.show_table(pd.DataFrame({"a": [XSS]}))
+    html = render.details(XSS, table).data
+    assert html.startswith('<details class="dg-details"><summary>')
+    assert "<script" not in html and html.count(ESCAPED) == 2
+    assert "<table" in html and "</details>" in html
+    assert " open>" in render.details("s", "<p>x</p>", open=True).data
