@@ -76,7 +76,9 @@ h2 { font-size: 1.3em; margin-top: 2em; }
 table { border-collapse: collapse; width: 100%; font-size: 0.92em; }
 th, td { text-align: left; vertical-align: top; padding: 0.55em 0.7em;
   border-bottom: 1px solid var(--b); }
-thead th { background: var(--s); border-bottom: 2px solid var(--b); }
+thead th { background: var(--s); border-bottom: 2px solid var(--b);
+  white-space: nowrap; }
+td:nth-child(2), td:last-child { white-space: nowrap; }
 a { color: var(--a); font-weight: 600; }
 .v { display: inline-block; padding: 0.1em 0.7em; border-radius: 999px; color: #fff;
   background: var(--info); font-weight: 600; font-size: 0.9em; }

@@ -118,15 +118,6 @@ def T(key: str, language: str = "en", **values: Any) -> str:
     return (zh if language == "zh" else en).format(**values)
 
 
-def _ci(value, low, high, *, pct=False, digits=1) -> str:
-    if value is None or pd.isna(value):
-        return "–"
-    f = (lambda x: f"{x:.0%}") if pct else (lambda x: f"{x:.{digits}f}")
-    if pd.isna(low) or pd.isna(high):
-        return f(value)
-    return f"{f(value)} ({f(low)}–{f(high)})"
-
-
 # --------------------------------------------------------------------------
 # Diagnosis
 # --------------------------------------------------------------------------
@@ -264,7 +255,7 @@ def _headline_value_ci(headline: pd.DataFrame, metric: str, *, pct=False):
     if rows.empty:
         return None
     r = rows.iloc[0]
-    return _ci(r["value"], r["ci_low"], r["ci_high"], pct=pct)
+    return _with_ci(r["value"], r["ci_low"], r["ci_high"], _pct if pct else _num)
 
 
 def _diagnosis_findings(run: DiagnosisRun) -> list[str]:
