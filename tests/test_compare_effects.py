@@ -14,6 +14,7 @@ from diagnose.compare.effects import (
     compare_scores,
     compare_survival,
     hodges_lehmann,
+    jackknife_medians,
     mann_whitney_null,
     pairwise_difference_order_stat,
 )
@@ -116,6 +117,76 @@ def test_exact_median_bootstrap_matches_row_resampling(rng):
     ).bootstrap_distribution
     assert f2.mean() == pytest.approx(s2.mean(), abs=0.05 * s2.std())
     assert f2.std() == pytest.approx(s2.std(), rel=0.05)
+
+
+@pytest.mark.parametrize("n", [2, 3, 7, 8, 51, 60])
+def test_jackknife_medians_closed_form_equals_leaving_each_out(rng, n):
+    x = rng.integers(0, 6, n).astype(float)  # many ties on purpose
+    brute = [np.median(np.delete(x, i)) for i in range(n)]
+    assert np.sort(jackknife_medians(x)) == pytest.approx(np.sort(brute))
+
+
+def _scipy_bca_on(x, y, theta_b, kind):
+    """scipy's BCa interval on a given bootstrap distribution (n_resamples=0)."""
+
+    def stat(b, a, axis=-1):
+        mb, ma = np.median(b, axis=axis), np.median(a, axis=axis)
+        return ma - mb if kind == "diff" else ma / mb
+
+    prev = stats._resampling.BootstrapResult(
+        confidence_interval=None, bootstrap_distribution=theta_b, standard_error=None
+    )
+    res = stats.bootstrap(
+        (x, y),
+        stat,
+        vectorized=True,
+        n_resamples=0,
+        bootstrap_result=prev,
+        method="BCa",
+        rng=0,
+    )
+    return tuple(res.confidence_interval)
+
+
+@pytest.mark.parametrize("sizes", [(12, 9), (40, 31), (300, 250)])
+def test_bca_equals_scipy_bca_on_the_same_resample_medians(rng, sizes):
+    # same bootstrap distribution -> scipy's z0, jackknife acceleration (its
+    # O(n^2) leave-one-out arrays) and quantiles must give the same interval
+    x = rng.lognormal(2.0, 0.6, sizes[0]).round(1)
+    y = rng.lognormal(1.8, 0.6, sizes[1]).round(1)
+    r = compare_durations(x, y, n_resamples=3000, seed=11, bootstrap="bca")
+    draw = np.random.default_rng(11)
+    bx = bootstrap_medians(x, 3000, draw)
+    by = bootstrap_medians(y, 3000, draw)
+    lo, hi = _scipy_bca_on(x, y, by - bx, "diff")
+    assert (r.ci_low, r.ci_high) == pytest.approx((lo, hi), rel=1e-12, abs=1e-12)
+    lo, hi = _scipy_bca_on(x, y, by / bx, "ratio")
+    assert (r.ratio_ci_low, r.ratio_ci_high) == pytest.approx((lo, hi), rel=1e-12)
+    assert r.method.startswith("difference and ratio of medians with BCa bootstrap")
+    assert "closed-form jackknife" in r.method
+
+
+def test_bca_agrees_with_scipy_row_resampling_within_monte_carlo_noise(rng):
+    x = rng.lognormal(2.0, 0.6, 401)
+    y = rng.lognormal(1.8, 0.6, 350)
+    r = compare_durations(x, y, n_resamples=20_000, seed=1, bootstrap="bca")
+
+    def diff(b, a, axis=-1):
+        return np.median(a, axis=axis) - np.median(b, axis=axis)
+
+    ref = stats.bootstrap(
+        (x, y), diff, vectorized=True, n_resamples=20_000, method="BCa", rng=2
+    ).confidence_interval
+    width = ref.high - ref.low
+    assert abs(r.ci_low - ref.low) < 0.1 * width
+    assert abs(r.ci_high - ref.high) < 0.1 * width
+
+
+def test_degenerate_bca_falls_back_to_percentile():
+    # every value equal: the bootstrap distribution is a point, z0 is infinite
+    r = compare_durations([3.0] * 6, [2.0] * 5, n_resamples=500, bootstrap="bca")
+    assert (r.ci_low, r.ci_high) == (-1.0, -1.0)
+    assert (r.ratio_ci_low, r.ratio_ci_high) == pytest.approx((2 / 3, 2 / 3))
 
 
 def test_percentile_path_on_100k_rows(rng):
