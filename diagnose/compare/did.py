@@ -590,7 +590,10 @@ def pretrend(
     t = _as01(data[treated], treated, "pretrend")
     month = data["_when"].dt.to_period("M")
     m0 = month.min()
-    mi = np.array([(p - m0).n for p in month], dtype=float)
+    # months since m0, vectorised ((p - m0).n per row cost ~60 ms at 100k rows)
+    mi = (
+        (month.dt.year - m0.year) * 12 + (month.dt.month - m0.month)
+    ).to_numpy(float)
     n_months = int(len(np.unique(mi)))
     if n_months < 3:
         raise ValueError(
