@@ -46,7 +46,7 @@ def _settings(settings) -> Settings:
 def _intervals(activities: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """Rows that count, with first/last day (int days since epoch) and P0 flag."""
     st = state_at(activities, as_of)
-    keep = st["started"] & activities["owner"].notna()
+    keep = (st["started"] & activities["owner"].notna()).to_numpy()
     st = st.loc[keep]
     start_ns = st["start"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
     end_ns = st["end_eff"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
@@ -57,14 +57,17 @@ def _intervals(activities: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     )
     last = np.maximum(last, first)
     if "priority" in activities.columns:
-        p0 = (
-            activities.loc[keep, "priority"].astype(str).str.upper().eq("P0").to_numpy()
+        # upper-case each distinct label once, not each row
+        codes, labels = pd.factorize(
+            activities["priority"].to_numpy()[keep], use_na_sentinel=False
         )
+        is_p0 = pd.Series(np.asarray(labels, dtype=object)).astype(str).str.upper()
+        p0 = is_p0.eq("P0").to_numpy()[codes]
     else:
         p0 = np.zeros(len(st), dtype=bool)
     return pd.DataFrame(
         {
-            "owner": activities.loc[keep, "owner"].to_numpy(),
+            "owner": activities["owner"].to_numpy()[keep],
             "first": first,
             "last": last,
             "p0": p0,
