@@ -370,3 +370,18 @@ def test_methods_and_title_use_public_render_helpers():
     assert "render._e(" not in src and "render._html(" not in src
     html = _html(sections.methods("pilot", language="zh"))
     assert html.startswith('<ol class="dg-methods">') and "双重差分" in html
+
+
+def test_effects_meaning_counts_clear_changes_per_metric(pilot_a):
+    ef = pilot_a.result.effects
+    clear = ef[(ef["ci_low"] > 0) | (ef["ci_high"] < 0)]
+    # planted: Team A really is 25 % faster, so the DiD row is among them
+    assert (clear["comparison"] == "DiD").any()
+    n_cycle = int((clear["metric"] == "cycle_time").sum())
+    n_all = int((ef["metric"] == "cycle_time").sum())
+    html = _html(sections.effects_table(pilot_a))
+    assert (
+        f"{len(clear)} of {len(ef)} estimated changes are clearly different from "
+        "no change (95% CI excludes zero): "
+        f"Cycle time ({n_cycle} of {n_all})"
+    ) in html

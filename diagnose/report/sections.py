@@ -1569,10 +1569,18 @@ def effects_table(run: PilotRun):
             n=len(ef),
         )
     else:
-        sep = "、" if lang == "zh" else "; "
+        sep = "、" if lang == "zh" else ", "
+        total = ef["metric"].astype(str).value_counts()
         names = sep.join(
-            f"{metric_label(r['metric'], lang, pilot=True)} ({_effect_change(r, lang)})"
-            for r in clear.to_dict("records")
+            _say(
+                lang,
+                "{m} ({k} of {n})",
+                "{m}（{n} 项中 {k} 项）",
+                m=metric_label(m, lang, pilot=True),
+                k=k,
+                n=int(total[m]),
+            )
+            for m, k in clear["metric"].astype(str).value_counts(sort=False).items()
         )
         meaning = _say(
             lang,
