@@ -516,9 +516,10 @@ def load_activities(
         loader="load_activities",
     )
     _warn_ambiguity(match)
+    tracker = _tracker_dialect(raw, match, mapping)
     cols = match.columns
     missing = []
-    if "activity" not in cols:
+    if "activity" not in cols and tracker is None:
         missing.append("activity")
     if not ({"start", "end", "date_range"} & set(cols)):
         missing.append("start")
@@ -559,6 +560,10 @@ def load_activities(
     text: dict[str, _Coded | None] = {
         c: (_coded_text(c) if c in get else None) for c in _TEXT_COLUMNS
     }
+    if "activity" not in cols:  # tracker export without a type or summary
+        text["activity"] = _Coded(
+            np.zeros(n, dtype=np.intp), np.array([_TRACKER_ACTIVITY, np.nan], object)
+        )
     case_note = None
     if "case_id" not in cols:
         if "task_id" in cols:
@@ -880,8 +885,125 @@ def load_activities(
     data = pd.DataFrame(columns, columns=ACTIVITY_COLUMNS, copy=False)
     report = _finish(log, strict)
     _warn_case_note(raw, case_note)
+    if tracker:
+        _warn_tracker(raw, tracker)
     sources = _sources(raw, match, n, int(aside.sum()))
     return LoadResult(data, report, sources, "activities")
+
+
+#: Headers that name a tracker's project or board (normalised when compared).
+_PROJECT_HEADERS = ["project", "project name", "project key", "project_id", "board"]
+#: Activity of every row of a tracker export that names no issue type/summary.
+_TRACKER_ACTIVITY = "task"
+
+
+def _tracker_dialect(raw: RawTable, match: HeaderMatch, mapping) -> str | None:
+    """Re-map a task-tracker export (Jira and the like) where each row is one
+    task: the task is the case. Changes ``match`` in place; returns a
+    sentence describing what was done, or None (not a tracker export).
+
+    Recognised when the file has a task key (``task_id``: Issue key, id, ...)
+    and either the Jira headers (Issue key or Issue id, Summary or Issue
+    Type, Created) or the shape of a flat export: the key is unique in every
+    row, the case column is a project/board label (Project, project name,
+    board) and the column read as activity holds only numbers (task numbers,
+    not stage names). Then ``case_id`` = the key, ``team`` = the project,
+    ``activity`` = Issue Type (else Summary, else the word "task" for every
+    row), Summary goes to ``description``. A ``mapping`` that names a
+    ``case_id`` column turns this off; other mapped columns are kept.
+    """
+    from diagnose.io.columns import normalise_header
+
+    _nh = normalise_header
+    cols = match.columns
+    chosen = {v for v in (mapping or {}).values() if v is not None}
+    if "case_id" in chosen or "task_id" not in cols or "lifecycle" in cols:
+        return None
+    norm = {normalise_header(h): h for h in raw.headers}
+    jira = (
+        (_nh("issue key") in norm or _nh("issue id") in norm)
+        and (_nh("summary") in norm or _nh("issue type") in norm)
+        and _nh("created") in norm
+    )
+    key = cols["task_id"]
+    case = cols.get("case_id")
+    projects = {normalise_header(h) for h in _PROJECT_HEADERS}
+    project = next((h for h in raw.headers if normalise_header(h) in projects), None)
+    if not jira:
+        if case is None or case != project:
+            return None
+        if "activity" not in cols or not ({"start", "end"} <= set(cols)):
+            return None
+        if not (_all_distinct(raw, key) and _all_numbers(raw, cols["activity"])):
+            return None
+    parts = [f"case_id = {key!r} (each row is one task)"]
+    if case is not None:
+        del cols["case_id"]
+        if case != project:
+            match.dropped.append(case)  # an epic/parent link: not the case here
+    if project is not None:
+        if "team" not in cols:
+            cols["team"] = project
+            parts.append(f"team = {project!r}")
+            match.dropped = [h for h in match.dropped if h != project]
+        else:
+            match.dropped.append(project)
+    cols["case_id"] = key
+    summary = norm.get(_nh("summary"))
+    kind = norm.get(_nh("issue type"))
+    activity = cols.get("activity")
+    if "activity" not in chosen:
+        if kind is not None:
+            cols["activity"] = kind
+            match.dropped = [h for h in match.dropped if h != kind]
+        elif summary is not None:
+            cols["activity"] = summary
+        else:
+            cols.pop("activity", None)
+        if activity is not None and activity not in (kind, summary):
+            match.dropped.append(activity)  # a task number: the key says it
+    if summary is not None and cols.get("activity") != summary:
+        if "description" not in cols:
+            cols["description"] = summary
+            match.dropped = [h for h in match.dropped if h != summary]
+    parts.append(
+        f"activity = {cols['activity']!r}"
+        if "activity" in cols
+        else f"activity = {_TRACKER_ACTIVITY!r} for every row"
+    )
+    order = {h: i for i, h in enumerate(raw.headers)}
+    match.dropped = sorted(set(match.dropped), key=lambda h: order.get(h, 0))
+    return ", ".join(parts)
+
+
+def _all_distinct(raw: RawTable, header: str) -> bool:
+    """Every cell of the column filled and different from every other."""
+    got = raw.codes.get(header)
+    if got is None:
+        got = pd.factorize(raw.column(header).astype(object), sort=False)
+    codes, uniq = got
+    return len(uniq) == len(codes) and not (np.asarray(codes) < 0).any()
+
+
+def _all_numbers(raw: RawTable, header: str) -> bool:
+    """Every filled cell of the column is a whole number (a task number)."""
+    got = raw.codes.get(header)
+    uniq = got[1] if got is not None else raw.column(header).dropna().unique()
+    text = pd.Series(uniq, dtype=object).astype(str).str.strip()
+    return bool(len(text)) and bool(text.str.fullmatch(r"\d+(?:\.0)?").all())
+
+
+def _warn_tracker(raw: RawTable, how: str, stacklevel: int = 3) -> None:
+    import warnings
+
+    from diagnose.exceptions import DataQualityWarning
+
+    warnings.warn(
+        f"{raw.file}: read as a task-tracker export: {how}. Pass "
+        "mapping={'<header>': 'case_id'} to choose the case column yourself.",
+        DataQualityWarning,
+        stacklevel=stacklevel,
+    )
 
 
 def _finish_event_log(out, column, cols, rows, log, raw, match, n, strict, case_note):
