@@ -109,7 +109,9 @@ COLUMN_MAP: dict[str, list[str]] = {
         "due", "due_date", "due date", "deadline", "case:deadline",
         "截止日期", "截止时间", "截止時間", "到期日", "交付时间", "交付時間",
     ],
-    "planned_start": ["planned_start", "planned start", "计划开始", "計劃開始", "计划开始时间"],
+    "planned_start": [
+        "planned_start", "planned start", "计划开始", "計劃開始", "计划开始时间",
+    ],
     "planned_end": [
         "planned_end", "planned end", "planned_finish",
         "计划完成", "計劃完成", "计划完成时间", "計劃完成時間", "计划结束", "計劃結束",
@@ -151,13 +153,27 @@ COLUMN_MAP: dict[str, list[str]] = {
         "respondent", "respondent_id", "respondent id", "受访者", "受訪者",
         "问卷编号", "問卷編號", "答卷人",
     ],
-    "period": ["period", "wave", "quarter", "复盘周期", "復盤週期", "月份", "期间", "期間", "周期", "週期", "轮次", "輪次"],
-    "item": ["item", "question", "question_id", "dimension", "维度", "維度", "题目", "題目", "问题", "問題", "题项", "題項"],
+    "period": [
+        "period", "wave", "quarter", "复盘周期", "復盤週期", "月份", "期间", "期間",
+        "周期", "週期", "轮次", "輪次",
+    ],
+    "item": [
+        "item", "question", "question_id", "dimension", "维度", "維度", "题目", "題目",
+        "问题", "問題", "题项", "題項",
+    ],
     "score": ["score", "answer", "rating", "得分", "评分", "評分", "分数", "分數"],
     # KPI ----------------------------------------------------------------------
-    "metric": ["metric", "kpi", "indicator", "measure", "关键指标", "關鍵指標", "指标", "指標"],
-    "target": ["target", "target value", "target_value", "goal", "planned", "目标值", "目標值", "计划值", "計劃值", "目标", "目標"],
-    "actual": ["actual", "actual value", "actual_value", "result", "实际值", "實際值", "实际", "實際"],
+    "metric": [
+        "metric", "kpi", "indicator", "measure", "关键指标", "關鍵指標", "指标", "指標",
+    ],
+    "target": [
+        "target", "target value", "target_value", "goal", "planned", "目标值", "目標值",
+        "计划值", "計劃值", "目标", "目標",
+    ],
+    "actual": [
+        "actual", "actual value", "actual_value", "result", "实际值", "實際值", "实际",
+        "實際",
+    ],
 }
 
 # --------------------------------------------------------------------------

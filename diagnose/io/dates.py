@@ -11,7 +11,11 @@ Ranges in one cell (``2023.07.01-07.07``) are split by
 :func:`parse_date_range`.
 
 Every function works on the *unique* values of a column and maps the result
-back, so a million-row log with repeated timestamps parses in seconds. Time
+back, so a million-row log with repeated timestamps parses in seconds; plain
+ISO values (``2023-07-01 10:15``) go through Arrow's C++ parser when every
+distinct value has that form. The parser also tells which values were written
+without a time of day (the loaders read a date-only end or due as the end of
+that day). Time
 zones: values with an offset or ``Z`` are converted to ``tz`` (default UTC)
 and made naive; values without an offset are taken as written (local wall
 time). All results are tz-naive ``datetime64[ns]``.

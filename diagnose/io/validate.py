@@ -13,7 +13,9 @@ columns ``file, row, column, value, problem, fix, kept``:
 Rules used by the loaders (documented here once):
 
 * rows whose required fields are unusable (empty or unparseable case id,
-  activity or start; unparseable end; end before start) are set aside;
+  activity or start; unparseable end; end before start, comparing what was
+  written: a date-only end on the start's date is not before it) are set
+  aside;
 * bad optional fields (due/planned dates, unknown status or priority) are
   blanked (NA) and listed with ``kept=True``;
 * duplicate rows (identical in every column of the file, in a table with a
