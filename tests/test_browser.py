@@ -168,3 +168,46 @@ def test_cjk_text_renders_with_a_cjk_font(browser, reports):
         assert 30 <= width <= 34, width
     finally:
         page.close()
+
+
+@pytest.mark.parametrize(
+    "kind,config,charts",
+    [
+        ("pilot", "pilots/pilot-team-b-zh.yaml", 4),
+        ("pilot", "pilots/pilot-team-a.yaml", 4),
+        ("diagnosis", "diagnosis.yaml", 8),
+    ],
+    ids=["pilot-zh", "pilot-en", "diagnosis-en"],
+)
+def test_sample_report_reads_well(browser, tmp_path, kind, config, charts):
+    """The real reports: curated tables fit the column, Chinese labels show.
+
+    Every table outside the collapsed "all columns" blocks fits the 960 px
+    reading column without sideways scrolling, every chart has a caption, and
+    the zh report shows its statuses in Chinese.
+    """
+    from diagnose.report.batch import build_report
+
+    outcome = build_report(kind, ROOT / "data_samples" / config, output_dir=tmp_path)
+    assert outcome.ok, outcome
+    page, console, requests, failures = _open(browser, Path(outcome.html))
+    try:
+        assert [str(c) for c in console] == [] and failures == []
+        overflowing = page.evaluate(
+            """[...document.querySelectorAll('main .dg-table-wrap')]
+                 .filter(w => !w.closest('details'))
+                 .filter(w => w.scrollWidth > w.clientWidth + 1)
+                 .map(w => w.querySelector('caption')?.innerText)"""
+        )
+        assert overflowing == []
+        n_img = page.evaluate("document.querySelectorAll('main img').length")
+        n_cap = page.evaluate("document.querySelectorAll('main .dg-caption').length")
+        assert n_img == n_cap == charts
+        text = page.inner_text("main")
+        if config.endswith("-zh.yaml"):
+            assert "执行摘要" in text and "无法判断" in text
+            assert "inconclusive" not in text
+        else:
+            assert "Executive summary" in text and "Key findings" in text
+    finally:
+        page.close()
