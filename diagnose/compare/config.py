@@ -182,7 +182,8 @@ def parse_target(metric: str, spec: Any, *, where: str = "config") -> Target:
                     where,
                     key,
                     f"'pp' (percentage points) only suits a rate, not {metric}.",
-                    "write a relative change such as -20% or a number in the metric's unit.",
+                    "write a relative change such as -20% or a number in the metric's "
+                    "unit.",
                 )
             return Target(metric, kind, value / 100, text=text)
         if is_rate and abs(value) > 1:
@@ -190,7 +191,8 @@ def parse_target(metric: str, spec: Any, *, where: str = "config") -> Target:
                 where,
                 key,
                 f"{raw!r} is not a possible change of a proportion.",
-                "write -10pp (percentage points), -0.1 (proportion) or -20% (relative).",
+                "write -10pp (percentage points), -0.1 (proportion) or -20% "
+                "(relative).",
             )
         return Target(metric, kind, value, text=text)
     # levels

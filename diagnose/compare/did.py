@@ -104,13 +104,20 @@ class DidResult(_TidyMixin):
         lang = language or self.language
         level = f"{self.confidence:.0%}"
         if self.log:
-            eff = f"{pct(self.pct_change)} ({level} CI {pct(self.pct_ci_low)} to {pct(self.pct_ci_high)})"
+            eff = (
+                f"{pct(self.pct_change)} ({level} CI {pct(self.pct_ci_low)} to "
+                f"{pct(self.pct_ci_high)})"
+            )
         else:
-            eff = f"{fmt(self.estimate)} ({level} CI {fmt(self.ci_low)} to {fmt(self.ci_high)})"
+            eff = (
+                f"{fmt(self.estimate)} ({level} CI {fmt(self.ci_low)} to "
+                f"{fmt(self.ci_high)})"
+            )
         if lang == "zh":
             return (
                 f"双重差分（试点组相对对照组）估计 {self.outcome} 的变化为 {eff}；"
-                f"{p_text(self.pvalue)}，样本 {self.n}，{self.n_clusters or '无'} 个聚类。"
+                f"{p_text(self.pvalue)}，样本 {self.n}，"
+                f"{self.n_clusters or '无'} 个聚类。"
             )
         clusters = f", {self.n_clusters} clusters" if self.n_clusters else ""
         return (
@@ -360,8 +367,8 @@ def did(
     if log:
         if np.any(y <= 0):
             raise ValueError(
-                f"did(log=True) needs {outcome!r} > 0; {int(np.sum(y <= 0))} rows are <= 0. "
-                "Drop them or use log=False."
+                f"did(log=True) needs {outcome!r} > 0; {int(np.sum(y <= 0))} rows are "
+                "<= 0. Drop them or use log=False."
             )
         y = np.log(y)
     t = _as01(data[treated], treated, "did")
@@ -377,8 +384,8 @@ def did(
     cell_n = cells.size()
     if len(cell_n) < 4 or cell_n.min() < 1:
         raise ValueError(
-            "did needs observations in all four cells (treated/control × before/after). "
-            f"Got counts {cell_n.to_dict()}."
+            "did needs observations in all four cells (treated/control × "
+            f"before/after). Got counts {cell_n.to_dict()}."
         )
     cell_means = cells.mean().unstack()
     model = _ols(y, X)
@@ -422,16 +429,17 @@ def did(
             pv = float(2 * stats.t.sf(abs(b / se), n_clusters - 1))
             method = (
                 f"OLS of {scale} ~ treated × after (statsmodels), cluster-robust (CR1) "
-                f"standard errors by {cluster} ({n_clusters} clusters), t({n_clusters - 1})"
+                f"standard errors by {cluster} ({n_clusters} clusters), "
+                f"t({n_clusters - 1})"
             )
         else:
             if n_treated < 2 or n_control < 2:
                 raise ValueError(
-                    f"did: only {n_treated} treated and {n_control} control clusters in "
-                    f"{cluster!r}. With fewer than 2 of either, cluster-based inference "
-                    "(wild bootstrap included) is unreliable (MacKinnon & Webb 2017). "
-                    "Use cluster=None with cov='HC1' (assumes independent cases) and/or "
-                    "randomization_inference via more teams."
+                    f"did: only {n_treated} treated and {n_control} control clusters "
+                    f"in {cluster!r}. With fewer than 2 of either, cluster-based "
+                    "inference (wild bootstrap included) is unreliable (MacKinnon & "
+                    "Webb 2017). Use cluster=None with cov='HC1' (assumes independent "
+                    "cases) and/or randomization_inference via more teams."
                 )
             wb = wild_cluster_bootstrap(
                 y,
@@ -446,17 +454,18 @@ def did(
             lo, hi, pv = wb["ci_low"], wb["ci_high"], wb["pvalue"]
             details.update(wb)
             method = (
-                f"OLS of {scale} ~ treated × after (statsmodels); wild cluster restricted "
-                f"bootstrap by {cluster} ({n_clusters} clusters, {wb['weights']} weights, "
-                f"{wb['n_boot']} draws, null imposed; Cameron, Gelbach & Miller 2008): "
-                "p-value of the CR1 t statistic, CI by test inversion"
+                f"OLS of {scale} ~ treated × after (statsmodels); wild cluster "
+                f"restricted bootstrap by {cluster} ({n_clusters} clusters, "
+                f"{wb['weights']} weights, {wb['n_boot']} draws, null imposed; "
+                "Cameron, Gelbach & Miller 2008): p-value of the CR1 t statistic, CI "
+                "by test inversion"
             )
         if randomization_inference:
             ri_p, n_perm = _randomization_p(y, t, a, codes, b, seed=seed or 0)
             details["ri_assignments"] = n_perm
             method += (
-                f"; randomisation-inference p = {ri_p:.3f} over {n_perm} assignments of "
-                "treated clusters"
+                f"; randomisation-inference p = {ri_p:.3f} over {n_perm} assignments "
+                "of treated clusters"
             )
     out = {"pct_change": math.nan, "pct_ci_low": math.nan, "pct_ci_high": math.nan}
     if log:
@@ -538,9 +547,9 @@ class PretrendResult(_TidyMixin):
                 else "试点前两组趋势不同，双重差分结果需谨慎解读"
             )
             return (
-                f"试点前 {self.n_months} 个月，试点组相对对照组每月趋势差 {fmt(self.estimate, 3)}"
-                f"（{level} 置信区间 {fmt(self.ci_low, 3)} 至 {fmt(self.ci_high, 3)}，{p_text(self.p_value)}）："
-                f"{verdict}。"
+                f"试点前 {self.n_months} 个月，试点组相对对照组每月趋势差 "
+                f"{fmt(self.estimate, 3)}（{level} 置信区间 {fmt(self.ci_low, 3)} 至 "
+                f"{fmt(self.ci_high, 3)}，{p_text(self.p_value)}）：{verdict}。"
             )
         verdict = (
             "no evidence that the groups were drifting apart"
@@ -548,10 +557,10 @@ class PretrendResult(_TidyMixin):
             else "the groups were already drifting apart, so read the DiD with care"
         )
         return (
-            f"Over {self.n_months} months before the switch, the pilot group's {self.outcome} "
-            f"changed by {fmt(self.estimate, 3)} per month relative to the controls "
-            f"({level} CI {fmt(self.ci_low, 3)} to {fmt(self.ci_high, 3)}, "
-            f"{p_text(self.p_value)}): {verdict}."
+            f"Over {self.n_months} months before the switch, the pilot group's "
+            f"{self.outcome} changed by {fmt(self.estimate, 3)} per month relative to "
+            f"the controls ({level} CI {fmt(self.ci_low, 3)} to "
+            f"{fmt(self.ci_high, 3)}, {p_text(self.p_value)}): {verdict}."
         )
 
     def plot(self, ax=None, **kwargs):
@@ -591,9 +600,7 @@ def pretrend(
     month = data["_when"].dt.to_period("M")
     m0 = month.min()
     # months since m0, vectorised ((p - m0).n per row cost ~60 ms at 100k rows)
-    mi = (
-        (month.dt.year - m0.year) * 12 + (month.dt.month - m0.month)
-    ).to_numpy(float)
+    mi = ((month.dt.year - m0.year) * 12 + (month.dt.month - m0.month)).to_numpy(float)
     n_months = int(len(np.unique(mi)))
     if n_months < 3:
         raise ValueError(

@@ -3,7 +3,8 @@
 Segmented regression on the monthly median of the outcome (Wagner et al.
 2002; Bernal, Cummins & Gasparrini 2017)::
 
-    median_t = b0 + b1 * t + b2 * after_t + b3 * (t - t_switch) * after_t [+ month-of-year]
+    median_t = b0 + b1 * t + b2 * after_t + b3 * (t - t_switch) * after_t
+               [+ month-of-year]
 
 ``b2`` is the level change at the switch and ``b3`` the slope change per
 month. Monthly medians are autocorrelated, so standard errors are
@@ -57,15 +58,18 @@ class ItsResult(_TidyMixin):
         level = f"{self.confidence:.0%}"
         if lang == "zh":
             return (
-                f"中断时间序列：切换时 {self.outcome} 月中位数水平变化 {fmt(self.level_change)}"
-                f"（{level} 置信区间 {fmt(self.level_ci_low)} 至 {fmt(self.level_ci_high)}，"
-                f"{p_text(self.level_p_value)}），每月斜率变化 {fmt(self.slope_change)}。"
+                f"中断时间序列：切换时 {self.outcome} 月中位数水平变化 "
+                f"{fmt(self.level_change)}（{level} 置信区间 "
+                f"{fmt(self.level_ci_low)} 至 {fmt(self.level_ci_high)}，"
+                f"{p_text(self.level_p_value)}），每月斜率变化 "
+                f"{fmt(self.slope_change)}。"
                 + ("" if self.seasonal else "数据不足两年，无法分离季节性。")
             )
         return (
             f"Interrupted time series: at the switch the monthly median {self.outcome} "
-            f"changed level by {fmt(self.level_change)} ({level} CI {fmt(self.level_ci_low)} "
-            f"to {fmt(self.level_ci_high)}, {p_text(self.level_p_value)}) and slope by "
+            f"changed level by {fmt(self.level_change)} ({level} CI "
+            f"{fmt(self.level_ci_low)} to {fmt(self.level_ci_high)}, "
+            f"{p_text(self.level_p_value)}) and slope by "
             f"{fmt(self.slope_change)} per month"
             + (
                 "."
@@ -119,7 +123,8 @@ def its(
     nb, na = int((after == 0).sum()), int(after.sum())
     if nb < 3 or na < 2:
         raise ValueError(
-            f"its needs at least 3 periods before and 2 after the switch; got {nb} and {na}."
+            f"its needs at least 3 periods before and 2 after the switch; got {nb} and "
+            f"{na}."
         )
     X = pd.DataFrame(
         {"const": 1.0, "time": t, "level": after, "slope": (t - t_sw) * after}
@@ -151,7 +156,8 @@ def its(
     return ItsResult(
         outcome=outcome,
         method=(
-            f"segmented OLS on {freq}-period medians, Newey–West HAC errors (lag {lags})"
+            f"segmented OLS on {freq}-period medians, Newey–West HAC errors (lag "
+            f"{lags})"
             + (
                 "; month-of-year dummies"
                 if seasonal

@@ -65,20 +65,21 @@ class MdeResult(_TidyMixin):
                 )
             else:
                 tgt = (
-                    f", larger than the target of {fmt(self.target, 1)}{unit}: too small a "
-                    "pilot to judge the target"
+                    f", larger than the target of {fmt(self.target, 1)}{unit}: too "
+                    "small a pilot to judge the target"
                     if self.underpowered
                     else f", within the target of {fmt(self.target, 1)}{unit}"
                 )
         if lang == "zh":
             unit_zh = {"%": "%", "pp": " 个百分点", "points": " 分"}[self.unit]
             return (
-                f"以 {self.n_before} → {self.n_after} 的样本，{self.metric} 可检测的最小效应"
-                f"（功效 {self.power:.0%}，α={self.alpha}）为 {fmt(self.mde, 1)}{unit_zh}{tgt}。"
+                f"以 {self.n_before} → {self.n_after} 的样本，{self.metric} "
+                f"可检测的最小效应（功效 {self.power:.0%}，α={self.alpha}）为 "
+                f"{fmt(self.mde, 1)}{unit_zh}{tgt}。"
             )
         return (
-            f"With n = {self.n_before} → {self.n_after}, the smallest {self.metric} effect "
-            f"detectable with {self.power:.0%} power at alpha = {self.alpha} is "
+            f"With n = {self.n_before} → {self.n_after}, the smallest {self.metric} "
+            f"effect detectable with {self.power:.0%} power at alpha = {self.alpha} is "
             f"{fmt(self.mde, 1)}{unit}{tgt}."
         )
 
@@ -86,8 +87,8 @@ class MdeResult(_TidyMixin):
 def _check_metric(metric, func):
     if metric not in _METRICS:
         raise ValueError(
-            f"The 'metric' parameter of {func} must be one of {set(_METRICS)}. "
-            f"Got {metric!r} instead."
+            f"The 'metric' parameter of {func} must be one of {set(_METRICS)}. Got "
+            f"{metric!r} instead."
         )
 
 

@@ -65,8 +65,7 @@ def p_text(p: float) -> str:
 
 def html_table(frame: pd.DataFrame, title: str, sentence: str) -> str:
     return (
-        f"<div><strong>{html.escape(title)}</strong>"
-        f"<p>{html.escape(sentence)}</p>"
+        f"<div><strong>{html.escape(title)}</strong><p>{html.escape(sentence)}</p>"
         f"{frame.to_html(index=False, float_format=lambda v: f'{v:.4g}', na_rep='')}"
         "</div>"
     )
@@ -169,7 +168,8 @@ class Effect(_TidyMixin):
         rel = ""
         if not math.isnan(self.pct_change):
             rel = (
-                f"; {pct(self.pct_change)} [{pct(self.pct_ci_low)} to {pct(self.pct_ci_high)}]"
+                f"; {pct(self.pct_change)} [{pct(self.pct_ci_low)} to "
+                f"{pct(self.pct_ci_high)}]"
                 if lang == "en"
                 else f"；相对变化 {pct(self.pct_change)}（{pct(self.pct_ci_low)} 至 "
                 f"{pct(self.pct_ci_high)}）"
@@ -177,7 +177,8 @@ class Effect(_TidyMixin):
         if lang == "zh":
             return (
                 f"{name}从 {b} 变为 {a}（差值 {d}{unit}，{level} 置信区间 {lo} 至 {hi}"
-                f"{rel}）；{p_text(self.p_value)}，样本 {self.n_before} → {self.n_after}。"
+                f"{rel}）；{p_text(self.p_value)}，"
+                f"样本 {self.n_before} → {self.n_after}。"
             )
         return (
             f"The {name} went from {b} to {a} (change {d}{unit}, {level} CI {lo} to "

@@ -288,13 +288,14 @@ def recommend(judgements: pd.DataFrame, mde=None, *, language: str = "en") -> Ve
         hi = _fmt_q(r["quantity"], r["ci_high"], r["metric"])
         if zh:
             s = (
-                f"{name}（目标：{r['target']}）估计为 {est}（95% 置信区间 {lo} 至 {hi}），"
+                f"{name}（目标：{r['target']}）估计为 {est}"
+                f"（95% 置信区间 {lo} 至 {hi}），"
                 f"判定为{_STATUS_ZH[r['status']]}"
             )
         else:
             s = (
-                f"the {name} (target: {r['target']}) came out at {est} (95% CI {lo} to {hi}), "
-                f"so the target is {r['status']}"
+                f"the {name} (target: {r['target']}) came out at {est} (95% CI {lo} to "
+                f"{hi}), so the target is {r['status']}"
             )
         m = mdes.get(r["metric"])
         if (
@@ -314,10 +315,11 @@ def recommend(judgements: pd.DataFrame, mde=None, *, language: str = "en") -> Ve
                 else {"%": "%", "pp": " pp", "points": " points"}
             ).get(unit, unit)
             s += (
-                f"；试点规模只能可靠检测到 {mv:+.1f}{unit} 以上的变化，小于目标的变化无法判断"
+                f"；试点规模只能可靠检测到 {mv:+.1f}{unit} 以上的变化，"
+                "小于目标的变化无法判断"
                 if zh
-                else f"; the pilot could only reliably detect changes of {mv:+.1f}{unit} or "
-                "more, so it was too small to settle this target"
+                else "; the pilot could only reliably detect changes of "
+                f"{mv:+.1f}{unit} or more, so it was too small to settle this target"
             )
         if r["clearly_worse"]:
             s += "，且明显变差" if zh else ", and it clearly got worse"
@@ -326,8 +328,13 @@ def recommend(judgements: pd.DataFrame, mde=None, *, language: str = "en") -> Ve
         head = f"建议：{_DECISION_ZH[decision]}。"
         body = "；".join(parts) + "。"
         tail = {
-            "roll out": "主要目标已在置信区间层面达成，且没有指标明显变差，可以推广新流程。",
-            "extend the pilot": "现有数据还不足以证明主要目标达成，建议延长试点或增加试点团队以收集更多案例后再决定。",
+            "roll out": (
+                "主要目标已在置信区间层面达成，且没有指标明显变差，可以推广新流程。"
+            ),
+            "extend the pilot": (
+                "现有数据还不足以证明主要目标达成，"
+                "建议延长试点或增加试点团队以收集更多案例后再决定。"
+            ),
             "stop": "新流程使关键指标明显变差，建议停止并复盘原因。",
         }[decision]
     else:
@@ -335,12 +342,17 @@ def recommend(judgements: pd.DataFrame, mde=None, *, language: str = "en") -> Ve
         body = " " + "; ".join(parts) + "."
         body = body[0] + body[1].upper() + body[2:]
         tail = {
-            "roll out": " The primary target is met on its whole confidence interval and no "
-            "metric got clearly worse, so the new process can be rolled out.",
-            "extend the pilot": " The data do not yet show that the primary target is met; "
-            "extend the pilot or add teams to collect more cases before "
-            "deciding.",
-            "stop": " The new process made a key metric clearly worse; stop and review why.",
+            "roll out": (
+                " The primary target is met on its whole confidence interval and no "
+                "metric got clearly worse, so the new process can be rolled out."
+            ),
+            "extend the pilot": (
+                " The data do not yet show that the primary target is met; extend "
+                "the pilot or add teams to collect more cases before deciding."
+            ),
+            "stop": (
+                " The new process made a key metric clearly worse; stop and review why."
+            ),
         }[decision]
     reasons = head + body + tail
     return Verdict(decision, reasons, rule, language, j)

@@ -17,14 +17,35 @@ from matplotlib import font_manager
 __all__ = ["use_style", "cjk_font", "PALETTE", "new_axes", "plain_log_ticks"]
 
 #: Colour-blind safe palette (seaborn "colorblind"), first colour = highlight.
-PALETTE = ["#0173B2", "#DE8F05", "#029E73", "#D55E00", "#CC78BC", "#CA9161",
-           "#FBAFE4", "#949494", "#ECE133", "#56B4E9"]
+PALETTE = [
+    "#0173B2",
+    "#DE8F05",
+    "#029E73",
+    "#D55E00",
+    "#CC78BC",
+    "#CA9161",
+    "#FBAFE4",
+    "#949494",
+    "#ECE133",
+    "#56B4E9",
+]
 
 _CJK_CANDIDATES = [
-    "Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Noto Sans SC",
-    "Source Han Sans SC", "Source Han Sans CN", "WenQuanYi Micro Hei",
-    "WenQuanYi Zen Hei", "Microsoft YaHei", "SimHei", "PingFang SC",
-    "Heiti SC", "Hiragino Sans GB", "AR PL UMing CN", "Droid Sans Fallback",
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "Noto Sans CJK TC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Heiti SC",
+    "Hiragino Sans GB",
+    "AR PL UMing CN",
+    "Droid Sans Fallback",
 ]
 
 
