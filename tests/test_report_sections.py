@@ -385,3 +385,48 @@ def test_effects_meaning_counts_clear_changes_per_metric(pilot_a):
         "no change (95% CI excludes zero): "
         f"Cycle time ({n_cycle} of {n_all})"
     ) in html
+
+
+@pytest.mark.parametrize(
+    "text,en,zh",
+    [
+        (
+            "已完成 finished (n=103); 未完成 open: 17",
+            "finished (n=103); open: 17",
+            "已完成 (n=103); 未完成: 17",
+        ),
+        (
+            "周期（工作日） Cycle time (working days)",
+            "Cycle time (working days)",
+            "周期（工作日）",
+        ),
+        ("等待 Wait before", "Wait before", "等待"),
+        ("Team A", "Team A", "Team A"),  # data values are left alone
+        ("p50 = 22.9", "p50 = 22.9", "p50 = 22.9"),
+    ],
+)
+def test_bilingual_chart_labels_keep_the_report_language(text, en, zh):
+    assert sections._pick(text, "en") == en
+    assert sections._pick(text, "zh") == zh
+
+
+def test_charts_carry_one_language(diag_en, diag_zh, monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    for key in ("cycle_time", "stages", "overdue", "workload", "flow"):
+        sections.chart(diag_en, key)
+        sections.chart(diag_zh, key)
+    assert len(shown) == 10
+    glosses = ("finished", "open:", "Wait", "In stage", "limit", "Count", "Date")
+    for fig, lang in zip(shown, ["en", "zh"] * 5):
+        for ax in fig.axes:
+            legend = ax.get_legend()
+            labels = " ".join([ax.get_title(), ax.get_xlabel(), ax.get_ylabel()])
+            entries = " ".join(
+                t.get_text() for t in (legend.get_texts() if legend else [])
+            )
+            if lang == "en":
+                assert not CJK.search(labels + entries), labels + entries
+            else:  # stage names in the legend are data (English sample data)
+                assert not re.search(r"[A-Za-z]{3,}", labels), labels
+                assert not any(g in entries for g in glosses), entries

@@ -8,6 +8,7 @@ function of the package; the texts here only arrange and translate.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -1862,6 +1863,10 @@ _CHART_TITLES = {
         ("每人同时在办任务数", "日期", "在办任务数", "上限 {limit}"),
     ),
     "date": (("Date",), ("日期",)),
+    "pretrend": (
+        ("Before the switch: monthly means with linear fits", "Mean log cycle time"),
+        ("切换前：每月均值与线性拟合", "对数周期均值"),
+    ),
     "pilot_axes": (
         ("Cycle time (working days, log scale)", "Monthly mean of log cycle time"),
         ("周期（工作日，对数刻度）", "每月对数周期均值"),
@@ -1887,6 +1892,45 @@ def _effect_tick(text: str, lang: str) -> str:
     group = _GROUPS[rest][lang == "zh"] if rest in _GROUPS else rest
     unit = "" if unit == "()" else f" {unit}"
     return f"{metric_label(metric, lang, pilot=True)} · {comp} · {group}{unit}"
+
+
+_BILINGUAL = re.compile(
+    r"^(?P<zh>[\u3400-\u9fff（）]+)\s+(?P<en>[A-Za-z][A-Za-z ]*?)(?P<rest>\s*[(:=].*)?$"
+)
+
+
+def _pick(text: str, lang: str) -> str:
+    """``"已完成 finished (n=103)"`` -> ``"已完成 (n=103)"`` / ``"finished (n=103)"``.
+
+    Some charts label in both languages at once; a report keeps its own.
+    Parts separated by ``"; "`` are handled one by one; other text is kept.
+    """
+    parts = []
+    for part in text.split("; "):
+        m = _BILINGUAL.match(part.strip())
+        if m is None:
+            parts.append(part)
+            continue
+        rest = m.group("rest") or ""
+        if lang != "zh":
+            parts.append(m.group("en") + rest)
+        elif re.search(r"[A-Za-z]{2,}", rest):  # an English gloss: drop it
+            parts.append(m.group("zh"))
+        else:
+            sep = "" if rest.strip()[:1] in (":", "=") else " "
+            parts.append(f"{m.group('zh')}{sep}{rest.strip()}".strip())
+    return "; ".join(parts)
+
+
+def _one_language(fig, lang: str) -> None:
+    """Keep one language in a figure's titles, axis labels and legends."""
+    for ax in fig.axes:
+        ax.set_title(_pick(ax.get_title(), lang))
+        ax.set_xlabel(_pick(ax.get_xlabel(), lang))
+        ax.set_ylabel(_pick(ax.get_ylabel(), lang))
+        legend = ax.get_legend()
+        for text in legend.get_texts() if legend is not None else ():
+            text.set_text(_pick(text.get_text(), lang))
 
 
 def _titles(key: str, lang: str) -> tuple[str, ...]:
@@ -1997,9 +2041,13 @@ def chart(run, key: str):
     elif key == "pretrend":
         if run.result.pretrend is None:
             return None
-        fig = plots.plot_pretrend(run.result.pretrend, language=lang).figure
+        ax = plots.plot_pretrend(run.result.pretrend, language=lang)
+        title, ylabel = _titles("pretrend", lang)
+        ax.set(title=title, ylabel=ylabel)
+        fig = ax.figure
     else:
         figure_caption(key, lang)  # raises the error naming the valid keys
+    _one_language(fig, lang)
     display(fig)
     plt.close(fig)
     return figure_caption(key, lang)
