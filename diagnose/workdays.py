@@ -170,15 +170,25 @@ class WorkCalendar:
         would round differently as the table grows, flipping values that sit
         exactly on a limit such as "24 working hours").
         """
-        ns = to_datetime64(values).astype(np.int64)
-        self._prepare(ns)
-        nat = ns == _NAT
+        return self.working_ns_many(values)[0]
+
+    def working_ns_many(self, *values) -> list[tuple[np.ndarray, np.ndarray]]:
+        """:meth:`working_ns` of several arrays on one common origin (the day
+        table is grown for all of them first; clocks read before and after a
+        growth would not be comparable)."""
+        arrays = [to_datetime64(v).astype(np.int64) for v in values]
+        for ns in arrays:
+            self._prepare(ns)
         origin_ns = self._origin.astype("datetime64[ns]").astype(np.int64)
-        rel = np.where(nat, 0, ns - origin_ns)
-        day = rel // _NS_PER_DAY
-        in_day = rel - day * _NS_PER_DAY
-        out = self._cum[day] * _NS_PER_DAY + np.where(self._work[day], in_day, 0)
-        return np.where(nat, 0, out), nat
+        out = []
+        for ns in arrays:
+            nat = ns == _NAT
+            rel = np.where(nat, 0, ns - origin_ns)
+            day = rel // _NS_PER_DAY
+            in_day = rel - day * _NS_PER_DAY
+            w = self._cum[day] * _NS_PER_DAY + np.where(self._work[day], in_day, 0)
+            out.append((np.where(nat, 0, w), nat))
+        return out
 
     def working_time(self, values) -> np.ndarray:
         """Working-time clock ``W(t)``: working days elapsed since the calendar's
@@ -208,8 +218,7 @@ class WorkCalendar:
         difference is taken in integer nanoseconds and divided once, so equal
         times of day on working days give exact whole numbers.
         """
-        we, nat_e = self.working_ns(end)
-        ws, nat_s = self.working_ns(start)
+        (ws, nat_s), (we, nat_e) = self.working_ns_many(start, end)
         out = (we - ws) / _NS_PER_DAY
         return np.where(nat_e | nat_s, np.nan, out)
 

@@ -337,8 +337,9 @@ def _case_durations(activities, as_of, cal, unit, attributes) -> pd.DataFrame:
     e_eff_row = _ns(st["end_eff"])
     ok = (s_ns != nat) & (e_eff_row != nat)
     if unit == "working_days":
-        ws, _ = cal.working_ns(s_ns[ok].astype("datetime64[ns]"))
-        we, _ = cal.working_ns(e_eff_row[ok].astype("datetime64[ns]"))
+        (ws, _), (we, _) = cal.working_ns_many(
+            s_ns[ok].astype("datetime64[ns]"), e_eff_row[ok].astype("datetime64[ns]")
+        )
         elapsed = cycle_wd
     else:
         ws, we = s_ns[ok], e_eff_row[ok]
