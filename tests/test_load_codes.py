@@ -1,0 +1,158 @@
+"""The per-value (codes) loading path gives the same table from CSV, Parquet
+and a DataFrame, whatever the readers' encodings (issue 7 rewrite)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from diagnose.exceptions import DataQualityWarning
+from diagnose.io import load_activities
+from diagnose.io.read import read_table
+
+T = pd.Timestamp
+
+# messy on purpose: padded and blank cells, a repeated task id, a duplicate
+# row, status/priority words, an unknown status, a row without a start, cases
+# out of order and tied starts (file order must decide)
+MESSY = pd.DataFrame(
+    {
+        "case_id": ["C2", " C1", "C1", "C1", "C2", "C3", "C1", "C2"],
+        "activity": ["b", "a", "b ", "c", "a", "a", "b ", "c"],
+        "start": [
+            "2023-07-03 09:00",
+            "2023-07-01",
+            "2023-07-02 10:00",
+            "2023-07-02 10:00",
+            "2023-07-01 08:00",
+            "",
+            "2023-07-02 10:00",
+            "2023-07-03 09:00",
+        ],
+        "end": [
+            "2023-07-04 12:00",
+            "2023-07-01",
+            "",
+            "2023-07-05 17:00",
+            "2023-07-02",
+            "2023-07-09",
+            "",
+            "2023-07-06",
+        ],
+        "task_id": ["T5", "T1", "T2", "T3", "T4", "T6", "T2", " T5"],
+        "status": ["Done", "已完成", "进行中", "done", "closed", "", "进行中", "maybe"],
+        "priority": ["P1", "高", "p0", "", "Low", "P2", "p0", "urgent"],
+    }
+)
+
+
+def _load(source, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        return load_activities(source, **kw)
+
+
+def _expected_rows():
+    # sorted by case, start, file row (ties: rows 4, 5 and 2, 9); row 7 (T6)
+    # has no start and row 8 repeats every cell of row 4: both set aside
+    return [3, 4, 5, 6, 2, 9]
+
+
+def test_messy_table_from_csv(tmp_path):
+    path = tmp_path / "t.csv"
+    MESSY.to_csv(path, index=False)
+    result = _load(path)
+    data = result.data
+    assert data["source_row"].tolist() == _expected_rows()
+    assert data["case_id"].tolist() == ["C1", "C1", "C1", "C2", "C2", "C2"]
+    assert data["activity"].tolist() == ["a", "b", "c", "a", "b", "c"]
+    assert data["status"].astype(object).tolist() == [
+        "done",
+        "in_progress",
+        "done",
+        "done",
+        "done",
+        np.nan,
+    ]
+    assert data["priority"].astype(object).tolist() == [
+        "P1",
+        "P0",
+        np.nan,
+        "P3",
+        "P1",
+        "P0",
+    ]
+    aside = result.problems[~result.problems["kept"]]
+    assert sorted(aside["row"]) == [7, 8]
+    kept = result.problems[result.problems["kept"]]
+    assert set(zip(kept["row"], kept["problem"])) == {
+        (9, "task ID used more than once"),  # " T5" is T5 once stripped
+        (9, "is not a known status"),
+    }
+
+
+@pytest.mark.parametrize("row_group_size", [None, 3])
+def test_parquet_and_dataframe_give_the_csv_table(tmp_path, row_group_size):
+    csv = tmp_path / "t.csv"
+    MESSY.to_csv(csv, index=False)
+    want = _load(csv)
+    table = pa.Table.from_pandas(MESSY.replace("", None), preserve_index=False)
+    path = tmp_path / "t.parquet"
+    pq.write_table(table, path, row_group_size=row_group_size)
+    got = _load(path)
+    pd.testing.assert_frame_equal(got.data, want.data)
+    pd.testing.assert_frame_equal(
+        got.problems.drop(columns="file"), want.problems.drop(columns="file")
+    )
+    same = _load(MESSY)
+    pd.testing.assert_frame_equal(same.data, want.data)
+
+
+def test_parquet_row_groups_with_their_own_dictionaries(tmp_path):
+    # each row group has its own dictionary: the reader unifies them
+    path = tmp_path / "t.parquet"
+    parts = [
+        pd.DataFrame({"case_id": ["A", "B"], "activity": ["x", "y"]}),
+        pd.DataFrame({"case_id": ["C", "A"], "activity": ["y", "z"]}),
+    ]
+    with pq.ParquetWriter(
+        path,
+        pa.schema(
+            [
+                ("case_id", pa.string()),
+                ("activity", pa.string()),
+                ("start", pa.timestamp("ns")),
+            ]
+        ),
+    ) as writer:
+        for i, part in enumerate(parts):
+            part["start"] = pd.to_datetime(["2023-07-01 09:00", "2023-07-02 09:00"])
+            part["start"] += pd.Timedelta(days=10 * i)
+            writer.write_table(pa.Table.from_pandas(part, preserve_index=False))
+    raw = read_table(path, lazy=True)
+    codes, uniques = raw.codes["case_id"]
+    assert list(np.append(uniques, "-")[codes]) == ["A", "B", "C", "A"]
+    data = _load(path).data
+    assert data["case_id"].tolist() == ["A", "A", "B", "C"]
+    assert data["activity"].tolist() == ["x", "z", "y", "y"]
+    assert data["start"].tolist() == [
+        T("2023-07-01 09:00"),
+        T("2023-07-12 09:00"),
+        T("2023-07-02 09:00"),
+        T("2023-07-11 09:00"),
+    ]
+
+
+def test_lazy_raw_table_builds_columns_on_demand(tmp_path):
+    path = tmp_path / "t.csv"
+    MESSY.to_csv(path, index=False)
+    eager, lazy = read_table(path), read_table(path, lazy=True)
+    assert list(lazy.frame.columns) == [] and lazy.headers == list(MESSY.columns)
+    pd.testing.assert_series_equal(lazy.column("status"), eager.frame["status"])
+    pick = np.array([False, True, False, False, False, False, False, True])
+    pd.testing.assert_frame_equal(lazy.rows_frame(pick), eager.frame[pick])
