@@ -24,6 +24,7 @@ from diagnose.metrics.flow import (
     _mode_by_code,
     _mode_by_code_reference,
     _union_length,
+    activity_durations,
     case_durations,
     stage_summary,
     waits,
@@ -602,3 +603,29 @@ def test_nothing_is_cached_outside_shared_work(cal, table):
     after = case_durations(table, as_of=AS_OF, calendar=cal)
     assert not before.set_index("case_id").loc["c1", "is_open"]
     assert after.set_index("case_id").loc["c1", "is_open"]
+
+
+def test_stage_summary_matches_pandas_groupbys(cal, table):
+    got = stage_summary(table, as_of=AS_OF, calendar=cal).set_index("activity")
+    acts = activity_durations(table, as_of=AS_OF, calendar=cal)
+    acts = acts[acts["started"]]
+    g = acts.groupby("activity")
+    fin = acts[~acts["is_open"]].groupby("activity")["duration_working_days"]
+    w = waits(table, calendar=cal, as_of=AS_OF).groupby("to_activity")
+    assert got["n"].to_dict() == g.size().to_dict()
+    assert got["n_open"].to_dict() == g["is_open"].sum().to_dict()
+    np.testing.assert_allclose(got["median_days"], fin.median().reindex(got.index))
+    np.testing.assert_allclose(
+        got["total_days"], g["duration_working_days"].sum().reindex(got.index)
+    )
+    np.testing.assert_allclose(
+        got["median_wait_before"],
+        w["wait_working_days"].median().reindex(got.index),
+    )
+    np.testing.assert_allclose(
+        got["share_overlap"], w["overlap"].mean().reindex(got.index)
+    )
+    assert got["n_waits"].to_dict() == w.size().reindex(got.index).fillna(0).to_dict()
+    # rows in order of each stage's first start
+    first = g["start"].min().sort_values(kind="stable")
+    assert got.index.tolist() == first.index.tolist()

@@ -27,7 +27,9 @@ __all__ = [
     "resolve_calendar",
     "state_at",
     "summarise",
+    "summarise_codes",
     "km_summary",
+    "km_summary_codes",
     "group_keys",
     "SUMMARY_COLUMNS",
     "shared_work",
@@ -299,7 +301,36 @@ def summarise(
         return pd.DataFrame([[0] + [np.nan] * 6], columns=cols)
     codes, keys = _group_codes(data, by)
     x = data[value].to_numpy(dtype=float)
-    n_groups = len(keys)
+    stats_ = _summary_stats(x, codes, len(keys), confidence, prefix)
+    out = pd.concat([keys.reset_index(drop=True), stats_], axis=1) if by else stats_
+    return out[cols]
+
+
+def summarise_codes(
+    x: np.ndarray,
+    codes: np.ndarray,
+    keys: pd.DataFrame,
+    *,
+    confidence: float = 0.95,
+    prefix: str = "",
+) -> pd.DataFrame:
+    """:func:`summarise` for values already coded by group: ``codes`` index
+    the rows of ``keys``. NaN values are ignored; groups without values get
+    no row (as in :func:`summarise`). Rows follow the order of ``keys``."""
+    x = np.asarray(x, dtype=float)
+    ok = ~np.isnan(x)
+    x, codes = x[ok], np.asarray(codes)[ok]
+    cols = list(keys.columns) + [prefix + c for c in SUMMARY_COLUMNS]
+    if x.size == 0:
+        return pd.DataFrame(columns=cols)
+    present, codes = np.unique(codes, return_inverse=True)
+    stats_ = _summary_stats(x, codes, len(present), confidence, prefix)
+    return pd.concat([keys.iloc[present].reset_index(drop=True), stats_], axis=1)[cols]
+
+
+def _summary_stats(x, codes, n_groups, confidence, prefix) -> pd.DataFrame:
+    """The statistics of :func:`summarise` for codes ``0..n_groups-1`` (every
+    group has at least one non-NaN value)."""
     x, codes = _sort_within_groups(x, codes, n_groups)
     n = np.bincount(codes, minlength=n_groups)
     off = np.concatenate([[0], np.cumsum(n)[:-1]])
@@ -331,8 +362,7 @@ def summarise(
             prefix + "ci_high": high,
         }
     )
-    out = pd.concat([keys.reset_index(drop=True), stats_], axis=1) if by else stats_
-    return out[cols]
+    return stats_
 
 
 def _sort_within_groups(x: np.ndarray, codes: np.ndarray, n_groups: int):
@@ -414,7 +444,27 @@ def km_summary(
     codes, keys = _group_codes(data, by)
     x = data[value].to_numpy(dtype=float)
     e = data[observed].to_numpy(dtype=bool)
-    order = np.argsort(codes, kind="stable")
+    return _km_by_codes(x, e, codes, keys, by, len(data), confidence, prefix)
+
+
+def km_summary_codes(
+    x, observed, codes, keys: pd.DataFrame, *, confidence=0.95, prefix="km_"
+) -> pd.DataFrame:
+    """:func:`km_summary` for values already coded by group (``codes`` index
+    the rows of ``keys``; NaN values ignored; groups without values get no
+    row)."""
+    x = np.asarray(x, dtype=float)
+    ok = ~np.isnan(x)
+    x, e, codes = x[ok], np.asarray(observed, dtype=bool)[ok], np.asarray(codes)[ok]
+    present, codes = np.unique(codes, return_inverse=True)
+    keys = keys.iloc[present].reset_index(drop=True)
+    by = list(keys.columns)
+    return _km_by_codes(x, e, codes, keys, by, x.size, confidence, prefix)
+
+
+def _km_by_codes(x, e, codes, keys, by, n_rows, confidence, prefix):
+    small = codes.astype(np.uint16) if len(keys) < 65536 else codes  # radix sort
+    order = np.argsort(small, kind="stable")
     x, e, codes = x[order], e[order], codes[order]
     bounds = np.searchsorted(codes, np.arange(len(keys) + 1))
     est = [
@@ -423,8 +473,8 @@ def km_summary(
     ]
     rows = (
         [tuple(k) + tuple(v) for k, v in zip(keys.itertuples(index=False), est)]
-        if (by and len(data))
-        else ([tuple(est[0])] if len(data) else [])
+        if (by and n_rows)
+        else ([tuple(est[0])] if n_rows else [])
     )
     cols = by + [prefix + "median", prefix + "ci_low", prefix + "ci_high"]
     out = pd.DataFrame(rows, columns=cols)

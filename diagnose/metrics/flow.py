@@ -31,12 +31,14 @@ from diagnose.metrics._common import (
     check_confidence,
     check_frame,
     km_summary,
+    km_summary_codes,
     merge_on,
     resolve_calendar,
     reuse,
     sharing,
     state_at,
     summarise,
+    summarise_codes,
 )
 
 __all__ = [
@@ -300,6 +302,16 @@ def _column_codes(activities: pd.DataFrame, column: str) -> np.ndarray:
     )
 
 
+def _activity_codes(activities: pd.DataFrame):
+    """Sorted factorisation of ``activity`` (missing kept), once per table."""
+    return reuse(
+        "activity_codes",
+        (activities,),
+        (),
+        lambda: _factorize(activities["activity"]),
+    )
+
+
 def _ns(values) -> np.ndarray:
     return np.asarray(values, dtype="datetime64[ns]").astype(np.int64)
 
@@ -416,6 +428,52 @@ def waits(activities, *, calendar=None, as_of=None) -> pd.DataFrame:
 
 
 def _waits(activities, as_of, cal) -> pd.DataFrame:
+    pairs = _wait_pairs(activities, as_of, cal)
+    from_pos, to_pos = pairs["from_pos"], pairs["to_pos"]
+    wait_days, wait_wd = pairs["wait_days"], pairs["wait_working_days"]
+
+    def col(name, pos):
+        if name in activities.columns:
+            return activities[name].to_numpy()[pos]
+        return np.full(pos.size, np.nan, dtype=object)
+
+    return pd.DataFrame(
+        {
+            "case_id": activities["case_id"].to_numpy()[to_pos],
+            "from_activity": col("activity", from_pos),
+            "to_activity": col("activity", to_pos),
+            "from_department": col("department", from_pos),
+            "to_department": col("department", to_pos),
+            "from_owner": col("owner", from_pos),
+            "to_owner": col("owner", to_pos),
+            "from_priority": col("priority", from_pos),
+            "to_priority": col("priority", to_pos),
+            "from_index": activities.index.to_numpy()[from_pos],
+            "to_index": activities.index.to_numpy()[to_pos],
+            "from_end": pairs["from_end"],
+            "to_start": pairs["to_start"],
+            "wait_days": wait_days,
+            "wait_working_days": wait_wd,
+            "wait_hours": wait_days * 24.0,
+            "wait_working_hours": wait_wd * 24.0,
+            "overlap": pairs["overlap"],
+            "is_handoff": pairs["is_handoff"],
+        }
+    )
+
+
+def _wait_pairs(activities, as_of, cal) -> dict:
+    """The arrays behind :func:`waits`: row positions of each (predecessor,
+    activity) pair and their waits, computed once per table and ``as_of``."""
+    return reuse(
+        "wait_pairs",
+        (activities, cal),
+        (as_of,),
+        lambda: _compute_wait_pairs(activities, as_of, cal),
+    )
+
+
+def _compute_wait_pairs(activities, as_of, cal) -> dict:
     st = state_at(activities, as_of)
     keep = st["started"].to_numpy()
     rows = np.flatnonzero(keep)  # positions of the started rows
@@ -446,49 +504,27 @@ def _waits(activities, as_of, cal) -> pd.DataFrame:
     to_pos = rows[order[has_prev]]
     from_pos = rows[order[prev[has_prev]]]
 
-    def col(name, pos):
-        if name in activities.columns:
-            return activities[name].to_numpy()[pos]
-        return np.full(pos.size, np.nan, dtype=object)
-
     from_end = end_all[from_pos]
     to_start = start_all[to_pos]
     gap_days = (to_start - from_end) / _DAY  # NaN when predecessor open
     gap_wd = cal.working_days_between(from_end, to_start)
     overlap = np.isnan(gap_days) | (gap_days < 0)
-    wait_days = np.where(overlap, 0.0, gap_days)
-    wait_wd = np.where(overlap, 0.0, np.maximum(gap_wd, 0.0))
-    from_dept, to_dept = col("department", from_pos), col("department", to_pos)
     if "department" in activities.columns:
         dcodes = _column_codes(activities, "department")
         fc, tc = dcodes[from_pos], dcodes[to_pos]
         handoff = (fc >= 0) & (tc >= 0) & (fc != tc)
     else:
         handoff = np.zeros(to_pos.size, dtype=bool)
-    out = pd.DataFrame(
-        {
-            "case_id": activities["case_id"].to_numpy()[to_pos],
-            "from_activity": col("activity", from_pos),
-            "to_activity": col("activity", to_pos),
-            "from_department": from_dept,
-            "to_department": to_dept,
-            "from_owner": col("owner", from_pos),
-            "to_owner": col("owner", to_pos),
-            "from_priority": col("priority", from_pos),
-            "to_priority": col("priority", to_pos),
-            "from_index": activities.index.to_numpy()[from_pos],
-            "to_index": activities.index.to_numpy()[to_pos],
-            "from_end": from_end,
-            "to_start": to_start,
-            "wait_days": wait_days,
-            "wait_working_days": wait_wd,
-            "wait_hours": wait_days * 24.0,
-            "wait_working_hours": wait_wd * 24.0,
-            "overlap": overlap,
-            "is_handoff": np.asarray(handoff, dtype=bool),
-        }
-    )
-    return out
+    return {
+        "from_pos": from_pos,
+        "to_pos": to_pos,
+        "from_end": from_end,
+        "to_start": to_start,
+        "wait_days": np.where(overlap, 0.0, gap_days),
+        "wait_working_days": np.where(overlap, 0.0, np.maximum(gap_wd, 0.0)),
+        "overlap": overlap,
+        "is_handoff": np.asarray(handoff, dtype=bool),
+    }
 
 
 def _value_column(unit: str, level: str) -> str:
@@ -647,11 +683,33 @@ def stage_summary(activities, *, as_of, calendar=None, confidence=0.95) -> pd.Da
     check_frame(activities, func, ["case_id", "activity", "start"])
     as_of = check_as_of(as_of, func)
     cal = resolve_calendar(calendar)
-    acts = _durations(activities, as_of, cal, columns=("activity", "start"))
-    acts = acts.loc[acts["started"].to_numpy()]
-    value = "duration_working_days"
-    finished = acts.loc[~acts["is_open"]]
-    summ = summarise(finished, value, by=["activity"], confidence=confidence)
+    # everything per activity code: one factorisation, bincounts, and the
+    # code-based summaries (no groupby over a million text labels)
+    codes_all, names = _activity_codes(activities)
+    keys = pd.DataFrame({"activity": np.asarray(names, dtype=object)})
+    k = len(names)
+    slim = _durations(activities, as_of, cal)
+    started = slim["started"].to_numpy()
+    c = codes_all[started]
+    value = slim["duration_working_days"].to_numpy(dtype=float)[started]
+    is_open = slim["is_open"].to_numpy(dtype=bool)[started]
+    start_ns = _ns(activities["start"])[started]
+    n = np.bincount(c, minlength=k)
+    first_pos = np.full(k, c.size, dtype=np.int64)
+    np.minimum.at(first_pos, c, np.arange(c.size))
+    first_start = np.full(k, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first_start, c, start_ns)
+    counts = keys.assign(
+        n=n,
+        n_open=np.bincount(c, weights=is_open, minlength=k).astype(np.int64),
+        total_days=np.bincount(c, weights=np.nan_to_num(value), minlength=k),
+        first_start=first_start,
+        _first_pos=first_pos,
+    ).loc[n > 0]
+    counts = counts.sort_values("_first_pos", kind="stable")  # as groupby(sort=False)
+    summ = summarise_codes(
+        np.where(is_open, np.nan, value), c, keys, confidence=confidence
+    )
     summ = summ.rename(
         columns={
             "median": "median_days",
@@ -660,32 +718,14 @@ def stage_summary(activities, *, as_of, calendar=None, confidence=0.95) -> pd.Da
             "mean": "mean_days",
         }
     )[["activity", "median_days", "p85_days", "p95_days", "mean_days"]]
-    counts = (
-        acts.groupby("activity", dropna=False, sort=False)
-        .agg(
-            n=("is_open", "size"),
-            n_open=("is_open", "sum"),
-            total_days=(value, "sum"),
-            first_start=("start", "min"),
-        )
-        .reset_index()
-    )
-    km = km_summary(
-        acts.assign(_obs=~acts["is_open"]),
-        value,
-        "_obs",
-        by=["activity"],
-        confidence=confidence,
-        prefix="km_",
-    )[["activity", "km_median"]].rename(columns={"km_median": "km_median_days"})
+    km = km_summary_codes(value, ~is_open, c, keys, confidence=confidence)
+    km = km[["activity", "km_median"]].rename(columns={"km_median": "km_median_days"})
     cases = case_durations(activities, as_of=as_of, calendar=cal, attributes=())
     total_cycle = float(np.nansum(cases["cycle_working_days"]))
-    w = waits(activities, calendar=cal, as_of=as_of)
-    wsum = summarise(
-        w.rename(columns={"to_activity": "activity"}),
-        "wait_working_days",
-        by=["activity"],
-        confidence=confidence,
+    pairs = _wait_pairs(activities, as_of, cal)
+    to_code = codes_all[pairs["to_pos"]]
+    wsum = summarise_codes(
+        pairs["wait_working_days"], to_code, keys, confidence=confidence
     )
     wsum = wsum.rename(
         columns={
@@ -695,13 +735,10 @@ def stage_summary(activities, *, as_of, calendar=None, confidence=0.95) -> pd.Da
             "mean": "mean_wait_before",
         }
     )
-    overlap = (
-        w.groupby("to_activity", dropna=False, sort=False)["overlap"]
-        .mean()
-        .rename("share_overlap")
-        .rename_axis("activity")
-        .reset_index()
-    )
+    n_to = np.bincount(to_code, minlength=k)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.bincount(to_code, weights=pairs["overlap"], minlength=k) / n_to
+    overlap = keys.assign(share_overlap=share).loc[n_to > 0]
     wsum = wsum[
         [
             "activity",
