@@ -31,6 +31,7 @@ from diagnose.metrics.flow import (
 )
 from diagnose.metrics.rework import (
     _rework_rows_reference,
+    handoffs,
     rework,
     rework_rows,
 )
@@ -629,3 +630,36 @@ def test_stage_summary_matches_pandas_groupbys(cal, table):
     # rows in order of each stage's first start
     first = g["start"].min().sort_values(kind="stable")
     assert got.index.tolist() == first.index.tolist()
+
+
+def test_handoff_tables_match_pandas_groupbys(cal, table):
+    cfg = Settings()
+    w = waits(table, calendar=cal)
+    w = w[w["is_handoff"]]
+    urgent = (w["from_priority"] == "P0") | (w["to_priority"] == "P0")
+    hours = w["wait_working_hours"]
+    late = hours > np.where(urgent, cfg.urgent_handoff_hours, cfg.handoff_hours)
+    ref = (
+        w.assign(_late=late, _urgent=urgent)
+        .groupby(["from_department", "to_department"])
+        .agg(
+            n=("wait_hours", "size"),
+            median=("wait_working_hours", "median"),
+            n_late=("_late", "sum"),
+            n_urgent=("_urgent", "sum"),
+        )
+    )
+    got = handoff_response(table, settings=cfg, calendar=cal)
+    got = got.set_index(["from_department", "to_department"]).loc[ref.index]
+    assert got["n"].tolist() == ref["n"].tolist()
+    assert got["n_late"].tolist() == ref["n_late"].tolist()
+    assert got["n_urgent"].tolist() == ref["n_urgent"].tolist()
+    np.testing.assert_allclose(got["median_hours"], ref["median"])
+    matrix = handoffs(table, calendar=cal).set_index(
+        ["from_department", "to_department"]
+    )
+    assert matrix["n"].to_dict() == ref["n"].to_dict()
+    # no department column: no handoffs, same columns
+    bare = table.drop(columns="department")
+    assert handoffs(bare, calendar=cal).empty
+    assert handoff_response(bare, settings=cfg, calendar=cal).empty

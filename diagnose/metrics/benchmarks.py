@@ -340,8 +340,9 @@ def _metric_frame(metrics_values) -> pd.DataFrame:
         )
     else:
         raise ValueError(
-            "The 'metrics_values' parameter of compare_to_benchmarks must be a DataFrame "
-            f"(metric, value, ...) or a dict. Got {type(metrics_values).__name__} instead."
+            "The 'metrics_values' parameter of compare_to_benchmarks must be a "
+            "DataFrame (metric, value, ...) or a dict. Got "
+            f"{type(metrics_values).__name__} instead."
         )
     for c in ("ci_low", "ci_high"):
         if c not in frame:
@@ -350,7 +351,8 @@ def _metric_frame(metrics_values) -> pd.DataFrame:
 
 
 def canonical_metric(name) -> str:
-    """Headline metric name for a benchmark/KPI metric name (else itself, normalised)."""
+    """Headline metric name for a benchmark/KPI metric name (else itself,
+    normalised)."""
     key = normalise_word(name)
     return METRIC_ALIASES.get(key, METRIC_ALIASES.get(key.replace(" ", "_"), key))
 

@@ -312,6 +312,36 @@ def _activity_codes(activities: pd.DataFrame):
     )
 
 
+def _handoff_groups(activities, pairs: dict):
+    """Cross-department pairs grouped by (from, to) department.
+
+    Returns ``(mask, codes, keys)``: the pairs that are handoffs, their group
+    code, and the key frame (``from_department``, ``to_department``) sorted
+    like ``groupby([...], sort=True)``.
+    """
+    mask = pairs["is_handoff"]
+    if "department" not in activities.columns or not mask.any():
+        keys = pd.DataFrame(
+            {"from_department": pd.Series(dtype=object), "to_department": []}
+        )
+        return mask, np.zeros(0, dtype=np.int64), keys
+    dcodes, names = reuse(
+        "sorted_codes",
+        (activities,),
+        ("department",),
+        lambda: _factorize(activities["department"]),
+    )
+    fc = dcodes[pairs["from_pos"][mask]].astype(np.int64)
+    tc = dcodes[pairs["to_pos"][mask]].astype(np.int64)
+    k = max(len(names), 1)
+    present, codes = np.unique(fc * k + tc, return_inverse=True)
+    names = np.asarray(names, dtype=object)
+    keys = pd.DataFrame(
+        {"from_department": names[present // k], "to_department": names[present % k]}
+    )
+    return mask, codes, keys
+
+
 def _ns(values) -> np.ndarray:
     return np.asarray(values, dtype="datetime64[ns]").astype(np.int64)
 

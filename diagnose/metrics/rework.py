@@ -333,11 +333,14 @@ def handoffs(activities, *, calendar=None, as_of=None) -> pd.DataFrame:
         ``p85_wait_working_days``, ``share_overlap``. Sorted by ``n``
         descending, then department names.
     """
-    from diagnose.metrics.flow import waits
+    from diagnose.metrics._common import (
+        check_as_of,
+        resolve_calendar,
+        summarise_codes,
+    )
+    from diagnose.metrics.flow import _handoff_groups, _wait_pairs
 
     check_frame(activities, "handoffs", ["case_id", "activity", "start"])
-    w = waits(activities, calendar=calendar, as_of=as_of)
-    w = w.loc[w["is_handoff"]]
     cols = [
         "from_department",
         "to_department",
@@ -348,22 +351,24 @@ def handoffs(activities, *, calendar=None, as_of=None) -> pd.DataFrame:
         "p85_wait_working_days",
         "share_overlap",
     ]
-    if w.empty:
+    if "department" not in activities.columns:
         return pd.DataFrame(columns=cols)
-    out = (
-        w.groupby(["from_department", "to_department"], sort=True, observed=True)
-        .agg(
-            n=("wait_hours", "size"),
-            median_wait_hours=("wait_hours", "median"),
-            p85_wait_hours=("wait_hours", lambda x: float(np.quantile(x, 0.85))),
-            median_wait_working_days=("wait_working_days", "median"),
-            p85_wait_working_days=(
-                "wait_working_days",
-                lambda x: float(np.quantile(x, 0.85)),
-            ),
-            share_overlap=("overlap", "mean"),
-        )
-        .reset_index()
+    cal = resolve_calendar(calendar)
+    as_of = None if as_of is None else check_as_of(as_of, "handoffs")
+    pairs = _wait_pairs(activities, as_of, cal)
+    mask, codes, keys = _handoff_groups(activities, pairs)
+    if not mask.any():
+        return pd.DataFrame(columns=cols)
+    hours = summarise_codes(pairs["wait_days"][mask] * 24.0, codes, keys)
+    wd = summarise_codes(pairs["wait_working_days"][mask], codes, keys)
+    overlap = np.bincount(codes, weights=pairs["overlap"][mask]) / np.bincount(codes)
+    out = keys.assign(
+        n=hours["n"].to_numpy(),
+        median_wait_hours=hours["median"].to_numpy(),
+        p85_wait_hours=hours["p85"].to_numpy(),
+        median_wait_working_days=wd["median"].to_numpy(),
+        p85_wait_working_days=wd["p85"].to_numpy(),
+        share_overlap=overlap,
     )
     out["n"] = out["n"].astype("int64")
     out = out.sort_values(

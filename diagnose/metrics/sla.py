@@ -18,8 +18,9 @@ from diagnose.metrics._common import (
     check_frame,
     resolve_calendar,
     reuse,
+    summarise_codes,
 )
-from diagnose.metrics.flow import _durations, waits
+from diagnose.metrics.flow import _durations, _handoff_groups, _wait_pairs
 
 __all__ = ["sla_breaches", "sla_summary", "handoff_response"]
 
@@ -87,6 +88,19 @@ def _sla_core(activities, as_of, cal, cfg, columns=()) -> pd.DataFrame:
         return core
     extra = activities[[c for c in columns if c not in core.columns]]
     return pd.concat([extra, core], axis=1)
+
+
+def _p0_flags(activities) -> np.ndarray:
+    """``priority.astype(str) == "P0"`` per row, judged once per label."""
+
+    def compute():
+        codes, labels = pd.factorize(
+            activities["priority"].to_numpy(), use_na_sentinel=False
+        )
+        text = pd.Series(np.asarray(labels, dtype=object)).astype(str).to_numpy()
+        return (text == "P0")[codes] if len(codes) else np.zeros(0, dtype=bool)
+
+    return reuse("p0_flags", (activities,), (), compute)
 
 
 def _sla_columns(activities, as_of, cal, cfg) -> pd.DataFrame:
@@ -222,26 +236,25 @@ def handoff_response(
     confidence = check_confidence(confidence, func)
     cfg = _settings(settings)
     cal = resolve_calendar(calendar, cfg)
-    w = waits(activities, calendar=cal)
-    w = w.loc[w["is_handoff"]]
-    hours = w["wait_working_hours"] if clock == "working" else w["wait_hours"]
-    urgent = (w["from_priority"].astype(str) == "P0") | (
-        w["to_priority"].astype(str) == "P0"
-    )
+    pairs = _wait_pairs(activities, None, cal)
+    mask, codes, keys = _handoff_groups(activities, pairs)
+    key = "wait_working_days" if clock == "working" else "wait_days"
+    hours = pairs[key][mask] * 24.0
+    urgent = np.zeros(mask.sum(), dtype=bool)
+    if "priority" in activities.columns:
+        p0 = _p0_flags(activities)
+        urgent = p0[pairs["from_pos"][mask]] | p0[pairs["to_pos"][mask]]
     limit = np.where(urgent, cfg.urgent_handoff_hours, cfg.handoff_hours)
-    w = w.assign(_hours=hours, _urgent=urgent, _late=hours.to_numpy() > limit)
-    out = (
-        w.groupby(["from_department", "to_department"], sort=True, observed=True)
-        .agg(
-            n=("_hours", "size"),
-            median_hours=("_hours", "median"),
-            p85_hours=("_hours", lambda x: float(np.quantile(x, 0.85))),
-            mean_hours=("_hours", "mean"),
-            n_urgent=("_urgent", "sum"),
-            n_late=("_late", "sum"),
-        )
-        .reset_index()
+    summ = summarise_codes(hours, codes, keys)
+    out = keys.assign(
+        n=summ["n"].to_numpy(),
+        median_hours=summ["median"].to_numpy(),
+        p85_hours=summ["p85"].to_numpy(),
+        mean_hours=summ["mean"].to_numpy(),
+        n_urgent=np.bincount(codes, weights=urgent, minlength=len(keys)),
+        n_late=np.bincount(codes, weights=hours > limit, minlength=len(keys)),
     )
+    out["n"] = out["n"].astype("int64")
     out[["n_urgent", "n_late"]] = out[["n_urgent", "n_late"]].astype(int)
     out["late_rate"] = out["n_late"] / out["n"]
     out["ci_low"], out["ci_high"] = stats.wilson_interval(
