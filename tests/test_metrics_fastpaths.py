@@ -663,3 +663,17 @@ def test_handoff_tables_match_pandas_groupbys(cal, table):
     bare = table.drop(columns="department")
     assert handoffs(bare, calendar=cal).empty
     assert handoff_response(bare, settings=cfg, calendar=cal).empty
+
+
+def test_rework_leaves_out_rows_without_a_case_id(table):
+    # a row with no case id (and a stage only it has) counts nowhere, as a
+    # groupby by case_id would have it
+    extra = table.iloc[:1].assign(case_id=None, activity="活动复盘")
+    both = pd.concat([table, extra], ignore_index=True)
+    rows = rework_rows(both, as_of=AS_OF)
+    ref = _rework_reference(rows)
+    got = rework(both, as_of=AS_OF).set_index("activity")
+    assert "活动复盘" not in got.index
+    for col in ("n_cases", "n_rework_cases", "n_returns"):
+        assert got[col].to_dict() == ref[col].astype("int64").to_dict()
+    assert got.attrs["n_cases"] == 8

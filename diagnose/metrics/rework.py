@@ -85,12 +85,18 @@ def rework_rows(activities, *, as_of=None) -> pd.DataFrame:
     """
     check_frame(activities, "rework", ["case_id", "activity", "start"])
     as_of = None if as_of is None else pd.Timestamp(as_of)
+    return _rework_rows_full(activities, as_of)[0]
+
+
+def _rework_rows_full(activities, as_of):
+    """:func:`rework_rows` and the codes behind it (case segment, activity
+    code, (case, activity) pair id per row), computed once per table."""
     return reuse(
         "rework_rows", (activities,), (as_of,), lambda: _rework_rows(activities, as_of)
     )
 
 
-def _rework_rows(activities, as_of) -> pd.DataFrame:
+def _rework_rows(activities, as_of):
     """NumPy version of the rework rule: one sort, factorised case and activity
     codes, segmented running maxima (no per-row Python, no groupby-shift)."""
     from diagnose.metrics.flow import _case_codes
@@ -150,7 +156,8 @@ def _rework_rows(activities, as_of) -> pd.DataFrame:
         }
     )
     out.attrs["order"] = kind
-    return out
+    codes_ = {"seg": case_seg, "acodes": acodes, "auniques": auniques, "pair": pair_id}
+    return out, codes_
 
 
 def _sorted_by_case_and_start(codes: np.ndarray, start_ns: np.ndarray):
@@ -236,35 +243,29 @@ def rework(activities, *, as_of=None, confidence=0.95) -> pd.DataFrame:
         ``attrs["n_rework_cases"]`` give the case-level totals (cases with any
         return).
     """
-    rows = rework_rows(activities, as_of=as_of)
+    check_frame(activities, "rework", ["case_id", "activity", "start"])
+    as_of = None if as_of is None else pd.Timestamp(as_of)
+    rows, codes = _rework_rows_full(activities, as_of)
     return reuse(
         "rework",
         (activities,),
-        (None if as_of is None else pd.Timestamp(as_of), float(confidence)),
-        lambda: _rework(rows, confidence),
+        (as_of, float(confidence)),
+        lambda: _rework(rows, codes, confidence),
     )
 
 
-def _case_segments(case_ids: np.ndarray) -> np.ndarray:
-    """Segment number of each row of a table sorted by case (contiguous cases)."""
-    n = len(case_ids)
-    new_case = np.ones(n, dtype=bool)
-    if n > 1:
-        same = case_ids[1:] == case_ids[:-1]
-        new_case[1:] = ~np.asarray(same, dtype=bool)
-    return np.cumsum(new_case) - 1
-
-
-def _rework(rows, confidence) -> pd.DataFrame:
-    # rows come from rework_rows: sorted by case, so a case is one segment
-    rows_ok = rows.loc[rows["case_id"].notna().to_numpy()]
-    seg = _case_segments(rows_ok["case_id"].to_numpy())
-    acodes, auniques = pd.factorize(
-        rows_ok["activity"].to_numpy(), use_na_sentinel=False
-    )
+def _rework(rows, codes, confidence) -> pd.DataFrame:
+    # rows come from rework_rows: sorted by case, so a case is one segment;
+    # cases without an id are left out (as a groupby by case_id would)
+    ok = rows["case_id"].notna().to_numpy()
+    rows_ok = rows.loc[ok]
+    seg, pair_id = codes["seg"], codes["pair"]
+    if not ok.all():  # renumber without the left-out rows
+        seg = np.unique(seg[ok], return_inverse=True)[1]
+        pair_id = np.unique(pair_id[ok], return_inverse=True)[1]
+    acodes, auniques = codes["acodes"][ok], codes["auniques"]
     n_act = len(auniques)
     ret_row = rows_ok["is_return"].to_numpy(dtype=bool)
-    pair_id, _ = pd.factorize(seg.astype(np.int64) * max(n_act, 1) + acodes)
     n_pairs = int(pair_id.max()) + 1 if len(pair_id) else 0
     pair_act = np.empty(n_pairs, dtype=np.int64)
     pair_act[pair_id[::-1]] = acodes[::-1]
@@ -280,6 +281,7 @@ def _rework(rows, confidence) -> pd.DataFrame:
             "n_returns": np.bincount(pair_act, weights=ret, minlength=n_act),
         }
     )
+    out = out.loc[out["n_cases"].to_numpy() > 0].reset_index(drop=True)
     src = (
         rows.loc[rows["is_return"]]
         .groupby("activity")["returned_from"]
