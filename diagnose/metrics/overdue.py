@@ -270,7 +270,11 @@ def progress_deviation(
     use_plan = p_start.notna() & p_end.notna()
     plan_s = p_start.where(use_plan, st["start"])
     plan_e = p_end.where(use_plan, due)
-    source = np.where(use_plan, "planned", np.where(due.notna(), "due", "none"))
+    # labels as object arrays by index (a NumPy unicode array would be
+    # converted value by value when it becomes a column)
+    source = np.array(["planned", "due", "none"], dtype=object)[
+        np.where(use_plan, 0, np.where(due.notna(), 1, 2))
+    ]
     planned = cal.working_days_between(plan_s, plan_e)
     actual = cal.working_days_between(st["start"], st["end_eff"])
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -279,11 +283,13 @@ def progress_deviation(
     slip = cal.working_days_between(plan_e, st["end_eff"])
     slip = np.where(is_open & ~(slip > 0), np.nan, slip)
     judged = np.where(is_open, np.maximum(dev, 0), np.abs(dev))
-    flag = np.select(
-        [np.isnan(dev), judged >= cfg.deviation_escalate, judged >= cfg.kpi_warn],
-        ["no_plan", "escalate", "warn"],
-        default="ok",
-    )
+    flag = np.array(["no_plan", "escalate", "warn", "ok"], dtype=object)[
+        np.select(
+            [np.isnan(dev), judged >= cfg.deviation_escalate, judged >= cfg.kpi_warn],
+            [0, 1, 2],
+            default=3,
+        )
+    ]
     return activities.assign(
         is_open=is_open,
         plan_source=source,
