@@ -85,3 +85,88 @@ def test_failing_notebook_keeps_executed_copy_and_names_the_cell(tmp_path):
     assert errors and errors[0].ename == "ValueError"
     assert not any("never reached" in str(c.get("outputs")) for c in nb.cells)
     assert not stale.exists()  # an old verdict never survives a failed run
+
+
+def _probe_notebook(path: Path) -> Path:
+    """A notebook that prints which probe modules its kernel already holds."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    params = nbformat.v4.new_code_cell('who: str = "x"  # anything')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [
+        params,
+        nbformat.v4.new_code_cell(
+            "import sys, os\n"
+            "print(sorted(m for m in ('colorsys', 'wave') if m in sys.modules),"
+            " os.path.basename(os.getcwd()))"
+        ),
+    ]
+    nbformat.write(nb, str(path))
+    return path
+
+
+def _alive(kernel) -> bool:
+    from jupyter_core.utils import run_sync
+
+    return run_sync(kernel.manager.is_alive)()
+
+
+def test_prestarted_kernel_runs_the_notebook_warmed_and_is_stopped(tmp_path):
+    # 'colorsys' and 'wave' are stdlib modules no kernel imports by itself:
+    # only the warm-up can have put 'colorsys' in sys.modules
+    from diagnose.report.run import prestart_kernel
+
+    (tmp_path / "here").mkdir()
+    nb = _probe_notebook(tmp_path / "probe.ipynb")
+    kernel = prestart_kernel(nb, cwd=tmp_path / "here", warm=("colorsys",))
+    out = run_notebook(nb, tmp_path / "out.ipynb", {"who": "y"}, kernel=kernel)
+    text = nbformat.read(out, as_version=4).cells[2].outputs[0]["text"]
+    assert text.strip() == "['colorsys'] here"
+    assert not _alive(kernel)
+
+
+def test_prestarted_kernel_without_warm_up_imports_nothing(tmp_path):
+    from diagnose.report.run import prestart_kernel
+
+    nb = _probe_notebook(tmp_path / "probe.ipynb")
+    kernel = prestart_kernel(nb, warm=())
+    out = run_notebook(nb, tmp_path / "out.ipynb", None, kernel=kernel)
+    text = nbformat.read(out, as_version=4).cells[2].outputs[0]["text"]
+    assert text.strip() == f"[] {tmp_path.name}"
+
+
+def test_prestarted_kernel_is_stopped_when_parameters_are_refused(tmp_path):
+    from diagnose.exceptions import ConfigError
+    from diagnose.report.run import prestart_kernel
+
+    nb = _probe_notebook(tmp_path / "probe.ipynb")
+    kernel = prestart_kernel(nb)
+    with pytest.raises(ConfigError, match="unknown parameter 'nope'"):
+        run_notebook(nb, tmp_path / "out.ipynb", {"nope": 1}, kernel=kernel)
+    assert not _alive(kernel)
+    assert not (tmp_path / "out.ipynb").exists()
+
+
+def test_build_report_stops_its_kernel_when_the_config_is_refused(
+    tmp_path, monkeypatch
+):
+    from diagnose.exceptions import ConfigError
+    from diagnose.report import batch, run
+
+    started = []
+
+    def recording(*args, **kwargs):
+        started.append(original(*args, **kwargs))
+        return started[-1]
+
+    original = run.prestart_kernel
+    monkeypatch.setattr(run, "prestart_kernel", recording)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("title: no name\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="'name' is required"):
+        batch.build_report("pilot", bad, output_dir=tmp_path / "reports")
+    assert len(started) == 1 and not _alive(started[0])

@@ -1,6 +1,10 @@
 """Build reports from configs: one at a time, or every pilot in a folder in parallel.
 
 :func:`build_report` = load config -> :func:`run_notebook` -> :func:`export_html`.
+It launches the kernel first (:func:`~diagnose.report.run.prestart_kernel`:
+the kernel boots and imports pandas/SciPy/matplotlib while this process reads
+the config and imports papermill) and warms nbconvert up while the notebook
+runs, so the start-up costs overlap instead of adding up.
 :func:`run_pilots` runs :func:`build_report` for each ``*.yaml`` in a folder in
 ``jobs`` worker processes (each papermill run starts its own kernel); one
 pilot's failure never stops the others. Results come back as
@@ -22,7 +26,7 @@ from typing import Any
 
 import diagnose
 from diagnose.exceptions import ConfigError, DataError
-from diagnose.report.configs import load_report_config
+from diagnose.report.configs import KINDS, load_report_config
 from diagnose.report.run import ReportError
 
 __all__ = [
@@ -128,29 +132,41 @@ def build_report(
     ConfigError, DataError, FileNotFoundError, ReportError
     """
     from diagnose.report.html import export_html
-    from diagnose.report.run import notebook_parameters, run_notebook
+    from diagnose.report.run import notebook_parameters, prestart_kernel, run_notebook
 
     start = time.perf_counter()
-    cfg = load_report_config(kind, config)
     nb_path = Path(notebook) if notebook else default_notebook(kind)
     if not nb_path.is_file():
         raise FileNotFoundError(
             f"{kind} notebook not found: {nb_path} (pass --notebook to use another one)"
         )
-    language = language or cfg.language or "en"
-    declared = notebook_parameters(nb_path)
-    values: dict[str, Any] = {"config_path": str(cfg.path)}
-    if "language" in declared:
-        values["language"] = language
-    values.update(parameters or {})
-    out_dir = Path(output_dir)
-    stem = cfg.stem()
-    executed = out_dir / f"{stem}.ipynb"
-    html = out_dir / f"{stem}.html"
+    if kind not in KINDS:
+        raise ValueError(
+            f"The 'kind' parameter must be one of {set(KINDS)}. Got {kind!r} instead."
+        )
+    # the kernel boots (and imports pandas, SciPy, matplotlib) while this
+    # process reads the config and imports papermill; it never runs notebook
+    # code unless the config and parameters pass (run_notebook stops it)
+    kernel = prestart_kernel(nb_path, kernel_name=kernel_name)
+    try:
+        cfg = load_report_config(kind, config)
+        language = language or cfg.language or "en"
+        declared = notebook_parameters(nb_path)
+        values: dict[str, Any] = {"config_path": str(cfg.path)}
+        if "language" in declared:
+            values["language"] = language
+        values.update(parameters or {})
+        out_dir = Path(output_dir)
+        stem = cfg.stem()
+        executed = out_dir / f"{stem}.ipynb"
+        html = out_dir / f"{stem}.html"
+    except BaseException:
+        kernel.shutdown()
+        raise
     # daemon: a failed run raises at once instead of waiting for the warm-up
     warm = threading.Thread(target=_warm_export, name="warm-export", daemon=True)
     warm.start()
-    run_notebook(nb_path, executed, values, kernel_name=kernel_name, progress=progress)
+    run_notebook(nb_path, executed, values, kernel=kernel, progress=progress)
     warm.join()
     title = f"{_TITLES[(kind, language)]} — {cfg.title or cfg.name}"
     export_html(executed, html, title=title, language=language)

@@ -1,7 +1,9 @@
 """Load the YAML config of a report, enough to name and launch it.
 
 The report machinery needs only a few keys; the notebook reads the rest
-itself (it receives ``config_path``). Checked here, before any kernel starts:
+itself (it receives ``config_path``). Checked here, before any notebook code
+runs (a kernel pre-started by :func:`~diagnose.report.batch.build_report` is
+stopped when a check fails):
 
 ``name``      (required) short identifier, used in file names
 ``title``     (optional) shown in the index and the HTML ``<title>``
