@@ -118,3 +118,13 @@ def test_many_repeated_values_parse_once(rng):
     out = parse_dates(values)
     assert out.notna().all()
     assert out.iloc[0] == T(values.iloc[0].replace("T", " ").rstrip("Z"))
+
+
+def test_short_offsets_after_a_time():
+    # PostgreSQL writes "+00" / "+08": converted like "+00:00", and a plain
+    # date is never mistaken for an offset ("-01" at its end)
+    out = parse_dates(
+        ["2023-07-01 10:15:00+00", "2023-07-01 10:15+08", "2023-07-01"],
+        tz="Asia/Shanghai",
+    )
+    assert list(out) == [T("2023-07-01 18:15"), T("2023-07-01 10:15"), T("2023-07-01")]

@@ -63,7 +63,10 @@ _MD = re.compile(
     r"^(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]?"
     r"(?:\s*(?P<t>\d{1,2}:\d{2}(?::\d{2})?))?$"
 )
-_TZ_SUFFIX = re.compile(r"(?:Z|UTC|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
+# offsets: Z, UTC, +02:00, +0200, and +02 / +00 after a time (PostgreSQL)
+_TZ_SUFFIX = re.compile(
+    r"(?:Z|UTC|[+-]\d{2}:?\d{2}|:\d{2}(?:\.\d+)?[+-]\d{2})$", re.IGNORECASE
+)
 _ISO_PREFIX = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:$|[T\s])")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 
@@ -230,30 +233,30 @@ def _from_fields(y, m, d, t=None) -> pd.Series:
     return out
 
 
-_ISO_PLAIN = r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?$"
-
-
 def _parse_iso_arrow(arr) -> tuple[np.ndarray, np.ndarray] | None:
     """Plain ISO values (``2023-07-01``, ``2023-07-01 10:15[:SS[.fff]]``, no
     zone) parsed by Arrow's C++ parser: (datetime64[ns], date_only) arrays.
-    None when pyarrow is missing or any value is not of that exact form or not
-    a real date (the general parser then decides, value by value)."""
+    ``arr``: Arrow strings (Array or ChunkedArray; nulls give NaT).
+
+    None when pyarrow is missing or Arrow rejects any value (another form, a
+    zone, spaces, an impossible date such as 2023-02-30): the general parser
+    then decides value by value. Arrow's cast is strict: what it accepts, the
+    general parser reads the same way (a rejected column fails fast)."""
     try:
         import pyarrow as pa
         import pyarrow.compute as pc
-
-        if not pc.all(pc.match_substring_regex(arr, _ISO_PLAIN)).as_py():
-            return None
+    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        return None
+    try:
         ts = pc.cast(arr, pa.timestamp("ns"))
-        date_only = pc.less_equal(pc.utf8_length(arr), 10)
-        return (
-            ts.to_numpy(zero_copy_only=False).astype("datetime64[ns]"),
-            date_only.to_numpy(zero_copy_only=False).astype(bool),
-        )
-    except (ImportError, TypeError, ValueError, NotImplementedError, OSError):
+    except (pa.ArrowException, TypeError, ValueError, NotImplementedError):
         return None
-    except Exception:  # pyarrow.ArrowInvalid: e.g. 2023-02-30
-        return None
+    # a date alone is exactly YYYY-MM-DD; anything longer carries a time
+    date_only = pc.fill_null(pc.less_equal(pc.utf8_length(arr), 10), False)
+    return (
+        ts.to_numpy(zero_copy_only=False).astype("datetime64[ns]"),
+        date_only.to_numpy(zero_copy_only=False).astype(bool),
+    )
 
 
 def _whole_days(values: np.ndarray) -> bool:

@@ -50,6 +50,7 @@ from diagnose.io.columns import (
 from diagnose.io.dates import (
     DATE_FIX,
     MissingYearError,
+    _parse_iso_arrow,
     _parse_uniques,
     _whole_days,
     infer_year,
@@ -320,6 +321,17 @@ class _Coded:
         return np.append(same, -1)[self.codes]
 
 
+def _iso_strings(raw: RawTable, header: str):
+    """(datetime64[ns], date_only) of a CSV column whose every filled cell is
+    a plain ISO date or date-time, parsed straight from the Arrow strings
+    (no encoding, no Python objects); None otherwise."""
+    strings = getattr(raw.codes, "strings", None)
+    col = strings(header) if strings is not None else None
+    if col is None:
+        return None
+    return _parse_iso_arrow(col)
+
+
 def _is_sorted(rank: np.ndarray, start: np.ndarray) -> bool:
     """True when rows are ordered by ``rank`` then ``start`` (ties keep file
     order, so the stable sort would not move anything)."""
@@ -588,6 +600,9 @@ def load_activities(
         return _Coded(codes, values, not merged[0])
 
     # text columns: codes into the distinct (stripped) values ----------------
+    prefetch = getattr(raw.codes, "prefetch", None)
+    if prefetch is not None:  # encode the text columns side by side
+        prefetch([cols[c] for c in [*_TEXT_COLUMNS, "status", "priority"] if c in cols])
     text: dict[str, _Coded | None] = {
         c: (_coded_text(c) if c in get else None) for c in _TEXT_COLUMNS
     }
@@ -641,6 +656,9 @@ def load_activities(
             values = _parse(parse_dates, get[c]).to_numpy()
             bad = np.zeros(n, dtype=bool)
             only = np.full(n, _whole_days(values), dtype=bool)
+        elif (fast := _iso_strings(raw, cols[c])) is not None:
+            values, only = fast  # plain ISO text: parsed whole by Arrow
+            bad = np.zeros(n, dtype=bool)
         else:  # text, numbers, cells: parse each distinct value once
             codes, uniq, arrow = _fz(c)
             full, bad_u, only_u = _parse(

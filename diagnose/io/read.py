@@ -15,6 +15,7 @@ import csv
 import gzip
 import hashlib
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -243,7 +244,6 @@ def _read_csv_arrow(
     """
     try:
         import pyarrow as pa
-        import pyarrow.compute as pc
         import pyarrow.csv as pacsv
     except ImportError:  # pragma: no cover - pyarrow is a dependency
         return None
@@ -285,24 +285,102 @@ def _read_csv_arrow(
     if len(set(headers)) != len(headers):
         return None  # pandas renames repeated headers "x.1"
     table = table.slice(1)
-    columns, codes, arrow = {}, {}, {}
-    try:
-        for n, h in zip(names, headers):
-            enc = pc.dictionary_encode(table[n].combine_chunks())
-            uniques = enc.dictionary.to_numpy(zero_copy_only=False).astype(object)
-            idx = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-            if materialize:
-                columns[h] = np.append(uniques, np.nan)[idx]
-            codes[h] = (idx, uniques)
-            arrow[h] = enc.dictionary
-    except (pa.ArrowException, ValueError):  # e.g. a column over 2 GB
-        return None
-    if len(codes) != width:
-        return None
+    if any(table[n].nbytes >= 2**31 - 1 for n in names):
+        return None  # a column over 2 GB cannot be combined into one array
+    codes = _LazyCodes({h: table[n] for n, h in zip(names, headers)})
     if not materialize:  # rows only: the caller reads columns from codes
-        return pd.DataFrame(index=pd.RangeIndex(table.num_rows)), codes, arrow
+        return pd.DataFrame(index=pd.RangeIndex(table.num_rows)), codes, codes.arrow
+    codes.prefetch(headers)
+    columns = {}
+    for h in headers:
+        idx, uniques = codes[h]
+        columns[h] = np.append(uniques, np.nan)[idx]
     frame = pd.DataFrame(columns, copy=False)
-    return frame, codes, arrow
+    return frame, codes, codes.arrow
+
+
+class _LazyCodes(Mapping):
+    """``header -> (codes, uniques)`` of text columns read by Arrow, each
+    dictionary-encoded on first use (a loader that parses a date column
+    straight from its Arrow strings never pays for encoding it).
+
+    ``arrow`` maps a header to the Arrow uniques (same order as ``uniques``);
+    :meth:`strings` gives the column's Arrow strings as read."""
+
+    def __init__(self, columns: dict):
+        self._columns = columns
+        self._done: dict = {}
+        self.arrow = _ArrowUniques(self)
+
+    def __getitem__(self, header):
+        if header not in self._done:
+            if header not in self._columns:
+                raise KeyError(header)
+            self._store(header, self._encode(header))
+        return self._done[header]
+
+    def __iter__(self):
+        return iter(self._columns)
+
+    def __len__(self) -> int:
+        return len(self._columns)
+
+    def __contains__(self, header) -> bool:  # without encoding
+        return header in self._columns
+
+    def strings(self, header):
+        """The Arrow string column as read (None if unknown)."""
+        return self._columns.get(header)
+
+    def _encode(self, header):
+        import pyarrow.compute as pc
+
+        return pc.dictionary_encode(self._columns[header].combine_chunks())
+
+    def _store(self, header, enc) -> None:
+        uniques = enc.dictionary.to_numpy(zero_copy_only=False).astype(object)
+        idx = enc.indices
+        idx = (
+            idx.to_numpy(zero_copy_only=False)
+            if idx.null_count == 0
+            else idx.fill_null(-1).to_numpy(zero_copy_only=False)
+        )
+        self._done[header] = (idx, uniques)
+        self.arrow._done[header] = enc.dictionary
+
+    def prefetch(self, headers) -> None:
+        """Encode several columns at once: Arrow releases the GIL, so two
+        threads halve the wait on two cores."""
+        todo = [h for h in dict.fromkeys(headers) if h in self._columns]
+        todo = [h for h in todo if h not in self._done]
+        if len(todo) < 2:
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for h, enc in zip(todo, pool.map(self._encode, todo)):
+                self._store(h, enc)
+
+
+class _ArrowUniques(Mapping):
+    """The Arrow uniques of a :class:`_LazyCodes` (encoding on first use)."""
+
+    def __init__(self, codes: _LazyCodes):
+        self._codes = codes
+        self._done: dict = {}
+
+    def __getitem__(self, header):
+        self._codes[header]
+        return self._done[header]
+
+    def __iter__(self):
+        return iter(self._codes)
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    def __contains__(self, header) -> bool:
+        return header in self._codes
 
 
 def _read_csv(data: bytes, label: str) -> pd.DataFrame:
