@@ -132,10 +132,11 @@ class DiagnosisResult:
                 else r.impact
             )
             lines.append(
-                f"{r.priority}. {r.location}（影响{imp}，占超时总量{r.score:.0%}）：{r.problem}"
+                f"{r.priority}. {r.location}（影响{imp}，"
+                f"占超时总量{r.score:.0%}）：{r.problem}"
                 if zh
-                else f"{r.priority}. {r.location} ({imp} impact, {r.score:.0%} of time lost "
-                f"beyond limits): {r.problem}"
+                else f"{r.priority}. {r.location} ({imp} impact, "
+                f"{r.score:.0%} of time lost beyond limits): {r.problem}"
             )
         if self.benchmarks is not None and len(self.benchmarks):
             cmp = self.benchmarks.dropna(subset=["value"])
@@ -154,7 +155,8 @@ class DiagnosisResult:
                     else ("（差距在误差范围内）" if zh else " (within the noise)")
                 )
                 lines.append(
-                    f"{r.metric} = {r.value:.3g}，{verdict}基准 {r.benchmark:.3g}{noise}。"
+                    f"{r.metric} = {r.value:.3g}，{verdict}基准 "
+                    f"{r.benchmark:.3g}{noise}。"
                     if zh
                     else f"{r.metric} = {r.value:.3g}, {verdict} the benchmark "
                     f"{r.benchmark:.3g}{noise}."
@@ -175,7 +177,8 @@ class DiagnosisResult:
         return lines[:6]
 
     def summary(self) -> str:
-        """3-6 plain-language lines: the top bottlenecks and the headline vs benchmark."""
+        """3-6 plain-language lines: the top bottlenecks and the headline vs
+        benchmark."""
         head = (
             f"诊断（截至 {self.as_of:%Y-%m-%d %H:%M}）"
             if self.language == "zh"

@@ -101,7 +101,8 @@ def quantile_interval(values, q: float = 0.5, *, confidence: float = 0.95):
     if n == 0:
         return np.nan, np.nan
     alpha = 1 - confidence
-    # r = largest index with P(B <= r-1) <= alpha/2 ; s = smallest with P(B <= s-1) >= 1-alpha/2
+    # r = largest index with P(B <= r-1) <= alpha/2;
+    # s = smallest with P(B <= s-1) >= 1-alpha/2
     r = int(stats.binom.ppf(alpha / 2, n, q))  # P(B <= r) >= alpha/2
     s = int(stats.binom.ppf(1 - alpha / 2, n, q)) + 1
     # order statistics are 1-based: x(r) ... x(s); r == 0 means unbounded below
@@ -205,7 +206,9 @@ def kaplan_meier(durations, observed, *, confidence: float = 0.95) -> KaplanMeie
     sf = res.sf
     with warnings.catch_warnings():
         # the log-log band is undefined where S(t) is 0 or 1; handled below
-        warnings.filterwarnings("ignore", message="The confidence interval is undefined")
+        warnings.filterwarnings(
+            "ignore", message="The confidence interval is undefined"
+        )
         ci = sf.confidence_interval(confidence_level=confidence, method="log-log")
         t = sf.quantiles
         low, high = ci.low.evaluate(t), ci.high.evaluate(t)
