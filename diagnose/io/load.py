@@ -332,6 +332,20 @@ def _iso_strings(raw: RawTable, header: str):
     return _parse_iso_arrow(col)
 
 
+def _sorted_rank(values: np.ndarray) -> np.ndarray:
+    """Rank of each distinct value in sorted order (equal values share a
+    rank), plus -1 for code -1. Values listed in increasing order (a file
+    sorted by case, read in order of first appearance) need no sort."""
+    k = len(values)
+    if k and not pd.isna(values).any():
+        try:
+            if k == 1 or bool((values[:-1] < values[1:]).all()):
+                return np.append(np.arange(k), -1)
+        except TypeError:  # values that do not compare (mixed types)
+            pass
+    return np.append(pd.factorize(values, sort=True)[0], -1)
+
+
 def _is_sorted(rank: np.ndarray, start: np.ndarray) -> bool:
     """True when rows are ordered by ``rank`` then ``start`` (ties keep file
     order, so the stable sort would not move anything)."""
@@ -902,9 +916,7 @@ def load_activities(
     aside = _aside_mask(log, n)
     keep = np.flatnonzero(~aside)
     case = text["case_id"]
-    case_rank = np.append(pd.factorize(case.values[:-1], sort=True)[0], -1)[
-        case.codes[keep]
-    ]
+    case_rank = _sorted_rank(case.values[:-1])[case.codes[keep]]
     start_kept = ts["start"][keep]
     if _is_sorted(case_rank, start_kept):  # file already in case, start order
         final = keep
