@@ -111,104 +111,144 @@ def location_items(activities, *, settings=None, as_of, calendar=None) -> pd.Dat
     cfg = _settings(settings)
     as_of = check_as_of(as_of, "bottlenecks")
     cal = resolve_calendar(calendar, cfg)
-    items, names = _items(acts, cfg, as_of, cal)
-    loc = items.pop("_loc").to_numpy()
-    items.insert(0, "location", names[loc])
-    return items
+    items, meta = _items(acts, cfg, as_of, cal)
+    src, frm = items["_src"].to_numpy(), items["_from"].to_numpy()
+
+    def values(column, pos):
+        out = np.full(pos.size, np.nan, dtype=object)
+        if column in acts.columns:
+            ok = pos >= 0
+            out[ok] = acts[column].to_numpy()[pos[ok]]
+        return out
+
+    return pd.DataFrame(
+        {
+            "location": meta["names"][items["_loc"].to_numpy()],
+            "kind": np.array(["stage", "wait"], dtype=object)[
+                items["_kind"].to_numpy()
+            ],
+            "activity": acts["activity"].to_numpy()[src],
+            "is_handoff": items["is_handoff"].to_numpy(),
+            "days": items["days"].to_numpy(),
+            "limit_days": items["limit_days"].to_numpy(),
+            "is_open": items["is_open"].to_numpy(),
+            "owner": values("owner", src),
+            "department": values("department", src),
+            "from_department": values("department", frm),
+        }
+    )
 
 
-def _name_codes(values: np.ndarray):
-    """Codes and the ``str`` of each distinct value (missing values too, as
-    ``astype(str)`` would spell them)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    return codes, pd.Series(np.asarray(uniques, dtype=object)).astype(str).to_numpy()
+def _str_names(uniques) -> np.ndarray:
+    """The ``str`` of each distinct value, as ``astype(str)`` spells them."""
+    return pd.Series(np.asarray(uniques, dtype=object)).astype(str).to_numpy()
 
 
 def _items(acts, cfg, as_of, cal):
-    """:func:`location_items` with the location as an integer code ``_loc``
-    into ``names`` (location strings are built per distinct location, not per
-    row; two locations with the same text share one code, as they would when
-    grouping by the text)."""
-    from diagnose.metrics.flow import waits
-    from diagnose.metrics.sla import _sla_core
+    """:func:`location_items` as integer arrays.
 
-    cols = ["activity", "planned_start", "planned_end", "owner", "department"]
-    rows = _sla_core(acts, as_of, cal, cfg, columns=[c for c in cols if c in acts])
-    rows = rows.loc[rows["started"].to_numpy()]
-    limit = rows["limit_days"].to_numpy(dtype=float)
-    if {"planned_start", "planned_end"} <= set(rows.columns):
-        planned = cal.working_days_between(rows["planned_start"], rows["planned_end"])
+    Columns: ``_loc`` (code into ``meta["names"]``, the location texts; two
+    locations with the same text share one code, as when grouping by the
+    text), ``_kind`` (0 stage, 1 wait), ``_src`` (row position of the stage
+    row / of the activity waited for: its activity, owner and department),
+    ``_from`` (row position of the predecessor; -1 for stages),
+    ``is_handoff``, ``days``, ``limit_days``, ``is_open``. Location texts
+    are built per distinct location, never per row.
+    """
+    from diagnose.metrics.flow import _activity_codes, _wait_pairs
+    from diagnose.metrics.sla import _p0_flags, _sla_core
+
+    core = _sla_core(acts, as_of, cal, cfg)
+    pos = np.flatnonzero(core["started"].to_numpy())
+    limit = core["limit_days"].to_numpy(dtype=float)[pos]
+    if {"planned_start", "planned_end"} <= set(acts.columns):
+        planned = cal.working_days_between(
+            acts["planned_start"].iloc[pos], acts["planned_end"].iloc[pos]
+        )
         planned = np.where(planned > 0, planned, np.nan)
         limit = np.where(np.isnan(limit), planned, limit)
-    n_rows = len(rows)
 
-    def col(frame, name):
-        if name in frame:
-            return frame[name].to_numpy()
-        return np.full(len(frame), np.nan, dtype=object)
-
-    s_codes, s_names = _name_codes(rows["activity"].to_numpy())
-    stage_items = pd.DataFrame(
-        {
-            "_loc": s_codes,
-            "kind": "stage",
-            "activity": rows["activity"].to_numpy(),
-            "is_handoff": False,
-            "days": rows["duration_working_days"].to_numpy(dtype=float),
-            "limit_days": limit,
-            "is_open": rows["is_open"].to_numpy(dtype=bool),
-            "owner": col(rows, "owner"),
-            "department": col(rows, "department"),
-            "from_department": np.full(n_rows, np.nan, dtype=object),
-        }
+    acodes, anames = _activity_codes(acts)
+    k = max(len(anames), 1)
+    pairs = _wait_pairs(acts, as_of, cal)
+    from_pos, to_pos = pairs["from_pos"], pairs["to_pos"]
+    w_codes, w_pairs = pd.factorize(
+        acodes[from_pos].astype(np.int64) * k + acodes[to_pos]
     )
-
-    w = waits(acts, calendar=cal, as_of=as_of)
-    f_codes, f_names = _name_codes(w["from_activity"].to_numpy())
-    t_codes, t_names = _name_codes(w["to_activity"].to_numpy())
-    pair = f_codes.astype(np.int64) * max(len(t_names), 1) + t_codes
-    w_codes, w_pairs = pd.factorize(pair)
+    text = _str_names(anames)
     w_pairs = np.asarray(w_pairs, dtype=np.int64)
-    n_to = max(len(t_names), 1)
     w_names = np.array(
-        [f"{f_names[p // n_to]} -> {t_names[p % n_to]}" for p in w_pairs],
-        dtype=object,
+        [f"{text[p // k]} -> {text[p % k]}" for p in w_pairs], dtype=object
     )
-    # one code per distinct location text
-    all_names = np.concatenate([s_names, w_names]).astype(object)
-    text_codes, names = pd.factorize(all_names)
-    names = np.asarray(names, dtype=object)
-    stage_items["_loc"] = text_codes[: len(s_names)][s_codes] if n_rows else s_codes
-    w_loc = text_codes[len(s_names) :][w_codes] if len(w) else w_codes
+    text_codes, names = pd.factorize(np.concatenate([text, w_names]).astype(object))
 
-    p0 = _is_p0(w["from_priority"]) | _is_p0(w["to_priority"])
-    urgent = w["is_handoff"].to_numpy() & p0
+    if "priority" in acts.columns:
+        p0 = _p0_flags(acts)
+        urgent = pairs["is_handoff"] & (p0[from_pos] | p0[to_pos])
+    else:
+        urgent = np.zeros(to_pos.size, dtype=bool)
     hours = np.where(urgent, cfg.urgent_handoff_hours, cfg.handoff_hours)
-    wait_items = pd.DataFrame(
+    n_s, n_w = pos.size, to_pos.size
+    items = pd.DataFrame(
         {
-            "_loc": w_loc,
-            "kind": "wait",
-            "activity": w["to_activity"].to_numpy(),
-            "is_handoff": w["is_handoff"].to_numpy(dtype=bool),
-            "days": w["wait_working_days"].to_numpy(dtype=float),
-            "limit_days": hours / 24.0,
-            "is_open": False,
-            "owner": w["to_owner"].to_numpy(),
-            "department": w["to_department"].to_numpy(),
-            "from_department": w["from_department"].to_numpy(),
+            "_loc": np.concatenate(
+                [text_codes[acodes[pos]], text_codes[len(text) + w_codes]]
+            ),
+            "_kind": np.repeat(np.array([0, 1], dtype=np.int8), [n_s, n_w]),
+            "_src": np.concatenate([pos, to_pos]),
+            "_from": np.concatenate([np.full(n_s, -1, dtype=np.int64), from_pos]),
+            "is_handoff": np.concatenate(
+                [np.zeros(n_s, dtype=bool), pairs["is_handoff"]]
+            ),
+            "days": np.concatenate(
+                [
+                    core["duration_working_days"].to_numpy(dtype=float)[pos],
+                    pairs["wait_working_days"],
+                ]
+            ),
+            "limit_days": np.concatenate([limit, hours / 24.0]),
+            "is_open": np.concatenate(
+                [core["is_open"].to_numpy(dtype=bool)[pos], np.zeros(n_w, dtype=bool)]
+            ),
         }
     )
-    return pd.concat([stage_items, wait_items], ignore_index=True), names
+    meta = {"names": np.asarray(names, dtype=object), "activities": acts}
+    return items, meta
 
 
-def _is_p0(priority: pd.Series) -> np.ndarray:
-    """``priority.astype(str) == "P0"``, evaluated once per distinct value."""
-    codes, uniques = pd.factorize(priority.to_numpy(), use_na_sentinel=False)
-    hit = pd.Series(np.asarray(uniques, dtype=object)).astype(str).to_numpy() == "P0"
-    return hit[codes] if len(codes) else np.zeros(0, dtype=bool)
+def _mode_of_positions(acts, column, loc, pos, n_loc) -> np.ndarray:
+    """Most common non-missing value of ``acts[column]`` at row positions
+    ``pos`` (-1: none) per location code (ties: the value sorting first)."""
+    from diagnose.metrics._common import reuse
+    from diagnose.metrics.flow import _factorize, _mode_by_code
+
+    out = np.full(n_loc, np.nan, dtype=object)
+    if column not in acts.columns:
+        return out
+    codes, names = reuse(
+        "sorted_codes", (acts,), (column,), lambda: _factorize(acts[column])
+    )
+    names = np.asarray(names, dtype=object)
+    ok = pos >= 0
+    v = np.where(ok, codes[np.where(ok, pos, 0)], -1)
+    v = np.where(ok & ~pd.isna(names)[np.maximum(v, 0)], v, -1)
+    keep = v >= 0
+    n_v = len(names)
+    if not keep.any():
+        return out
+    if n_loc * n_v > 50_000_000:  # too many pairs for a dense table
+        vals = pd.Series(np.where(keep, names[np.maximum(v, 0)], None), dtype=object)
+        return _mode_by_code(loc, vals, n_loc)
+    counts = np.bincount(
+        loc[keep].astype(np.int64) * n_v + v[keep], minlength=n_loc * n_v
+    ).reshape(n_loc, n_v)
+    best = counts.argmax(axis=1)  # first maximum: the value sorting first
+    has = counts[np.arange(n_loc), best] > 0
+    out[has] = names[best[has]]
+    return out
 
 
-def _aggregate(items: pd.DataFrame, names: np.ndarray, confidence: float):
+def _aggregate(items: pd.DataFrame, meta: dict, confidence: float):
     """Per-location totals of :func:`bottlenecks` (NumPy on location codes).
 
     Columns: ``location``, ``kind``, ``activity``, ``n``, ``n_open``,
@@ -217,33 +257,33 @@ def _aggregate(items: pd.DataFrame, names: np.ndarray, confidence: float):
     ``median_ci_high``, ``owner``, ``x_from_dept``; one row per location that
     has items, in order of first appearance.
     """
-    from diagnose.metrics._common import summarise
-    from diagnose.metrics.flow import _mode_by_code
+    from diagnose.metrics._common import summarise_codes
 
+    names, acts = meta["names"], meta["activities"]
     loc = items["_loc"].to_numpy()
+    if loc.size == 0:  # nothing started: no locations
+        names = names[:0]
     n_loc = len(names)
     is_open = items["is_open"].to_numpy(dtype=bool)
     days = items["days"].to_numpy(dtype=float)
     limit = items["limit_days"].to_numpy(dtype=float)
-    kind = items["kind"].to_numpy().copy()
+    src, frm = items["_src"].to_numpy(), items["_from"].to_numpy()
 
     # kind per location: waits that mostly change department are handoffs
-    is_wait = kind == "wait"
+    is_wait = items["_kind"].to_numpy() == 1
     n_wait = np.bincount(loc[is_wait], minlength=n_loc)
     n_hand = np.bincount(
         loc[is_wait], weights=items["is_handoff"].to_numpy()[is_wait], minlength=n_loc
     )
     with np.errstate(invalid="ignore", divide="ignore"):
         handoff_loc = (n_wait > 0) & (n_hand / np.maximum(n_wait, 1) > 0.5)
-    kind[is_wait & handoff_loc[loc]] = "handoff"
-
+    kind = np.array(["stage", "wait", "handoff"], dtype=object)[
+        np.where(is_wait, np.where(handoff_loc[loc], 2, 1), 0)
+    ]
     # finished items: median, p85, p95 and the CI of the median per location
     fin = np.where(is_open, np.nan, days)
-    summ = summarise(
-        pd.DataFrame({"_loc": loc, "_fin": fin}),
-        "_fin",
-        by=["_loc"],
-        confidence=confidence,
+    summ = summarise_codes(
+        fin, loc, pd.DataFrame({"_loc": np.arange(n_loc)}), confidence=confidence
     )
     codes = summ["_loc"].to_numpy(dtype=np.int64)
 
@@ -264,6 +304,7 @@ def _aggregate(items: pd.DataFrame, names: np.ndarray, confidence: float):
     present = np.bincount(loc, minlength=n_loc) > 0
     first = np.full(n_loc, len(loc), dtype=np.int64)
     np.minimum.at(first, loc, np.arange(len(loc)))
+    first_item = np.minimum(first, len(loc) - 1)
     limit_med = pd.Series(limit).groupby(loc).median().reindex(range(n_loc)).to_numpy()
 
     def total(weights):
@@ -271,11 +312,10 @@ def _aggregate(items: pd.DataFrame, names: np.ndarray, confidence: float):
 
     out = pd.DataFrame(
         {
-            "_loc": np.arange(n_loc),
             "_first": first,
             "location": names,
-            "kind": kind[np.minimum(first, len(loc) - 1)],
-            "activity": items["activity"].to_numpy()[np.minimum(first, len(loc) - 1)],
+            "kind": kind[first_item],
+            "activity": acts["activity"].to_numpy()[src[first_item]],
             "n": np.bincount(loc, minlength=n_loc).astype(np.int64),
             "n_open": total(is_open).astype(np.int64),
             "median_days": per_loc("median"),
@@ -289,12 +329,12 @@ def _aggregate(items: pd.DataFrame, names: np.ndarray, confidence: float):
             "median_ci_high": per_loc("ci_high"),
         }
     )
-    dept_mode = _mode_by_code(loc, items["department"], n_loc)
-    owner_mode = _mode_by_code(loc, items["owner"], n_loc)
+    dept_mode = _mode_of_positions(acts, "department", loc, src, n_loc)
+    owner_mode = _mode_of_positions(acts, "owner", loc, src, n_loc)
     out["owner"] = np.where(pd.isna(dept_mode), owner_mode, dept_mode)
-    out["x_from_dept"] = _mode_by_code(loc, items["from_department"], n_loc)
+    out["x_from_dept"] = _mode_of_positions(acts, "department", loc, frm, n_loc)
     out = out.loc[present].sort_values("_first", kind="stable")
-    return out.drop(columns=["_loc", "_first"]).reset_index(drop=True)
+    return out.drop(columns=["_first"]).reset_index(drop=True)
 
 
 def _fmt_pct(x) -> str:
@@ -456,8 +496,8 @@ def bottlenecks(
     cfg = _settings(settings)
     as_of = check_as_of(as_of, func)
     cal = resolve_calendar(calendar, cfg)
-    items, names = _items(acts, cfg, as_of, cal)
-    out = _aggregate(items, names, confidence)
+    items, meta = _items(acts, cfg, as_of, cal)
+    out = _aggregate(items, meta, confidence)
     # is the stage limit a configured one, or the planned duration?
     stage_limit = out["activity"].map(
         lambda a: cfg.stage_limit(a) if a is not None else None

@@ -535,10 +535,10 @@ def test_summarise_matches_numpy_per_group(rng):
 def test_bottleneck_aggregates_match_pandas_groupbys(cal, table):
     cfg = Settings()
     items = location_items(table, settings=cfg, as_of=AS_OF, calendar=cal)
-    coded, names = _items(table, cfg, AS_OF, cal)
-    assert items["location"].tolist() == names[coded["_loc"]].tolist()
+    coded, meta = _items(table, cfg, AS_OF, cal)
+    assert items["location"].tolist() == meta["names"][coded["_loc"]].tolist()
     assert "方案策划 -> 活动执行" in set(items["location"])
-    out = _aggregate(coded, names, 0.95).set_index("location")
+    out = _aggregate(coded, meta, 0.95).set_index("location")
     fin = items["days"].where(~items["is_open"])
     g = items.assign(_fin=fin).groupby("location")
     np.testing.assert_allclose(
