@@ -74,6 +74,10 @@ def default_notebook(kind: str) -> Path:
     return NOTEBOOKS_DIR / f"{kind}.ipynb"
 
 
+#: set once this process has exported a report (nbconvert is then warm)
+_EXPORTED = threading.Event()
+
+
 def _warm_export() -> None:
     """Export a one-cell notebook, to import nbconvert and its filters early.
 
@@ -81,8 +85,12 @@ def _warm_export() -> None:
     is idle then (waiting on the kernel), so the ~1 s nbconvert costs on its
     first export (imports of nbconvert, mistune, bleach/bs4, pygments,
     jinja2 templates) overlaps the kernel's work instead of following it.
-    Best effort: any failure is left for the real export to report.
+    Best effort: any failure is left for the real export to report. Skipped
+    when this process has exported before (``--all`` workers build several
+    reports): it would only cost CPU the other reports need.
     """
+    if _EXPORTED.is_set():
+        return
     try:
         import nbformat
 
@@ -170,6 +178,7 @@ def build_report(
     warm.join()
     title = f"{_TITLES[(kind, language)]} — {cfg.title or cfg.name}"
     export_html(executed, html, title=title, language=language)
+    _EXPORTED.set()
     return ReportOutcome(
         config=str(config),
         ok=True,
