@@ -85,7 +85,10 @@ def rework_rows(activities, *, as_of=None) -> pd.DataFrame:
     """
     check_frame(activities, "rework", ["case_id", "activity", "start"])
     as_of = None if as_of is None else pd.Timestamp(as_of)
-    return _rework_rows_full(activities, as_of)[0]
+    columns, codes = _rework_rows_full(activities, as_of)
+    out = pd.DataFrame(columns)
+    out.attrs["order"] = codes["kind"]
+    return out
 
 
 def _rework_rows_full(activities, as_of):
@@ -143,21 +146,24 @@ def _rework_rows(activities, as_of):
     if n:
         prev_act[1:] = act[:-1]
     returned_from = np.where(is_return & ~new_case, prev_act, np.nan)
-    out = pd.DataFrame(
-        {
-            "case_id": activities["case_id"].to_numpy()[pos],
-            "activity": act,
-            "start": start,
-            "order": stage,
-            "is_repeat": is_repeat,
-            "is_return": is_return,
-            "returned_from": returned_from,
-            "index": activities.index.to_numpy()[pos],
-        }
-    )
-    out.attrs["order"] = kind
-    codes_ = {"seg": case_seg, "acodes": acodes, "auniques": auniques, "pair": pair_id}
-    return out, codes_
+    columns = {
+        "case_id": activities["case_id"].to_numpy()[pos],
+        "activity": act,
+        "start": start,
+        "order": stage,
+        "is_repeat": is_repeat,
+        "is_return": is_return,
+        "returned_from": returned_from,
+        "index": activities.index.to_numpy()[pos],
+    }
+    codes_ = {
+        "seg": case_seg,
+        "acodes": acodes,
+        "auniques": auniques,
+        "pair": pair_id,
+        "kind": kind,
+    }
+    return columns, codes_
 
 
 def _sorted_by_case_and_start(codes: np.ndarray, start_ns: np.ndarray):
@@ -257,21 +263,20 @@ def rework(activities, *, as_of=None, confidence=0.95) -> pd.DataFrame:
 def _rework(rows, codes, confidence) -> pd.DataFrame:
     # rows come from rework_rows: sorted by case, so a case is one segment;
     # cases without an id are left out (as a groupby by case_id would)
-    ok = rows["case_id"].notna().to_numpy()
-    rows_ok = rows.loc[ok]
+    ok = ~pd.isna(rows["case_id"])
     seg, pair_id = codes["seg"], codes["pair"]
     if not ok.all():  # renumber without the left-out rows
         seg = np.unique(seg[ok], return_inverse=True)[1]
         pair_id = np.unique(pair_id[ok], return_inverse=True)[1]
     acodes, auniques = codes["acodes"][ok], codes["auniques"]
     n_act = len(auniques)
-    ret_row = rows_ok["is_return"].to_numpy(dtype=bool)
+    ret_row = rows["is_return"][ok]
     n_pairs = int(pair_id.max()) + 1 if len(pair_id) else 0
     pair_act = np.empty(n_pairs, dtype=np.int64)
     pair_act[pair_id[::-1]] = acodes[::-1]
     ret = np.bincount(pair_id, weights=ret_row, minlength=n_pairs)
     order = np.full(n_act, np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(order, acodes, rows_ok["order"].to_numpy(dtype=np.int64))
+    np.minimum.at(order, acodes, rows["order"][ok].astype(np.int64))
     out = pd.DataFrame(
         {
             "activity": np.asarray(auniques, dtype=object),
@@ -282,10 +287,15 @@ def _rework(rows, codes, confidence) -> pd.DataFrame:
         }
     )
     out = out.loc[out["n_cases"].to_numpy() > 0].reset_index(drop=True)
-    src = (
-        rows.loc[rows["is_return"]]
-        .groupby("activity")["returned_from"]
-        .agg(lambda x: x.value_counts().index[0] if x.notna().any() else np.nan)
+    ret_all = rows["is_return"]
+    returns = pd.DataFrame(
+        {
+            "activity": rows["activity"][ret_all],
+            "returned_from": rows["returned_from"][ret_all],
+        }
+    )
+    src = returns.groupby("activity")["returned_from"].agg(
+        lambda x: x.value_counts().index[0] if x.notna().any() else np.nan
     )
     out["returned_from"] = out["activity"].map(src)
     out[["n_cases", "n_rework_cases", "n_returns", "order"]] = out[
@@ -313,7 +323,7 @@ def _rework(rows, codes, confidence) -> pd.DataFrame:
         seg, weights=ret_row, minlength=seg[-1] + 1 if len(seg) else 0
     )
     out.attrs.update(
-        order=rows.attrs.get("order"),
+        order=codes["kind"],
         n_cases=int(case_ret.size),
         n_rework_cases=int((case_ret > 0).sum()),
     )
