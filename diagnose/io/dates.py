@@ -254,16 +254,21 @@ def _parse_iso_arrow(arr) -> tuple[np.ndarray, np.ndarray] | None:
     # a date alone is exactly YYYY-MM-DD; anything longer carries a time
     date_only = pc.fill_null(pc.less_equal(pc.utf8_length(arr), 10), False)
     return (
-        ts.to_numpy(zero_copy_only=False).astype("datetime64[ns]"),
+        ts.to_numpy(zero_copy_only=False).astype("datetime64[ns]", copy=False),
         date_only.to_numpy(zero_copy_only=False).astype(bool),
     )
 
 
 def _whole_days(values: np.ndarray) -> bool:
     """True when every (non-NaT) datetime64 value is at 00:00:00."""
-    i8 = values.astype("datetime64[ns]").view("int64")
-    i8 = i8[i8 != np.iinfo("int64").min]
-    return bool(i8.size) and not (i8 % 86_400_000_000_000).any()
+    i8 = np.asarray(values).astype("datetime64[ns]", copy=False).view("int64")
+    day = 86_400_000_000_000
+    nat = np.iinfo("int64").min
+    head = i8[:4096]  # a column with times usually shows one at once
+    if (head[head != nat] % day).any():
+        return False
+    valid = i8 != nat
+    return bool(valid.any()) and not (i8[valid] % day).any()
 
 
 def _parse_unique(

@@ -230,10 +230,22 @@ def _text(col: pd.Series, factorized=None) -> pd.Series:
     return pd.Series(mapped[codes], index=col.index, dtype=object)
 
 
-# Characters Python's str.strip() removes, as an RE2 class (a superset is
-# fine: candidates are stripped by Python itself).
-_SPACE = r"[\t-\r\x{1c}-\x{20}\x{85}\p{Z}]"
-_STRIP_CANDIDATE = rf"^{_SPACE}|{_SPACE}$|^$"
+# Every character Python's str.strip() removes (str.isspace), for Arrow.
+# (= [c for c in map(chr, range(0x110000)) if c.isspace()], written out)
+_SPACE_CHARS = list(
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003"
+    "\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_SPACES = None
+
+
+def _space_set():
+    global _SPACES
+    if _SPACES is None:
+        import pyarrow as pa
+
+        _SPACES = pa.array(_SPACE_CHARS, type=pa.string())
+    return _SPACES
 
 
 def _norm_uniques(uniq, arrow=None, merged: list | None = None) -> np.ndarray:
@@ -257,8 +269,15 @@ def _norm_uniques(uniq, arrow=None, merged: list | None = None) -> np.ndarray:
 
         if arrow is None:
             arrow = pa.array(u, type=pa.string())
-        hit = pc.match_substring_regex(arrow, _STRIP_CANDIDATE)
-        todo = np.flatnonzero(hit.to_numpy(zero_copy_only=False))
+        # first or last character a space (Python's definition), or empty
+        first = pc.utf8_slice_codeunits(arrow, 0, 1)
+        last = pc.utf8_slice_codeunits(arrow, -1, 2**31 - 1)
+        hit = pc.or_(
+            pc.is_in(first, value_set=_space_set()),
+            pc.is_in(last, value_set=_space_set()),
+        )
+        hit = pc.or_(hit, pc.equal(pc.utf8_length(arrow), 0))
+        todo = np.flatnonzero(pc.fill_null(hit, False).to_numpy(zero_copy_only=False))
     except (ImportError, TypeError, ValueError, NotImplementedError):
         s = pd.Series(u, dtype=object)
         todo = np.flatnonzero((s.str.strip() != s).to_numpy() | (s == "").to_numpy())

@@ -181,7 +181,7 @@ def _coded_column(col) -> tuple[tuple, object]:
         remap[keep] = np.arange(len(keep))
         idx = remap[idx]
         dictionary = dictionary.take(pa.array(keep))
-    uniques = dictionary.to_numpy(zero_copy_only=False).astype(object)
+    uniques = np.asarray(dictionary.to_numpy(zero_copy_only=False), dtype=object)
     return (idx, uniques), dictionary
 
 
@@ -341,7 +341,9 @@ class _LazyCodes(Mapping):
         return pc.dictionary_encode(self._columns[header].combine_chunks())
 
     def _store(self, header, enc) -> None:
-        uniques = enc.dictionary.to_numpy(zero_copy_only=False).astype(object)
+        uniques = np.asarray(
+            enc.dictionary.to_numpy(zero_copy_only=False), dtype=object
+        )
         idx = enc.indices
         idx = (
             idx.to_numpy(zero_copy_only=False)
