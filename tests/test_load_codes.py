@@ -156,3 +156,21 @@ def test_lazy_raw_table_builds_columns_on_demand(tmp_path):
     pd.testing.assert_series_equal(lazy.column("status"), eager.frame["status"])
     pick = np.array([False, True, False, False, False, False, False, True])
     pd.testing.assert_frame_equal(lazy.rows_frame(pick), eager.frame[pick])
+
+
+def test_parquet_categorical_with_unused_categories(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "case_id": pd.Categorical(["B", "A", "B"], categories=["Z", "B", "A"]),
+            "activity": ["x", "y", "z"],
+            "start": pd.to_datetime(["2023-07-01 09:00"] * 3),
+        }
+    )
+    path = tmp_path / "t.parquet"
+    frame.to_parquet(path, index=False)
+    raw = read_table(path, lazy=True)
+    codes, uniques = raw.codes["case_id"]
+    assert list(uniques) == ["B", "A"] and list(codes) == [0, 1, 0]  # no "Z"
+    data = _load(path).data
+    assert data["case_id"].tolist() == ["A", "B", "B"]
+    assert data["activity"].tolist() == ["y", "x", "z"]

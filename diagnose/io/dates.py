@@ -194,7 +194,7 @@ def infer_year(*columns: pd.Series) -> int | None:
 def _to_naive(ts: pd.Series, tz: str | None) -> pd.Series:
     """tz-aware -> converted to ``tz`` (default UTC) and made naive."""
     if getattr(ts.dt, "tz", None) is None:
-        return ts.astype("datetime64[ns]")
+        return ts.astype("datetime64[ns]", copy=False)
     return ts.dt.tz_convert(tz or "UTC").dt.tz_localize(None).astype("datetime64[ns]")
 
 
@@ -488,7 +488,7 @@ def parse_dates(
         return (
             _to_naive(s, tz)
             if getattr(s.dt, "tz", None)
-            else s.astype("datetime64[ns]")
+            else s.astype("datetime64[ns]", copy=False)
         )
     codes, uniques = pd.factorize(s.astype(object), sort=False)
     result, _ = _parse_codes(

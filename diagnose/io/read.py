@@ -172,7 +172,6 @@ def _coded_column(col) -> tuple[tuple, object]:
         dictionary = enc.dictionary
     if not pa.types.is_string(dictionary.type):
         dictionary = dictionary.cast(pa.string())
-    idx = idx.astype(np.intp, copy=False)
     used = np.zeros(len(dictionary) + 1, dtype=bool)
     used[idx] = True
     if not used[:-1].all():  # a file's dictionary may hold values no row uses
