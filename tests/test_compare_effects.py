@@ -187,6 +187,7 @@ def test_degenerate_bca_falls_back_to_percentile():
     r = compare_durations([3.0] * 6, [2.0] * 5, n_resamples=500, bootstrap="bca")
     assert (r.ci_low, r.ci_high) == (-1.0, -1.0)
     assert (r.ratio_ci_low, r.ratio_ci_high) == pytest.approx((2 / 3, 2 / 3))
+    assert "percentile interval where BCa is degenerate" in r.method
 
 
 def test_percentile_path_on_100k_rows(rng):

@@ -333,11 +333,13 @@ def compare_durations(
             theta = ma / mb if mb else math.nan
             bca.append(_bca_bounds(theta, ratio_b, jack, alpha / 2))
         # a degenerate BCa interval (NaN) keeps the percentile one, as before
-        if all(np.isfinite(bca[0])):
+        ok = [all(np.isfinite(b)) for b in bca]
+        if ok[0]:
             dlo, dhi = bca[0]
-        if all(np.isfinite(bca[1])):
+        if ok[1]:
             rlo, rhi = bca[1]
-        boot = f"BCa bootstrap ({draws}; acceleration from the closed-form jackknife)"
+        boot = f"BCa bootstrap ({draws}; acceleration from the closed-form jackknife"
+        boot += ")" if all(ok) else "; percentile interval where BCa is degenerate)"
     mw = stats.mannwhitneyu(y, x, alternative="two-sided")
     hl = hodges_lehmann(x, y, confidence=confidence)
     alow, ahigh = quantile_interval(y, 0.5, confidence=confidence)
