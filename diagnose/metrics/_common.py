@@ -289,8 +289,10 @@ def summarise(
     values of ``value`` are ignored (``n`` counts the non-NaN ones). The CI is
     :func:`diagnose.stats.quantile_interval` (NaN below 6 values at 95 %).
     Quantiles use NumPy's default (linear) interpolation. Vectorised over
-    groups: one sort, no per-group Python work except a cached rank lookup per
-    distinct group size.
+    groups: the values are ordered by (group, value) once (a counting sort of
+    the group codes then an in-place sort of each group's slice, or one
+    lexsort beyond 4096 groups); the statistics are read off the sorted array
+    with a cached rank lookup per distinct group size.
     """
     by = by or []
     cols = by + [prefix + c for c in SUMMARY_COLUMNS]
