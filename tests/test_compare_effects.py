@@ -133,7 +133,10 @@ def _scipy_bca_on(x, y, theta_b, kind):
         mb, ma = np.median(b, axis=axis), np.median(a, axis=axis)
         return ma - mb if kind == "diff" else ma / mb
 
-    prev = stats._resampling.BootstrapResult(
+    # scipy extends a given bootstrap distribution (bootstrap_result=) without
+    # resampling when n_resamples=0; its result class is not public, hence type()
+    result_type = type(stats.bootstrap((x,), np.median, n_resamples=2, rng=0))
+    prev = result_type(
         confidence_interval=None, bootstrap_distribution=theta_b, standard_error=None
     )
     res = stats.bootstrap(
