@@ -135,7 +135,8 @@ def _scipy_bca_on(x, y, theta_b, kind):
 
     # scipy extends a given bootstrap distribution (bootstrap_result=) without
     # resampling when n_resamples=0; its result class is not public, hence type()
-    result_type = type(stats.bootstrap((x,), np.median, n_resamples=2, rng=0))
+    probe = stats.bootstrap((x,), np.median, n_resamples=2, method="percentile", rng=0)
+    result_type = type(probe)
     prev = result_type(
         confidence_interval=None, bootstrap_distribution=theta_b, standard_error=None
     )
