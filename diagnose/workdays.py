@@ -231,33 +231,35 @@ class WorkCalendar:
         ``n == 0`` returns ``start`` itself. NaT or NaN give NaT.
         """
         index = start.index if isinstance(start, pd.Series) else None
-        w0 = self.working_time(start)
+        start_ns = to_datetime64(start).astype(np.int64)
         n_arr = np.asarray(n, dtype=float)
-        target = w0 + n_arr
-        w0, target = np.broadcast_arrays(w0, target)
-        # make sure the table reaches the target (grow by whole years)
-        ok = ~np.isnan(target)
-        if ok.any():
-            need = np.nanmax(np.abs(n_arr)) if n_arr.size else 0.0
+        self._prepare(start_ns)
+        if self._origin is not None and n_arr.size:
+            # make sure the table reaches every target (grow by whole years)
+            need = np.nanmax(np.abs(n_arr)) if not np.isnan(n_arr).all() else 0.0
             extra = int(np.ceil(need * 7 / 5 * 1.2 + 30)) if np.isfinite(need) else 0
             self._ensure(
                 self._origin - extra, self._origin + len(self._work) - 1 + extra
             )
-            w0 = self.working_time(start)
-            target = np.broadcast_to(w0 + n_arr, target.shape)
-        t = np.where(ok, target, 0.0)
-        k = np.searchsorted(self._cum, t, side="left")  # first day index with cum >= t
-        k = np.clip(k, 1, len(self._cum) - 1)
+        if self._origin is None:  # every start is NaT
+            out = np.full(np.broadcast(start_ns, n_arr).shape, _NAT)
+            return pd.Series(out.astype("datetime64[ns]"), index=index)
+        # integer nanoseconds throughout, so the result does not depend on the
+        # calendar's origin (a float clock rounds differently as it grows)
+        ((w0, nat),) = self.working_ns_many(start_ns)
+        bad_n = ~np.isfinite(n_arr)
+        n_ns = np.round(np.where(bad_n, 0.0, n_arr) * _NS_PER_DAY).astype(np.int64)
+        w0, n_ns = np.broadcast_arrays(w0, n_ns)
+        ok = ~np.broadcast_to(nat, w0.shape) & ~np.broadcast_to(bad_n, w0.shape)
+        target = np.where(ok, w0 + n_ns, 0)
+        cum_ns = self._cum * _NS_PER_DAY
+        k = np.searchsorted(cum_ns, target, side="left")  # first day with cum >= t
+        k = np.clip(k, 1, len(cum_ns) - 1)
         day = k - 1
-        frac = t - self._cum[day]
         origin_ns = self._origin.astype("datetime64[ns]").astype(np.int64)
-        ns = (
-            origin_ns
-            + day * _NS_PER_DAY
-            + np.round(frac * _NS_PER_DAY).astype(np.int64)
-        )
-        start_ns = np.broadcast_to(to_datetime64(start).astype(np.int64), ns.shape)
-        ns = np.where(np.broadcast_to(n_arr, ns.shape) == 0, start_ns, ns)
+        ns = origin_ns + day * _NS_PER_DAY + (target - cum_ns[day])
+        start_b = np.broadcast_to(start_ns, ns.shape)
+        ns = np.where(np.broadcast_to(n_arr, ns.shape) == 0, start_b, ns)
         ns = np.where(ok, ns, _NAT)
         return pd.Series(ns.astype("datetime64[ns]"), index=index)
 

@@ -111,3 +111,18 @@ def test_million_rows_bounds(cal, rng):
 def test_bad_country():
     with pytest.raises(ValueError, match="'country' parameter of WorkCalendar"):
         WorkCalendar("XX")
+
+
+def test_add_working_days_is_exact_whatever_the_calendar_saw_before():
+    # 2023-10-07 (Sat) and 10-08 (Sun) are make-up working days after National Day
+    start = pd.Series(pd.to_datetime(["2023-09-28 14:37", "2023-10-07 09:13", None]))
+    n = np.array([2.0, 1.5, 1.0])
+    fresh = WorkCalendar("CN").add_working_days(start, n)
+    grown = WorkCalendar("CN")
+    grown.working_days_between(pd.Timestamp("1995-03-01"), pd.Timestamp("2031-01-01"))
+    again = grown.add_working_days(start, n)
+    # 09-28 (Thu) 14:37 + 2 working days: 9h23m left on 09-28, 09-29..10-06
+    # are holidays, all of 10-07, then 14h37m of 10-08
+    expected = pd.Series(pd.to_datetime(["2023-10-08 14:37", "2023-10-08 21:13", None]))
+    pd.testing.assert_series_equal(fresh, expected)
+    pd.testing.assert_series_equal(again, expected)

@@ -102,7 +102,14 @@ SUMMARY_COLUMNS = ["n", "mean", "median", "p85", "p95", "ci_low", "ci_high"]
 
 
 def check_frame(data, func: str, required: Sequence[str], *, name: str = "activities"):
-    """Raise ``ValueError`` unless ``data`` is a DataFrame holding ``required``."""
+    """The table to work on: ``data`` itself, or the ``.data`` of a LoadResult.
+
+    Raises ``ValueError`` unless it is a DataFrame holding ``required``.
+    """
+    if not isinstance(data, pd.DataFrame) and isinstance(
+        getattr(data, "data", None), pd.DataFrame
+    ):  # a LoadResult, as load_activities returns it
+        data = data.data
     if not isinstance(data, pd.DataFrame):
         raise ValueError(
             f"The '{name}' parameter of {func} must be a pandas DataFrame. "
@@ -115,6 +122,7 @@ def check_frame(data, func: str, required: Sequence[str], *, name: str = "activi
             f"Columns present: {list(data.columns)}. Load it with "
             "diagnose.io.load.load_activities or rename the headers."
         )
+    return data
 
 
 def check_choice(value, name: str, func: str, choices: Iterable):

@@ -10,8 +10,9 @@ Conventions shared by every function here
   later than ``as_of`` have not started: they have no duration and are not
   counted in ``n``.
 * **Working days** follow :mod:`diagnose.workdays` (weekends and public holidays
-  off, make-up days on; fractional: elapsed share of each working day's 24 h,
-  so date-only ends are exclusive).
+  off, make-up days on; fractional: elapsed share of each working day's 24 h).
+  The loader stores a date-only end as the next day 00:00, so a task written
+  ``2023.07.01-07.07`` covers the end day in full (7 calendar days).
 * **Summaries** (``mean, median, p85, p95, ci_low, ci_high``) describe
   *finished* items; ``ci_low/ci_high`` is the order-statistic CI of the median
   (:func:`diagnose.stats.quantile_interval`). ``km_median`` uses all items,
@@ -190,7 +191,7 @@ def activity_durations(activities, *, as_of, calendar=None) -> pd.DataFrame:
         (False: not started by ``as_of``, durations NaN).
     """
     func = "activity_durations"
-    check_frame(activities, func, ["case_id", "activity", "start"])
+    activities = check_frame(activities, func, ["case_id", "activity", "start"])
     as_of = check_as_of(as_of, func)
     cal = resolve_calendar(calendar)
     return reuse(
@@ -270,7 +271,7 @@ def case_durations(
         including rows not started yet). Sorted by ``case_id``.
     """
     func = "case_durations"
-    check_frame(activities, func, ["case_id", "activity", "start"])
+    activities = check_frame(activities, func, ["case_id", "activity", "start"])
     check_choice(unit, "unit", func, _UNITS)
     as_of = check_as_of(as_of, func)
     cal = resolve_calendar(calendar)
@@ -449,7 +450,7 @@ def waits(activities, *, calendar=None, as_of=None) -> pd.DataFrame:
         ``is_handoff`` (both departments known and different).
     """
     func = "waits"
-    check_frame(activities, func, ["case_id", "activity", "start"])
+    activities = check_frame(activities, func, ["case_id", "activity", "start"])
     cal = resolve_calendar(calendar)
     as_of = None if as_of is None else check_as_of(as_of, func)
     return reuse(
@@ -604,7 +605,7 @@ def cycle_time(
         (median age of the open items at ``as_of``).
     """
     func = "cycle_time"
-    check_frame(activities, func, ["case_id", "activity", "start"])
+    activities = check_frame(activities, func, ["case_id", "activity", "start"])
     check_choice(unit, "unit", func, _UNITS)
     confidence = check_confidence(confidence, func)
     as_of = check_as_of(as_of, func)
@@ -710,7 +711,7 @@ def stage_summary(activities, *, as_of, calendar=None, confidence=0.95) -> pd.Da
         pairs that overlapped).
     """
     func = "stage_summary"
-    check_frame(activities, func, ["case_id", "activity", "start"])
+    activities = check_frame(activities, func, ["case_id", "activity", "start"])
     as_of = check_as_of(as_of, func)
     cal = resolve_calendar(calendar)
     # everything per activity code: one factorisation, bincounts, and the
@@ -829,7 +830,7 @@ def flow_efficiency(
         efficiencies; CI of the median).
     """
     func = "flow_efficiency"
-    check_frame(activities, func, ["case_id", "activity", "start"])
+    activities = check_frame(activities, func, ["case_id", "activity", "start"])
     check_choice(unit, "unit", func, _UNITS)
     as_of = check_as_of(as_of, func)
     groups = as_list(by)
@@ -887,7 +888,7 @@ def aging_wip(activities, *, as_of, calendar=None) -> pd.DataFrame:
         (False without history), ``index`` (label in ``activities``).
     """
     func = "aging_wip"
-    check_frame(activities, func, ["case_id", "activity", "start"])
+    activities = check_frame(activities, func, ["case_id", "activity", "start"])
     as_of = check_as_of(as_of, func)
     cols = [c for c in ("case_id", "activity", "owner", "start") if c in activities]
     acts = _durations(activities, as_of, resolve_calendar(calendar), columns=cols)

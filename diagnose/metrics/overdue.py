@@ -4,9 +4,10 @@ Overdue rule (at ``as_of``): a row with a due date is *overdue* when it
 finished after its due date (``end > due``), or is still open at ``as_of`` and
 ``as_of > due``. Work that finished after ``as_of`` counts as open then.
 Rows without a due date are neither overdue nor counted in rates
-(``has_due=False``). Comparisons are on full timestamps: a date-only due
-``2024-10-08`` means midnight at the start of that day, so finishing on
-2024-10-08 at 00:00 is on time and 2024-10-08 18:00 is late.
+(``has_due=False``). Comparisons are on full timestamps. The loader stores a
+date-only due ``2024-10-08`` as the end of that day (2024-10-09 00:00), so
+finishing on 2024-10-08 at 18:00 is on time; a due written with a time
+(``2024-10-08 12:00``) is kept as written, and 18:00 that day is then late.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def overdue(activities, *, as_of) -> pd.DataFrame:
         ``as_of`` minus due; only where overdue, else 0; NaN without due).
     """
     func = "overdue"
-    check_frame(activities, func, ["case_id", "activity", "due"])
+    activities = check_frame(activities, func, ["case_id", "activity", "due"])
     as_of = check_as_of(as_of, func)
     return reuse(func, (activities,), (as_of,), lambda: _overdue(activities, as_of))
 
@@ -165,7 +166,7 @@ def overdue_rate(
         (:func:`diagnose.stats.wilson_interval`).
     """
     func = "overdue_rate"
-    check_frame(activities, func, ["case_id", "activity", "due"])
+    activities = check_frame(activities, func, ["case_id", "activity", "due"])
     check_choice(level, "level", func, ("activity", "case"))
     confidence = check_confidence(confidence, func)
     groups = as_list(by)
@@ -255,7 +256,7 @@ def progress_deviation(
         ``as_of``; for open rows not yet past it: NaN), ``flag``.
     """
     func = "progress_deviation"
-    check_frame(activities, func, ["case_id", "activity", "start"])
+    activities = check_frame(activities, func, ["case_id", "activity", "start"])
     as_of = check_as_of(as_of, func)
     cfg = _settings(settings)
     cal = resolve_calendar(calendar, cfg)
@@ -351,7 +352,7 @@ def kpi_variance(kpis, *, settings=None) -> pd.DataFrame:
         directions fall back to the two-sided rule.
     """
     func = "kpi_variance"
-    check_frame(kpis, func, ["target", "actual"], name="kpis")
+    kpis = check_frame(kpis, func, ["target", "actual"], name="kpis")
     cfg = _settings(settings)
     target = pd.to_numeric(kpis["target"], errors="coerce").to_numpy(dtype=float)
     actual = pd.to_numeric(kpis["actual"], errors="coerce").to_numpy(dtype=float)

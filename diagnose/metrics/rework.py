@@ -83,7 +83,7 @@ def rework_rows(activities, *, as_of=None) -> pd.DataFrame:
         in ``activities``). ``order_kind`` is in ``attrs["order"]``:
         ``"canonical"`` or ``"first_occurrence"``.
     """
-    check_frame(activities, "rework", ["case_id", "activity", "start"])
+    activities = check_frame(activities, "rework", ["case_id", "activity", "start"])
     as_of = None if as_of is None else pd.Timestamp(as_of)
     columns, codes = _rework_rows_full(activities, as_of)
     out = pd.DataFrame(columns)
@@ -249,7 +249,7 @@ def rework(activities, *, as_of=None, confidence=0.95) -> pd.DataFrame:
         ``attrs["n_rework_cases"]`` give the case-level totals (cases with any
         return).
     """
-    check_frame(activities, "rework", ["case_id", "activity", "start"])
+    activities = check_frame(activities, "rework", ["case_id", "activity", "start"])
     as_of = None if as_of is None else pd.Timestamp(as_of)
     rows, codes = _rework_rows_full(activities, as_of)
     return reuse(
@@ -352,7 +352,7 @@ def handoffs(activities, *, calendar=None, as_of=None) -> pd.DataFrame:
     )
     from diagnose.metrics.flow import _handoff_groups, _wait_pairs
 
-    check_frame(activities, "handoffs", ["case_id", "activity", "start"])
+    activities = check_frame(activities, "handoffs", ["case_id", "activity", "start"])
     cols = [
         "from_department",
         "to_department",

@@ -62,7 +62,7 @@ def sla_breaches(activities, *, settings=None, as_of, calendar=None) -> pd.DataF
         limit in working days: the moment the limit runs out).
     """
     func = "sla_breaches"
-    check_frame(activities, func, ["case_id", "activity", "start"])
+    activities = check_frame(activities, func, ["case_id", "activity", "start"])
     as_of = check_as_of(as_of, func)
     cfg = _settings(settings)
     cal = resolve_calendar(calendar, cfg)
@@ -140,14 +140,14 @@ def sla_summary(
     func = "sla_summary"
     confidence = check_confidence(confidence, func)
     groups = as_list(by)
+    func_ = "sla_breaches"
+    activities = check_frame(activities, func_, ["case_id", "activity", "start"])
     bad = [c for c in groups if c not in activities.columns]
     if bad:
         raise ValueError(
             f"The 'by' parameter of sla_summary must be column name(s) of the table "
             f"such as 'activity' or ['team', 'activity']. Got {by!r} instead."
         )
-    func_ = "sla_breaches"
-    check_frame(activities, func_, ["case_id", "activity", "start"])
     as_of = check_as_of(as_of, func_)
     cfg = _settings(settings)
     cal = resolve_calendar(calendar, cfg)
@@ -227,7 +227,7 @@ def handoff_response(
         descending.
     """
     func = "handoff_response"
-    check_frame(activities, func, ["case_id", "activity", "start"])
+    activities = check_frame(activities, func, ["case_id", "activity", "start"])
     if clock not in ("working", "calendar"):
         raise ValueError(
             "The 'clock' parameter of handoff_response must be one of "

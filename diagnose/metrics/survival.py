@@ -70,7 +70,7 @@ def survival_curve(
     ):
         table = data
     else:
-        check_frame(
+        data = check_frame(
             data, func, ["case_id", "activity", "start"], name="activities_or_durations"
         )
         if level == "case":

@@ -80,7 +80,7 @@ def throughput(activities, *, freq="W", level="case", as_of, by=None) -> pd.Data
         from the period of the first start to the period of ``as_of``.
     """
     func = "throughput"
-    check_frame(activities, func, ["case_id", "activity", "start"])
+    activities = check_frame(activities, func, ["case_id", "activity", "start"])
     as_of = check_as_of(as_of, func)
     table, groups = _level_table(activities, level, as_of, by, func)
     first = table["start"].min()
@@ -135,7 +135,7 @@ def wip(activities, *, freq="D", as_of, by=None, level="activity") -> pd.DataFra
         ``arrived``, ``departed``, ``wip`` (all cumulative counts).
     """
     func = "wip"
-    check_frame(activities, func, ["case_id", "activity", "start"])
+    activities = check_frame(activities, func, ["case_id", "activity", "start"])
     as_of = check_as_of(as_of, func)
     table, groups = _level_table(activities, level, as_of, by, func)
     table = table.loc[table["started"]]

@@ -7,8 +7,9 @@ Counting rule (shared by every function here)
 ---------------------------------------------
 A row counts for its ``owner`` on every calendar day its interval
 ``[start, end)`` touches: from the day of ``start`` to the day before ``end``
-when ``end`` is exactly midnight (date-only ends are exclusive, as in
-:mod:`diagnose.workdays`), else to the day of ``end``. A task that starts and
+when ``end`` is exactly midnight (the loader stores a date-only end as the
+next day 00:00, so the written end day counts and the next does not), else to
+the day of ``end``. A task that starts and
 ends at the same instant counts on its start day. Work open at ``as_of``
 (``end`` NaT or later than ``as_of``) counts up to and including the day of
 ``as_of``. Rows without an owner, or not started by ``as_of``, are left out.
@@ -121,7 +122,9 @@ def workload(activities, *, as_of, freq="D", settings=None) -> pd.DataFrame:
         date. See the module docstring for the counting rule.
     """
     func = "workload"
-    check_frame(activities, func, ["case_id", "activity", "start", "owner"])
+    activities = check_frame(
+        activities, func, ["case_id", "activity", "start", "owner"]
+    )
     check_choice(freq, "freq", func, _FREQS)
     as_of = check_as_of(as_of, func)
     cfg = _settings(settings)
@@ -269,7 +272,9 @@ def overload_delay(
     from diagnose.metrics.overdue import overdue
 
     func = "overload_delay"
-    check_frame(activities, func, ["case_id", "activity", "start", "owner"])
+    activities = check_frame(
+        activities, func, ["case_id", "activity", "start", "owner"]
+    )
     as_of = check_as_of(as_of, func)
     cfg = _settings(settings)
     iv = _intervals(activities, as_of)
