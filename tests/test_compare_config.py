@@ -109,7 +109,8 @@ def test_sample_configs_load():
         (
             "activities: tasks.csv",
             "activities: missing.csv",
-            r"key 'data.activities': file not found: .*missing.csv.*relative to the folder",
+            r"key 'data.activities': file not found: .*missing.csv"
+            r".*relative to the folder",
         ),
         (
             "metrics: [cycle_time,",
@@ -124,7 +125,8 @@ def test_sample_configs_load():
         (
             "{at_most: 15%}",
             "{at_most: 15}",
-            r"key 'targets.overdue_rate.at_most': 15 is not a rate.*15% or a proportion",
+            r"key 'targets.overdue_rate.at_most': 15 is not a rate"
+            r".*15% or a proportion",
         ),
         (
             "{at_most: 15%}",
