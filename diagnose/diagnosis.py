@@ -19,6 +19,7 @@ from diagnose import stats
 from diagnose.config import Settings, load_settings
 from diagnose.exceptions import PROBLEM_COLUMNS
 from diagnose.metrics._common import check_as_of, check_choice, sharing
+from diagnose.metrics.benchmarks import format_value, metric_label
 
 __all__ = ["DiagnosisResult", "diagnose", "latest_timestamp"]
 
@@ -154,12 +155,14 @@ class DiagnosisResult:
                     if r.beyond_noise
                     else ("（差距在误差范围内）" if zh else " (within the noise)")
                 )
+                lang = "zh" if zh else "en"
+                name = metric_label(r.metric, lang)
+                value = format_value(r.value, r.unit, lang)
+                bench = format_value(r.benchmark, r.unit, lang)
                 lines.append(
-                    f"{r.metric} = {r.value:.3g}，{verdict}基准 "
-                    f"{r.benchmark:.3g}{noise}。"
+                    f"{name}：{value}，{verdict}基准 {bench}{noise}。"
                     if zh
-                    else f"{r.metric} = {r.value:.3g}, {verdict} the benchmark "
-                    f"{r.benchmark:.3g}{noise}."
+                    else f"{name}: {value}, {verdict} the benchmark {bench}{noise}."
                 )
         elif len(self.headline):
             ct = self.headline.set_index("metric")

@@ -57,6 +57,28 @@ def test_summary_and_html(result):
     assert "benchmark" in text
     html = result._repr_html_()
     assert "<table" in html and "<script" not in html
+    # benchmark lines speak in readable names and units, not column names
+    bm = result.benchmarks.set_index("metric")
+    ct = bm.loc["cycle_time_days"]
+    expected = (
+        f"Median cycle time: {ct.value:.1f} working days, "
+        f"{'worse' if ct.worse else 'better'} than the benchmark 15.0 working days"
+    )
+    assert expected in text
+    assert "cycle_time_days" not in text and "overdue_rate" not in text
+
+
+def test_benchmark_value_formatting():
+    from diagnose.metrics.benchmarks import format_value, metric_label
+
+    assert format_value(0.179126, "share") == "18%"
+    assert format_value(0.0439, "share") == "4.4%"
+    assert format_value(23.0104, "working_days") == "23.0 working days"
+    assert format_value(23.0104, "working_days", "zh") == "23.0 个工作日"
+    assert format_value(3.1153, "score_1_5") == "3.12"
+    assert format_value(float("nan"), "share") == "–"
+    assert metric_label("overdue_rate", "zh") == "逾期率"
+    assert metric_label("leads") == "leads"  # the user's own KPI name
 
 
 def test_html_escapes():

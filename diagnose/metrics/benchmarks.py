@@ -18,6 +18,9 @@ from diagnose.io.columns import normalise_word
 from diagnose.metrics._common import check_as_of, resolve_calendar, sharing
 
 __all__ = [
+    "METRIC_LABELS",
+    "metric_label",
+    "format_value",
     "headline_metrics",
     "compare_to_benchmarks",
     "METRIC_ALIASES",
@@ -86,6 +89,51 @@ _RATES = {
 }
 #: Weeks looked back for throughput (the handbooks use the last ~3 months).
 THROUGHPUT_WEEKS = 13
+
+
+#: Readable (English, Chinese) names of the headline metrics.
+METRIC_LABELS = {
+    "cycle_time_days": ("Median cycle time", "中位周期"),
+    "cycle_time_p85": ("85th-percentile cycle time", "周期第 85 百分位"),
+    "overdue_rate": ("Overdue rate", "逾期率"),
+    "sla_breach_rate": ("Stage time-limit breach rate", "环节超时率"),
+    "rework_rate": ("Cases with rework", "返工项目占比"),
+    "flow_efficiency": (
+        "Flow efficiency (work share of cycle time)",
+        "流动效率（工作时间占周期比例）",
+    ),
+    "throughput_per_week": ("Cases finished per week", "每周完成项目数"),
+    "handoff_late_rate": ("Handoffs over the feedback limit", "交接超时率"),
+    "handoff_wait_days": ("Median handoff wait", "交接中位等待"),
+    "satisfaction": ("Survey score (mean)", "问卷平均分"),
+    "conversion_rate": ("Conversion rate", "转化率"),
+    "cycle_time": ("Cycle time", "周期"),
+}
+
+
+def metric_label(metric, language: str = "en") -> str:
+    """Readable name of a headline metric (``overdue_rate`` -> "Overdue rate" /
+    "逾期率"); names it does not know (the user's KPI names) come back as given."""
+    key = str(metric)
+    if key not in METRIC_LABELS:
+        return key
+    en, zh = METRIC_LABELS[key]
+    return zh if language == "zh" else en
+
+
+def format_value(value, unit: str, language: str = "en") -> str:
+    """A headline value with its unit: 0.179 share -> "18%", 23.01 working days
+    -> "23.0 working days" / "23.0 个工作日", a 1-5 score -> "3.12"."""
+    if value is None or pd.isna(value):
+        return "–"
+    if unit == "share":
+        return f"{value:.0%}" if abs(value) >= 0.095 else f"{value:.1%}"
+    if unit == "working_days":
+        unit_text = "个工作日" if language == "zh" else "working days"
+        return f"{value:.1f} {unit_text}"
+    if unit == "days":
+        return f"{value:.1f} 天" if language == "zh" else f"{value:.1f} days"
+    return f"{value:.3g}"
 
 
 def _f(x) -> float:

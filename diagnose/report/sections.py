@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from diagnose.metrics.benchmarks import METRIC_LABELS
 from diagnose.report import render
 
 __all__ = [
@@ -760,23 +761,7 @@ def _h(key: str, lang: str, **values: Any) -> str:
     return (zh if lang == "zh" else en).format(**values)
 
 
-_METRICS = {
-    "cycle_time_days": ("Median cycle time", "中位周期"),
-    "cycle_time_p85": ("85th-percentile cycle time", "周期第 85 百分位"),
-    "overdue_rate": ("Overdue rate", "逾期率"),
-    "sla_breach_rate": ("Stage time-limit breach rate", "环节超时率"),
-    "rework_rate": ("Cases with rework", "返工项目占比"),
-    "flow_efficiency": (
-        "Flow efficiency (work share of cycle time)",
-        "流动效率（工作时间占周期比例）",
-    ),
-    "throughput_per_week": ("Cases finished per week", "每周完成项目数"),
-    "handoff_late_rate": ("Handoffs over the feedback limit", "交接超时率"),
-    "handoff_wait_days": ("Median handoff wait", "交接中位等待"),
-    "satisfaction": ("Survey score (mean)", "问卷平均分"),
-    "conversion_rate": ("Conversion rate", "转化率"),
-    "cycle_time": ("Cycle time", "周期"),
-}
+_METRICS = METRIC_LABELS
 _PILOT_METRICS = {
     "cycle_time": ("Cycle time", "周期"),
     "overdue_rate": ("Overdue rate", "逾期率"),
