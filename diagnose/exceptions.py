@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pandas is imported where it is used: the CLI starts faster
+    import pandas as pd
 
 __all__ = ["DataError", "ConfigError", "DataQualityWarning", "PROBLEM_COLUMNS"]
 
@@ -11,6 +14,8 @@ PROBLEM_COLUMNS = ["file", "row", "column", "value", "problem", "fix"]
 
 
 def _empty_problems() -> pd.DataFrame:
+    import pandas as pd
+
     return pd.DataFrame({c: pd.Series(dtype="object") for c in PROBLEM_COLUMNS})
 
 
@@ -31,6 +36,8 @@ class DataError(ValueError):
     @classmethod
     def from_problems(cls, problems: pd.DataFrame, *, limit: int = 10) -> DataError:
         """Build an error whose message lists the first ``limit`` problems."""
+        import pandas as pd
+
         files = [f for f in problems["file"].dropna().unique() if f]
         head = ", ".join(map(str, files)) or "input"
         n = len(problems)

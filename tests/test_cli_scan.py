@@ -84,6 +84,14 @@ def test_bad_file_exit_2(tmp_path, capsys):
     assert "required columns" in err and "Fix:" in err
 
 
+def test_bad_as_of_exit_2(files, capsys):
+    _, acts, _ = files
+    assert main(["scan", str(acts), "--as-of", "last friday"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "'last friday' is not a date" in err
+    assert "2024-06-30" in err  # how to write it
+
+
 def test_width_aware_padding():
     assert display_width("流程ab") == 6
     assert display_width(pad("跨部门评审", 12)) == 12

@@ -38,6 +38,11 @@ def test_import_diagnose_loads_no_heavy_library():
     assert _loaded("import diagnose") == []
 
 
+def test_command_line_parser_loads_no_heavy_library():
+    # `diagnose report ...` builds the parser of every sub-command first
+    assert _loaded("from diagnose.cli import build_parser\nbuild_parser()") == []
+
+
 def test_report_command_modules_load_no_scipy_statsmodels_matplotlib():
     # the `diagnose report` parent process: config check, papermill driver
     loaded = _loaded(

@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 import sys
 import unicodedata
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["add_parser", "run", "display_width", "pad"]
 
@@ -65,6 +67,8 @@ def pad(text, width: int, *, right: bool = False) -> str:
 
 
 def _fmt(v, kind: str) -> str:
+    import pandas as pd
+
     if v is None or (isinstance(v, float) and pd.isna(v)):
         return "-"
     if kind == "pct":
@@ -115,6 +119,8 @@ _HEADERS = {
 
 
 def render(result, *, as_of_note: str) -> str:
+    import pandas as pd
+
     """The terminal report of a :class:`~diagnose.diagnosis.DiagnosisResult`."""
     lang = result.language
     h = _HEADERS[lang]
@@ -186,6 +192,10 @@ def one_line(err) -> str:
 
 
 def run(args) -> int:
+    # pandas and the analysis load here, not at import: `diagnose report ...`
+    # builds this parser too and should not pay for them
+    import pandas as pd
+
     from diagnose.config import load_settings
     from diagnose.diagnosis import diagnose, latest_timestamp
     from diagnose.exceptions import ConfigError, DataError
@@ -206,7 +216,15 @@ def run(args) -> int:
         print(f"diagnose: error: {one_line(err)}", file=sys.stderr)
         return 2
     if args.as_of:
-        as_of = pd.Timestamp(args.as_of)
+        try:
+            as_of = pd.Timestamp(args.as_of)
+        except ValueError:
+            print(
+                f"diagnose: error: --as-of {args.as_of!r} is not a date; "
+                "write it like 2024-06-30 or '2024-06-30 18:00'.",
+                file=sys.stderr,
+            )
+            return 2
         note = "as of given with --as-of"
     else:
         as_of = latest_timestamp(acts)
