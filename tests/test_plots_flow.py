@@ -85,8 +85,15 @@ def test_cycle_time_histogram_with_percentile_lines(rng):
     p85 = np.quantile(table["cycle_working_days"], 0.85)
     assert ax.lines[1].get_xdata()[0] == pytest.approx(p85)
     texts = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert f"p85 = {p85:.1f}" in texts and any("已完成" in t for t in texts)
-    assert ax.get_title() == "周期时间分布 Cycle time"
+    assert texts[0] == "finished (n = 50)"
+    assert texts[2] == f"85th percentile: {p85:.1f} working days"
+    assert ax.get_title() == "Cycle time of finished cases"
+    zh = plot_cycle_time(table, bins=10, language="zh")
+    texts = [t.get_text() for t in zh.get_legend().get_texts()]
+    assert (
+        texts[0] == "已完成（50 个）"
+        and texts[2] == f"第 85 百分位：{p85:.1f} 个工作日"
+    )
 
 
 def test_stage_breakdown(six):
@@ -117,16 +124,22 @@ def test_overdue_rate_bars_with_wilson_errors(six):
     assert segs[0][:, 1] == pytest.approx(
         [data["ci_low"].iloc[0], data["ci_high"].iloc[0]]
     )
-    assert ax.get_xlabel() == "owner" and "逾期率" in ax.get_title()
+    assert ax.get_xlabel() == "Person" and ax.get_title() == "Overdue rate per person"
 
 
 def test_cumulative_flow(six):
     ax = plot_cumulative_flow(wip(six, as_of=AS_OF, freq="W"))
     assert len(ax.lines) == 2
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
-        "到达 Arrived",
-        "完成 Departed",
-        "在制 WIP",
+        "Arrived",
+        "Finished",
+        "In progress",
+    ]
+    zh = plot_cumulative_flow(wip(six, as_of=AS_OF, freq="W"), language="zh")
+    assert [t.get_text() for t in zh.get_legend().get_texts()] == [
+        "到达",
+        "完成",
+        "在办",
     ]
     ax = plot_cumulative_flow(wip(six, as_of=AS_OF, freq="W", by="activity"))
     assert sum(isinstance(c, PolyCollection) for c in ax.collections) == 3

@@ -14,7 +14,15 @@ import warnings
 import matplotlib as mpl
 from matplotlib import font_manager
 
-__all__ = ["use_style", "cjk_font", "PALETTE", "new_axes", "plain_log_ticks"]
+__all__ = [
+    "use_style",
+    "cjk_font",
+    "PALETTE",
+    "new_axes",
+    "plain_log_ticks",
+    "check_language",
+    "percentile_name",
+]
 
 #: Colour-blind safe palette (seaborn "colorblind"), first colour = highlight.
 PALETTE = [
@@ -130,3 +138,36 @@ def plain_log_ticks(axis) -> None:
 
     axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
     axis.set_minor_formatter(LogFormatter(labelOnlyBase=False))
+
+
+LANGUAGES = ("en", "zh")
+
+
+def check_language(language, func: str) -> str:
+    """``language`` when it is ``"en"`` or ``"zh"``, else a ValueError naming it."""
+    if language not in LANGUAGES:
+        raise ValueError(
+            f"The 'language' parameter of {func} must be one of {{'en', 'zh'}}. "
+            f"Got {language!r} instead."
+        )
+    return language
+
+
+def percentile_name(q: float, language: str = "en") -> str:
+    """``0.5`` -> "median" / "中位数"; ``0.85`` -> "85th percentile" / "第 85 百分位".
+
+    Used in chart legends instead of the ``p85`` shorthand.
+    """
+    pct = q * 100
+    p = f"{pct:g}" if pct != round(pct) else str(round(pct))
+    if p == "50":
+        return "中位数" if language == "zh" else "median"
+    if language == "zh":
+        return f"第 {p} 百分位"
+    last2 = p[-2:] if len(p) > 1 else p
+    suffix = "th"
+    if not last2.startswith("1") or len(last2) == 1:
+        suffix = {"1": "st", "2": "nd", "3": "rd"}.get(p[-1], "th")
+    if "." in p:
+        suffix = "th"
+    return f"{p}{suffix} percentile"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from diagnose.plots._style import PALETTE, new_axes
+from diagnose.plots._style import PALETTE, check_language, new_axes
 
 __all__ = ["plot_handoff_matrix", "plot_workload", "plot_bottlenecks", "IMPACT_COLORS"]
 
@@ -33,8 +33,48 @@ def _need(data, cols, func):
         )
 
 
+#: handoff-matrix value column -> (title, colour-bar label) per language
+_HANDOFF_VALUES = {
+    "median_wait_hours": (
+        ("Median wait at handoffs (hours)", "Median wait (hours)"),
+        ("交接中位等待（小时）", "中位等待（小时）"),
+    ),
+    "median_wait_working_days": (
+        ("Median wait at handoffs (working days)", "Median wait (working days)"),
+        ("交接中位等待（工作日）", "中位等待（工作日）"),
+    ),
+    "n": (
+        ("Number of handoffs", "Handoffs (count)"),
+        ("交接次数", "交接次数（次）"),
+    ),
+}
+_TEXT = {
+    "to": ("To department", "接收部门"),
+    "from": ("From department", "交出部门"),
+    "value": ("Handoffs: {value}", "交接：{value}"),
+    "workload_title": ("Open tasks per person", "每人同时在办任务数"),
+    "date": ("Date", "日期"),
+    "open": ("Open tasks (count)", "在办任务数（项）"),
+    "limit": ("limit: {limit:g} open tasks", "上限：{limit:g} 项"),
+    "share": ("Share of time lost beyond limits", "超时时间占比"),
+    "bottlenecks": ("Bottlenecks", "流程瓶颈"),
+}
+
+
+def _t(key: str, language: str, **values) -> str:
+    en, zh = _TEXT[key]
+    return (zh if language == "zh" else en).format(**values)
+
+
 def plot_handoff_matrix(
-    data, *, value="median_wait_hours", annot=True, cmap="Reds", ax=None, **kwargs
+    data,
+    *,
+    value="median_wait_hours",
+    annot=True,
+    cmap="Reds",
+    ax=None,
+    language="en",
+    **kwargs,
 ):
     """Heat map of the handoff matrix: from-department rows, to-department columns.
 
@@ -43,20 +83,35 @@ def plot_handoff_matrix(
     data : pandas.DataFrame
         :func:`diagnose.metrics.rework.handoffs` (long form).
     value : str, default="median_wait_hours"
-        Column coloured (e.g. ``"n"``, ``"median_wait_working_days"``).
+        Column coloured (e.g. ``"n"``, ``"median_wait_working_days"``); these
+        three are named in words with their unit, another column by its name.
     annot : bool, default=True
         Write the value in each cell.
     ax : matplotlib Axes, default=None
+    language : {"en", "zh"}, default="en"
+        Language of the title, axis labels and colour bar ("Median wait at
+        handoffs (hours)" / "交接中位等待（小时）").
     **kwargs
         Passed to :func:`seaborn.heatmap`.
+
+    Returns
+    -------
+    matplotlib Axes
+        The heat map; the colour bar is a second Axes of the same figure.
     """
     import seaborn as sns
 
-    _need(data, ["from_department", "to_department", value], "plot_handoff_matrix")
+    func = "plot_handoff_matrix"
+    lang = check_language(language, func)
+    _need(data, ["from_department", "to_department", value], func)
     ax = new_axes(ax, figsize=(6, 5))
     grid = data.pivot_table(
         index="from_department", columns="to_department", values=value, aggfunc="first"
     )
+    if value in _HANDOFF_VALUES:
+        title, bar = _HANDOFF_VALUES[value][lang == "zh"]
+    else:
+        title, bar = _t("value", lang, value=value), str(value)
     sns.heatmap(
         grid,
         annot=annot,
@@ -64,16 +119,16 @@ def plot_handoff_matrix(
         cmap=cmap,
         ax=ax,
         linewidths=0.5,
-        cbar_kws={"label": value},
+        cbar_kws={"label": bar},
         **kwargs,
     )
-    ax.set_xlabel("to department")
-    ax.set_ylabel("from department")
-    ax.set_title(f"Handoffs: {value}")
+    ax.set_xlabel(_t("to", lang))
+    ax.set_ylabel(_t("from", lang))
+    ax.set_title(title)
     return ax
 
 
-def plot_workload(data, *, owners=None, limit=5, ax=None, **kwargs):
+def plot_workload(data, *, owners=None, limit=5, ax=None, language="en", **kwargs):
     """Open tasks per person over time, with the concurrency limit as a line.
 
     Parameters
@@ -84,8 +139,20 @@ def plot_workload(data, *, owners=None, limit=5, ax=None, **kwargs):
         People to draw (default: the 6 with the highest peak).
     limit : float or None, default=5
         ``settings.max_concurrent``; drawn as a dashed line.
+    ax : matplotlib Axes, default=None
+    language : {"en", "zh"}, default="en"
+        Language of the title, axis labels and the limit's legend entry
+        (people's names in the legend are data).
+    **kwargs
+        Passed to :meth:`matplotlib.axes.Axes.step`.
+
+    Returns
+    -------
+    matplotlib Axes
     """
-    _need(data, ["date", "owner", "n_open"], "plot_workload")
+    func = "plot_workload"
+    lang = check_language(language, func)
+    _need(data, ["date", "owner", "n_open"], func)
     ax = new_axes(ax, figsize=(8, 4))
     if owners is None:
         peak = (
@@ -106,11 +173,15 @@ def plot_workload(data, *, owners=None, limit=5, ax=None, **kwargs):
         )
     if limit is not None:
         ax.axhline(
-            limit, color="black", linestyle="--", linewidth=1, label=f"limit {limit:g}"
+            limit,
+            color="black",
+            linestyle="--",
+            linewidth=1,
+            label=_t("limit", lang, limit=limit),
         )
-    ax.set_xlabel("date")
-    ax.set_ylabel("open tasks")
-    ax.set_title("Concurrent open tasks per person")
+    ax.set_xlabel(_t("date", lang))
+    ax.set_ylabel(_t("open", lang))
+    ax.set_title(_t("workload_title", lang))
     ax.legend(loc="upper left", fontsize=8, ncol=2)
     return ax
 
@@ -125,18 +196,22 @@ def plot_bottlenecks(data, *, top=10, language="en", ax=None, **kwargs):
     top : int, default=10
         Locations shown (by priority).
     language : {"en", "zh"}, default="en"
-        Legend labels.
+        Language of the title, axis label and legend.
+
+    Returns
+    -------
+    matplotlib Axes
     """
-    _need(data, ["location", "score", "impact", "priority"], "plot_bottlenecks")
+    func = "plot_bottlenecks"
+    language = check_language(language, func)
+    _need(data, ["location", "score", "impact", "priority"], func)
     ax = new_axes(ax, figsize=(7, 0.45 * min(top, len(data)) + 1.5))
     sub = data.sort_values("priority").head(top).iloc[::-1]
     colors = [IMPACT_COLORS.get(x, PALETTE[7]) for x in sub["impact"]]
     ax.barh(np.arange(len(sub)), sub["score"].to_numpy(float), color=colors, **kwargs)
     ax.set_yticks(np.arange(len(sub)), labels=sub["location"].astype(str))
-    ax.set_xlabel(
-        "share of time lost beyond limits" if language == "en" else "超时占比"
-    )
-    ax.set_title("Bottlenecks" if language == "en" else "流程瓶颈")
+    ax.set_xlabel(_t("share", language))
+    ax.set_title(_t("bottlenecks", language))
     from matplotlib.patches import Patch
 
     handles = [

@@ -1,13 +1,24 @@
-"""Charts of a pilot comparison. Each function returns a matplotlib Axes."""
+"""Charts of a pilot comparison. Each function returns a matplotlib Axes.
+
+Every text of a chart (title, axis labels, legend, the effect rows of
+:func:`plot_effects`) is in one language, ``language="en"`` or ``"zh"``, in
+words with units, never a column name.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from diagnose.plots._style import PALETTE, new_axes, plain_log_ticks
+from diagnose.plots._style import PALETTE, check_language, new_axes, plain_log_ticks
 
-__all__ = ["plot_before_after", "plot_did", "plot_pretrend", "plot_effects"]
+__all__ = [
+    "plot_before_after",
+    "plot_did",
+    "plot_pretrend",
+    "plot_effects",
+    "effect_label",
+]
 
 _LABELS = {
     "en": {
@@ -15,9 +26,15 @@ _LABELS = {
         "after": "after",
         "pilot": "pilot",
         "control": "control",
-        "month": "month",
-        "effect": "effect (95% CI)",
+        "month": "Month",
+        "effect": "Estimated change (95% CI)",
         "target": "target",
+        "pretrend": "Before the switch: monthly means with linear fits",
+        "cycle": "Cycle time (working days)",
+        "cycle_log": "Cycle time (working days, log scale)",
+        "mean_cycle": "Monthly mean cycle time (working days)",
+        "mean_log_cycle": "Monthly mean of log cycle time",
+        "mean_of": "Monthly mean of {y}",
     },
     "zh": {
         "before": "试点前",
@@ -25,10 +42,70 @@ _LABELS = {
         "pilot": "试点组",
         "control": "对照组",
         "month": "月份",
-        "effect": "效应（95% 置信区间）",
+        "effect": "估计变化（95% 置信区间）",
         "target": "目标",
+        "pretrend": "切换前：每月均值与线性拟合",
+        "cycle": "周期（工作日）",
+        "cycle_log": "周期（工作日，对数刻度）",
+        "mean_cycle": "每月平均周期（工作日）",
+        "mean_log_cycle": "每月对数周期均值",
+        "mean_of": "{y} 每月均值",
     },
 }
+
+
+# effect rows: metric, comparison (method) and group in words -> (en, zh)
+_METRICS = {
+    "cycle_time": ("Cycle time", "周期"),
+    "overdue_rate": ("Overdue rate", "逾期率"),
+    "satisfaction": ("Satisfaction", "满意度"),
+}
+_METHODS = {
+    "before/after": ("before/after", "前后对比"),
+    "paired before/after": ("paired before/after", "配对前后对比"),
+    "survival": ("before/after, Kaplan–Meier", "前后对比（Kaplan–Meier）"),
+    "DiD": ("DiD", "双重差分"),
+}
+_GROUPS = {
+    "pilot": ("pilot teams", "试点团队"),
+    "control": ("control teams", "对照团队"),
+    "overall": ("all questions", "全部题目"),
+    "pilot vs control": ("pilot vs control", "试点组对比对照组"),
+}
+_UNITS = {
+    "%": ("%", "%"),
+    "pp": ("percentage points", "个百分点"),
+    "days": ("working days", "个工作日"),
+    "points": ("points", "分"),
+}
+
+
+def _word(table: dict, key, language: str) -> str:
+    """``key`` in words from ``table``; unknown keys (data values) unchanged."""
+    if key in table:
+        return table[key][language == "zh"]
+    return "" if key is None or (not isinstance(key, str) and pd.isna(key)) else key
+
+
+def effect_label(row, unit: str = "", language: str = "en") -> str:
+    """Readable name of one effect row: metric, method and group, then the unit.
+
+    ``{"metric": "cycle_time", "comparison": "DiD", "group": "pilot vs
+    control"}`` with ``unit="%"`` -> ``"Cycle time · DiD · pilot vs control
+    (%)"`` / ``"周期 · 双重差分 · 试点组对比对照组（%）"``. Metrics, methods and
+    groups the package does not know (survey dimensions) are shown as written.
+    """
+    zh = language == "zh"
+    parts = [
+        _word(_METRICS, row.get("metric"), language),
+        _word(_METHODS, row.get("comparison"), language),
+        _word(_GROUPS, row.get("group"), language),
+    ]
+    text = " · ".join(str(p) for p in parts if str(p))
+    if unit:
+        u = _word(_UNITS, unit, language)
+        text += f"（{u}）" if zh else f" ({u})"
+    return text
 
 
 def plot_before_after(
@@ -41,9 +118,27 @@ def plot_before_after(
     ax=None,
     language: str = "en",
 ):
-    """Box plot with points of ``y`` per period (and group)."""
+    """Box plot with points of ``y`` per period (and group).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The ``cases`` table of a pilot result (one row per case).
+    y, period, group : str
+        Columns of the value, the period (``before``/``after``) and the group
+        (``pilot``/``control``; None for one group).
+    log : bool, default=True
+        Log-scale y axis, labelled with plain numbers.
+    ax : matplotlib Axes, default=None
+    language : {"en", "zh"}, default="en"
+        Language of the axis label and the box names.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    lab = _LABELS[check_language(language, "plot_before_after")]
     ax = new_axes(ax)
-    lab = _LABELS.get(language, _LABELS["en"])
     groups = (
         [None]
         if group is None
@@ -73,7 +168,10 @@ def plot_before_after(
     if log:
         ax.set_yscale("log")
         plain_log_ticks(ax.yaxis)
-    ax.set_ylabel(y)
+    if y == "duration":
+        ax.set_ylabel(lab["cycle_log" if log else "cycle"])
+    else:
+        ax.set_ylabel(y)
     return ax
 
 
@@ -88,9 +186,28 @@ def plot_did(
     ax=None,
     language: str = "en",
 ):
-    """Monthly mean of ``y`` (of ``log(y)`` when ``log``) for pilot vs control."""
+    """Monthly mean of ``y`` (of ``log(y)`` when ``log``) for pilot vs control.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The ``cases`` table of a pilot result.
+    y, time, group : str
+        Columns of the value, of the date that sets the month, of the group.
+    switch : date-like, default=None
+        Drawn as a dashed vertical line.
+    log : bool, default=True
+        Average ``log(y)`` (the scale of the DiD regression).
+    ax : matplotlib Axes, default=None
+    language : {"en", "zh"}, default="en"
+        Language of the axis labels and legend.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    lab = _LABELS[check_language(language, "plot_did")]
     ax = new_axes(ax)
-    lab = _LABELS.get(language, _LABELS["en"])
     d = data.dropna(subset=[y, group])
     vals = np.log(d[y].astype(float)) if log else d[y].astype(float)
     month = pd.to_datetime(d[time]).dt.to_period("M").dt.to_timestamp()
@@ -106,15 +223,35 @@ def plot_did(
     if switch is not None:
         ax.axvline(pd.Timestamp(switch), color="grey", ls="--", lw=1)
     ax.set_xlabel(lab["month"])
-    ax.set_ylabel(f"mean log({y})" if log else f"mean {y}")
+    if y == "duration":
+        ax.set_ylabel(lab["mean_log_cycle" if log else "mean_cycle"])
+    else:
+        ax.set_ylabel(lab["mean_of"].format(y=f"log({y})" if log else y))
     ax.legend()
     return ax
 
 
 def plot_pretrend(result, *, ax=None, language: str | None = None):
-    """Monthly means before the switch (from a PretrendResult) with linear fits."""
+    """Monthly means before the switch (from a PretrendResult) with linear fits.
+
+    Parameters
+    ----------
+    result : PretrendResult
+        :func:`diagnose.compare.did.pretrend`.
+    ax : matplotlib Axes, default=None
+    language : {"en", "zh"} or None, default=None
+        Language of the title, axis labels and legend; None: the result's.
+        The estimate itself is told in words by ``result.summary()``.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    lang = check_language(
+        result.language if language is None else language, "plot_pretrend"
+    )
+    lab = _LABELS[lang]
     ax = new_axes(ax)
-    lab = _LABELS.get(language or result.language, _LABELS["en"])
     s = result.series
     for i, g in enumerate(("pilot", "control")):
         sub = s[s["group"] == g]
@@ -125,10 +262,13 @@ def plot_pretrend(result, *, ax=None, language: str | None = None):
         if len(sub) >= 2:
             coef = np.polyfit(x, sub["mean"].to_numpy(float), 1, w=np.sqrt(sub["n"]))
             ax.plot(sub["month"], np.polyval(coef, x), color=PALETTE[i], ls=":", lw=1)
-    ax.set_title(
-        f"{result.outcome}: Δtrend {result.estimate:+.3f}/month "
-        f"[{result.ci_low:+.3f}, {result.ci_high:+.3f}]"
-    )
+    ax.set_title(lab["pretrend"])
+    if result.outcome == "log(duration)":
+        ax.set_ylabel(lab["mean_log_cycle"])
+    elif result.outcome == "duration":
+        ax.set_ylabel(lab["mean_cycle"])
+    else:
+        ax.set_ylabel(lab["mean_of"].format(y=result.outcome))
     ax.set_xlabel(lab["month"])
     ax.legend()
     return ax
@@ -144,11 +284,27 @@ def plot_effects(
 ):
     """Forest plot of effects with CIs and the targets as red ticks.
 
-    ``scale="pct"`` uses ``pct_change`` where available, else ``estimate``
-    (one row per effect; satisfaction rows stay in points, rates in pp).
+    Parameters
+    ----------
+    effects : pandas.DataFrame
+        The ``effects`` table of a pilot result (one row per effect).
+    targets : pandas.DataFrame, default=None
+        The judged targets; each primary row's target is a red tick.
+    scale : {"pct", "raw"}, default="pct"
+        ``"pct"`` uses ``pct_change`` where available, else ``estimate``
+        (satisfaction rows stay in points, rates in percentage points).
+    ax : matplotlib Axes, default=None
+    language : {"en", "zh"}, default="en"
+        Language of the row labels (metric, method and group in words with
+        the unit, see :func:`effect_label`), axis label and legend.
+
+    Returns
+    -------
+    matplotlib Axes
     """
+    lang = check_language(language, "plot_effects")
+    lab = _LABELS[lang]
     ax = new_axes(ax, figsize=(7, 0.5 * max(len(effects), 3) + 1))
-    lab = _LABELS.get(language, _LABELS["en"])
     rows = effects.reset_index(drop=True)
     names, ys = [], []
     for i, r in rows.iterrows():
@@ -168,10 +324,15 @@ def plot_effects(
             color=PALETTE[0] if r.get("primary") else PALETTE[7],
             capsize=3,
         )
-        unit = "%" if use_pct else ("pp" if mult == 100 else "")
-        names.append(
-            f"{r['metric']} · {r.get('comparison', '')} · {r.get('group', '')} ({unit})"
-        )
+        if use_pct:
+            unit = "%"
+        elif mult == 100:
+            unit = "pp"
+        else:
+            unit = {"cycle_time": "days", "satisfaction": "points"}.get(
+                r.get("metric"), ""
+            )
+        names.append(effect_label(r, unit, lang))
         ys.append(y)
         if targets is not None and not targets.empty:
             t = targets[targets["metric"] == r["metric"]]

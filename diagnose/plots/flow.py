@@ -1,8 +1,11 @@
 """Flow charts drawn from the tidy tables of :mod:`diagnose.metrics`.
 
 Each function takes the frame a metric returns, draws on ``ax`` (a new Axes
-when None) and returns the Axes. Labels default to Chinese with the English
-term, and can be overridden with ``title=``/``xlabel=``.
+when None) and returns the Axes. Every text of a chart (title, axis labels,
+legend) is in one language, ``language="en"`` (default) or ``"zh"``, in words
+with units, never a column name; ``title=``/``xlabel=``/``ylabel=`` override
+the defaults. Tick labels are data (stage, team, person names) and are shown
+as they are.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from diagnose.plots._style import PALETTE, new_axes
+from diagnose.plots._style import PALETTE, check_language, new_axes, percentile_name
 
 __all__ = [
     "plot_cycle_time",
@@ -19,6 +22,86 @@ __all__ = [
     "plot_cumulative_flow",
     "plot_aging_wip",
 ]
+
+# key -> (English, Chinese)
+_TEXT = {
+    "cycle_title": ("Cycle time of finished cases", "已完成项目的周期分布"),
+    "cycle_title_all": ("Cycle time of cases", "项目周期分布"),
+    "cycle_x": ("Cycle time (working days)", "周期（工作日）"),
+    "duration_x": ("Stage duration (working days)", "环节耗时（工作日）"),
+    "days_x": ("Working days", "工作日"),
+    "n_cases": ("Number of cases", "项目数（个）"),
+    "n_tasks": ("Number of tasks", "任务数（项）"),
+    "finished": ("finished (n = {n})", "已完成（{n} 个）"),
+    "all_items": ("all (n = {n})", "全部（{n} 个）"),
+    "still_open": ("; still open: {n}", "；未完成：{n} 个"),
+    "quantile": ("{name}: {value:.1f} working days", "{name}：{value:.1f} 个工作日"),
+    "stage_title": ("Stage time and wait before it", "各环节耗时与开始前等待"),
+    "stage_x": ("Working days (median)", "工作日（中位数）"),
+    "stage": ("Stage", "环节"),
+    "wait_before": ("Wait before the stage", "开始前等待"),
+    "in_stage": ("Time in the stage", "环节内耗时"),
+    "all": ("all", "全部"),
+    "target": ("target: {t:.0%}", "目标：{t:.0%}"),
+    "per": ("{rate} per {group}", "各{group}{rate}"),
+    "date": ("Date", "日期"),
+    "flow_title": ("Cumulative flow", "累积流图"),
+    "flow_title_by": ("Work in progress per {group}", "各{group}在办工作量"),
+    "flow_y": ("Items (cumulative count)", "累计数量（项）"),
+    "flow_y_by": ("Items in progress", "在办数量（项）"),
+    "arrived": ("Arrived", "到达"),
+    "departed": ("Finished", "完成"),
+    "in_progress": ("In progress", "在办"),
+    "aging_title": ("Age of the work in progress", "在办工作已耗时"),
+    "aging_y": ("Age (working days)", "已耗时（工作日）"),
+    "within": ("within its stage's {q}", "未超过环节{q}"),
+    "beyond": ("beyond its stage's {q}", "超过环节{q}"),
+    "finished_q": ("{q} of finished work", "已完成工作{q}"),
+}
+
+# rate column -> (title word, axis label) per language
+_RATES = {
+    "overdue_rate": (
+        ("Overdue rate", "Overdue tasks (% of tasks)"),
+        ("逾期率", "逾期任务占比（%）"),
+    ),
+    "breach_rate": (
+        ("Time-limit breach rate", "Tasks over their time limit (% of tasks)"),
+        ("超时率", "超时任务占比（%）"),
+    ),
+    "late_rate": (
+        ("Late rate", "Late tasks (% of tasks)"),
+        ("延误率", "延误任务占比（%）"),
+    ),
+}
+_RATE_OTHER = (("Rate", "Rate (%)"), ("比率", "比率（%）"))
+
+#: group columns of the metrics -> readable word (English, Chinese)
+GROUP_WORDS = {
+    "activity": ("stage", "环节"),
+    "stage": ("stage", "环节"),
+    "team": ("team", "团队"),
+    "owner": ("person", "人员"),
+    "department": ("department", "部门"),
+    "case_id": ("case", "项目"),
+    "month": ("month", "月份"),
+}
+
+
+def _t(key: str, language: str, **values) -> str:
+    en, zh = _TEXT[key]
+    return (zh if language == "zh" else en).format(**values)
+
+
+def _group_word(column, language: str) -> str:
+    """Readable name of a group column (``activity`` -> "stage" / "环节")."""
+    if column in GROUP_WORDS:
+        return GROUP_WORDS[column][language == "zh"]
+    return str(column).replace("_", " ")
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _need(data, func, cols):
@@ -35,6 +118,11 @@ def _need(data, func, cols):
         )
 
 
+def _text_width(text: str) -> int:
+    """Display width in Latin characters (a CJK character counts two)."""
+    return sum(2 if ord(c) > 0x2E7F else 1 for c in text)
+
+
 def plot_cycle_time(
     data,
     *,
@@ -43,8 +131,9 @@ def plot_cycle_time(
     quantiles=(0.5, 0.85, 0.95),
     bins=30,
     ax=None,
-    title="周期时间分布 Cycle time",
-    xlabel="周期（工作日） Cycle time (working days)",
+    language="en",
+    title=None,
+    xlabel=None,
 ):
     """Histogram of cycle times with vertical lines at the p50/p85/p95.
 
@@ -60,9 +149,21 @@ def plot_cycle_time(
         :func:`~diagnose.metrics.cycle_time` describe); open ones are then
         counted in the legend.
     quantiles : sequence of float, default=(0.5, 0.85, 0.95)
-        One dashed line each, labelled ``p50 = 4.0``.
+        One line each, labelled in words (``median: 4.0 working days``,
+        ``85th percentile: …``; ``中位数：4.0 个工作日``).
+    bins : int, default=30
+    ax : matplotlib Axes, default=None
+    language : {"en", "zh"}, default="en"
+        Language of the title, axis labels and legend.
+    title, xlabel : str, default=None
+        Override the default title / x-axis label.
+
+    Returns
+    -------
+    matplotlib Axes
     """
     func = "plot_cycle_time"
+    lang = check_language(language, func)
     _need(data, func, [x])
     ax = new_axes(ax)
     values = data
@@ -71,24 +172,30 @@ def plot_cycle_time(
         values = data.loc[~data["is_open"].astype(bool)]
         n_open = int(data["is_open"].sum())
     v = values[x].dropna().to_numpy(dtype=float)
-    label = f"已完成 finished (n={v.size})"
+    label = _t("finished" if finished_only else "all_items", lang, n=v.size)
     if n_open:
-        label += f"; 未完成 open: {n_open}"
+        label += _t("still_open", lang, n=n_open)
     ax.hist(v, bins=bins, color=PALETTE[0], alpha=0.75, label=label)
     styles = ["-", "--", ":"]
     for i, q in enumerate(quantiles):
         if v.size:
             val = float(np.quantile(v, q))
+            name = percentile_name(q, lang)
             ax.axvline(
                 val,
                 color=PALETTE[3],
                 linestyle=styles[i % 3],
                 linewidth=1.5,
-                label=f"p{round(q * 100)} = {val:.1f}",
+                label=_t("quantile", lang, name=_capital(name), value=val),
             )
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel("数量 Count")
+    tasks = x == "duration_working_days"
+    default_title = "cycle_title" if finished_only else "cycle_title_all"
+    default_x = {"cycle_working_days": "cycle_x", "duration_working_days": "duration_x"}
+    ax.set_title(title if title is not None else _t(default_title, lang))
+    ax.set_xlabel(
+        xlabel if xlabel is not None else _t(default_x.get(x, "days_x"), lang)
+    )
+    ax.set_ylabel(_t("n_tasks" if tasks else "n_cases", lang))
     ax.legend(frameon=False)
     return ax
 
@@ -99,8 +206,9 @@ def plot_stage_breakdown(
     duration="median_days",
     wait="median_wait_before",
     ax=None,
-    title="各环节耗时与等待 Stage time and wait",
-    xlabel="工作日 Working days (median)",
+    language="en",
+    title=None,
+    xlabel=None,
 ):
     """Horizontal stacked bars per stage: wait before it, then its duration.
 
@@ -109,20 +217,33 @@ def plot_stage_breakdown(
     data : pandas.DataFrame
         :func:`~diagnose.metrics.stage_summary` (columns ``activity``,
         ``duration`` and ``wait``; a missing wait counts as 0).
+    duration, wait : str
+        Columns of the stage time and of the wait before it (working days).
+    ax : matplotlib Axes, default=None
+    language : {"en", "zh"}, default="en"
+        Language of the title, axis labels and legend.
+    title, xlabel : str, default=None
+        Override the default title / x-axis label.
+
+    Returns
+    -------
+    matplotlib Axes
     """
     func = "plot_stage_breakdown"
+    lang = check_language(language, func)
     _need(data, func, ["activity", duration, wait])
     ax = new_axes(ax)
     labels = data["activity"].astype(str).to_numpy()
     y = np.arange(len(labels))
     w = data[wait].fillna(0).to_numpy(dtype=float)
     d = data[duration].fillna(0).to_numpy(dtype=float)
-    ax.barh(y, w, color=PALETTE[1], label="等待 Wait before")
-    ax.barh(y, d, left=w, color=PALETTE[0], label="处理 In stage")
+    ax.barh(y, w, color=PALETTE[1], label=_t("wait_before", lang))
+    ax.barh(y, d, left=w, color=PALETTE[0], label=_t("in_stage", lang))
     ax.set_yticks(y, labels)
     ax.invert_yaxis()  # process order top-down
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
+    ax.set_title(title if title is not None else _t("stage_title", lang))
+    ax.set_xlabel(xlabel if xlabel is not None else _t("stage_x", lang))
+    ax.set_ylabel(_t("stage", lang))
     ax.legend(frameon=False, loc="lower right")
     return ax
 
@@ -151,8 +272,10 @@ def plot_overdue_rate(
     rate="overdue_rate",
     target=None,
     ax=None,
-    title="逾期率 Overdue rate",
-    ylabel="逾期率 Overdue rate",
+    language="en",
+    title=None,
+    ylabel=None,
+    xlabel=None,
 ):
     """Bars of a rate per group with Wilson error bars (``ci_low``/``ci_high``).
 
@@ -163,17 +286,38 @@ def plot_overdue_rate(
         ``rate="breach_rate"``).
     x : str, default=None
         Group column; default: the first non-statistic column (a single bar
-        "全部 all" when there is none).
+        "all" / "全部" when there is none).
+    rate : str, default="overdue_rate"
+        ``overdue_rate``, ``breach_rate`` or ``late_rate`` (named in words on
+        the chart; another column is called "Rate").
     target : float, default=None
         Draw a horizontal target line (e.g. 0.10 for "overdue ≤ 10 %").
+    ax : matplotlib Axes, default=None
+    language : {"en", "zh"}, default="en"
+        Language of the title, axis labels and legend ("Overdue rate per
+        stage" / "各环节逾期率").
+    title, ylabel, xlabel : str, default=None
+        Override the defaults.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Notes
+    -----
+    Group names longer than a few characters are rotated by 30° (anchored at
+    their right end) so long stage names do not overlap.
     """
     func = "plot_overdue_rate"
+    lang = check_language(language, func)
     _need(data, func, [rate, "ci_low", "ci_high"])
     ax = new_axes(ax)
     if x is None:
         candidates = [c for c in data.columns if c not in _STAT_COLS]
         x = candidates[0] if candidates else None
-    labels = data[x].astype(str).to_numpy() if x is not None else np.array(["全部 all"])
+    labels = (
+        data[x].astype(str).to_numpy() if x is not None else np.array([_t("all", lang)])
+    )
     r = data[rate].to_numpy(dtype=float)
     err = np.vstack(
         [
@@ -203,16 +347,30 @@ def plot_overdue_rate(
             )
     if target is not None:
         ax.axhline(
-            target, color=PALETTE[3], linestyle="--", label=f"目标 target {target:.0%}"
+            target, color=PALETTE[3], linestyle="--", label=_t("target", lang, t=target)
         )
         ax.legend(frameon=False)
     ax.set_xticks(pos, labels)
+    if max((_text_width(s) for s in labels), default=0) > 8:
+        ax.tick_params(axis="x", labelrotation=30)
+        for tick in ax.get_xticklabels():
+            tick.set_horizontalalignment("right")
+            tick.set_rotation_mode("anchor")
     ax.set_ylim(0, 1)
     ax.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
+    words, axis = (_RATES.get(rate) or _RATE_OTHER)[lang == "zh"]
+    if title is None:
+        title = (
+            words
+            if x is None
+            else _t("per", lang, rate=words, group=_group_word(x, lang))
+        )
     ax.set_title(title)
-    ax.set_ylabel(ylabel)
-    if x is not None:
-        ax.set_xlabel(str(x))
+    ax.set_ylabel(ylabel if ylabel is not None else axis)
+    if xlabel is not None:
+        ax.set_xlabel(xlabel)
+    elif x is not None:
+        ax.set_xlabel(_capital(_group_word(x, lang)))
     return ax
 
 
@@ -221,16 +379,36 @@ def plot_cumulative_flow(
     *,
     by=None,
     ax=None,
-    title="累积流图 Cumulative flow",
-    ylabel="数量 Items",
+    language="en",
+    title=None,
+    ylabel=None,
 ):
     """Cumulative flow diagram from :func:`~diagnose.metrics.wip`.
 
     Without groups: cumulative arrivals and departures as two lines, WIP the
     shaded band between them. With a group column (``by``, or detected as the
     one non-count column besides ``date``): stacked areas of WIP per group.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        :func:`~diagnose.metrics.wip` (``date, arrived, departed, wip`` and
+        optionally a group column).
+    by : str, default=None
+        Group column (e.g. ``"activity"``: one band per stage).
+    ax : matplotlib Axes, default=None
+    language : {"en", "zh"}, default="en"
+        Language of the title, axis labels and legend ("Work in progress per
+        stage" / "各环节在办工作量"); group names in the legend are data.
+    title, ylabel : str, default=None
+        Override the defaults.
+
+    Returns
+    -------
+    matplotlib Axes
     """
     func = "plot_cumulative_flow"
+    lang = check_language(language, func)
     _need(data, func, ["date", "arrived", "departed", "wip"])
     ax = new_axes(ax)
     if by is None:
@@ -240,16 +418,17 @@ def plot_cumulative_flow(
         by = extra[0] if extra else None
     if by is None:
         d = data.sort_values("date")
-        ax.plot(d["date"], d["arrived"], color=PALETTE[0], label="到达 Arrived")
-        ax.plot(d["date"], d["departed"], color=PALETTE[2], label="完成 Departed")
+        ax.plot(d["date"], d["arrived"], color=PALETTE[0], label=_t("arrived", lang))
+        ax.plot(d["date"], d["departed"], color=PALETTE[2], label=_t("departed", lang))
         ax.fill_between(
             d["date"],
             d["departed"],
             d["arrived"],
             color=PALETTE[0],
             alpha=0.2,
-            label="在制 WIP",
+            label=_t("in_progress", lang),
         )
+        default_title, default_y = _t("flow_title", lang), _t("flow_y", lang)
     else:
         table = data.pivot_table(
             index="date",
@@ -268,9 +447,11 @@ def plot_cumulative_flow(
             else None,
             alpha=0.85,
         )
-    ax.set_title(title)
-    ax.set_ylabel(ylabel if by is None else "在制 WIP")
-    ax.set_xlabel("日期 Date")
+        default_title = _t("flow_title_by", lang, group=_group_word(by, lang))
+        default_y = _t("flow_y_by", lang)
+    ax.set_title(title if title is not None else default_title)
+    ax.set_ylabel(ylabel if ylabel is not None else default_y)
+    ax.set_xlabel(_t("date", lang))
     ax.legend(frameon=False, loc="upper left")
     ax.figure.autofmt_xdate()
     return ax
@@ -280,8 +461,9 @@ def plot_aging_wip(
     data,
     *,
     ax=None,
-    title="在制品老化 Aging work in progress",
-    ylabel="已进行（工作日） Age (working days)",
+    language="en",
+    title=None,
+    ylabel=None,
 ):
     """Open items as dots per stage, against the stage's historical p50/p85/p95.
 
@@ -291,8 +473,18 @@ def plot_aging_wip(
         :func:`~diagnose.metrics.aging_wip`. Items beyond their stage's p85 are
         drawn in the warning colour; short horizontal lines mark p50, p85 and
         p95 of finished work of each stage.
+    ax : matplotlib Axes, default=None
+    language : {"en", "zh"}, default="en"
+        Language of the title, axis labels and legend.
+    title, ylabel : str, default=None
+        Override the defaults.
+
+    Returns
+    -------
+    matplotlib Axes
     """
     func = "plot_aging_wip"
+    lang = check_language(language, func)
     _need(
         data,
         func,
@@ -312,28 +504,30 @@ def plot_aging_wip(
     jitter = (np.arange(len(xs)) % 7 - 3) * 0.04  # deterministic spread
     late = data["exceeds_p85"].to_numpy(dtype=bool)
     age = data["age_working_days"].to_numpy(dtype=float)
+    p85 = percentile_name(0.85, lang)
     ax.scatter(
         xs[~late] + jitter[~late],
         age[~late],
         color=PALETTE[0],
         zorder=3,
-        label="正常 within p85",
+        label=_t("within", lang, q=p85),
     )
     ax.scatter(
         xs[late] + jitter[late],
         age[late],
         color=PALETTE[3],
         zorder=3,
-        label="超过 p85 beyond p85",
+        label=_t("beyond", lang, q=p85),
     )
     first = data.groupby(data["activity"].astype(str), sort=False)[
         ["p50_days", "p85_days", "p95_days"]
     ].first()
-    for col, style, name in (
-        ("p50_days", ":", "p50"),
-        ("p85_days", "--", "p85"),
-        ("p95_days", "-", "p95"),
+    for col, style, q in (
+        ("p50_days", ":", 0.5),
+        ("p85_days", "--", 0.85),
+        ("p95_days", "-", 0.95),
     ):
+        name = _capital(_t("finished_q", lang, q=percentile_name(q, lang)))
         labelled = False
         for stage, value in first[col].items():
             if np.isfinite(value):
@@ -348,7 +542,8 @@ def plot_aging_wip(
                 )
                 labelled = True
     ax.set_xticks(range(len(stages)), stages)
-    ax.set_title(title)
-    ax.set_ylabel(ylabel)
+    ax.set_title(title if title is not None else _t("aging_title", lang))
+    ax.set_xlabel(_t("stage", lang))
+    ax.set_ylabel(ylabel if ylabel is not None else _t("aging_y", lang))
     ax.legend(frameon=False)
     return ax
