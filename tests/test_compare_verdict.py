@@ -131,3 +131,17 @@ def test_sample_size_for_minus_20_percent():
     assert n["n_after"] == math.ceil(n["n_before"] * 0.5)
     with pytest.raises(ValueError, match="must be one of"):
         sample_size(0.5, -20, metric="lead_time")
+
+
+def test_zh_reasons_put_the_unit_right_before_yi_shang():
+    # overdue level 14 % (8 %-22 %) straddles the 15 % cap: inconclusive, and
+    # 20 + 20 tasks at a 30 % baseline cannot see a 5-point change
+    j = judge_targets(effects(od_level=(0.14, 0.08, 0.22)), TARGETS)
+    assert j.loc[1, "status"] == "inconclusive"
+    mde = minimum_detectable_effect(0.3, 20, 20, metric="overdue_rate", target=-5)
+    assert mde.unit == "pp" and mde.underpowered
+    zh = recommend(j, [mde], language="zh").reasons
+    assert f"只能可靠检测到 {mde.mde:+.1f} 个百分点以上的变化" in zh
+    assert " 以上" not in zh
+    assert "逾期率可检测的最小效应" in mde.summary("zh")
+    assert "the smallest overdue rate effect" in mde.summary("en")

@@ -36,7 +36,14 @@ from scipy import stats
 
 from diagnose.compare.result import _TidyMixin, fmt, html_table, p_text, pct
 
-__all__ = ["did", "DidResult", "pretrend", "PretrendResult", "wild_cluster_bootstrap"]
+__all__ = [
+    "did",
+    "DidResult",
+    "pretrend",
+    "PretrendResult",
+    "PretrendTooShortError",
+    "wild_cluster_bootstrap",
+]
 
 _WEBB = np.array(
     [-math.sqrt(1.5), -1.0, -math.sqrt(0.5), math.sqrt(0.5), 1.0, math.sqrt(1.5)]
@@ -569,6 +576,20 @@ class PretrendResult(_TidyMixin):
         return plot_pretrend(self, ax=ax, **kwargs)
 
 
+class PretrendTooShortError(ValueError):
+    """Fewer than 3 months of data before the switch: no trend can be tested.
+
+    ``n_months`` holds how many months there were, so callers can say so in
+    the report language.
+    """
+
+    def __init__(self, n_months: int):
+        self.n_months = n_months
+        super().__init__(
+            f"pretrend needs at least 3 months before the switch; got {n_months}."
+        )
+
+
 def pretrend(
     frame: pd.DataFrame,
     outcome: str,
@@ -603,9 +624,7 @@ def pretrend(
     mi = ((month.dt.year - m0.year) * 12 + (month.dt.month - m0.month)).to_numpy(float)
     n_months = int(len(np.unique(mi)))
     if n_months < 3:
-        raise ValueError(
-            f"pretrend needs at least 3 months before the switch; got {n_months}."
-        )
+        raise PretrendTooShortError(n_months)
     X = pd.DataFrame({"const": 1.0, "treated": t, "month": mi, "treated:month": t * mi})
     if cluster:
         codes = pd.factorize(data[cluster])[0]

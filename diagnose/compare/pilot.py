@@ -33,7 +33,13 @@ from pathlib import Path
 import pandas as pd
 
 from diagnose.compare.config import PilotConfig, Target, load_pilot_config
-from diagnose.compare.did import DidResult, PretrendResult, did, pretrend
+from diagnose.compare.did import (
+    DidResult,
+    PretrendResult,
+    PretrendTooShortError,
+    did,
+    pretrend,
+)
 from diagnose.compare.effects import (
     compare_durations,
     compare_proportions,
@@ -72,6 +78,44 @@ _AFTER = {
 }
 
 
+# Notes of the comparison, (English, Chinese).
+_NOTES = {
+    "still_open": (
+        "{n} pilot case(s) still open at as_of: the Kaplan–Meier row counts them "
+        "as censored; the median rows use finished cases only.",
+        "截至统计日仍有 {n} 个试点项目未完成：Kaplan–Meier 一行把它们按删失计入，"
+        "中位数各行只用已完成的项目。",
+    ),
+    "outside": (
+        "{n} case(s) start outside both periods and are left out.",
+        "{n} 个项目的开始日期不在试点前或试点期内，未纳入比较。",
+    ),
+    "no_overdue": (
+        "overdue rate: no pilot tasks with a due date in one of the periods.",
+        "逾期率：某一时期内试点团队没有带截止日期的任务，无法比较。",
+    ),
+    "no_survey": (
+        "satisfaction: the pilot teams have no survey answers in one period.",
+        "满意度：某一时期内试点团队没有问卷回答，无法比较。",
+    ),
+    "pretrend_short": (
+        "pre-trend not tested: only {n} month(s) of data before the switch; at "
+        "least 3 are needed.",
+        "未检验试点前趋势：切换前只有 {n} 个月的数据，至少需要 3 个月。",
+    ),
+    "pretrend_failed": (
+        "pre-trend not tested: {error}",
+        "未检验试点前趋势：无法拟合试点前的趋势（{error}）。",
+    ),
+}
+
+
+def _note(key: str, language: str, **values) -> str:
+    """Note ``key`` of :data:`_NOTES` in ``language``, formatted with ``values``."""
+    en, zh = _NOTES[key]
+    return (zh if language == "zh" else en).format(**values)
+
+
 @dataclass(frozen=True)
 class PilotResult(_TidyMixin):
     """Everything a pilot summary report (试点总结报告) needs.
@@ -93,6 +137,10 @@ class PilotResult(_TidyMixin):
     cases : DataFrame
         Per-case table used (team, group, period, duration, is_open, start).
     did : DidResult or None
+    notes : tuple of str
+        What the reader must know to read the numbers (open cases counted as
+        censored, cases outside both periods, metrics that could not be
+        compared), written in the result's :attr:`language`.
     """
 
     config: PilotConfig | None
@@ -105,6 +153,11 @@ class PilotResult(_TidyMixin):
     cases: pd.DataFrame = field(default_factory=pd.DataFrame)
     did: DidResult | None = None
     notes: tuple[str, ...] = ()
+
+    @property
+    def language(self) -> str:
+        """Language of the verdict and the notes (``"en"`` or ``"zh"``)."""
+        return self.verdict.language
 
     def to_frame(self) -> pd.DataFrame:
         """The effect rows (one per comparison)."""
@@ -272,12 +325,14 @@ def analyse_pilot(
     scores : DataFrame, optional
         ``respondent``, ``group``, ``period``, ``dimension``, ``score``
         (respondent-level dimension scores).
+    language : {"en", "zh"}, default="en"
+        Language of the verdict, the effects' summaries and the notes.
 
     Returns
     -------
     dict
         ``effects``, ``targets``, ``verdict``, ``mde``, ``pretrend``, ``did``,
-        ``notes``.
+        ``notes`` (sentences in ``language``).
     """
     rows: list[pd.DataFrame] = []
     mdes = []
@@ -314,11 +369,7 @@ def analyse_pilot(
                 language=language,
             )
             rows.append(_row(sv, False))
-            notes.append(
-                f"{int(per['is_open'].sum())} pilot case(s) still open at as_of: "
-                "the Kaplan–Meier row counts them as censored; the median rows use "
-                "finished cases only."
-            )
+            notes.append(_note("still_open", language, n=int(per["is_open"].sum())))
         if has_control:
             did_res, _ = _did_cycle(cases, n_boot=n_boot, seed=seed, language=language)
             f = did_res.to_frame()
@@ -342,8 +393,10 @@ def analyse_pilot(
                         log=True,
                         language=language,
                     )
+                except PretrendTooShortError as err:
+                    notes.append(_note("pretrend_short", language, n=err.n_months))
                 except ValueError as err:
-                    notes.append(f"pre-trend not tested: {err}")
+                    notes.append(_note("pretrend_failed", language, error=err))
         t = tgt.get("cycle_time")
         target_pct = (
             t.value if (t is not None and t.kind == "change" and t.relative) else None
@@ -391,9 +444,7 @@ def analyse_pilot(
                     )
                 )
         else:
-            notes.append(
-                "overdue rate: no pilot tasks with a due date in one of the periods."
-            )
+            notes.append(_note("no_overdue", language))
     if "satisfaction" in metrics and scores is not None:
         s = scores[(scores["group"] == "pilot") & scores["period"].notna()]
         overall = s.groupby(["respondent", "period"])["score"].mean().unstack()
@@ -464,9 +515,7 @@ def analyse_pilot(
                     )
                 )
         else:
-            notes.append(
-                "satisfaction: the pilot teams have no survey answers in one period."
-            )
+            notes.append(_note("no_survey", language))
     effects = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
     judged = (
         judge_targets(effects, targets, language=language)
@@ -609,7 +658,7 @@ def compare_pilot(
     n_out = int(cases["period"].isna().sum())
     notes = list(out["notes"])
     if n_out:
-        notes.append(f"{n_out} case(s) start outside both periods and are left out.")
+        notes.append(_note("outside", cfg.language, n=n_out))
     return PilotResult(
         config=cfg,
         effects=out["effects"],

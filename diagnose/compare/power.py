@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from diagnose.compare.result import _TidyMixin, fmt
+from diagnose.compare.result import _TidyMixin, fmt, metric_name
 
 __all__ = ["minimum_detectable_effect", "sample_size", "MdeResult"]
 
@@ -73,12 +73,14 @@ class MdeResult(_TidyMixin):
         if lang == "zh":
             unit_zh = {"%": "%", "pp": " 个百分点", "points": " 分"}[self.unit]
             return (
-                f"以 {self.n_before} → {self.n_after} 的样本，{self.metric} "
+                f"以 {self.n_before} → {self.n_after} 的样本，"
+                f"{metric_name(self.metric, 'zh')}"
                 f"可检测的最小效应（功效 {self.power:.0%}，α={self.alpha}）为 "
                 f"{fmt(self.mde, 1)}{unit_zh}{tgt}。"
             )
         return (
-            f"With n = {self.n_before} → {self.n_after}, the smallest {self.metric} "
+            f"With n = {self.n_before} → {self.n_after}, the smallest "
+            f"{metric_name(self.metric, 'en')} "
             f"effect detectable with {self.power:.0%} power at alpha = {self.alpha} is "
             f"{fmt(self.mde, 1)}{unit}{tgt}."
         )

@@ -315,7 +315,7 @@ def recommend(judgements: pd.DataFrame, mde=None, *, language: str = "en") -> Ve
                 else {"%": "%", "pp": " pp", "points": " points"}
             ).get(unit, unit)
             s += (
-                f"；试点规模只能可靠检测到 {mv:+.1f}{unit} 以上的变化，"
+                f"；试点规模只能可靠检测到 {mv:+.1f}{unit}以上的变化，"
                 "小于目标的变化无法判断"
                 if zh
                 else "; the pilot could only reliably detect changes of "
