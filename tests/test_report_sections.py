@@ -98,9 +98,13 @@ def test_pilot_summary_zh_uses_chinese_verdict_and_statuses(pilot_b_zh):
     statuses = {"met": "达成", "not met": "未达成", "inconclusive": "无法判断"}
     for status in pilot_b_zh.result.targets["status"]:
         assert f"—— {statuses[status]}</li>" in html
+    cases = pilot_b_zh.result.cases
     n_open = int(
-        pilot_b_zh.result.notes[0].split(" ", 1)[0]
-    )  # "4 pilot case(s) still open ..."
+        cases.loc[
+            (cases["group"] == "pilot") & cases["period"].notna(), "is_open"
+        ].sum()
+    )
+    assert n_open > 0
     assert f"截至统计日仍有 {n_open} 个试点项目未完成" in html
 
 
@@ -286,24 +290,6 @@ def test_data_quality_lists_every_problem_row_in_both_languages():
     assert "所有输入文件的每一行都已使用。" in empty
 
 
-def test_translate_note():
-    note = (
-        "4 pilot case(s) still open at as_of: the Kaplan–Meier row counts them as "
-        "censored; the median rows use finished cases only."
-    )
-    assert sections.translate_note(note, "en") == note
-    assert sections.translate_note(note, "zh").startswith(
-        "截至统计日仍有 4 个试点项目未完成"
-    )
-    assert (
-        sections.translate_note(
-            "7 case(s) start outside both periods and are left out.", "zh"
-        )
-        == "7 个项目的开始日期不在试点前或试点期内，未纳入比较。"
-    )
-    assert sections.translate_note("something new", "zh") == "something new"
-
-
 def test_words_and_metric_labels():
     assert [sections.word(w, "zh") for w in ("met", "not met", "inconclusive")] == [
         "达成",
@@ -387,46 +373,69 @@ def test_effects_meaning_counts_clear_changes_per_metric(pilot_a):
     ) in html
 
 
-@pytest.mark.parametrize(
-    "text,en,zh",
-    [
-        (
-            "已完成 finished (n=103); 未完成 open: 17",
-            "finished (n=103); open: 17",
-            "已完成 (n=103); 未完成: 17",
-        ),
-        (
-            "周期（工作日） Cycle time (working days)",
-            "Cycle time (working days)",
-            "周期（工作日）",
-        ),
-        ("等待 Wait before", "Wait before", "等待"),
-        ("Team A", "Team A", "Team A"),  # data values are left alone
-        ("p50 = 22.9", "p50 = 22.9", "p50 = 22.9"),
-    ],
+def _chart_texts(fig, data_values) -> list[str]:
+    """Titles, axis labels (colour bars too) and legend entries of a figure,
+    without the entries that are data values (stage, team, person names)."""
+    out = []
+    for ax in fig.axes:
+        out += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()]
+        legend = ax.get_legend()
+        out += [t.get_text() for t in (legend.get_texts() if legend else [])]
+    return [t for t in out if t and t not in data_values]
+
+
+DIAGNOSIS_CHARTS = (
+    "bottlenecks",
+    "cycle_time",
+    "stages",
+    "handoffs",
+    "overdue",
+    "workload",
+    "flow",
+    "survey",
 )
-def test_bilingual_chart_labels_keep_the_report_language(text, en, zh):
-    assert sections._pick(text, "en") == en
-    assert sections._pick(text, "zh") == zh
+PILOT_CHARTS = ("effects", "before_after", "did", "pretrend")
 
 
-def test_charts_carry_one_language(diag_en, diag_zh, monkeypatch):
+def test_charts_carry_one_language(diag_en, diag_zh, pilot_a, pilot_b_zh, monkeypatch):
     shown = []
     monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
-    for key in ("cycle_time", "stages", "overdue", "workload", "flow"):
-        sections.chart(diag_en, key)
-        sections.chart(diag_zh, key)
-    assert len(shown) == 10
-    glosses = ("finished", "open:", "Wait", "In stage", "limit", "Count", "Date")
-    for fig, lang in zip(shown, ["en", "zh"] * 5):
-        for ax in fig.axes:
-            legend = ax.get_legend()
-            labels = " ".join([ax.get_title(), ax.get_xlabel(), ax.get_ylabel()])
-            entries = " ".join(
-                t.get_text() for t in (legend.get_texts() if legend else [])
-            )
-            if lang == "en":
-                assert not CJK.search(labels + entries), labels + entries
-            else:  # stage names in the legend are data (English sample data)
-                assert not re.search(r"[A-Za-z]{3,}", labels), labels
-                assert not any(g in entries for g in glosses), entries
+    runs = [(diag_en, k) for k in DIAGNOSIS_CHARTS]
+    runs += [(diag_zh, k) for k in DIAGNOSIS_CHARTS]
+    runs += [(pilot_a, k) for k in PILOT_CHARTS]
+    runs += [(pilot_b_zh, k) for k in PILOT_CHARTS]
+    for run, key in runs:
+        n = len(shown)
+        cap = sections.chart(run, key)
+        assert cap is not None and len(shown) == n + 1, key
+        fig = shown[-1]
+        acts = run.activities if key in DIAGNOSIS_CHARTS else run.activities_frame
+        data = set()
+        for col in ("activity", "owner", "team", "department"):
+            if col in acts:
+                data |= set(acts[col].dropna().astype(str))
+        texts = _chart_texts(fig, data)
+        assert texts, key
+        joined = " | ".join(texts)
+        assert "_" not in joined, (key, joined)  # no column names
+        if run.language == "en":
+            assert not CJK.search(joined), (key, joined)
+        else:
+            words = set(re.findall(r"[A-Za-z]{2,}", joined)) - {"Kaplan", "Meier"}
+            assert not words, (key, joined)
+            assert CJK.search(joined), (key, joined)
+
+
+def test_overdue_chart_names_stage_and_team_in_the_report_language(
+    diag_zh, monkeypatch
+):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    sections.chart(diag_zh, "overdue")
+    stage, team = shown[0].axes[:2]
+    assert (stage.get_title(), stage.get_xlabel(), stage.get_ylabel()) == (
+        "各环节逾期率",
+        "环节",
+        "逾期任务占比（%）",
+    )
+    assert (team.get_title(), team.get_xlabel()) == ("各团队逾期率", "团队")

@@ -8,7 +8,6 @@ function of the package; the texts here only arrange and translate.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -46,7 +45,6 @@ __all__ = [
     "figure_caption",
     "pretrend_note",
     "metric_label",
-    "translate_note",
     "word",
     "T",
 ]
@@ -444,7 +442,8 @@ def pilot_summary(run: PilotRun, *, record: bool = True):
     / 延长试点 / 停止试点); headline numbers are the primary effect of each
     metric with its 95% CI; findings list each target with its estimate and
     status (met / not met / inconclusive, 达成 / 未达成 / 无法判断), then the
-    comparison's notes (translated for ``zh``); the action is the verdict's
+    comparison's notes (written in the report language by
+    :func:`diagnose.compare.compare_pilot`); the action is the verdict's
     reasons. Also records the verdict for the index.
     """
     lang, res = run.language, run.result
@@ -460,7 +459,7 @@ def pilot_summary(run: PilotRun, *, record: bool = True):
             )
             headline[label] = text
     findings = _target_lines(res.targets, lang) if len(res.targets) else []
-    findings.extend(translate_note(n, lang) for n in res.notes)
+    findings.extend(res.notes)  # written in the pilot config's language
     verdict = T("pilot_level", lang, decision=shown)
     if record:
         render.record_summary(
@@ -1663,45 +1662,6 @@ def mde_table(run: PilotRun):
     )
 
 
-_NOTES_ZH = (
-    (
-        r"^(\d+) pilot case\(s\) still open at as_of: .*$",
-        "截至统计日仍有 {0} 个试点项目未完成：Kaplan–Meier 一行把它们按删失计入，"
-        "中位数各行只用已完成的项目。",
-    ),
-    (
-        r"^(\d+) case\(s\) start outside both periods and are left out\.$",
-        "{0} 个项目的开始日期不在试点前或试点期内，未纳入比较。",
-    ),
-    (
-        r"^overdue rate: no pilot tasks with a due date in one of the periods\.$",
-        "逾期率：某一时期内试点团队没有带截止日期的任务，无法比较。",
-    ),
-    (
-        r"^satisfaction: the pilot teams have no survey answers in one period\.$",
-        "满意度：某一时期内试点团队没有问卷回答，无法比较。",
-    ),
-    (r"^pre-trend not tested: (.*)$", "未检验试点前趋势：{0}"),
-)
-
-
-def translate_note(note: str, language: str = "en") -> str:
-    """A note of :func:`diagnose.compare.compare_pilot` in the report language.
-
-    The comparison writes its notes in English; known ones are translated for
-    ``language="zh"``, unknown ones are shown as written.
-    """
-    import re
-
-    if language != "zh":
-        return note
-    for pattern, zh in _NOTES_ZH:
-        m = re.match(pattern, note)
-        if m:
-            return zh.format(*m.groups())
-    return note
-
-
 # ---- charts and their captions -------------------------------------------
 
 _CAPTIONS = {
@@ -1812,117 +1772,6 @@ def figure_caption(key: str, language: str = "en"):
     return render.as_html(f'<p class="dg-caption">{render.escape(text)}</p>')
 
 
-_CHART_TITLES = {
-    "cycle_time": (
-        ("Cycle time of finished cases", "Cycle time (working days)"),
-        ("已完成项目的周期分布", "周期（工作日）"),
-    ),
-    "stages": (
-        ("Stage time and wait before it", "Working days (median)"),
-        ("各环节耗时与开始前等待", "工作日（中位数）"),
-    ),
-    "overdue_stage": (
-        ("Overdue rate per stage", "Overdue rate"),
-        ("各环节逾期率", "逾期率"),
-    ),
-    "overdue_team": (
-        ("Overdue rate per team", "Overdue rate"),
-        ("各团队逾期率", "逾期率"),
-    ),
-    "flow": (
-        ("Work in progress per stage", "Items in progress"),
-        ("各环节在办工作量", "在办数量"),
-    ),
-    "handoffs": (
-        (
-            "Median wait at handoffs (hours)",
-            "to department",
-            "from department",
-            "hours",
-        ),
-        ("交接中位等待（小时）", "接收部门", "交出部门", "小时"),
-    ),
-    "stage_team": (("Stage", "Team"), ("环节", "团队")),
-    "workload": (
-        ("Open tasks per person", "Date", "Open tasks", "limit {limit}"),
-        ("每人同时在办任务数", "日期", "在办任务数", "上限 {limit}"),
-    ),
-    "date": (("Date",), ("日期",)),
-    "pretrend": (
-        ("Before the switch: monthly means with linear fits", "Mean log cycle time"),
-        ("切换前：每月均值与线性拟合", "对数周期均值"),
-    ),
-    "pilot_axes": (
-        ("Cycle time (working days, log scale)", "Monthly mean of log cycle time"),
-        ("周期（工作日，对数刻度）", "每月对数周期均值"),
-    ),
-}
-
-
-def _effect_tick(text: str, lang: str) -> str:
-    """``cycle_time · DiD · pilot vs control (%)`` in readable words."""
-    parts = [x.strip() for x in text.split("·")]
-    if len(parts) != 3:
-        return text
-    metric, comp, rest = parts
-    unit = ""
-    if rest.endswith(")") and "(" in rest:
-        rest, unit = rest[: rest.rindex("(")].strip(), rest[rest.rindex("(") :]
-    short = {
-        "before/after": ("before/after", "前后对比"),
-        "survival": ("before/after, KM", "前后对比（KM）"),
-        "DiD": ("DiD", "双重差分"),
-    }
-    comp = short[comp][lang == "zh"] if comp in short else comp
-    group = _GROUPS[rest][lang == "zh"] if rest in _GROUPS else rest
-    unit = "" if unit == "()" else f" {unit}"
-    return f"{metric_label(metric, lang, pilot=True)} · {comp} · {group}{unit}"
-
-
-_BILINGUAL = re.compile(
-    r"^(?P<zh>[\u3400-\u9fff（）]+)\s+(?P<en>[A-Za-z][A-Za-z ]*?)(?P<rest>\s*[(:=].*)?$"
-)
-
-
-def _pick(text: str, lang: str) -> str:
-    """``"已完成 finished (n=103)"`` -> ``"已完成 (n=103)"`` / ``"finished (n=103)"``.
-
-    Some charts label in both languages at once; a report keeps its own.
-    Parts separated by ``"; "`` are handled one by one; other text is kept.
-    """
-    parts = []
-    for part in text.split("; "):
-        m = _BILINGUAL.match(part.strip())
-        if m is None:
-            parts.append(part)
-            continue
-        rest = m.group("rest") or ""
-        if lang != "zh":
-            parts.append(m.group("en") + rest)
-        elif re.search(r"[A-Za-z]{2,}", rest):  # an English gloss: drop it
-            parts.append(m.group("zh"))
-        else:
-            sep = "" if rest.strip()[:1] in (":", "=") else " "
-            parts.append(f"{m.group('zh')}{sep}{rest.strip()}".strip())
-    return "; ".join(parts)
-
-
-def _one_language(fig, lang: str) -> None:
-    """Keep one language in a figure's titles, axis labels and legends."""
-    for ax in fig.axes:
-        ax.set_title(_pick(ax.get_title(), lang))
-        ax.set_xlabel(_pick(ax.get_xlabel(), lang))
-        ax.set_ylabel(_pick(ax.get_ylabel(), lang))
-        legend = ax.get_legend()
-        for text in legend.get_texts() if legend is not None else ():
-            text.set_text(_pick(text.get_text(), lang))
-
-
-def _titles(key: str, lang: str) -> tuple[str, ...]:
-    en, zh = _CHART_TITLES[key]
-    return zh if lang == "zh" else en
-
-
 def chart(run, key: str):
     """Draw chart ``key`` of a report in its language, show it, return its caption.
 
@@ -1945,60 +1794,34 @@ def chart(run, key: str):
     elif key == "cycle_time":
         from diagnose.metrics import case_durations
 
-        title, xlabel = _titles("cycle_time", lang)
         cases = case_durations(run.activities, as_of=run.as_of)
-        fig = plots.plot_cycle_time(cases, title=title, xlabel=xlabel).figure
+        fig = plots.plot_cycle_time(cases, language=lang).figure
     elif key == "stages":
-        title, xlabel = _titles("stages", lang)
-        fig = plots.plot_stage_breakdown(
-            run.result.stages, title=title, xlabel=xlabel
-        ).figure
+        fig = plots.plot_stage_breakdown(run.result.stages, language=lang).figure
     elif key == "handoffs":
-        ax = plots.plot_handoff_matrix(run.result.handoffs)
-        fig = ax.figure
-        title, xlabel, ylabel, bar = _titles("handoffs", lang)
-        ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
-        for other in fig.axes:
-            if other is not ax:  # the colour bar
-                other.set_ylabel(bar)
+        fig = plots.plot_handoff_matrix(run.result.handoffs, language=lang).figure
     elif key == "overdue":
         from diagnose.metrics import overdue_rate
 
         fig, axes = plt.subplots(1, 2, figsize=(12, 4))
-        title, ylabel = _titles("overdue_stage", lang)
         plots.plot_overdue_rate(
-            run.result.overdue, ax=axes[0], title=title, ylabel=ylabel
+            run.result.overdue, x="activity", ax=axes[0], language=lang
         )
-        title, ylabel = _titles("overdue_team", lang)
         teams = overdue_rate(run.activities, by="team", as_of=run.as_of)
-        plots.plot_overdue_rate(teams, ax=axes[1], title=title, ylabel=ylabel)
-        axes[0].set_xlabel(_titles("stage_team", lang)[0])
-        axes[1].set_xlabel(_titles("stage_team", lang)[1])
-        axes[0].tick_params(axis="x", labelrotation=30)
-        for tick in axes[0].get_xticklabels():
-            tick.set_horizontalalignment("right")
+        plots.plot_overdue_rate(teams, x="team", ax=axes[1], language=lang)
         fig.tight_layout()
     elif key == "workload":
         from diagnose.metrics.workload import workload
 
         load = workload(run.activities, as_of=run.as_of, settings=run.settings)
-        limit = run.settings.max_concurrent
-        ax = plots.plot_workload(load, limit=limit)
-        title, xlabel, ylabel, line = _titles("workload", lang)
-        ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
-        legend = ax.get_legend()
-        for text in legend.get_texts() if legend is not None else ():
-            if text.get_text().startswith("limit"):
-                text.set_text(line.format(limit=limit))
-        fig = ax.figure
+        fig = plots.plot_workload(
+            load, limit=run.settings.max_concurrent, language=lang
+        ).figure
     elif key == "flow":
         from diagnose.metrics import wip
 
-        title, ylabel = _titles("flow", lang)
         flow = wip(run.activities, as_of=run.as_of, by="activity")
-        ax = plots.plot_cumulative_flow(flow, by="activity", title=title)
-        ax.set(ylabel=ylabel, xlabel=_titles("date", lang)[0])
-        fig = ax.figure
+        fig = plots.plot_cumulative_flow(flow, by="activity", language=lang).figure
     elif key == "survey":
         if "survey" not in run.loads:
             return None
@@ -2007,32 +1830,19 @@ def chart(run, key: str):
         ).figure
     elif key == "effects":
         res = run.result
-        ax = plots.plot_effects(res.effects, res.targets, language=lang)
-        ax.set_yticks(
-            ax.get_yticks(),
-            [_effect_tick(t.get_text(), lang) for t in ax.get_yticklabels()],
-        )
-        fig = ax.figure
+        fig = plots.plot_effects(res.effects, res.targets, language=lang).figure
     elif key == "before_after":
-        ax = plots.plot_before_after(run.result.cases, language=lang)
-        ax.set_ylabel(_titles("pilot_axes", lang)[0])
-        fig = ax.figure
+        fig = plots.plot_before_after(run.result.cases, language=lang).figure
     elif key == "did":
-        ax = plots.plot_did(
+        fig = plots.plot_did(
             run.result.cases, switch=run.config.pilot_start, language=lang
-        )
-        ax.set_ylabel(_titles("pilot_axes", lang)[1])
-        fig = ax.figure
+        ).figure
     elif key == "pretrend":
         if run.result.pretrend is None:
             return None
-        ax = plots.plot_pretrend(run.result.pretrend, language=lang)
-        title, ylabel = _titles("pretrend", lang)
-        ax.set(title=title, ylabel=ylabel)
-        fig = ax.figure
+        fig = plots.plot_pretrend(run.result.pretrend, language=lang).figure
     else:
         figure_caption(key, lang)  # raises the error naming the valid keys
-    _one_language(fig, lang)
     display(fig)
     plt.close(fig)
     return figure_caption(key, lang)
