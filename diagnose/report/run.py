@@ -41,6 +41,8 @@ from __future__ import annotations
 import ast
 import logging
 import os
+import shutil
+import tempfile
 import threading
 from collections.abc import Mapping
 from pathlib import Path
@@ -310,7 +312,15 @@ class StartedKernel:
         from jupyter_core.utils import run_sync
 
         self.kernel_name, self.cwd = kernel_name, cwd
-        self.manager = AsyncKernelManager(kernel_name=kernel_name)
+        # Unix-domain sockets in a private folder instead of TCP ports on
+        # localhost: nothing else on the machine can reach the kernel, and the
+        # kernel no longer warns that it runs over TCP without encryption.
+        self._ipc_dir = tempfile.mkdtemp(prefix="diagnose-kernel-")
+        self.manager = AsyncKernelManager(
+            kernel_name=kernel_name,
+            transport="ipc",
+            ip=os.path.join(self._ipc_dir, "k"),
+        )
         # the loop jupyter_core keeps for this thread, as nbclient uses it
         run_sync(self.manager.start_kernel)(cwd=cwd)
         self._warm = threading.Thread(
@@ -355,6 +365,7 @@ class StartedKernel:
                 run_sync(self.manager.shutdown_kernel)(now=True)
         finally:
             run_sync(self.manager.cleanup_resources)()
+            shutil.rmtree(self._ipc_dir, ignore_errors=True)
 
 
 def prestart_kernel(
