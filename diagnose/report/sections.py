@@ -574,9 +574,10 @@ _METHODS = {
     "pilot": (
         [
             "Cycle time per case in working days. Medians compared with bootstrap "
-            "CIs (scipy BCa for small samples; exact order-statistic resampling for "
-            "large ones), Mann–Whitney U test, Hodges–Lehmann shift with the Moses "
-            "interval.",
+            "CIs (10,000 resamples of the medians drawn exactly from order "
+            "statistics; BCa interval with scipy's formulas and a closed-form "
+            "jackknife up to 5,000 cases, percentile interval above), Mann–Whitney "
+            "U test, Hodges–Lehmann shift with the Moses interval.",
             "Unfinished cases: log-rank test and Kaplan–Meier medians with CIs.",
             "Difference-in-differences (pilot vs control teams, before vs after) by "
             "OLS on log cycle time (statsmodels); with few teams a wild cluster "
@@ -597,9 +598,9 @@ _METHODS = {
             "worse; otherwise extend the pilot.",
         ],
         [
-            "周期按项目计算，单位为工作日。中位数比较采用自助法置信区间（小样本用 sci"
-            "py "
-            "BCa，大样本用精确次序统计量重抽样）、Mann–Whitney U 检验及 "
+            "周期按项目计算，单位为工作日。中位数比较采用自助法置信区间（由次序统计量"
+            "精确抽取 10,000 次重抽样中位数；5,000 个项目以内用 BCa 区间（scipy "
+            "公式，闭式刀切法），以上用百分位区间）、Mann–Whitney U 检验及 "
             "Hodges–Lehmann 位移（Moses 区间）。",
             "存在未完成项目时：对数秩检验与 Kaplan–Meier 中位数及其区间。",
             "双重差分（试点团队对照团队、试点前对试点后）：对数周期的 OLS 回归（stats"
