@@ -25,6 +25,7 @@ STEP_MODULES = {
     "case_durations": "diagnose.metrics.flow",
     "flow_metrics": "diagnose.metrics.flow",
     "all_metrics": "diagnose.metrics.flow",
+    "diagnosis": "diagnose.diagnosis",
     "workload": "diagnose.metrics.workload",
     "bottlenecks": "diagnose.bottlenecks",
     "scan_csv": "diagnose.cli.scan",
