@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import warnings
+from pathlib import Path
 
 import matplotlib as mpl
 from matplotlib import font_manager
@@ -69,17 +70,44 @@ def _find_cjk() -> str | None:
     return None
 
 
+def _add_new_system_fonts() -> None:
+    """Add fonts installed since matplotlib wrote its font cache.
+
+    The fonts go into matplotlib's own manager object: the Agg backend and
+    ``Text`` hold a reference to it from import time, so replacing
+    ``font_manager.fontManager`` with a fresh one would find the font here
+    and still draw boxes. The refreshed list is written back to matplotlib's
+    cache so the next process starts with it.
+    """
+    manager = font_manager.fontManager
+    known = {entry.fname for entry in manager.ttflist}
+    for path in font_manager.findSystemFonts():
+        if path in known:
+            continue
+        try:
+            manager.addfont(path)
+        except (OSError, RuntimeError, ValueError):  # unreadable font file
+            continue
+    cache = Path(
+        mpl.get_cachedir(), f"fontlist-v{font_manager.FontManager.__version__}.json"
+    )
+    try:
+        font_manager.json_dump(manager, cache)
+    except OSError:  # read-only cache folder: found again next time
+        pass
+
+
 @functools.lru_cache(maxsize=1)
 def cjk_font() -> str | None:
     """Name of an installed font that covers Chinese, or None (with a warning).
 
     Matplotlib caches its font list; a font installed after the cache was
     written (``make font`` on an existing venv) is missed, so when no CJK font
-    is found the cache is rebuilt once before giving up.
+    is found the system's fonts are scanned once more before giving up.
     """
     found = _find_cjk()
     if found is None:
-        font_manager.fontManager = font_manager._load_fontmanager(try_read_cache=False)
+        _add_new_system_fonts()
         found = _find_cjk()
     if found is not None:
         return found
