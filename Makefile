@@ -56,7 +56,8 @@ test: setup system-deps
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 lint: setup
-	$(BIN)/ruff check diagnose tests benchmarks
+	$(BIN)/ruff check diagnose tests benchmarks tools
+	$(BIN)/ruff format --check --exclude "*.ipynb" diagnose tests benchmarks tools
 
 reports: setup font
 	$(BIN)/diagnose report diagnosis --config data_samples/diagnosis.yaml

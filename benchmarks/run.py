@@ -244,15 +244,17 @@ def pilot_config_copy(dest: Path, *, name: str, activities: str | None = None) -
     if activities:
         config.setdefault("data", {})["activities"] = activities
     dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
-                    encoding="utf-8")
+    dest.write_text(
+        yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     return dest
 
 
 def s_compare_pilot(p):
     compare_pilot = need("diagnose.compare:compare_pilot")
-    config = pilot_config_copy(Path(p["tmp"]) / "pilot-bench.yaml",
-                               name="pilot-bench", activities=p["csv"])
+    config = pilot_config_copy(
+        Path(p["tmp"]) / "pilot-bench.yaml", name="pilot-bench", activities=p["csv"]
+    )
 
     def run():
         result = compare_pilot(str(config))
@@ -289,17 +291,22 @@ def _report_setup(p):
     out.mkdir()
     # write the reports to a temporary folder when the command has an option
     # for it, and run it there anyway (relative defaults then land in tmp)
-    proc = subprocess.run([*diagnose_exe(), "report", "pilot", "--help"],
-                          capture_output=True, text=True)
-    opts = [o for o in ("--output-dir", "--out-dir", "--output", "--out")
-            if o in proc.stdout]
+    proc = subprocess.run(
+        [*diagnose_exe(), "report", "pilot", "--help"], capture_output=True, text=True
+    )
+    opts = [
+        o
+        for o in ("--output-dir", "--out-dir", "--output", "--out")
+        if o in proc.stdout
+    ]
     return (opts[:1] + [str(out)] if opts else []), out
 
 
 def s_report_pilot(p):
     out_args, out = _report_setup(p)
-    config = pilot_config_copy(Path(p["tmp"]) / "pilots" / SAMPLE_PILOT.name,
-                               name="pilot-bench")
+    config = pilot_config_copy(
+        Path(p["tmp"]) / "pilots" / SAMPLE_PILOT.name, name="pilot-bench"
+    )
     args = ["report", "pilot", "--config", str(config), *out_args]
 
     def run():
@@ -315,8 +322,15 @@ def s_report_all(p):
     n = int(p.get("pilots", 8))
     for i in range(n):
         pilot_config_copy(folder / f"pilot-{i + 1:02d}.yaml", name=f"pilot-{i + 1:02d}")
-    args = ["report", "pilot", "--all", str(folder), "-j", str(p.get("jobs", 2)),
-            *out_args]
+    args = [
+        "report",
+        "pilot",
+        "--all",
+        str(folder),
+        "-j",
+        str(p.get("jobs", 2)),
+        *out_args,
+    ]
 
     def run():
         res = run_cli(args, cwd=p["tmp"])
@@ -588,8 +602,11 @@ def main(argv=None) -> int:
     print(header, flush=True)
     load0 = info["load_avg_1m"]
     if load0 > 0.5:
-        print(f"  warning: load average {load0:.1f} at start: other processes share "
-              f"the {info['cores']} cores, so times are inflated", flush=True)
+        print(
+            f"  warning: load average {load0:.1f} at start: other processes share "
+            f"the {info['cores']} cores, so times are inflated",
+            flush=True,
+        )
     started = time.perf_counter()
 
     # one-size steps run at 100k when it is among the sizes, else the nearest
@@ -749,8 +766,10 @@ def main(argv=None) -> int:
                 print(f"--- {t['step']} {t['size']} error ---\n{t['detail']}")
     elapsed = time.perf_counter() - started
     info["load_avg_1m_end"] = round(os.getloadavg()[0], 2)
-    print(f"\n(benchmark took {elapsed:.0f} s; load average {load0:.1f} at start, "
-          f"{info['load_avg_1m_end']:.1f} at end)")
+    print(
+        f"\n(benchmark took {elapsed:.0f} s; load average {load0:.1f} at start, "
+        f"{info['load_avg_1m_end']:.1f} at end)"
+    )
 
     if args.json:
         out = {

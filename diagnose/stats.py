@@ -159,8 +159,10 @@ class KaplanMeier:
             idx = np.flatnonzero(s <= target)
             return float(self.time[idx[0]]) if idx.size else np.nan
 
-        return first_below(self.survival), first_below(self.ci_low), first_below(
-            self.ci_high
+        return (
+            first_below(self.survival),
+            first_below(self.ci_low),
+            first_below(self.ci_high),
         )
 
     def to_frame(self) -> pd.DataFrame:

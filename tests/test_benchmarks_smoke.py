@@ -49,9 +49,22 @@ def smoke(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("bench")
     out = tmp / "bench.json"
     proc = subprocess.run(
-        [sys.executable, str(RUN), "--quick", "--no-pm4py", "--json", str(out),
-         "--cache-dir", str(tmp / "cache"), "--timeout", "600"],
-        capture_output=True, text=True, cwd=ROOT, timeout=1800,
+        [
+            sys.executable,
+            str(RUN),
+            "--quick",
+            "--no-pm4py",
+            "--json",
+            str(out),
+            "--cache-dir",
+            str(tmp / "cache"),
+            "--timeout",
+            "600",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=1800,
     )
     log = proc.stdout[-3000:] + proc.stderr[-3000:]
     assert out.exists(), f"no JSON written:\n{log}"

@@ -52,8 +52,11 @@ def test_notebooks_hold_no_logic(path):
         if cell.cell_type != "code":
             continue
         tree = ast.parse(cell.source)
-        defs = [n for n in ast.walk(tree)
-                if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Lambda))]
+        defs = [
+            n
+            for n in ast.walk(tree)
+            if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Lambda))
+        ]
         assert not defs, (
             f"{path.name}: move {defs[0].__class__.__name__} into the package"
         )
@@ -63,8 +66,11 @@ def test_notebooks_hold_no_logic(path):
 def test_explore_runs(tmp_path):
     from diagnose.report import run_notebook
 
-    out = run_notebook(ROOT / "notebooks" / "explore.ipynb", tmp_path / "explore.ipynb",
-                       {"data_dir": str(SAMPLES)})
+    out = run_notebook(
+        ROOT / "notebooks" / "explore.ipynb",
+        tmp_path / "explore.ipynb",
+        {"data_dir": str(SAMPLES)},
+    )
     nb = nbformat.read(out, as_version=4)
     text = json.dumps([c.get("outputs", []) for c in nb.cells])
     # the planted bottleneck of the committed samples is named in the summary
@@ -74,11 +80,14 @@ def test_explore_runs(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kind,config,charts", [
-    ("diagnosis", SAMPLES / "diagnosis.yaml", 8),
-    ("pilot", SAMPLES / "pilots" / "pilot-team-a.yaml", 4),
-    ("pilot", SAMPLES / "pilots" / "pilot-team-b-zh.yaml", 4),
-])
+@pytest.mark.parametrize(
+    "kind,config,charts",
+    [
+        ("diagnosis", SAMPLES / "diagnosis.yaml", 8),
+        ("pilot", SAMPLES / "pilots" / "pilot-team-a.yaml", 4),
+        ("pilot", SAMPLES / "pilots" / "pilot-team-b-zh.yaml", 4),
+    ],
+)
 def test_report_notebook_builds_html(kind, config, charts, tmp_path):
     from pathlib import Path
 
@@ -101,14 +110,20 @@ def test_report_notebook_builds_html(kind, config, charts, tmp_path):
         assert summary["verdict"].endswith(truth["bottleneck_location"])
     # every chart has its caption; every curated table its one-line meaning
     # and the full frame collapsed; no machine column names outside those
-    main = html[html.index("<main"):]
+    main = html[html.index("<main") :]
     assert main.count("<img") == charts
     assert main.count('class="dg-caption"') == charts
     assert main.count('class="dg-meaning"') == main.count('class="dg-details"')
     visible = re.sub(r"<details.*?</details>", "", main, flags=re.S)
     visible = re.sub(r'src="data:[^"]*"', "", visible)
-    for machine in ("ci_low", "km_median", "share_of_cycle", "n_censored",
-                    "pct_change", "median_days"):
+    for machine in (
+        "ci_low",
+        "km_median",
+        "share_of_cycle",
+        "n_censored",
+        "pct_change",
+        "median_days",
+    ):
         assert machine not in visible, machine
     if config.stem.endswith("-zh"):
         for english in ("inconclusive", "extend the pilot", "not met", "still open"):

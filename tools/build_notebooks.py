@@ -124,18 +124,21 @@ sections.title_block(run)
 ]
 
 EXPLORE = [
-    md('''
+    md("""
 # Exploring a team's process with `diagnose`
 
 A guided tour on the sample data in `data_samples/`: load and check the data,
 measure the flow, find the bottlenecks, read the survey, and compare a pilot.
 Every cell calls the public API, exactly as you would on your own files.
-'''),
-    code('''
+"""),
+    code(
+        """
 data_dir: str = "../data_samples"  # folder with the sample files
 as_of: str = "2024-06-30"  # reference date for "open" and "overdue"
-''', "parameters"),
-    code('''
+""",
+        "parameters",
+    ),
+    code("""
 from pathlib import Path
 
 import diagnose
@@ -143,53 +146,53 @@ from diagnose import plots
 
 data = Path(data_dir)
 settings = diagnose.load_settings(data / "settings.yaml")
-'''),
-    md('''
+"""),
+    md("""
 ## 1. Load and validate
 `load_activities` understands English and Chinese headers, event logs and Jira
 exports. Rows it cannot use are set aside and listed — never dropped silently.
-'''),
-    code('''
+"""),
+    code("""
 tasks = diagnose.load_activities(data / "tasks_en.csv")
 print(tasks.summary())
 tasks.data.head()
-'''),
-    code('''
+"""),
+    code("""
 defects = diagnose.load_activities(data / "tasks_defects.csv")
 defects.problems
-'''),
+"""),
     md("## 2. Flow metrics: cycle time, waits, censoring"),
     code('diagnose.cycle_time(tasks.data, by="case", as_of=as_of)'),
-    code('''
+    code("""
 cases = diagnose.case_durations(tasks.data, as_of=as_of)
 ax = plots.plot_cycle_time(cases)
-'''),
-    code('''
+"""),
+    code("""
 stages = diagnose.stage_summary(tasks.data, as_of=as_of)
 ax = plots.plot_stage_breakdown(stages)
 stages
-'''),
+"""),
     code('diagnose.overdue_rate(tasks.data, by="team", as_of=as_of)'),
     md("## 3. Where is the process stuck?"),
-    code('''
+    code("""
 survey = diagnose.load_survey(data / "survey.csv")
 benchmarks = diagnose.load_benchmarks(data / "benchmarks.yaml")
 result = diagnose.diagnose(tasks, survey, None, benchmarks, settings, as_of=as_of)
 print(result.summary())
-'''),
+"""),
     code("result.to_frame()"),
     md("## 4. The questionnaire"),
-    code('diagnose.survey.reliability(survey.data, settings=settings)'),
-    code('''
+    code("diagnose.survey.reliability(survey.data, settings=settings)"),
+    code("""
 ax = plots.plot_likert(survey.data, settings=settings)
 diagnose.survey.dimension_scores(survey.data, settings=settings)
-'''),
+"""),
     md("## 5. Did the pilot help?"),
-    code('''
+    code("""
 pilot = diagnose.compare_pilot(data / "pilots" / "pilot-team-a.yaml")
 print(pilot.summary())
 pilot.targets
-'''),
+"""),
 ]
 
 
