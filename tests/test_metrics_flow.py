@@ -33,57 +33,6 @@ from diagnose.metrics import (
 AS_OF = "2024-10-25"
 
 
-@pytest.fixture
-def six():
-    return pd.DataFrame(
-        {
-            "case_id": ["A", "A", "A", "B", "B", "B"],
-            "activity": [
-                "需求调研",
-                "方案策划",
-                "跨部门评审",
-                "需求调研",
-                "方案策划",
-                "需求调研",
-            ],
-            "start": pd.to_datetime(
-                [
-                    "2024-09-23",
-                    "2024-09-27",
-                    "2024-10-08",
-                    "2024-10-14",
-                    "2024-10-18",
-                    "2024-10-21",
-                ]
-            ),
-            "end": pd.to_datetime(
-                [
-                    "2024-09-26",
-                    "2024-10-09",
-                    "2024-10-12",
-                    "2024-10-16",
-                    "2024-10-21",
-                    None,
-                ]
-            ),
-            "due": pd.to_datetime(
-                [
-                    "2024-09-26",
-                    "2024-10-08",
-                    "2024-10-14",
-                    "2024-10-17",
-                    "2024-10-20",
-                    "2024-10-24",
-                ]
-            ),
-            "owner": ["张三", "张三", "李四", "王五", "王五", "王五"],
-            "department": ["市场", "市场", "设计", "市场", "市场", "市场"],
-            "team": ["T1", "T1", "T1", "T2", "T2", "T2"],
-            "priority": ["P1", "P1", "P0", "P2", "P2", "P2"],
-        }
-    )
-
-
 def test_case_durations_by_hand(six):
     before = six.copy()
     got = case_durations(six, as_of=AS_OF)

@@ -12,45 +12,6 @@ from diagnose.metrics import handoff_response, sla_breaches, sla_summary
 AS_OF = "2024-10-25"
 
 
-@pytest.fixture
-def six():
-    return pd.DataFrame(
-        {
-            "case_id": ["A", "A", "A", "B", "B", "B"],
-            "activity": [
-                "需求调研",
-                "方案策划",
-                "跨部门评审",
-                "需求调研",
-                "方案策划",
-                "需求调研",
-            ],
-            "start": pd.to_datetime(
-                [
-                    "2024-09-23",
-                    "2024-09-27",
-                    "2024-10-08",
-                    "2024-10-14",
-                    "2024-10-18",
-                    "2024-10-21",
-                ]
-            ),
-            "end": pd.to_datetime(
-                [
-                    "2024-09-26",
-                    "2024-10-09",
-                    "2024-10-12",
-                    "2024-10-16",
-                    "2024-10-21",
-                    None,
-                ]
-            ),
-            "department": ["市场", "市场", "设计", "市场", "市场", "市场"],
-            "priority": ["P1", "P1", "P0", "P2", "P2", "P2"],
-        }
-    )
-
-
 def test_breaches_by_hand(six):
     got = sla_breaches(six, as_of=AS_OF)
     assert got["limit_days"].tolist() == [3.0, 5.0, 2.0, 3.0, 5.0, 3.0]

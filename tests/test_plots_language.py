@@ -56,54 +56,10 @@ COLUMNS = (
 )
 
 
-@pytest.fixture(scope="module")
-def acts() -> pd.DataFrame:
+@pytest.fixture
+def acts(six) -> pd.DataFrame:
     """Six tasks with Chinese stage and person names (data values)."""
-    return pd.DataFrame(
-        {
-            "case_id": ["A", "A", "A", "B", "B", "B"],
-            "activity": [
-                "需求调研",
-                "方案策划",
-                "跨部门评审",
-                "需求调研",
-                "方案策划",
-                "需求调研",
-            ],
-            "start": pd.to_datetime(
-                [
-                    "2024-09-23",
-                    "2024-09-27",
-                    "2024-10-08",
-                    "2024-10-14",
-                    "2024-10-18",
-                    "2024-10-21",
-                ]
-            ),
-            "end": pd.to_datetime(
-                [
-                    "2024-09-26",
-                    "2024-10-09",
-                    "2024-10-12",
-                    "2024-10-16",
-                    "2024-10-21",
-                    None,
-                ]
-            ),
-            "due": pd.to_datetime(
-                [
-                    "2024-09-26",
-                    "2024-10-08",
-                    "2024-10-14",
-                    "2024-10-17",
-                    "2024-10-20",
-                    "2024-10-24",
-                ]
-            ),
-            "owner": ["张三", "张三", "李四", "王五", "王五", "王五"],
-            "team": ["T1", "T1", "T1", "T2", "T2", "T2"],
-        }
-    )
+    return six
 
 
 @pytest.fixture(scope="module")
