@@ -57,7 +57,7 @@ test: setup system-deps
 
 lint: setup
 	$(BIN)/ruff check diagnose tests benchmarks tools
-	$(BIN)/ruff format --check --exclude "*.ipynb" diagnose tests benchmarks tools
+	$(BIN)/ruff format --check diagnose tests benchmarks tools
 
 reports: setup font
 	$(BIN)/diagnose report diagnosis --config data_samples/diagnosis.yaml
