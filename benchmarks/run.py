@@ -146,6 +146,12 @@ FLOW = [
     "diagnose.metrics.flow:flow_efficiency",
     "diagnose.metrics.flow:aging_wip",
 ]
+# what PM4Py's case durations + performance DFG compute: per-case durations
+# and the waits between directly-following stages, summarised per edge
+PROCESS_MAP = [
+    "diagnose.metrics.flow:case_durations",
+    "diagnose.metrics.flow:transitions",
+]
 OTHER_METRICS = [
     "diagnose.metrics.sla:sla_summary",
     "diagnose.metrics.sla:handoff_response",
@@ -162,6 +168,12 @@ OTHER_METRICS = [
 def s_case_durations(p):
     frame, via = _frame(p)
     run = _timed_calls(FLOW[:1], frame, _as_of(p, frame))
+    return lambda: {**run(), "input": via}
+
+
+def s_process_map(p):
+    frame, via = _frame(p)
+    run = _timed_calls(PROCESS_MAP, frame, _as_of(p, frame))
     return lambda: {**run(), "input": via}
 
 
@@ -381,6 +393,14 @@ STEPS = [
         target="< PM4Py",
     ),
     Step(
+        "process_map",
+        "case_durations + transitions (PM4Py's case durations + performance DFG)",
+        "run:s_process_map",
+        floor="groupby",
+        pm4py=("pm4py_case_durations", "pm4py_perf_dfg"),
+        target="< PM4Py",
+    ),
+    Step(
         "flow_metrics",
         "all of metrics.flow (7 functions)",
         "run:s_flow_metrics",
@@ -477,7 +497,7 @@ def check_target(step: Step, size: str, m: Measurement, ctx: dict) -> str:
         if not csv or csv["m"].status != "ok":
             return "?"
         return _pf(m.seconds / csv["m"].seconds, 0.5)
-    if step.name == "case_durations":
+    if step.name in ("case_durations", "process_map"):
         return _pf(r[step.name, size]["pm4py_ratio"], 1.0, strict=True)
     if step.name == "flow_metrics":
         a = _pf(r[step.name, size]["ratio"], 5.0)

@@ -23,6 +23,7 @@ STEP_MODULES = {
     "load_csv": "diagnose.io.load",
     "load_parquet": "diagnose.io.load",
     "case_durations": "diagnose.metrics.flow",
+    "process_map": "diagnose.metrics.flow",
     "flow_metrics": "diagnose.metrics.flow",
     "all_metrics": "diagnose.metrics.flow",
     "diagnosis": "diagnose.diagnosis",

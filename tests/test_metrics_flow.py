@@ -27,6 +27,7 @@ from diagnose.metrics import (
     cycle_time,
     flow_efficiency,
     stage_summary,
+    transitions,
     waits,
 )
 
@@ -91,6 +92,38 @@ def test_waits_parallel_and_rework(six):
         False,
     ]  # A3 started before A2 ended
     assert got["is_handoff"].tolist() == [False, True, False, False]  # 市场 -> 设计
+
+
+def test_transitions_summarise_waits_per_stage_pair(six):
+    # pairs from test_waits_parallel_and_rework: 需求调研→方案策划 waits 24 h
+    # (A) and 48 h (B); 方案策划→跨部门评审 overlaps (0 h); B goes back from
+    # 方案策划 to 需求调研 with no gap (rework, 0 h, not an overlap)
+    got = transitions(six)
+    assert got[["from_activity", "to_activity", "n"]].values.tolist() == [
+        ["需求调研", "方案策划", 2],
+        ["方案策划", "跨部门评审", 1],  # n ties: sorted by names
+        ["方案策划", "需求调研", 1],
+    ]
+    first = got.iloc[0]
+    assert first["mean_wait_hours"] == 36.0
+    assert first["median_wait_hours"] == 36.0
+    assert first["p85_wait_hours"] == pytest.approx(24 + 0.85 * 24)  # linear
+    assert first["median_wait_working_days"] == 1.5  # Thu→Fri 1, Wed→Fri 2
+    assert first["share_overlap"] == 0.0
+    assert got["share_overlap"].tolist()[1:] == [1.0, 0.0]
+    assert got["median_wait_hours"].tolist()[1:] == [0.0, 0.0]
+    # every pair of waits() is counted once
+    assert got["n"].sum() == len(waits(six))
+
+
+def test_transitions_as_of_and_empty(six):
+    # on 2024-10-17 B's 方案策划 has not started: only A's two pairs remain
+    got = transitions(six, as_of="2024-10-17")
+    assert got["n"].tolist() == [1, 1]
+    assert got["from_activity"].tolist() == ["方案策划", "需求调研"]
+    assert got["median_wait_hours"].tolist() == [0.0, 24.0]
+    empty = transitions(six.iloc[[0]])
+    assert empty.empty and "median_wait_hours" in empty.columns
 
 
 def test_waits_predecessor_is_latest_end():

@@ -13,6 +13,7 @@ from diagnose.metrics.flow import (
     cycle_time,
     flow_efficiency,
     stage_summary,
+    transitions,
     waits,
 )
 from diagnose.metrics.overdue import (
@@ -35,6 +36,7 @@ __all__ = [
     "flow_efficiency",
     "stage_summary",
     "waits",
+    "transitions",
     "overdue",
     "overdue_rate",
     "progress_deviation",

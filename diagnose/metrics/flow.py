@@ -46,6 +46,7 @@ __all__ = [
     "case_durations",
     "activity_durations",
     "waits",
+    "transitions",
     "cycle_time",
     "stage_summary",
     "flow_efficiency",
@@ -491,6 +492,89 @@ def _waits(activities, as_of, cal) -> pd.DataFrame:
             "is_handoff": pairs["is_handoff"],
         }
     )
+
+
+def transitions(activities, *, calendar=None, as_of=None) -> pd.DataFrame:
+    """Waits between consecutive stages, summarised per (from, to) stage pair.
+
+    The edges of a process map with their waiting times (what process-mining
+    tools call a *performance directly-follows graph*): every pair of
+    :func:`waits` (same parallel-work rule: overlapping work waits 0, and the
+    predecessor is the earlier activity with the latest end) grouped by
+    ``(from_activity, to_activity)``. A pair whose two stages are the same, or
+    that goes back to an earlier stage, is rework and is kept.
+
+    Parameters
+    ----------
+    activities : pandas.DataFrame or LoadResult
+    calendar : WorkCalendar, default=None
+    as_of : str or Timestamp, default=None
+        Optional: read the table as it was at this date.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``from_activity``, ``to_activity``, ``n`` (pairs), ``mean_wait_hours``,
+        ``median_wait_hours``, ``p85_wait_hours`` (calendar hours),
+        ``median_wait_working_days``, ``p85_wait_working_days``,
+        ``share_overlap`` (share of pairs where the next stage started before
+        the previous one ended). Sorted by ``n`` descending, then names.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> acts = pd.DataFrame({
+    ...     "case_id": ["A", "A", "B", "B"],
+    ...     "activity": ["plan", "build", "plan", "build"],
+    ...     "start": pd.to_datetime(["2024-03-04", "2024-03-06",
+    ...                              "2024-03-04", "2024-03-05"]),
+    ...     "end": pd.to_datetime(["2024-03-05", "2024-03-07",
+    ...                            "2024-03-05", "2024-03-06"])})
+    >>> transitions(acts)[["from_activity", "to_activity", "n", "median_wait_hours"]]
+      from_activity to_activity  n  median_wait_hours
+    0          plan       build  2               12.0
+    """
+    func = "transitions"
+    activities = check_frame(activities, func, ["case_id", "activity", "start"])
+    cal = resolve_calendar(calendar)
+    as_of = None if as_of is None else check_as_of(as_of, func)
+    cols = [
+        "from_activity",
+        "to_activity",
+        "n",
+        "mean_wait_hours",
+        "median_wait_hours",
+        "p85_wait_hours",
+        "median_wait_working_days",
+        "p85_wait_working_days",
+        "share_overlap",
+    ]
+    pairs = _wait_pairs(activities, as_of, cal)
+    if pairs["to_pos"].size == 0:
+        return pd.DataFrame(columns=cols)
+    acodes, names = _activity_codes(activities)
+    fc = acodes[pairs["from_pos"]].astype(np.int64)
+    tc = acodes[pairs["to_pos"]].astype(np.int64)
+    k = max(len(names), 1)
+    present, codes = np.unique(fc * k + tc, return_inverse=True)
+    names = np.asarray(names, dtype=object)
+    keys = pd.DataFrame(
+        {"from_activity": names[present // k], "to_activity": names[present % k]}
+    )
+    hours = summarise_codes(pairs["wait_days"] * 24.0, codes, keys)
+    wd = summarise_codes(pairs["wait_working_days"], codes, keys)
+    overlap = np.bincount(codes, weights=pairs["overlap"]) / np.bincount(codes)
+    out = keys.assign(
+        n=hours["n"].to_numpy().astype("int64"),
+        mean_wait_hours=hours["mean"].to_numpy(),
+        median_wait_hours=hours["median"].to_numpy(),
+        p85_wait_hours=hours["p85"].to_numpy(),
+        median_wait_working_days=wd["median"].to_numpy(),
+        p85_wait_working_days=wd["p85"].to_numpy(),
+        share_overlap=overlap,
+    )
+    order = np.lexsort((present % k, present // k, -out["n"].to_numpy()))
+    return out.iloc[order][cols].reset_index(drop=True)
 
 
 def _wait_pairs(activities, as_of, cal) -> dict:
