@@ -289,3 +289,10 @@ def test_grouped_summaries_match_stats_module(rng):
         )
         ref = stats.kaplan_meier(x, sub["obs"].to_numpy()).quantile(0.5)
         np.testing.assert_equal(km.loc[g].to_numpy(dtype=float), np.array(ref))
+
+
+def test_activity_durations_replaces_a_stale_result_column(six):
+    stale = six.assign(is_open=True)
+    got = activity_durations(stale, as_of="2024-10-25")
+    assert got.columns.tolist().count("is_open") == 1
+    assert got["is_open"].tolist() == [False] * 5 + [True]
