@@ -172,6 +172,11 @@ stages = diagnose.stage_summary(tasks.data, as_of=as_of)
 ax = plots.plot_stage_breakdown(stages)
 stages
 """),
+    md(
+        "Waits between stages, per pair of consecutive stages (the edges of a "
+        "process map; pairs going back to an earlier stage are rework):"
+    ),
+    code("diagnose.metrics.transitions(tasks.data, as_of=as_of).head(8)"),
     code('diagnose.overdue_rate(tasks.data, by="team", as_of=as_of)'),
     md("## 3. Where is the process stuck?"),
     code("""
