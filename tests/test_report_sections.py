@@ -106,6 +106,14 @@ def test_pilot_summary_zh_uses_chinese_verdict_and_statuses(pilot_b_zh):
     )
     assert n_open > 0
     assert f"截至统计日仍有 {n_open} 个试点项目未完成" in html
+    # every interval in the Chinese text in full-width brackets, targets read
+    # "目标为…" (no ASCII bracket pairs left in the findings)
+    findings = html.split("主要发现")[1].split("建议行动")[0]
+    assert "目标为" in findings and "目标 " not in findings
+    assert not re.search(r"\(\S+–\S+\)", findings)
+    rate = pilot_b_zh.result.targets.set_index("metric").loc["overdue_rate"]
+    if rate["quantity"] == "level":
+        assert f"{rate['estimate']:.1%}（{rate['ci_low']:.1%}–" in findings
 
 
 def test_pilot_summary_en_shows_the_planted_effect(pilot_a):

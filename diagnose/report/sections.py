@@ -250,12 +250,12 @@ def title_block(run) -> Any:
     )
 
 
-def _headline_value_ci(headline: pd.DataFrame, metric: str, *, pct=False):
+def _headline_value_ci(headline: pd.DataFrame, metric: str, *, pct=False, lang="en"):
     rows = headline[headline["metric"] == metric]
     if rows.empty:
         return None
     r = rows.iloc[0]
-    return _with_ci(r["value"], r["ci_low"], r["ci_high"], _pct if pct else _num)
+    return _with_ci(r["value"], r["ci_low"], r["ci_high"], _pct if pct else _num, lang)
 
 
 def _diagnosis_findings(run: DiagnosisRun) -> list[str]:
@@ -291,7 +291,7 @@ def _diagnosis_findings(run: DiagnosisRun) -> list[str]:
                     lang,
                     metric=metric_label(r["metric"], lang)
                     + _unit_label(r.get("unit"), lang),
-                    value=_with_ci(r["value"], r["ci_low"], r["ci_high"], fmt),
+                    value=_with_ci(r["value"], r["ci_low"], r["ci_high"], fmt, lang),
                     benchmark=fmt(r["benchmark"]),
                 )
             )
@@ -332,7 +332,7 @@ def diagnosis_summary(run: DiagnosisRun, *, record: bool = True):
         ("sla", "sla_breach_rate", True),
         ("rework", "rework_rate", True),
     ):
-        value = _headline_value_ci(res.headline, metric, pct=pct)
+        value = _headline_value_ci(res.headline, metric, pct=pct, lang=lang)
         if value is not None:
             headline[T(key, lang)] = value
     findings = _diagnosis_findings(run)
@@ -821,14 +821,17 @@ def _pct_for(value, high):
     return lambda x: _pct(x, digits)
 
 
-def _with_ci(value, low, high, fmt) -> str:
-    """``value (low–high)``; percentages share one number of decimals."""
+def _with_ci(value, low, high, fmt, lang="en") -> str:
+    """``value (low–high)``, full-width brackets in Chinese; percentages share
+    one number of decimals."""
     if _missing(value):
         return "–"
     if fmt is _pct:
         fmt = _pct_for(value, high)
     if _missing(low) or _missing(high):
         return fmt(value)
+    if lang == "zh":
+        return f"{fmt(value)}（{fmt(low)}–{fmt(high)}）"
     return f"{fmt(value)} ({fmt(low)}–{fmt(high)})"
 
 
@@ -1091,7 +1094,7 @@ def handoff_table(run: DiagnosisRun):
             _h("wait_median", lang): hd["median_wait_working_days"].map(_num),
             _h("wait_p85", lang): hd["p85_wait_working_days"].map(_num),
             late: [
-                _with_ci(v, lo, hi, _pct)
+                _with_ci(v, lo, hi, _pct, lang)
                 for v, lo, hi in zip(hd["late_rate"], hd["ci_low"], hd["ci_high"])
             ],
         }
@@ -1132,7 +1135,7 @@ def sla_table(run: DiagnosisRun):
             _h("tasks", lang): sla["n"],
             _h("breached", lang): sla["n_breached"],
             _h("breach_rate", lang): [
-                _with_ci(v, lo, hi, _pct)
+                _with_ci(v, lo, hi, _pct, lang)
                 for v, lo, hi in zip(sla["breach_rate"], sla["ci_low"], sla["ci_high"])
             ],
             _h("over_days", lang): sla["median_over_days"].map(_num),
@@ -1177,7 +1180,7 @@ def workload_table(run: DiagnosisRun):
             _h("days_work", lang): wl["days_with_work"],
             _h("days_over", lang): wl["days_over_limit"],
             _h("share_over", lang): [
-                _with_ci(v, lo, hi, _pct)
+                _with_ci(v, lo, hi, _pct, lang)
                 for v, lo, hi in zip(wl["share"], wl["ci_low"], wl["ci_high"])
             ],
             _h("peak", lang): wl["peak_open"],
@@ -1234,7 +1237,7 @@ def rework_table(run: DiagnosisRun):
             _h("cases", lang): rw["n_cases"],
             _h("rework_cases", lang): rw["n_rework_cases"],
             _h("rework_rate", lang): [
-                _with_ci(v, lo, hi, _pct)
+                _with_ci(v, lo, hi, _pct, lang)
                 for v, lo, hi in zip(rw["rework_rate"], rw["ci_low"], rw["ci_high"])
             ],
             _h("returned_from", lang): rw["returned_from"].fillna("–"),
@@ -1285,7 +1288,7 @@ def survey_table(run: DiagnosisRun):
             _h("dimension", lang): sv["dimension"],
             _h("respondents", lang): sv["n_respondents"],
             _h("mean_score", lang, lo=lo, hi=hi): [
-                _with_ci(v, a, b, lambda x: _num(x, 2))
+                _with_ci(v, a, b, lambda x: _num(x, 2), lang)
                 for v, a, b in zip(sv["mean"], sv["ci_low"], sv["ci_high"])
             ],
             _h("top2", lang): sv["top2box"].map(_pct),
@@ -1346,7 +1349,9 @@ def benchmark_table(run: DiagnosisRun):
             {
                 _h("metric", lang): metric_label(r["metric"], lang)
                 + _unit_label(r.get("unit"), lang),
-                _h("ours", lang): _with_ci(r["value"], r["ci_low"], r["ci_high"], fmt),
+                _h("ours", lang): _with_ci(
+                    r["value"], r["ci_low"], r["ci_high"], fmt, lang
+                ),
                 _h("benchmark", lang): fmt(r["benchmark"]),
                 _h("gap", lang): "–" if _missing(gap) else f"{gap * 100:+.0f}%",
                 _h("worse", lang): _yes(r.get("worse"), lang),
@@ -1399,7 +1404,7 @@ def _target_estimate(r: dict, lang: str) -> str:
         return _signed_ci(v, lo, hi, 0, "%", lang)
     if metric == "overdue_rate":
         if q == "level":
-            return _with_ci(v, lo, hi, lambda x: _pct(x, 1))
+            return _with_ci(v, lo, hi, lambda x: _pct(x, 1), lang)
         return _signed_ci(
             *(None if _missing(x) else x * 100 for x in (v, lo, hi)),
             1,
@@ -1416,7 +1421,7 @@ def _target_lines(targets: pd.DataFrame, lang: str) -> list[str]:
             _say(
                 lang,
                 "{m}: target {t}; estimate {e} — {s}",
-                "{m}：目标 {t}；估计 {e} —— {s}",
+                "{m}：目标为{t}；估计 {e} —— {s}",
                 m=metric_label(r["metric"], lang, pilot=True),
                 t=r.get("target", "–"),
                 e=_target_estimate(r, lang),
