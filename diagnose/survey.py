@@ -52,6 +52,7 @@ __all__ = [
     "score_distribution",
     "cronbach_alpha",
     "reliability",
+    "item_statistics",
     "survey_vs_benchmark",
     "stage_pain",
     "pain_terms",
@@ -808,15 +809,8 @@ def reliability(
     confidence = _check_confidence(confidence, func)
     _one_of(nan_policy, ("listwise", "pairwise"), "nan_policy", func)
     scored = score_items(survey, settings=settings, scale=scale)
-    v = scored.valid
-    unit = _unit_cols(scored.data, [])
     rows = []
-    for dim, its in scored.dimensions.items():
-        sub = v[v["dimension"] == dim]
-        wide = sub.pivot_table(
-            index=unit, columns="item", values="score", aggfunc="first"
-        )
-        wide = wide.reindex(columns=[i for i in its if i in wide.columns])
+    for dim, wide in _dimension_tables(scored):
         k = wide.shape[1]
         if k < 2:
             rows.append(
@@ -853,6 +847,135 @@ def reliability(
             }
         )
     cols = ["dimension", "alpha", "ci_low", "ci_high", "n", "k", "reliable", "note"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _dimension_tables(scored: ScoredSurvey):
+    """``(dimension, wide)`` per dimension: one row per response (respondent
+    within period), one column per item answered, items in configured order."""
+    v = scored.valid
+    unit = _unit_cols(scored.data, [])
+    for dim, its in scored.dimensions.items():
+        sub = v[v["dimension"] == dim]
+        wide = sub.pivot_table(
+            index=unit, columns="item", values="score", aggfunc="first"
+        )
+        yield dim, wide.reindex(columns=[i for i in its if i in wide.columns])
+
+
+def item_statistics(
+    survey,
+    *,
+    settings=None,
+    nan_policy: str = "listwise",
+    min_gain: float = 0.01,
+    scale=None,
+) -> pd.DataFrame:
+    """Item-total statistics: which item holds a dimension's alpha down.
+
+    The table a survey methodologist reads beside :func:`reliability` before
+    averaging a dimension (SPSS "Item-Total Statistics", R ``psych::alpha``'s
+    ``r.drop`` and ``raw_alpha`` if an item is dropped).
+
+    Parameters
+    ----------
+    survey : pandas.DataFrame or ScoredSurvey
+    settings : Settings, dict, path or None, default=None
+    nan_policy : {'listwise', 'pairwise'}, default='listwise'
+        As in :func:`cronbach_alpha`. ``'listwise'``: only responses that
+        answered every item of the dimension. ``'pairwise'``: alphas from the
+        pairwise-complete covariances; the item-total correlation then uses
+        the responses that answered the item and every other item.
+    min_gain : float, default=0.01
+        ``raises_alpha`` needs alpha to rise by more than this when the item
+        is dropped (a rise in the third decimal is noise, not a finding).
+    scale : (int, int) or None, default=None
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per item of a dimension with at least 2 items answered:
+        ``dimension, item, n`` (responses used for the correlation),
+        ``mean, sd`` (of the item, reverse coded, over those responses),
+        ``item_total_r`` (corrected item-total correlation: Pearson's r
+        between the item and the sum of the *other* items of its dimension),
+        ``alpha`` (the dimension's alpha), ``alpha_if_dropped`` (alpha of the
+        other items; NaN when only one would remain) and ``raises_alpha``
+        (True when dropping the item raises alpha by more than ``min_gain``).
+        An item with a low or negative ``item_total_r`` usually measures
+        something else, or was meant to be reverse coded.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> wide = pd.DataFrame({"q1": [1, 2, 3, 4, 5], "q2": [2, 2, 3, 5, 4],
+    ...                      "q3": [1, 3, 3, 4, 5], "q4": [4, 5, 3, 2, 1]})
+    >>> long = wide.reset_index(names="respondent").melt(
+    ...     "respondent", var_name="item", value_name="score")
+    >>> t = item_statistics(long, settings={"dimensions":
+    ...     {"clarity": ["q1", "q2", "q3", "q4"]}})
+    >>> round(float(t["alpha"].iloc[0]), 2)  # q4 was meant to be reverse coded
+    -0.1
+    >>> t[["item", "item_total_r", "alpha_if_dropped"]].round(2)
+      item  item_total_r  alpha_if_dropped
+    0   q1          0.73             -2.67
+    1   q2          0.58             -1.42
+    2   q3          0.89             -3.07
+    3   q4         -0.87              0.95
+    """
+    func = "item_statistics"
+    _one_of(nan_policy, ("listwise", "pairwise"), "nan_policy", func)
+    scored = score_items(survey, settings=settings, scale=scale)
+    rows = []
+    for dim, wide in _dimension_tables(scored):
+        if wide.shape[1] < 2:
+            continue
+        data = wide.dropna(how="any") if nan_policy == "listwise" else wide
+        alpha = cronbach_alpha(data, nan_policy=nan_policy).alpha
+        for item in wide.columns:
+            others = data.drop(columns=item)
+            rest = others.sum(axis=1, min_count=others.shape[1])
+            pair = pd.concat([data[item], rest], axis=1).dropna()
+            x, y = pair.iloc[:, 0].to_numpy(), pair.iloc[:, 1].to_numpy()
+            with np.errstate(invalid="ignore", divide="ignore"):
+                r = (
+                    float(np.corrcoef(x, y)[0, 1])
+                    if len(x) >= 3 and x.std() > 0 and y.std() > 0
+                    else np.nan
+                )
+            dropped = (
+                cronbach_alpha(others, nan_policy=nan_policy).alpha
+                if others.shape[1] >= 2
+                else np.nan
+            )
+            rows.append(
+                {
+                    "dimension": dim,
+                    "item": item,
+                    "n": int(len(x)),
+                    "mean": float(x.mean()) if len(x) else np.nan,
+                    "sd": float(x.std(ddof=1)) if len(x) >= 2 else np.nan,
+                    "item_total_r": r,
+                    "alpha": alpha,
+                    "alpha_if_dropped": dropped,
+                    "raises_alpha": bool(
+                        np.isfinite(dropped)
+                        and np.isfinite(alpha)
+                        and dropped > alpha + min_gain
+                    ),
+                }
+            )
+    cols = [
+        "dimension",
+        "item",
+        "n",
+        "mean",
+        "sd",
+        "item_total_r",
+        "alpha",
+        "alpha_if_dropped",
+        "raises_alpha",
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 

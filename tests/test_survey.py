@@ -12,6 +12,7 @@ from diagnose.survey import (
     AlphaResult,
     cronbach_alpha,
     dimension_scores,
+    item_statistics,
     pain_terms,
     reliability,
     score_distribution,
@@ -105,6 +106,82 @@ def test_alpha_matches_pingouin_and_r_psych():
     assert round(res.ci_low, 3) == 0.195
     assert round(res.ci_high, 3) == 0.840
     assert (res.n, res.k) == (15, 10)
+
+
+def _alpha_by_hand(x: np.ndarray) -> float:
+    k = x.shape[1]
+    return k / (k - 1) * (1 - x.var(axis=0, ddof=1).sum() / x.sum(axis=1).var(ddof=1))
+
+
+def test_item_statistics_match_the_definitions_on_pingouin_data():
+    items = list(PINGOUIN.columns)
+    long = long_frame({c: PINGOUIN[c].tolist() for c in items})
+    got = item_statistics(
+        long, settings={"dimensions": {"all": items}}, scale=(1, 7)
+    ).set_index("item")
+    assert got.index.tolist() == items
+    x = PINGOUIN.to_numpy(float)
+    assert got["alpha"].round(3).unique().tolist() == [0.592]  # R psych::alpha
+    for j, item in enumerate(items):
+        rest = np.delete(x, j, axis=1)
+        r = np.corrcoef(x[:, j], rest.sum(axis=1))[0, 1]
+        assert got.loc[item, "item_total_r"] == pytest.approx(r, abs=1e-12)
+        assert got.loc[item, "alpha_if_dropped"] == pytest.approx(
+            _alpha_by_hand(rest), abs=1e-12
+        )
+        assert got.loc[item, "mean"] == pytest.approx(x[:, j].mean())
+        assert got.loc[item, "n"] == 15
+    # the items whose removal raises alpha, by hand from the same numbers
+    raises = set(got.index[got["raises_alpha"]])
+    by_hand = {
+        c
+        for j, c in enumerate(items)
+        if _alpha_by_hand(np.delete(x, j, axis=1)) > _alpha_by_hand(x) + 0.01
+    }
+    assert raises == by_hand == {"Q5", "Q6", "Q8"}
+
+
+def test_item_statistics_find_an_item_left_unreversed():
+    wide = {
+        "c1": [1, 2, 4, 5, 3, 4],
+        "c2": [2, 3, 4, 5, 3, 5],
+        "c3": [5, 4, 2, 1, 3, 2],  # worded negatively
+    }
+    dims = {"清晰度": ["c1", "c2", "c3"]}
+    forgot = item_statistics(long_frame(wide), settings={"dimensions": dims})
+    assert forgot.set_index("item")["item_total_r"]["c3"] < 0
+    assert forgot.loc[forgot["raises_alpha"], "item"].tolist() == ["c3"]
+    right = item_statistics(
+        long_frame(wide), settings={"dimensions": dims, "reverse_items": ["c3"]}
+    )
+    assert (right["item_total_r"] > 0).all()
+    assert "c3" not in right.loc[right["raises_alpha"], "item"].tolist()
+    assert right["alpha"].iloc[0] > forgot["alpha"].iloc[0]
+
+
+def test_item_statistics_missing_answers_and_single_item_dimensions():
+    wide = {
+        "c1": [1, 2, 4, 5, None],
+        "c2": [2, 3, 4, 5, 4],
+        "c3": [1, 3, 3, 4, 5],
+        "t1": [1, 5, 2, 4, 3],
+    }
+    dims = {"clarity": ["c1", "c2", "c3"], "tools": ["t1"]}
+    got = item_statistics(long_frame(wide), settings={"dimensions": dims})
+    assert got["dimension"].unique().tolist() == ["clarity"]  # 1 item: no row
+    assert got["n"].tolist() == [4, 4, 4]  # listwise: r5 skipped c1
+    pair = item_statistics(
+        long_frame(wide), settings={"dimensions": dims}, nan_policy="pairwise"
+    ).set_index("item")
+    # c2's correlation with c1 + c3 still needs both: 4 responses; c3 with c1 + c2: 4
+    assert pair["n"].tolist() == [4, 4, 4]
+    alpha_pairwise = cronbach_alpha(
+        pd.DataFrame({k: wide[k] for k in ("c2", "c3")}, dtype=float),
+        nan_policy="pairwise",
+    ).alpha
+    assert pair.loc["c1", "alpha_if_dropped"] == pytest.approx(alpha_pairwise)
+    with pytest.raises(ValueError, match="nan_policy"):
+        item_statistics(long_frame(wide), settings={"dimensions": dims}, nan_policy="x")
 
 
 def test_alpha_missing_values_pairwise_and_listwise():
@@ -529,6 +606,23 @@ def test_generated_sample_weak_dimension_is_found():
     bench = pd.DataFrame({"metric": scores["dimension"], "value": 3.5})
     ranked = survey_vs_benchmark(sample.survey, bench, settings=settings)
     assert ranked.loc[ranked["weakest"] == 1, "dimension"].item() == weak
+
+
+def test_generated_sample_items_and_the_planted_reverse_items():
+    samples = pytest.importorskip("diagnose.samples")
+    sample = samples.generate(seed=7)
+    settings = sample.settings
+    reverse = list(settings["reverse_items"])
+    assert reverse  # the generator words one item per dimension negatively
+    right = item_statistics(sample.survey, settings=settings)
+    assert (right["item_total_r"] > 0.3).all() and not right["raises_alpha"].any()
+    # forget the reverse coding: in every dimension the planted item has the
+    # lowest (negative) item-total correlation and dropping it raises alpha
+    forgot = item_statistics(sample.survey, settings={**settings, "reverse_items": []})
+    lowest = forgot.loc[forgot.groupby("dimension")["item_total_r"].idxmin()]
+    assert sorted(lowest["item"]) == sorted(reverse)
+    assert (lowest["item_total_r"] < 0).all() and lowest["raises_alpha"].all()
+    assert (forgot.groupby("dimension")["alpha"].first() < 0.5).all()
 
 
 def test_loaded_sample_file_end_to_end():

@@ -188,6 +188,13 @@ print(result.summary())
     code("result.to_frame()"),
     md("## 4. The questionnaire"),
     code("diagnose.survey.reliability(survey.data, settings=settings)"),
+    md(
+        "Before averaging a dimension: does every item pull the same way? A low or "
+        "negative item-total correlation, or an alpha that rises when the item is "
+        "dropped, points to an item that measures something else or should be "
+        "reverse coded (`reverse_items` in the settings)."
+    ),
+    code("diagnose.survey.item_statistics(survey.data, settings=settings)"),
     code("""
 ax = plots.plot_likert(survey.data, settings=settings)
 diagnose.survey.dimension_scores(survey.data, settings=settings)
