@@ -411,7 +411,7 @@ def diagnose(
         handoffs=hand,
         overdue=overdue_rate(acts, by="activity", as_of=as_of),
         sla=sla_summary(acts, settings=cfg, as_of=as_of, calendar=calendar),
-        workload=overload_summary(acts, as_of=as_of, settings=cfg),
+        workload=overload_summary(acts, as_of=as_of, settings=cfg, calendar=calendar),
         rework=rework(acts, as_of=as_of),
         benchmarks=comparison,
         survey=dims,

@@ -103,7 +103,34 @@ def test_daily_counts_by_hand(tasks):
         "n_open_p0",
         "over_limit",
         "over_limit_p0",
+        "working_day",
     ]
+    assert wl["working_day"].all()  # Mon 4 .. Fri 8 March 2024
+
+
+def test_weekends_and_holidays_are_not_overloaded_days():
+    # six tasks open Fri 9 Feb 2024 .. Sun 18 Feb (a make-up working day in
+    # China): over the limit of 5 on all ten days, but the Spring Festival
+    # holiday (10-17 Feb) is off: only Fri 9 and Sun 18 are working days
+    rows = [
+        ("c1", f"T{i}", "2024-02-09", "2024-02-19", "C", "P2", NaT) for i in range(6)
+    ]
+    rows.append(("c2", "T9", "2024-02-05", "2024-02-08", "C", "P2", NaT))  # Mon-Wed
+    wl = workload(_frame(rows), as_of="2024-02-20")
+    feb = wl.set_index("date")
+    assert feb.loc[T("2024-02-09") : T("2024-02-18"), "over_limit"].all()
+    assert feb.loc[T("2024-02-10") : T("2024-02-17"), "working_day"].sum() == 0
+    assert feb.loc[T("2024-02-09"), "working_day"]
+    assert feb.loc[T("2024-02-18"), "working_day"]  # 调休: Sunday worked
+    s = overload_summary(_frame(rows), as_of="2024-02-20").set_index("owner")
+    # working days with work: Mon 5 - Wed 7 (T9), Fri 9 and Sun 18 Feb
+    assert s.loc["C", "days_with_work"] == 5
+    assert s.loc["C", "days_over_limit"] == 2  # Fri 9 and Sun 18 Feb
+    # another country's calendar: no make-up Sunday, no Spring Festival
+    us = overload_summary(_frame(rows), as_of="2024-02-20", settings={"country": "US"})
+    # US working days: Mon 5 - Wed 7, Fri 9, Mon 12 - Fri 16 (19 Feb is
+    # Presidents' Day, past the tasks); open Fri 9 .. Sun 18
+    assert us.set_index("owner").loc["C", "days_over_limit"] == 6
 
 
 def test_default_limit_and_weekly_peak(tasks):

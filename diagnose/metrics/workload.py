@@ -26,7 +26,13 @@ import pandas as pd
 
 from diagnose import stats
 from diagnose.config import Settings, load_settings
-from diagnose.metrics._common import check_as_of, check_choice, check_frame, state_at
+from diagnose.metrics._common import (
+    check_as_of,
+    check_choice,
+    check_frame,
+    resolve_calendar,
+    state_at,
+)
 
 __all__ = ["workload", "overload_summary", "overload_delay"]
 
@@ -97,7 +103,9 @@ def _grid(iv: pd.DataFrame):
     return codes, owners, day0, n_open, n_p0
 
 
-def workload(activities, *, as_of, freq="D", settings=None) -> pd.DataFrame:
+def workload(
+    activities, *, as_of, freq="D", settings=None, calendar=None
+) -> pd.DataFrame:
     """Concurrent open tasks per person per day (or week), against the limits.
 
     Parameters
@@ -111,15 +119,20 @@ def workload(activities, *, as_of, freq="D", settings=None) -> pd.DataFrame:
         to ``as_of``. ``"W"``: one row per owner and week (weeks start Monday;
         ``date`` is the Monday), with the **peak** daily counts of the week.
     settings : Settings, dict, path or None, default=None
-        ``max_concurrent`` and ``max_concurrent_p0``.
+        ``max_concurrent`` and ``max_concurrent_p0``; ``country`` for the
+        calendar.
+    calendar : WorkCalendar, default=None
+        Marks working days (default: the settings' country, else China).
 
     Returns
     -------
     pandas.DataFrame
         ``date``, ``owner``, ``n_open`` (tasks open that day), ``n_open_p0``
         (of them P0), ``over_limit`` (``n_open > max_concurrent``),
-        ``over_limit_p0`` (``n_open_p0 > max_concurrent_p0``). Sorted by owner,
-        date. See the module docstring for the counting rule.
+        ``over_limit_p0`` (``n_open_p0 > max_concurrent_p0``) and, with
+        ``freq="D"``, ``working_day`` (weekends and public holidays False,
+        make-up working days True). Sorted by owner, date. See the module
+        docstring for the counting rule.
     """
     func = "workload"
     activities = check_frame(
@@ -129,16 +142,12 @@ def workload(activities, *, as_of, freq="D", settings=None) -> pd.DataFrame:
     as_of = check_as_of(as_of, func)
     cfg = _settings(settings)
     cols = ["date", "owner", "n_open", "n_open_p0", "over_limit", "over_limit_p0"]
+    types = ["datetime64[ns]", object, "int64", "int64", bool, bool]
+    if freq == "D":
+        cols, types = cols + ["working_day"], types + [bool]
     iv = _intervals(activities, as_of)
     if iv.empty:
-        return pd.DataFrame(
-            {
-                c: pd.Series(dtype=t)
-                for c, t in zip(
-                    cols, ["datetime64[ns]", object, "int64", "int64", bool, bool]
-                )
-            }
-        )
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(cols, types)})
     codes, owners, day0, n_open, n_p0 = _grid(iv)
     n_owners, n_days = n_open.shape
     # each owner's grid starts at their first task
@@ -163,6 +172,8 @@ def workload(activities, *, as_of, freq="D", settings=None) -> pd.DataFrame:
             .max()
             .reset_index()[["date", "owner", "n_open", "n_open_p0"]]
         )
+    else:
+        out["working_day"] = resolve_calendar(calendar, cfg).is_working_day(out["date"])
     out["over_limit"] = out["n_open"] > cfg.max_concurrent
     out["over_limit_p0"] = out["n_open_p0"] > cfg.max_concurrent_p0
     out[["n_open", "n_open_p0"]] = out[["n_open", "n_open_p0"]].astype("int64")
@@ -172,12 +183,14 @@ def workload(activities, *, as_of, freq="D", settings=None) -> pd.DataFrame:
 
 
 def overload_summary(
-    activities, *, as_of, settings=None, confidence=0.95
+    activities, *, as_of, settings=None, calendar=None, confidence=0.95
 ) -> pd.DataFrame:
     """Per person: how often they carry more than the handbook limits.
 
-    Days are calendar days of :func:`workload` (``freq="D"``) on which the
-    person had at least one open task ("days with work").
+    Days are the *working* days of :func:`workload` (``freq="D"``) on which
+    the person had at least one open task ("days with work"): a task left
+    open over a weekend or the Spring Festival does not make those days count
+    as overloaded ones.
 
     Returns
     -------
@@ -188,8 +201,10 @@ def overload_summary(
         ``days_over_limit_p0``, ``share_p0``, ``peak_open``, ``peak_open_p0``,
         ``mean_open`` (on days with work). Sorted by ``share`` descending.
     """
-    wl = workload(activities, as_of=as_of, freq="D", settings=settings)
-    wl = wl.loc[wl["n_open"] > 0]
+    wl = workload(
+        activities, as_of=as_of, freq="D", settings=settings, calendar=calendar
+    )
+    wl = wl.loc[(wl["n_open"] > 0) & wl["working_day"]]
     out = (
         wl.groupby("owner", sort=True)
         .agg(

@@ -543,6 +543,8 @@ _METHODS = {
             "next stage of the same case; overlapping (parallel) work counts as zero "
             "wait.",
             "Rates (overdue, time-limit breach, rework) carry Wilson 95 % intervals.",
+            "Workload: tasks open per person per calendar day; days over the "
+            "concurrent-task limits are counted on working days only.",
             "Bottleneck score: the location's share of all working time spent beyond "
             "the time limits; high impact needs a score ≥ 25 %, a breach rate whose "
             "Wilson lower bound exceeds 50 % and at least 10 items.",
@@ -563,6 +565,7 @@ _METHODS = {
             "等待时间为同一项目中上一环节结束到下一环节开始的间隔；并行（重叠）的工作"
             "等待计为零。",
             "逾期率、超时率、返工率均给出 Wilson 95% 置信区间。",
+            "工作负荷：按自然日统计每人同时在办的任务数；超负荷天数只计工作日。",
             "瓶颈得分：该位置在全部超时时间中的占比；“高影响”需得分 ≥ 25%、超时率 "
             "Wilson 下限 > 50% 且至少 10 条记录。",
             "问卷得分：按受访者平均后用 t 区间；前两项占比（top-2-box）用 Wilson 区间"
@@ -706,11 +709,11 @@ _COLUMNS = {
     "breached": ("Over the limit (n)", "超时数"),
     "breach_rate": ("Breach rate (95% CI)", "超时率（95% 置信区间）"),
     "over_days": ("Median overrun (working days)", "中位超出（工作日）"),
-    "days_work": ("Days with work", "有任务的天数"),
-    "days_over": ("Days over the limit", "超负荷天数"),
+    "days_work": ("Working days with work", "有任务的工作日"),
+    "days_over": ("Working days over the limit", "超负荷工作日"),
     "share_over": (
-        "Share of days over the limit (95% CI)",
-        "超负荷天数占比（95% 置信区间）",
+        "Share of working days over the limit (95% CI)",
+        "超负荷工作日占比（95% 置信区间）",
     ),
     "peak": ("Peak open tasks", "同时在办峰值"),
     "peak_p0": ("Peak open P0 tasks", "P0 同时在办峰值"),
@@ -1193,8 +1196,8 @@ def workload_table(run: DiagnosisRun):
     if over.empty:
         meaning = _say(
             lang,
-            "Nobody had more than {lim} open tasks at once on any day.",
-            "没有人在任何一天同时在办超过 {lim} 项任务。",
+            "Nobody had more than {lim} open tasks at once on any working day.",
+            "没有人在任何一个工作日同时在办超过 {lim} 项任务。",
             lim=limit,
         )
     else:
@@ -1202,10 +1205,10 @@ def workload_table(run: DiagnosisRun):
         meaning = _say(
             lang,
             "{k} of {n} people had more than {lim} open tasks at once on at least "
-            "one day; most often {who} ({d} day(s)). The table lists who reached "
-            "the limit; everyone is in the full table below.",
-            "{n} 人中有 {k} 人至少有一天同时在办超过 {lim} 项任务；最多的是 {who}"
-            "（{d} 天）。表中列出达到上限的人员，全部人员见下方完整表格。",
+            "one working day; most often {who} ({d} working day(s)). The table "
+            "lists who reached the limit; everyone is in the full table below.",
+            "{n} 人中有 {k} 人至少有一个工作日同时在办超过 {lim} 项任务；最多的是 "
+            "{who}（{d} 个工作日）。表中列出达到上限的人员，全部人员见下方完整表格。",
             k=len(over),
             n=len(wl),
             lim=limit,
@@ -1214,8 +1217,8 @@ def workload_table(run: DiagnosisRun):
         )
     caption = _say(
         lang,
-        "Days over the concurrent-task limit ({lim}) per person",
-        "人员超负荷天数（同时在办上限 {lim} 项）",
+        "Working days over the concurrent-task limit ({lim}) per person",
+        "人员超负荷工作日（同时在办上限 {lim} 项）",
         lim=limit,
     )
     return _curated(
