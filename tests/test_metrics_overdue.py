@@ -12,57 +12,23 @@ AS_OF = "2024-10-25"
 
 
 @pytest.fixture
-def tasks():
-    return pd.DataFrame(
+def tasks(six):
+    """The shared six tasks (conftest) plus case C: an open task with neither
+    a due date nor an owner."""
+    c = pd.DataFrame(
         {
-            "case_id": ["A", "A", "A", "B", "B", "B", "C"],
-            "activity": [
-                "需求调研",
-                "方案策划",
-                "跨部门评审",
-                "需求调研",
-                "方案策划",
-                "需求调研",
-                "方案策划",
-            ],
-            "start": pd.to_datetime(
-                [
-                    "2024-09-23",
-                    "2024-09-27",
-                    "2024-10-08",
-                    "2024-10-14",
-                    "2024-10-18",
-                    "2024-10-21",
-                    "2024-10-21",
-                ]
-            ),
-            "end": pd.to_datetime(
-                [
-                    "2024-09-26",
-                    "2024-10-09",
-                    "2024-10-12",
-                    "2024-10-16",
-                    "2024-10-21",
-                    None,
-                    None,
-                ]
-            ),
-            "due": pd.to_datetime(
-                [
-                    "2024-09-26",
-                    "2024-10-08",
-                    "2024-10-14",
-                    "2024-10-17",
-                    "2024-10-20",
-                    "2024-10-24",
-                    None,
-                ]
-            ),
-            "owner": ["张三", "张三", "李四", "王五", "王五", "王五", None],
-            "team": ["T1", "T1", "T1", "T2", "T2", "T2", "T2"],
-            "priority": ["P1", "P1", "P0", "P2", "P2", "P2", "P2"],
+            "case_id": ["C"],
+            "activity": ["方案策划"],
+            "start": [pd.Timestamp("2024-10-21")],
+            "end": [pd.NaT],
+            "due": [pd.NaT],
+            "owner": [None],
+            "department": ["市场"],
+            "team": ["T2"],
+            "priority": ["P2"],
         }
     )
+    return pd.concat([six, c], ignore_index=True)
 
 
 def test_row_level_rule(tasks):
