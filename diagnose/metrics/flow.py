@@ -561,9 +561,18 @@ def transitions(activities, *, calendar=None, as_of=None) -> pd.DataFrame:
     keys = pd.DataFrame(
         {"from_activity": names[present // k], "to_activity": names[present % k]}
     )
-    hours = summarise_codes(pairs["wait_days"] * 24.0, codes, keys)
-    wd = summarise_codes(pairs["wait_working_days"], codes, keys)
-    overlap = np.bincount(codes, weights=pairs["overlap"]) / np.bincount(codes)
+    out = _pair_wait_summary(pairs, np.ones(codes.size, dtype=bool), codes, keys)
+    return out[cols].reset_index(drop=True)
+
+
+def _pair_wait_summary(pairs: dict, mask, codes, keys: pd.DataFrame) -> pd.DataFrame:
+    """Wait statistics of the wait pairs selected by ``mask``, grouped by
+    ``codes`` (rows of ``keys``, two name columns sorted like a sorted
+    groupby); sorted by ``n`` descending, then the key columns. Shared by
+    :func:`transitions` and :func:`diagnose.metrics.rework.handoffs`."""
+    hours = summarise_codes(pairs["wait_days"][mask] * 24.0, codes, keys)
+    wd = summarise_codes(pairs["wait_working_days"][mask], codes, keys)
+    overlap = np.bincount(codes, weights=pairs["overlap"][mask]) / np.bincount(codes)
     out = keys.assign(
         n=hours["n"].to_numpy().astype("int64"),
         mean_wait_hours=hours["mean"].to_numpy(),
@@ -573,8 +582,9 @@ def transitions(activities, *, calendar=None, as_of=None) -> pd.DataFrame:
         p85_wait_working_days=wd["p85"].to_numpy(),
         share_overlap=overlap,
     )
-    order = np.lexsort((present % k, present // k, -out["n"].to_numpy()))
-    return out.iloc[order][cols].reset_index(drop=True)
+    # keys are in sorted order already: a stable sort on n keeps it for ties
+    order = np.argsort(-out["n"].to_numpy(), kind="stable")
+    return out.iloc[order]
 
 
 def _wait_pairs(activities, as_of, cal) -> dict:

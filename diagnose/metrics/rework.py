@@ -348,9 +348,8 @@ def handoffs(activities, *, calendar=None, as_of=None) -> pd.DataFrame:
     from diagnose.metrics._common import (
         check_as_of,
         resolve_calendar,
-        summarise_codes,
     )
-    from diagnose.metrics.flow import _handoff_groups, _wait_pairs
+    from diagnose.metrics.flow import _handoff_groups, _pair_wait_summary, _wait_pairs
 
     activities = check_frame(activities, "handoffs", ["case_id", "activity", "start"])
     cols = [
@@ -371,21 +370,5 @@ def handoffs(activities, *, calendar=None, as_of=None) -> pd.DataFrame:
     mask, codes, keys = _handoff_groups(activities, pairs)
     if not mask.any():
         return pd.DataFrame(columns=cols)
-    hours = summarise_codes(pairs["wait_days"][mask] * 24.0, codes, keys)
-    wd = summarise_codes(pairs["wait_working_days"][mask], codes, keys)
-    overlap = np.bincount(codes, weights=pairs["overlap"][mask]) / np.bincount(codes)
-    out = keys.assign(
-        n=hours["n"].to_numpy(),
-        median_wait_hours=hours["median"].to_numpy(),
-        p85_wait_hours=hours["p85"].to_numpy(),
-        median_wait_working_days=wd["median"].to_numpy(),
-        p85_wait_working_days=wd["p85"].to_numpy(),
-        share_overlap=overlap,
-    )
-    out["n"] = out["n"].astype("int64")
-    out = out.sort_values(
-        ["n", "from_department", "to_department"],
-        ascending=[False, True, True],
-        kind="stable",
-    )
+    out = _pair_wait_summary(pairs, mask, codes, keys)
     return out[cols].reset_index(drop=True)
