@@ -516,7 +516,9 @@ def bottlenecks(
         k, n_lim, confidence=confidence
     )
 
-    cases = case_durations(acts, as_of=as_of, calendar=cal, attributes=())
+    cases = case_durations(
+        acts, as_of=as_of, calendar=cal, attributes=(), final_stages=cfg.final_stages
+    )
     total_cycle = float(np.nansum(cases["cycle_working_days"]))
     out["share_of_cycle"] = (
         out["total_days"] / total_cycle if total_cycle > 0 else np.nan

@@ -15,6 +15,7 @@ Example YAML::
     reverse_items: [q3]
     dimension_stages:        # survey dimension -> stages / handoffs it speaks of
       协作效率: [跨部门评审]
+    final_stages: [效果复盘]  # a case is finished once this stage is
 """
 
 from __future__ import annotations
@@ -75,6 +76,13 @@ class Settings:
         Items worded negatively (scored ``low + high - score``).
     dimension_stages : dict, default={}
         Survey dimension -> stages or handoffs (``"A -> B"``) it speaks of.
+    final_stages : list, default=[]
+        Stages that end a case (e.g. ``["效果复盘", "Retrospective"]``; names
+        match case-insensitively). When set, a case whose recorded rows are all
+        finished but that has not finished one of these stages is still open
+        (waiting for its next stage): its cycle time is censored at ``as_of``
+        instead of counting as a short finished case. Empty: a case is finished
+        when its last recorded row is.
     """
 
     stage_limits: dict[str, float | None] = field(default_factory=default_stage_limits)
@@ -90,6 +98,7 @@ class Settings:
     dimensions: dict[str, list[str]] = field(default_factory=dict)
     reverse_items: list[str] = field(default_factory=list)
     dimension_stages: dict[str, list[str]] = field(default_factory=dict)
+    final_stages: list[str] = field(default_factory=list)
 
     def stage_limit(self, stage: str) -> float | None:
         """Time limit of ``stage`` in working days (case-insensitive), or None."""
@@ -214,6 +223,13 @@ def load_settings(source: str | Path | dict | Settings | None = None) -> Setting
                     f"{where}: {key!r} must map a name to a list of names."
                 )
             values[key] = {str(k): [str(x) for x in v] for k, v in mapping.items()}
-    if "reverse_items" in raw:
-        values["reverse_items"] = [str(x) for x in (raw["reverse_items"] or [])]
+    for key in ("reverse_items", "final_stages"):
+        if key in raw:
+            items = raw[key] or []
+            if isinstance(items, str) or not isinstance(items, (list, tuple)):
+                raise ConfigError(
+                    f"{where}: {key!r} must be a list of names such as "
+                    f"['效果复盘']. Got {items!r} instead."
+                )
+            values[key] = [str(x) for x in items]
     return Settings(**values)

@@ -250,7 +250,7 @@ class SampleData:
         ``metric, value, source, direction, unit, statistic``.
     settings : dict
         For :func:`diagnose.config.load_settings`: ``dimensions``,
-        ``reverse_items``, ``dimension_stages``.
+        ``reverse_items``, ``dimension_stages``, ``final_stages``.
     truth : dict
         The planted answer; every key is described in data_samples/README.md.
     """
@@ -718,6 +718,11 @@ def _settings(language: str) -> dict:
             ]
             for d in SURVEY_DIMENSIONS
         },
+        # a campaign ends with its retrospective: one still short of it is
+        # waiting for its next stage, not finished (both languages' names)
+        "final_stages": [STAGE_ZH[-1], STAGE_EN[-1]]
+        if language == "zh"
+        else [STAGE_EN[-1], STAGE_ZH[-1]],
     }
 
 

@@ -44,6 +44,8 @@ def test_sample_settings_file_loads():
     s = load_settings(SAMPLES / "settings.yaml")
     assert s.dimensions["Collaboration efficiency"] == ["q4", "q5", "q6", "q7"]
     assert s.reverse_items == ["q3", "q7", "q10"]
+    assert s.final_stages == ["Retrospective", "效果复盘"]
+    assert Settings().final_stages == []  # default: the last recorded row ends a case
 
 
 @pytest.mark.parametrize(
@@ -60,6 +62,8 @@ def test_sample_settings_file_loads():
         ("stage_limits:\n  方案策划: soon\n", ["s.yaml", "方案策划", "'soon'"]),
         ("dimensions:\n  协作效率: q4\n", ["s.yaml", "'dimensions'", "list"]),
         ("stage_limits: [\n", ["s.yaml", "not valid YAML"]),
+        ("final_stages: 效果复盘\n", ["s.yaml", "'final_stages'", "list", "效果复盘"]),
+        ("reverse_items: q3\n", ["s.yaml", "'reverse_items'", "list", "'q3'"]),
     ],
 )
 def test_bad_settings_name_the_file_key_and_value(tmp_path, text, words):

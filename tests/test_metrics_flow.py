@@ -296,3 +296,26 @@ def test_activity_durations_replaces_a_stale_result_column(six):
     got = activity_durations(stale, as_of="2024-10-25")
     assert got.columns.tolist().count("is_open") == 1
     assert got["is_open"].tolist() == [False] * 5 + [True]
+
+
+def test_case_waiting_for_its_next_stage_is_open_with_final_stages(six):
+    # A: 需求调研, 方案策划, 跨部门评审 all finished (last end 2024-10-12);
+    # with 跨部门评审 as the final stage A is finished, with 效果复盘 it waits
+    ends = case_durations(six, as_of=AS_OF, final_stages=["跨部门评审"])
+    a = ends.set_index("case_id").loc["A"]
+    assert not a["is_open"] and not a["waiting_next_stage"]
+    waits_ = case_durations(six, as_of=AS_OF, final_stages=[" 效果复盘 "])
+    a = waits_.set_index("case_id").loc["A"]
+    assert a["is_open"] and a["waiting_next_stage"] and pd.isna(a["end"])
+    assert a["cycle_days"] == 32.0  # 2024-09-23 -> as_of 2024-10-25, censored
+    b = waits_.set_index("case_id").loc["B"]
+    assert b["is_open"] and not b["waiting_next_stage"]  # B has an open row
+    # without final stages nothing waits (the default, as before)
+    plain = case_durations(six, as_of=AS_OF)
+    assert not plain["waiting_next_stage"].any()
+    assert plain["is_open"].tolist() == [False, True]
+    # Kaplan–Meier sees A as censored: no finished case left, median not reached
+    ct = cycle_time(six, as_of=AS_OF, final_stages=["效果复盘"]).iloc[0]
+    assert ct["n_open"] == 2 and ct["n_finished"] == 0 and pd.isna(ct["km_median"])
+    with pytest.raises(ValueError, match="'final_stages' parameter of case_durations"):
+        case_durations(six, as_of=AS_OF, final_stages="效果复盘")

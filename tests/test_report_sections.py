@@ -75,7 +75,10 @@ def test_diagnosis_summary_names_the_planted_bottleneck(diag_en):
     assert f"(owner: {top['owner']})" in html
     # benchmark findings use readable names, never machine column names
     assert "cycle_time_days" not in html and "overdue_rate" not in html
-    assert "Median cycle time (working days) is 23.0 (21.9–24.9)" in html
+    # the headline figure as the metric computed it (KM median with its CI)
+    ct = diag_en.result.headline.set_index("metric").loc["cycle_time_days"]
+    figure = f"{ct['value']:.1f} ({ct['ci_low']:.1f}–{ct['ci_high']:.1f})"
+    assert f"Median cycle time (working days) is {figure}" in html
 
 
 def test_diagnosis_summary_in_chinese(diag_zh):

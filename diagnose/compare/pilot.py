@@ -599,7 +599,7 @@ def compare_pilot(
     act = load_activities(cfg.activities)
     problems.append(act.problems)
     activities = act.data
-    cd = case_durations(activities, as_of=cfg.as_of)
+    cd = case_durations(activities, as_of=cfg.as_of, final_stages=settings.final_stages)
     cases = pd.DataFrame(
         {
             "case_id": cd["case_id"],

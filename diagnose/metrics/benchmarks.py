@@ -208,7 +208,9 @@ def headline_metrics(
     cal = resolve_calendar(calendar, cfg)
     rows = []
 
-    cases = case_durations(acts, as_of=as_of, calendar=cal, attributes=())
+    cases = case_durations(
+        acts, as_of=as_of, calendar=cal, attributes=(), final_stages=cfg.final_stages
+    )
     ok = cases["cycle_working_days"].notna()
     km = stats.kaplan_meier(
         cases.loc[ok, "cycle_working_days"], ~cases.loc[ok, "is_open"].astype(bool)
@@ -228,7 +230,9 @@ def headline_metrics(
             )
         )
     else:
-        ct = cycle_time(acts, as_of=as_of, calendar=cal).iloc[0]
+        ct = cycle_time(
+            acts, as_of=as_of, calendar=cal, final_stages=cfg.final_stages
+        ).iloc[0]
         rows.append(
             _row(
                 "cycle_time_days",

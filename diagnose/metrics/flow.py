@@ -243,6 +243,7 @@ def case_durations(
     calendar=None,
     unit="working_days",
     attributes=("team", "department"),
+    final_stages=(),
 ) -> pd.DataFrame:
     """One row per case: its span, cycle time and flow efficiency.
 
@@ -258,12 +259,21 @@ def case_durations(
     attributes : sequence of str, default=("team", "department")
         Case attributes to carry: the most common value among the case's rows
         (ties: the value sorting first). Columns absent from the table give NaN.
+    final_stages : sequence of str, default=()
+        Stages that end a case (``settings.final_stages``; case-insensitive).
+        When given, a case with every recorded row finished but none of these
+        stages finished is *waiting for its next stage*: open, measured to
+        ``as_of`` (censored), not a short finished case. Empty: a case is
+        finished when its last recorded row is.
 
     Returns
     -------
     pandas.DataFrame
         ``case_id``, the ``attributes``, ``start`` (first start), ``end`` (last
-        end; NaT when any activity is open at ``as_of``), ``is_open``,
+        end; NaT when the case is open at ``as_of``), ``is_open`` (an activity
+        is open, or the case waits for its next stage),
+        ``waiting_next_stage`` (open only because no final stage is finished
+        yet; always False without ``final_stages``),
         ``cycle_days`` (calendar days, open cases measured to ``as_of``),
         ``cycle_working_days``, ``active_days`` (length of the union of the
         activity intervals: parallel work counted once), ``flow_efficiency``
@@ -277,12 +287,27 @@ def case_durations(
     as_of = check_as_of(as_of, func)
     cal = resolve_calendar(calendar)
     attributes = tuple(attributes)
+    final = _final_stage_names(final_stages, func)
     return reuse(
         func,
         (activities, cal),
-        (as_of, unit, attributes),
-        lambda: _case_durations(activities, as_of, cal, unit, attributes),
+        (as_of, unit, attributes, final),
+        lambda: _case_durations(activities, as_of, cal, unit, attributes, final),
     )
+
+
+def _final_stage_names(final_stages, func: str) -> tuple[str, ...]:
+    """``final_stages`` checked and normalised (stripped, case-folded, sorted)."""
+    if final_stages is None:
+        return ()
+    if isinstance(final_stages, str) or not all(
+        isinstance(x, str) for x in final_stages
+    ):
+        raise ValueError(
+            f"The 'final_stages' parameter of {func} must be a list of stage names "
+            f"such as ['效果复盘']. Got {final_stages!r} instead."
+        )
+    return tuple(sorted({x.strip().casefold() for x in final_stages}))
 
 
 def _case_codes(activities: pd.DataFrame):
@@ -348,7 +373,7 @@ def _ns(values) -> np.ndarray:
     return np.asarray(values, dtype="datetime64[ns]").astype(np.int64)
 
 
-def _case_durations(activities, as_of, cal, unit, attributes) -> pd.DataFrame:
+def _case_durations(activities, as_of, cal, unit, attributes, final=()):
     st = state_at(activities, as_of)
     codes, uniques = _case_codes(activities)
     n_cases = len(uniques)
@@ -366,6 +391,17 @@ def _case_durations(activities, as_of, cal, unit, attributes) -> pd.DataFrame:
     n_open = np.bincount(codes, weights=row_open, minlength=n_cases).astype(int)
     n_acts = np.bincount(codes, minlength=n_cases).astype(int)
     is_open = n_open > 0
+    waiting = np.zeros(n_cases, dtype=bool)
+    if final:
+        acodes, names = _activity_codes(activities)
+        is_final = np.array(
+            [str(n).strip().casefold() in final for n in names] + [False], dtype=bool
+        )
+        # a finished row of a final stage (code -1, a missing activity: False)
+        done_final = is_final[acodes] & started & ~row_open
+        reached = np.bincount(codes, weights=done_final, minlength=n_cases) > 0
+        waiting = ~is_open & ~reached & (n_acts > 0)
+        is_open = is_open | waiting
     start_ns = np.where(first_s == big, nat, first_s)
     end_ns = np.where(is_open, nat, last_e)
     as_of_ns = np.int64(pd.Timestamp(as_of).value)
@@ -405,6 +441,7 @@ def _case_durations(activities, as_of, cal, unit, attributes) -> pd.DataFrame:
         start=start,
         end=end,
         is_open=is_open,
+        waiting_next_stage=waiting,
         cycle_days=cycle_days,
         cycle_working_days=cycle_wd,
         active_days=active,
@@ -668,6 +705,7 @@ def cycle_time(
     calendar=None,
     confidence=0.95,
     by_group=None,
+    final_stages=(),
 ) -> pd.DataFrame:
     """Cycle-time percentiles per group, with a censoring-aware median.
 
@@ -686,6 +724,9 @@ def cycle_time(
     by_group : str or list of str, default=None
         With ``by="case"``: case attributes to group by (e.g. ``"team"``; the
         case's most common value).
+    final_stages : sequence of str, default=()
+        With ``by="case"``: stages that end a case; a case that has not
+        finished one is open (see :func:`case_durations`).
 
     Returns
     -------
@@ -713,7 +754,11 @@ def cycle_time(
                 f"activity table such as 'team'. Got {bad} instead."
             )
         table = case_durations(
-            activities, as_of=as_of, calendar=calendar, attributes=tuple(extra)
+            activities,
+            as_of=as_of,
+            calendar=calendar,
+            attributes=tuple(extra),
+            final_stages=final_stages,
         )
         value = _value_column(unit, "case")
         groups = extra

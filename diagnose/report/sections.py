@@ -538,7 +538,10 @@ _METHODS = {
             "(Conover).",
             "Unfinished work is right-censored: median cycle times come from a "
             "Kaplan–Meier estimate (open cases count with their age at as_of), with "
-            "a Brookmeyer–Crowley CI; the finished-only median is shown beside it.",
+            "a Brookmeyer–Crowley CI; the finished-only median is shown beside it. "
+            "With final stages set (settings: final_stages), a case whose recorded "
+            "stages are all done but that has not finished a final stage is open: "
+            "it is waiting for its next stage.",
             "Waits are the gap between the end of one stage and the start of the "
             "next stage of the same case; overlapping (parallel) work counts as zero "
             "wait.",
@@ -561,7 +564,9 @@ _METHODS = {
             "百分位数概括；中位数的置信区间为无分布假设的次序统计量区间（Conover）。",
             "未完成的工作按右删失处理：中位周期由 Kaplan–Meier 估计（未完成项目按截至"
             "日的已耗时计入），区间为 "
-            "Brookmeyer–Crowley 法；同时列出仅按已完成项目计算的中位数。",
+            "Brookmeyer–Crowley 法；同时列出仅按已完成项目计算的中位数。设置了收尾环节"
+            "（final_stages）时，已记录的环节都已完成但尚未完成收尾环节的项目视为未完成"
+            "（等待下一环节）。",
             "等待时间为同一项目中上一环节结束到下一环节开始的间隔；并行（重叠）的工作"
             "等待计为零。",
             "逾期率、超时率、返工率均给出 Wilson 95% 置信区间。",
@@ -1803,7 +1808,11 @@ def chart(run, key: str):
     elif key == "cycle_time":
         from diagnose.metrics import case_durations
 
-        cases = case_durations(run.activities, as_of=run.as_of)
+        cases = case_durations(
+            run.activities,
+            as_of=run.as_of,
+            final_stages=run.settings.final_stages,
+        )
         fig = plots.plot_cycle_time(cases, language=lang).figure
     elif key == "stages":
         fig = plots.plot_stage_breakdown(run.result.stages, language=lang).figure
