@@ -52,3 +52,15 @@ def test_wip_cumulative_flow(acts):
     assert cases["wip"].iloc[-1] == 1  # only C open
     with pytest.raises(ValueError, match="The 'freq' parameter of wip"):
         wip(acts, as_of="2024-10-23", freq="fortnight")
+
+
+def test_cases_waiting_for_their_next_stage_are_not_finished(acts):
+    # with s3 as the stage that ends a case, A and B (done with s1, s2) wait
+    # for s3: no case has finished, and all three are in progress at as_of
+    got = throughput(acts, as_of="2024-10-23", final_stages=["s3"])
+    assert got["n_finished"].tolist() == [0, 0, 0]
+    cases = wip(acts, as_of="2024-10-23", level="case", final_stages=["S3"])
+    assert cases["wip"].iloc[-1] == 3 and cases["departed"].iloc[-1] == 0
+    # with s2 final, as without final stages
+    same = throughput(acts, as_of="2024-10-23", final_stages=["s2"])
+    assert same["n_finished"].tolist() == [1, 0, 1]

@@ -33,7 +33,7 @@ def _periods(
         ) from err
 
 
-def _level_table(activities, level, as_of, by, func):
+def _level_table(activities, level, as_of, by, func, final_stages=()):
     check_choice(level, "level", func, ("case", "activity"))
     groups = as_list(by)
     bad = [c for c in groups if c not in activities.columns]
@@ -48,7 +48,12 @@ def _level_table(activities, level, as_of, by, func):
                 f"The 'by' parameter of {func} cannot be 'activity' with level='case'. "
                 f"Got by={by!r} instead."
             )
-        table = case_durations(activities, as_of=as_of, attributes=tuple(groups))
+        table = case_durations(
+            activities,
+            as_of=as_of,
+            attributes=tuple(groups),
+            final_stages=final_stages,
+        )
         table = table.assign(started=table["start"].notna())
     else:
         st = state_at(activities, as_of)
@@ -56,7 +61,9 @@ def _level_table(activities, level, as_of, by, func):
     return table, groups
 
 
-def throughput(activities, *, freq="W", level="case", as_of, by=None) -> pd.DataFrame:
+def throughput(
+    activities, *, freq="W", level="case", as_of, by=None, final_stages=()
+) -> pd.DataFrame:
     """Finished work per period (periods with none are listed with 0).
 
     Parameters
@@ -71,6 +78,10 @@ def throughput(activities, *, freq="W", level="case", as_of, by=None) -> pd.Data
     by : str or list of str, default=None
         Optional group column(s) (with ``level="case"``: the case's most common
         value).
+    final_stages : sequence of str, default=()
+        With ``level="case"``: stages that end a case; a case waiting for its
+        next stage is not finished (see
+        :func:`diagnose.metrics.flow.case_durations`).
 
     Returns
     -------
@@ -82,7 +93,7 @@ def throughput(activities, *, freq="W", level="case", as_of, by=None) -> pd.Data
     func = "throughput"
     activities = check_frame(activities, func, ["case_id", "activity", "start"])
     as_of = check_as_of(as_of, func)
-    table, groups = _level_table(activities, level, as_of, by, func)
+    table, groups = _level_table(activities, level, as_of, by, func, final_stages)
     first = table["start"].min()
     if pd.isna(first):
         return pd.DataFrame(columns=groups + ["period", "period_end", "n_finished"])
@@ -111,7 +122,9 @@ def throughput(activities, *, freq="W", level="case", as_of, by=None) -> pd.Data
     return out[groups + ["period", "period_end", "n_finished"]].reset_index(drop=True)
 
 
-def wip(activities, *, freq="D", as_of, by=None, level="activity") -> pd.DataFrame:
+def wip(
+    activities, *, freq="D", as_of, by=None, level="activity", final_stages=()
+) -> pd.DataFrame:
     """Cumulative flow: arrivals, departures and work in progress over time.
 
     Sampled at the end of each period: ``arrived`` counts work started up to
@@ -126,6 +139,9 @@ def wip(activities, *, freq="D", as_of, by=None, level="activity") -> pd.DataFra
     by : str or list of str, default=None
         One series per group (e.g. ``"activity"``: WIP per stage).
     level : {"activity", "case"}, default="activity"
+    final_stages : sequence of str, default=()
+        With ``level="case"``: a case waiting for its next stage is still in
+        progress (see :func:`diagnose.metrics.flow.case_durations`).
 
     Returns
     -------
@@ -137,7 +153,7 @@ def wip(activities, *, freq="D", as_of, by=None, level="activity") -> pd.DataFra
     func = "wip"
     activities = check_frame(activities, func, ["case_id", "activity", "start"])
     as_of = check_as_of(as_of, func)
-    table, groups = _level_table(activities, level, as_of, by, func)
+    table, groups = _level_table(activities, level, as_of, by, func, final_stages)
     table = table.loc[table["started"]]
     cols = groups + ["date", "arrived", "departed", "wip"]
     if table.empty:
