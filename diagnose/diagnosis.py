@@ -84,7 +84,12 @@ class DiagnosisResult:
     benchmarks : DataFrame or None
         :func:`diagnose.metrics.benchmarks.compare_to_benchmarks`.
     survey : DataFrame or None
-        :func:`diagnose.survey.dimension_scores`.
+        :func:`diagnose.survey.dimension_scores` plus each dimension's
+        reliability from :func:`diagnose.survey.reliability` (``alpha``,
+        ``alpha_ci_low``, ``alpha_ci_high``, ``reliable``) and, when dropping
+        an item would raise alpha by more than 0.01
+        (:func:`diagnose.survey.item_statistics`), that item
+        (``item_to_check``, the largest such gain) and ``alpha_without`` it.
     data_quality : DataFrame
         The ``problems`` frames of the LoadResults passed in, concatenated,
         with a ``table`` column (activities/survey/kpis/benchmarks).
@@ -249,6 +254,33 @@ class DiagnosisResult:
         return out
 
 
+def _survey_dimensions(survey, cfg) -> pd.DataFrame:
+    """Dimension scores with each dimension's reliability and the item that
+    holds its alpha down most (if dropping one raises alpha)."""
+    from diagnose.survey import (
+        dimension_scores,
+        item_statistics,
+        reliability,
+        score_items,
+    )
+
+    scored = score_items(survey, settings=cfg)  # once, for the three tables
+    dims = dimension_scores(scored, settings=cfg)
+    rel = reliability(scored, settings=cfg)[
+        ["dimension", "alpha", "ci_low", "ci_high", "reliable"]
+    ].rename(columns={"ci_low": "alpha_ci_low", "ci_high": "alpha_ci_high"})
+    items = item_statistics(scored, settings=cfg)
+    worst = (
+        items.loc[items["raises_alpha"]]
+        .sort_values("alpha_if_dropped", ascending=False, kind="stable")
+        .drop_duplicates("dimension")[["dimension", "item", "alpha_if_dropped"]]
+        .rename(columns={"item": "item_to_check", "alpha_if_dropped": "alpha_without"})
+    )
+    return dims.merge(rel, on="dimension", how="left").merge(
+        worst, on="dimension", how="left"
+    )
+
+
 def _extra_headline(kpis, survey, cfg) -> list[dict]:
     rows = []
     if kpis is not None and len(kpis) and {"metric", "actual"} <= set(kpis.columns):
@@ -401,9 +433,7 @@ def diagnose(
         )
     dims = None
     if survey_frame is not None and cfg.dimensions:
-        from diagnose.survey import dimension_scores
-
-        dims = dimension_scores(survey_frame, settings=cfg)
+        dims = _survey_dimensions(survey_frame, cfg)
     return DiagnosisResult(
         headline=headline,
         bottlenecks=table,

@@ -173,6 +173,49 @@ def test_survey_table_names_the_weak_dimension(diag_en, diag_zh):
     assert "Mean score, 1–5 (95% CI)" in html
     zh = _html(sections.survey_table(diag_zh))
     assert f"得分最低的是「{TRUTH['weak_dimension']}」" in zh
+    # every dimension of the sample is reliable: alpha shown, no warning
+    sv = diag_en.result.survey
+    assert sv["reliable"].all() and sv["item_to_check"].isna().all()
+    assert (
+        "Reliability (Cronbach&#x27;s α)" in html
+        or "Reliability (Cronbach's α)" in html
+    )
+    for a in sv["alpha"]:
+        assert f"<td>{a:.2f}</td>" in html.replace(' class="dg-num"', "")
+    assert "not reliable" not in _outside_details(html)
+
+
+def test_survey_table_flags_an_unreliable_dimension_and_its_item(diag_en):
+    # the sample survey scored without its reverse coding: each dimension's
+    # negatively worded item (planted: q3, q7, q10) now pulls alpha down
+    from diagnose import diagnose, load_survey
+
+    cfg = diag_en.settings.replace(reverse_items=[])
+    res = diagnose(
+        diag_en.activities,
+        survey=load_survey(SAMPLES / "survey.csv"),
+        settings=cfg,
+        as_of=diag_en.as_of,
+    )
+    sv = res.survey.set_index("dimension")
+    bad = sv.loc[~sv["reliable"].astype(bool)]
+    assert len(bad) >= 1
+    assert set(sv["item_to_check"]) == {"q3", "q7", "q10"}
+    for language in ("en", "zh"):
+        run = SimpleNamespace(**{**vars(diag_en), "result": res, "language": language})
+        html = sections.survey_table(run).data
+        text = _outside_details(html).replace("&#x27;", "'").replace("&lt;", "<")
+        for dim, r in bad.iterrows():
+            item, a, b = r["item_to_check"], r["alpha"], r["alpha_without"]
+            if language == "en":
+                assert (
+                    f"{dim} is not reliable enough to average (α {a:.2f} < 0.7)" in text
+                )
+                assert f"item {item} holds it down (α {b:.2f} without it" in text
+                assert f"{a:.2f} (not reliable)" in text
+            else:
+                assert f"「{dim}」的信度不足以取平均（α {a:.2f} < 0.7）" in text
+                assert f"题目 {item} 拉低了信度（去掉后 α {b:.2f}" in text
 
 
 @pytest.mark.parametrize(

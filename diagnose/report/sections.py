@@ -734,6 +734,7 @@ _COLUMNS = {
     ),
     "top2": ("Agree (top-2 boxes)", "认同（前两档）"),
     "bottom2": ("Disagree (bottom-2 boxes)", "不认同（后两档）"),
+    "alpha": ("Reliability (Cronbach's α)", "信度（Cronbach α）"),
     "ours": ("Ours (95% CI)", "本团队（95% 置信区间）"),
     "benchmark": ("Benchmark", "基准值"),
     "gap": ("Gap to benchmark", "与基准差距"),
@@ -1303,6 +1304,10 @@ def survey_table(run: DiagnosisRun):
             _h("bottom2", lang): sv["bottom2box"].map(_pct),
         }
     )
+    if "alpha" in sv.columns:
+        shown[_h("alpha", lang)] = [
+            _alpha_cell(a, ok, lang) for a, ok in zip(sv["alpha"], sv["reliable"])
+        ]
     worst = sv.loc[sv["mean"].idxmin()]
     best = sv.loc[sv["mean"].idxmax()]
     meaning = _say(
@@ -1316,6 +1321,7 @@ def survey_table(run: DiagnosisRun):
         b=best["dimension"],
         bm=_num(best["mean"], 2),
     )
+    meaning += _reliability_note(sv, lang)
     caption = _say(lang, "Survey scores per dimension", "问卷各维度得分")
     return _curated(
         shown,
@@ -1325,6 +1331,48 @@ def survey_table(run: DiagnosisRun):
         language=lang,
         right=tuple(shown.columns[2:]),
     )
+
+
+def _alpha_cell(alpha, reliable, lang: str) -> str:
+    """``0.83`` for a reliable dimension, ``0.62 (not reliable)`` below 0.7."""
+    if _missing(alpha):
+        return "–"
+    if bool(reliable):
+        return _num(alpha, 2)
+    return (
+        f"{_num(alpha, 2)}（不可靠）"
+        if lang == "zh"
+        else f"{_num(alpha, 2)} (not reliable)"
+    )
+
+
+def _reliability_note(sv: pd.DataFrame, lang: str) -> str:
+    """A sentence per dimension too unreliable to average, naming the item
+    that holds its alpha down when dropping one would help."""
+    if "reliable" not in sv.columns:
+        return ""
+    notes = []
+    for r in sv.loc[sv["alpha"].notna() & ~sv["reliable"].astype(bool)].to_dict(
+        "records"
+    ):
+        text = _say(
+            lang,
+            " {d} is not reliable enough to average (α {a} < 0.7)",
+            "「{d}」的信度不足以取平均（α {a} < 0.7）",
+            d=r["dimension"],
+            a=_num(r["alpha"], 2),
+        )
+        if not _missing(r.get("item_to_check")):
+            text += _say(
+                lang,
+                "; item {i} holds it down (α {b} without it: check its wording or "
+                "reverse coding)",
+                "；题目 {i} 拉低了信度（去掉后 α {b}，请检查题目措辞或是否应反向计分）",
+                i=r["item_to_check"],
+                b=_num(r["alpha_without"], 2),
+            )
+        notes.append(text + ("。" if lang == "zh" else "."))
+    return "".join(notes)
 
 
 def _bench_fmt(unit: str):
