@@ -39,7 +39,7 @@ import subprocess
 import sys
 import time
 
-from _harness import ROOT, NotAvailable
+from _harness import ROOT, NotAvailable, import_arrow
 
 DATE_COLUMNS = ["start", "end", "due", "planned_start", "planned_end"]
 
@@ -53,6 +53,8 @@ def _date_columns(path: str) -> list[str]:
 def read_csv(p):
     import pandas as pd
 
+    import_arrow()
+
     path, dates = p["csv"], _date_columns(p["csv"])
 
     def run():
@@ -64,6 +66,8 @@ def read_csv(p):
 
 def read_parquet(p):
     import pandas as pd
+
+    import_arrow()
 
     path = p["parquet"]
 

@@ -35,6 +35,7 @@ from _harness import (  # noqa: E402
     best_of,
     diagnose_exe,
     ensure_data,
+    import_arrow,
     machine_info,
     need,
     need_cli,
@@ -117,6 +118,7 @@ def _timed_calls(specs, frame, as_of, *, allow_partial=False):
 
 def s_load_csv(p):
     load = need("diagnose.io.load:load_activities")
+    import_arrow()
     path = p["csv"]
 
     def run():
@@ -128,6 +130,7 @@ def s_load_csv(p):
 
 def s_load_parquet(p):
     load = need("diagnose.io.load:load_activities")
+    import_arrow()
     path = p["parquet"]
 
     def run():
