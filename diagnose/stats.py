@@ -15,6 +15,7 @@ from scipy import stats
 
 __all__ = [
     "wilson_interval",
+    "clustered_wilson_interval",
     "newcombe_interval",
     "quantile_interval",
     "mean_interval",
@@ -50,6 +51,54 @@ def wilson_interval(k, n, *, confidence: float = 0.95):
     low = np.where(n > 0, np.clip(low, 0, 1), np.nan)
     high = np.where(n > 0, np.clip(high, 0, 1), np.nan)
     return low, high
+
+
+def clustered_wilson_interval(successes, trials, *, confidence: float = 0.95):
+    """Wilson interval for a share of answers that come in clusters.
+
+    Answers of one respondent are correlated (a satisfied person ticks "agree"
+    on most items), so the plain Wilson interval over answers is too narrow.
+    The share is the ratio estimator ``p = sum(y) / sum(m)`` over clusters
+    (``y`` successes out of ``m`` answers per respondent); its variance is the
+    cluster-robust (linearisation) one, ``V = sum((y - p m)^2) / sum(m)^2``,
+    and the Wilson interval is taken at the effective sample size
+    ``n_eff = p (1 - p) / V`` (Kish's design effect ``deff = n / n_eff``),
+    capped at the number of answers. Without a ``k/(k-1)`` small-sample
+    factor, so that with one answer per respondent ``n_eff = n`` and this is
+    exactly :func:`wilson_interval`. When every answer agrees (``p`` 0 or 1,
+    ``V = 0``) ``n_eff`` is the number of clusters.
+
+    Parameters
+    ----------
+    successes, trials : array-like of int
+        Per cluster (respondent): answers counted and answers given.
+        Clusters with no answers are ignored.
+    confidence : float, default=0.95
+
+    Returns
+    -------
+    (float, float, float, float)
+        ``p``, ``low``, ``high``, ``n_eff``; NaN without answers, and a NaN
+        interval with a single cluster (no between-cluster variation to
+        estimate).
+    """
+    y = np.asarray(successes, dtype=float)
+    m = np.asarray(trials, dtype=float)
+    keep = m > 0
+    y, m = y[keep], m[keep]
+    k, n = y.size, m.sum()
+    if n == 0:
+        return np.nan, np.nan, np.nan, np.nan
+    p = y.sum() / n
+    if k < 2:
+        return p, np.nan, np.nan, np.nan
+    var = np.sum((y - p * m) ** 2) / n**2
+    if var > 0 and 0 < p < 1:
+        n_eff = min(p * (1 - p) / var, n)
+    else:
+        n_eff = float(k)
+    low, high = wilson_interval(p * n_eff, n_eff, confidence=confidence)
+    return p, float(low), float(high), float(n_eff)
 
 
 def newcombe_interval(k1, n1, k2, n2, *, confidence: float = 0.95):

@@ -42,7 +42,7 @@ from scipy import stats as _sps
 from diagnose.config import Settings, load_settings
 from diagnose.exceptions import PROBLEM_COLUMNS, ConfigError, DataError
 from diagnose.io.columns import LIKERT_WORDS, normalise_word
-from diagnose.stats import mean_interval, wilson_interval
+from diagnose.stats import clustered_wilson_interval, mean_interval
 
 __all__ = [
     "ScoredSurvey",
@@ -473,10 +473,10 @@ def dimension_scores(
     available-case); the interval is Student's t on those means
     (:func:`diagnose.stats.mean_interval`), so respondents, not answers, are
     the independent units. ``top2box`` is the share of *answers* in the two
-    highest scale points (``bottom2box``: two lowest) with a Wilson interval
-    (:func:`diagnose.stats.wilson_interval`) over answers; answers of one
-    person are correlated, so with many items per dimension this interval is
-    somewhat too narrow.
+    highest scale points (``bottom2box``: two lowest); answers of one person
+    are correlated, so its interval is Wilson's at the effective number of
+    answers given by the respondent-clustered variance
+    (:func:`diagnose.stats.clustered_wilson_interval`), not at the raw count.
     """
     func = "dimension_scores"
     confidence = _check_confidence(confidence, func)
@@ -526,12 +526,27 @@ def dimension_scores(
     with np.errstate(invalid="ignore", divide="ignore"):
         out["top2box"] = np.where(n > 0, out["_top"] / np.where(n > 0, n, 1), np.nan)
         out["bottom2box"] = np.where(n > 0, out["_bot"] / np.where(n > 0, n, 1), np.nan)
-    out["top2box_ci_low"], out["top2box_ci_high"] = wilson_interval(
-        out["_top"], n, confidence=confidence
+    # intervals: answers are clustered in responses (respondent within period)
+    per_unit = (
+        v.groupby(gkeys + _unit_cols(d, []), dropna=False, observed=True)
+        .agg(m=("score", "size"), top=("_top", "sum"), bot=("_bot", "sum"))
+        .reset_index()
     )
-    out["bottom2box_ci_low"], out["bottom2box_ci_high"] = wilson_interval(
-        out["_bot"], n, confidence=confidence
-    )
+    bounds = {}
+    for key, g in per_unit.groupby(gkeys, dropna=False, observed=True, sort=False):
+        key = key if isinstance(key, tuple) else (key,)
+        _, tl, th, _ = clustered_wilson_interval(
+            g["top"], g["m"], confidence=confidence
+        )
+        _, bl, bh, _ = clustered_wilson_interval(
+            g["bot"], g["m"], confidence=confidence
+        )
+        bounds[key] = (tl, th, bl, bh)
+    keys = list(out[gkeys].itertuples(index=False, name=None))
+    ci = np.array([bounds.get(k, (np.nan,) * 4) for k in keys], dtype=float)
+    ci = ci.reshape(len(keys), 4)
+    out["top2box_ci_low"], out["top2box_ci_high"] = ci[:, 0], ci[:, 1]
+    out["bottom2box_ci_low"], out["bottom2box_ci_high"] = ci[:, 2], ci[:, 3]
     cols = by + [
         "dimension",
         "n_items",
@@ -984,6 +999,19 @@ def item_statistics(
 # --------------------------------------------------------------------------
 
 
+def _top2_effective_n(scored: ScoredSurvey, dimension: str, confidence) -> float:
+    """Effective number of answers behind a dimension's top-2-box share."""
+    high = scored.scale[1]
+    v = scored.valid
+    v = v.loc[v["dimension"] == dimension]
+    per_unit = v.assign(_top=v["score"] >= high - 1).groupby(
+        _unit_cols(scored.data, []), dropna=False, observed=True
+    )
+    return clustered_wilson_interval(
+        per_unit["_top"].sum(), per_unit["score"].size(), confidence=confidence
+    )[3]
+
+
 def survey_vs_benchmark(
     survey, benchmarks, *, settings=None, confidence: float = 0.95, scale=None
 ) -> pd.DataFrame:
@@ -1013,8 +1041,10 @@ def survey_vs_benchmark(
     -----
     ``mean``: one-sample t test of respondent-level dimension means against
     the benchmark (``scipy.stats.ttest_1samp``), t interval. ``top2box``:
-    exact binomial test of the top-2-box answers against the benchmark share
-    (``scipy.stats.binomtest``), Wilson interval.
+    exact binomial test (``scipy.stats.binomtest``) of the top-2-box share
+    against the benchmark at the *effective* number of answers (answers of
+    one respondent are correlated; see
+    :func:`diagnose.stats.clustered_wilson_interval`), with that interval.
     """
     func = "survey_vs_benchmark"
     confidence = _check_confidence(confidence, func)
@@ -1076,11 +1106,16 @@ def survey_vs_benchmark(
             test = "one-sample t test (respondent means)"
         else:
             n = int(sc["n_answers"])
-            k = int(round(sc["top2box"] * n)) if n else 0
             value = float(sc["top2box"])
-            p = float(_sps.binomtest(k, n, rec.benchmark).pvalue) if n else np.nan
             lo, hi = float(sc["top2box_ci_low"]), float(sc["top2box_ci_high"])
-            test = "exact binomial test (answers), Wilson CI"
+            n_eff = _top2_effective_n(scored, rec.dimension, confidence)
+            m = int(round(n_eff)) if np.isfinite(n_eff) else 0
+            k = int(round(value * m)) if m else 0
+            p = float(_sps.binomtest(k, m, rec.benchmark).pvalue) if m else np.nan
+            test = (
+                "binomial test at the effective number of answers "
+                "(respondent clusters), clustered Wilson CI"
+            )
         rows.append(
             {
                 "dimension": rec.dimension,

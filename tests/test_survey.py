@@ -362,11 +362,58 @@ def test_dimension_scores_match_hand_computation():
     # answers 5,4,2,3,4,1,5: top-2 (4 or 5) = 4 of 7, bottom-2 (1 or 2) = 2 of 7
     assert row["top2box"] == pytest.approx(4 / 7)
     assert row["bottom2box"] == pytest.approx(2 / 7)
-    p, n = 4 / 7, 7
+    # answers cluster in respondents: top-2 per respondent y = 2, 1, 0, 1 of
+    # m = 2, 1, 2, 2; y - p m = 6/7, 3/7, -8/7, -1/7, V = (110/49) / 7^2,
+    # n_eff = p (1 - p) / V = (12/49) / (110/2401) = 588/110 (not 7)
+    p, n = 4 / 7, 588 / 110
     centre = (p + Z975**2 / (2 * n)) / (1 + Z975**2 / n)
     half = Z975 * np.sqrt(p * (1 - p) / n + Z975**2 / (4 * n**2)) / (1 + Z975**2 / n)
     assert row["top2box_ci_low"] == pytest.approx(centre - half, rel=1e-9)
     assert row["top2box_ci_high"] == pytest.approx(centre + half, rel=1e-9)
+
+
+def test_clustered_wilson_by_hand_and_its_limits():
+    from diagnose.stats import clustered_wilson_interval, wilson_interval
+
+    # three respondents, three items each: all agree / one of three / none
+    p, low, high, n_eff = clustered_wilson_interval([3, 1, 0], [3, 3, 3])
+    assert p == pytest.approx(4 / 9)
+    # y - p m = 5/3, -1/3, -4/3: V = (42/9) / 81, n_eff = (20/81) / V = 20/42 * 9
+    assert n_eff == pytest.approx((20 / 81) / (42 / 9 / 81))
+    assert (low, high) == pytest.approx(
+        tuple(float(x) for x in wilson_interval(p * n_eff, n_eff))
+    )
+    # one answer per respondent: exactly Wilson's interval (R prop.test)
+    one = clustered_wilson_interval([1] * 7 + [0] * 3, [1] * 10)
+    assert one[3] == pytest.approx(10)
+    assert one[1:3] == pytest.approx((0.3967781, 0.8922087), abs=1e-6)
+    # everyone answers alike: the interval is as wide as for 3 answers
+    same = clustered_wilson_interval([3, 3, 3], [3, 3, 3])
+    assert same[0] == 1.0 and same[3] == 3.0
+    # one respondent: no interval; no answers: nothing
+    assert np.isnan(clustered_wilson_interval([2], [3])[1])
+    assert np.isnan(clustered_wilson_interval([], [])[0])
+
+
+def test_clustered_wilson_keeps_its_coverage_where_plain_wilson_does_not():
+    # 40 respondents x 5 items; each person agrees with their own probability
+    # (Beta(2, 2): strong within-person correlation). True share 0.5.
+    from diagnose.stats import clustered_wilson_interval, wilson_interval
+
+    rng = np.random.default_rng(7)
+    hits_clustered = hits_plain = 0
+    sims = 400
+    for _ in range(sims):
+        own = rng.beta(2, 2, size=40)
+        y = rng.binomial(5, own)
+        _, lo, hi, _ = clustered_wilson_interval(y, np.full(40, 5))
+        hits_clustered += lo <= 0.5 <= hi
+        plo, phi = wilson_interval(y.sum(), 200)
+        hits_plain += plo <= 0.5 <= phi
+    # seed 7: 93 % against 84.5 %
+    assert hits_clustered / sims >= 0.91  # near the nominal 95 %
+    assert hits_plain / sims <= 0.88  # the plain interval is far too narrow
+    assert hits_clustered - hits_plain >= 0.05 * sims
 
 
 def test_top2box_wilson_matches_r_prop_test():

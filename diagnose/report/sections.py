@@ -552,8 +552,10 @@ _METHODS = {
             "the time limits; high impact needs a score ≥ 25 %, a breach rate whose "
             "Wilson lower bound exceeds 50 % and at least 10 items.",
             "Survey scores: respondent-level means with t intervals; top-2-box "
-            "shares with Wilson intervals; Cronbach's alpha with Feldt's interval "
-            "(below 0.7: not reliable enough to average).",
+            "shares with Wilson intervals at the effective number of answers (one "
+            "person's answers are correlated: respondent-clustered variance); "
+            "Cronbach's alpha with Feldt's interval (below 0.7: not reliable enough "
+            "to average).",
             "Benchmarks: a gap is 'beyond noise' when the benchmark lies outside the "
             "metric's 95 % CI.",
         ],
@@ -573,9 +575,9 @@ _METHODS = {
             "工作负荷：按自然日统计每人同时在办的任务数；超负荷天数只计工作日。",
             "瓶颈得分：该位置在全部超时时间中的占比；“高影响”需得分 ≥ 25%、超时率 "
             "Wilson 下限 > 50% 且至少 10 条记录。",
-            "问卷得分：按受访者平均后用 t 区间；前两项占比（top-2-box）用 Wilson 区间"
-            "；Cronbach α 用 Feldt 区间（低于 "
-            "0.7 视为不宜合并）。",
+            "问卷得分：按受访者平均后用 t 区间；前两项占比（top-2-box）用按有效答题数"
+            "计算的 Wilson 区间（同一人的回答彼此相关，方差按受访者聚类）；Cronbach α "
+            "用 Feldt 区间（低于 0.7 视为不宜合并）。",
             "基准对比：基准值落在指标 95% 置信区间之外时，差距视为“超出误差范围”。",
         ],
     ),
