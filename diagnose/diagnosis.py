@@ -96,6 +96,9 @@ class DiagnosisResult:
     as_of : Timestamp
     settings : Settings
     language : str
+    overload_delay : DataFrame or None
+        :func:`diagnose.metrics.workload.overload_delay`: do tasks started
+        while their owner was over the limit finish slower or late?
     """
 
     headline: pd.DataFrame
@@ -112,6 +115,7 @@ class DiagnosisResult:
     as_of: pd.Timestamp
     settings: Settings = field(default_factory=Settings)
     language: str = "en"
+    overload_delay: pd.DataFrame | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """The process status analysis table (the bottleneck ranking)."""
@@ -363,7 +367,7 @@ def diagnose(
     from diagnose.metrics.overdue import overdue_rate
     from diagnose.metrics.rework import handoffs, rework
     from diagnose.metrics.sla import handoff_response, sla_summary
-    from diagnose.metrics.workload import overload_summary
+    from diagnose.metrics.workload import overload_delay, overload_summary
 
     func = "diagnose"
     check_choice(language, "language", func, ("en", "zh"))
@@ -442,6 +446,11 @@ def diagnose(
         overdue=overdue_rate(acts, by="activity", as_of=as_of),
         sla=sla_summary(acts, settings=cfg, as_of=as_of, calendar=calendar),
         workload=overload_summary(acts, as_of=as_of, settings=cfg, calendar=calendar),
+        overload_delay=(
+            overload_delay(acts, as_of=as_of, settings=cfg, calendar=calendar)
+            if "owner" in acts.columns
+            else None
+        ),
         rework=rework(acts, as_of=as_of),
         benchmarks=comparison,
         survey=dims,

@@ -167,6 +167,23 @@ def test_handoff_table_meaning_matches_planted_wait(diag_en):
     assert "median_wait_working_days" not in html
 
 
+def test_workload_table_says_whether_overload_was_followed_by_delay(diag_en, diag_zh):
+    od = diag_en.result.overload_delay.set_index("outcome")
+    r = od.loc["slower_than_stage_median"]
+    assert r["n_overloaded"] > 0  # the sample has a few tasks started under overload
+    text = _html(sections.workload_table(diag_en)).replace("&#x27;", "'")
+    d, lo, hi = (f"{r[c] * 100:+.0f}" for c in ("diff", "ci_low", "ci_high"))
+    assert (
+        f"{int(r['k_overloaded'])} of {int(r['n_overloaded'])} took longer than "
+        f"their stage's median" in text
+    )
+    assert f"(difference {d} pp, 95% CI {lo} to {hi};" in text
+    # one person's tasks do not make a finding
+    assert r["people_overloaded"] < 3 and "too few people to generalise" in text
+    zh = _html(sections.workload_table(diag_zh))
+    assert f"差 {d} 个百分点，95% 置信区间 {lo} 至 {hi}" in zh and "人数太少" in zh
+
+
 def test_survey_table_names_the_weak_dimension(diag_en, diag_zh):
     html = _html(sections.survey_table(diag_en))
     assert f"Lowest rated: {TRUTH['weak_dimension']}" in html

@@ -188,6 +188,7 @@ def test_overload_delay_by_hand():
     slow = out.loc["slower_than_stage_median"]  # stage median 1 wd: only x2 is slower
     assert (slow["n_overloaded"], slow["k_overloaded"]) == (2, 1)
     assert (slow["n_other"], slow["k_other"]) == (3, 0)
+    assert slow["people_overloaded"] == 1  # both are X's
     assert slow["diff"] == pytest.approx(0.5)
     low, high = stats.newcombe_interval(1, 2, 0, 3)
     assert slow["ci_low"] == pytest.approx(float(low)) and slow[

@@ -277,7 +277,8 @@ def overload_delay(
     Returns
     -------
     pandas.DataFrame
-        One row per outcome: ``outcome``, ``n_overloaded``, ``k_overloaded``,
+        One row per outcome: ``outcome``, ``n_overloaded``,
+        ``people_overloaded`` (their distinct owners), ``k_overloaded``,
         ``rate_overloaded``, ``n_other``, ``k_other``, ``rate_other``,
         ``diff``, ``ci_low``, ``ci_high``, ``beyond_noise``,
         ``median_days_overloaded``, ``median_days_other`` (finished tasks,
@@ -322,6 +323,7 @@ def overload_delay(
     ):
         n1, k1 = int(grp.sum()), int((flag & grp).sum())
         n2, k2 = int((~grp).sum()), int((flag & ~grp).sum())
+        people = int(activities.loc[grp.index[grp.to_numpy()], "owner"].nunique())
         if n1 and n2:
             low, high = stats.newcombe_interval(k1, n1, k2, n2, confidence=confidence)
             low, high = float(low), float(high)
@@ -333,6 +335,7 @@ def overload_delay(
             {
                 "outcome": name,
                 "n_overloaded": n1,
+                "people_overloaded": people,
                 "k_overloaded": k1,
                 "rate_overloaded": r1,
                 "n_other": n2,

@@ -1223,6 +1223,7 @@ def workload_table(run: DiagnosisRun):
             who=top["owner"],
             d=int(top["days_over_limit"]),
         )
+    meaning += _overload_delay_note(run, limit, lang)
     caption = _say(
         lang,
         "Working days over the concurrent-task limit ({lim}) per person",
@@ -1236,6 +1237,51 @@ def workload_table(run: DiagnosisRun):
         full=run.result.workload,
         language=lang,
         right=(_h("share_over", lang),),
+    )
+
+
+def _overload_delay_note(run: DiagnosisRun, limit, lang: str) -> str:
+    """Were tasks started under overload slower than their stage's median?
+    From :func:`diagnose.metrics.workload.overload_delay`."""
+    od = getattr(run.result, "overload_delay", None)
+    if od is None or od.empty:
+        return ""
+    r = od.set_index("outcome").loc["slower_than_stage_median"]
+    if not r["n_overloaded"] or not r["n_other"]:
+        return ""
+    pp = lambda x: f"{x * 100:+.0f}"  # noqa: E731
+    people = int(r.get("people_overloaded", 0) or 0)
+    if people < 3:
+        verdict = _say(
+            lang,
+            "from {p} person(s) only: too few people to generalise",
+            "仅来自 {p} 人，人数太少，不宜推广",
+            p=people,
+        )
+    elif bool(r["beyond_noise"]):
+        verdict = _say(
+            lang,
+            "beyond noise, though one person's tasks are not independent",
+            "超出误差范围，但同一人的任务并不独立",
+        )
+    else:
+        verdict = _say(lang, "within noise", "在误差范围内")
+    return _say(
+        lang,
+        " Tasks started while their owner had more than {lim} open: {k1} of {n1} "
+        "took longer than their stage's median, against {r2} of the others "
+        "(difference {d} pp, 95% CI {lo} to {hi}; {verdict}).",
+        "负责人同时在办超过 {lim} 项时开始的任务中，{n1} 项里有 {k1} 项耗时超过"
+        "该环节中位数，其他任务为 {r2}（差 {d} 个百分点，95% 置信区间 {lo} 至 "
+        "{hi}；{verdict}）。",
+        lim=limit,
+        k1=int(r["k_overloaded"]),
+        n1=int(r["n_overloaded"]),
+        r2=_pct(r["rate_other"]),
+        d=pp(r["diff"]),
+        lo=pp(r["ci_low"]),
+        hi=pp(r["ci_high"]),
+        verdict=verdict,
     )
 
 
