@@ -412,6 +412,30 @@ def test_chart_shows_figure_and_returns_caption(diag_zh, monkeypatch):
         sections.chart(diag_zh, "pie")
 
 
+def test_cycle_time_caption_counts_the_open_cases_left_out(
+    diag_en, diag_zh, monkeypatch
+):
+    from diagnose.metrics import case_durations
+
+    monkeypatch.setattr("IPython.display.display", lambda obj: None)
+    cases = case_durations(
+        diag_en.activities,
+        as_of=diag_en.as_of,
+        final_stages=diag_en.settings.final_stages,
+    )
+    n_open = int(cases["is_open"].sum())
+    waiting = int(cases["waiting_next_stage"].sum())
+    assert n_open > 0 and waiting >= 1  # the sample has one campaign between stages
+    en = _html(sections.chart(diag_en, "cycle_time"))
+    assert (
+        f"{n_open} of {len(cases)} cases are still open and not drawn "
+        f"({waiting} of them waiting for their next stage)" in en
+    )
+    zh = _html(sections.chart(diag_zh, "cycle_time"))
+    assert f"{len(cases)} 个项目中有 {n_open} 个尚未完成" in zh
+    assert f"其中 {waiting} 个在等待下一环节" in zh
+
+
 def test_every_chart_has_a_caption_in_both_languages():
     for key in sections._CAPTIONS:
         en = _html(sections.figure_caption(key, "en"))

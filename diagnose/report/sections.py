@@ -1870,16 +1870,43 @@ def pretrend_note(run: PilotRun):
     return render.callout(pre.summary(run.language), language=run.language)
 
 
-def figure_caption(key: str, language: str = "en"):
-    """Caption under a chart: what it shows and how to read it."""
+def figure_caption(key: str, language: str = "en", extra: str = ""):
+    """Caption under a chart: what it shows and how to read it (plus
+    ``extra``, a sentence about this report's data)."""
     if key not in _CAPTIONS:
         raise ValueError(
             f"The 'key' parameter of figure_caption must be one of "
             f"{sorted(_CAPTIONS)}. Got {key!r} instead."
         )
     en, zh = _CAPTIONS[key]
-    text = zh if language == "zh" else en
+    text = (zh if language == "zh" else en) + extra
     return render.as_html(f'<p class="dg-caption">{render.escape(text)}</p>')
+
+
+def _open_cases_note(cases: pd.DataFrame, lang: str) -> str:
+    """How many cases the histogram leaves out because they are still open,
+    and how many of those only wait for their next stage."""
+    n_open = int(cases["is_open"].sum())
+    if not n_open:
+        return ""
+    waiting = int(cases.get("waiting_next_stage", pd.Series(False)).sum())
+    return _say(
+        lang,
+        " {n} of {t} cases are still open and not drawn{w}; the median cycle time "
+        "counts them as unfinished (Kaplan–Meier).",
+        "{t} 个项目中有 {n} 个尚未完成，未画入图中{w}；中位周期把它们按未完成计入"
+        "（Kaplan–Meier）。",
+        n=n_open,
+        t=len(cases),
+        w=_say(
+            lang,
+            " ({k} of them waiting for their next stage)",
+            "（其中 {k} 个在等待下一环节）",
+            k=waiting,
+        )
+        if waiting
+        else "",
+    )
 
 
 def chart(run, key: str):
@@ -1898,7 +1925,7 @@ def chart(run, key: str):
     from diagnose import plots
 
     lang = run.language
-    fig = None
+    fig, extra = None, ""
     if key == "bottlenecks":
         fig = plots.plot_bottlenecks(run.result.bottlenecks, language=lang).figure
     elif key == "cycle_time":
@@ -1910,6 +1937,7 @@ def chart(run, key: str):
             final_stages=run.settings.final_stages,
         )
         fig = plots.plot_cycle_time(cases, language=lang).figure
+        extra = _open_cases_note(cases, lang)
     elif key == "stages":
         fig = plots.plot_stage_breakdown(run.result.stages, language=lang).figure
     elif key == "handoffs":
@@ -1959,4 +1987,4 @@ def chart(run, key: str):
         figure_caption(key, lang)  # raises the error naming the valid keys
     display(fig)
     plt.close(fig)
-    return figure_caption(key, lang)
+    return figure_caption(key, lang, extra)
