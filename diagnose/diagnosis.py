@@ -419,7 +419,7 @@ def diagnose(
         calendar=calendar,
     )
     hand = handoffs(acts, calendar=calendar, as_of=as_of)
-    late = handoff_response(acts, settings=cfg, calendar=calendar)
+    late = handoff_response(acts, settings=cfg, calendar=calendar, as_of=as_of)
     if len(hand) and len(late):
         hand = hand.merge(
             late[

@@ -94,3 +94,16 @@ def test_handoff_response():
     assert cal["n_late"] == 2  # 63 calendar hours > 24
     with pytest.raises(ValueError, match="The 'clock' parameter of handoff_response"):
         handoff_response(acts, clock="office")
+
+
+def test_handoff_response_as_of_reads_the_table_at_that_date(six):
+    # A: 方案策划 (市场) -> 跨部门评审 (设计) is the only handoff; 跨部门评审
+    # starts 2024-10-08, while 方案策划 runs until 10-09: overlap, 0 h
+    full = handoff_response(six)
+    assert full[["from_department", "to_department", "n"]].values.tolist() == [
+        ["市场", "设计", 1]
+    ]
+    assert full["median_hours"].tolist() == [0.0]
+    # on 10-07 跨部门评审 has not started: no handoff yet
+    assert handoff_response(six, as_of="2024-10-07").empty
+    pd.testing.assert_frame_equal(handoff_response(six, as_of="2024-10-25"), full)

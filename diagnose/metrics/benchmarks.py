@@ -336,7 +336,7 @@ def headline_metrics(
             )
         )
 
-    hr = handoff_response(acts, settings=cfg, calendar=cal)
+    hr = handoff_response(acts, settings=cfg, calendar=cal, as_of=as_of)
     rows.append(
         _share(
             "handoff_late_rate",

@@ -202,7 +202,13 @@ def sla_summary(
 
 
 def handoff_response(
-    activities, *, settings=None, calendar=None, clock="working", confidence=0.95
+    activities,
+    *,
+    settings=None,
+    calendar=None,
+    clock="working",
+    confidence=0.95,
+    as_of=None,
 ) -> pd.DataFrame:
     """How fast the receiving department picks up cross-department work.
 
@@ -217,6 +223,10 @@ def handoff_response(
         ``"working"``: hours of working days only (24 per working day; a
         Friday-evening handoff picked up Monday morning is not three days
         late). ``"calendar"``: wall-clock hours.
+    as_of : str or Timestamp, default=None
+        Optional: read the table as it was at this date (as :func:`waits`);
+        :func:`diagnose.diagnose` passes its ``as_of``, so the handoffs and the
+        waits come from the same pairs.
 
     Returns
     -------
@@ -236,7 +246,8 @@ def handoff_response(
     confidence = check_confidence(confidence, func)
     cfg = _settings(settings)
     cal = resolve_calendar(calendar, cfg)
-    pairs = _wait_pairs(activities, None, cal)
+    as_of = None if as_of is None else check_as_of(as_of, func)
+    pairs = _wait_pairs(activities, as_of, cal)
     mask, codes, keys = _handoff_groups(activities, pairs)
     key = "wait_working_days" if clock == "working" else "wait_days"
     hours = pairs[key][mask] * 24.0
