@@ -446,10 +446,8 @@ def diagnose(
         overdue=overdue_rate(acts, by="activity", as_of=as_of),
         sla=sla_summary(acts, settings=cfg, as_of=as_of, calendar=calendar),
         workload=overload_summary(acts, as_of=as_of, settings=cfg, calendar=calendar),
-        overload_delay=(
-            overload_delay(acts, as_of=as_of, settings=cfg, calendar=calendar)
-            if "owner" in acts.columns
-            else None
+        overload_delay=overload_delay(
+            acts, as_of=as_of, settings=cfg, calendar=calendar
         ),
         rework=rework(acts, as_of=as_of),
         benchmarks=comparison,

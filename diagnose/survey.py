@@ -463,7 +463,8 @@ def dimension_scores(
         answers — responses in the group × items of the dimension — minus
         usable answers: blank, absent, or set-aside answers), ``mean``,
         ``ci_low``, ``ci_high``, ``median``, ``top2box``, ``top2box_ci_low``,
-        ``top2box_ci_high``, ``bottom2box``, ``bottom2box_ci_low``,
+        ``top2box_ci_high``, ``top2box_n_eff`` (effective number of answers
+        behind the interval, see Notes), ``bottom2box``, ``bottom2box_ci_low``,
         ``bottom2box_ci_high``.
 
     Notes
@@ -532,21 +533,24 @@ def dimension_scores(
         .agg(m=("score", "size"), top=("_top", "sum"), bot=("_bot", "sum"))
         .reset_index()
     )
-    bounds = {}
+    rows = []
     for key, g in per_unit.groupby(gkeys, dropna=False, observed=True, sort=False):
-        key = key if isinstance(key, tuple) else (key,)
-        _, tl, th, _ = clustered_wilson_interval(
+        _, tl, th, t_eff = clustered_wilson_interval(
             g["top"], g["m"], confidence=confidence
         )
         _, bl, bh, _ = clustered_wilson_interval(
             g["bot"], g["m"], confidence=confidence
         )
-        bounds[key] = (tl, th, bl, bh)
-    keys = list(out[gkeys].itertuples(index=False, name=None))
-    ci = np.array([bounds.get(k, (np.nan,) * 4) for k in keys], dtype=float)
-    ci = ci.reshape(len(keys), 4)
-    out["top2box_ci_low"], out["top2box_ci_high"] = ci[:, 0], ci[:, 1]
-    out["bottom2box_ci_low"], out["bottom2box_ci_high"] = ci[:, 2], ci[:, 3]
+        key = key if isinstance(key, tuple) else (key,)
+        rows.append((*key, tl, th, t_eff, bl, bh))
+    box_cols = [
+        "top2box_ci_low",
+        "top2box_ci_high",
+        "top2box_n_eff",
+        "bottom2box_ci_low",
+        "bottom2box_ci_high",
+    ]
+    out = out.merge(pd.DataFrame(rows, columns=gkeys + box_cols), on=gkeys, how="left")
     cols = by + [
         "dimension",
         "n_items",
@@ -560,6 +564,7 @@ def dimension_scores(
         "top2box",
         "top2box_ci_low",
         "top2box_ci_high",
+        "top2box_n_eff",
         "bottom2box",
         "bottom2box_ci_low",
         "bottom2box_ci_high",
@@ -999,19 +1004,6 @@ def item_statistics(
 # --------------------------------------------------------------------------
 
 
-def _top2_effective_n(scored: ScoredSurvey, dimension: str, confidence) -> float:
-    """Effective number of answers behind a dimension's top-2-box share."""
-    high = scored.scale[1]
-    v = scored.valid
-    v = v.loc[v["dimension"] == dimension]
-    per_unit = v.assign(_top=v["score"] >= high - 1).groupby(
-        _unit_cols(scored.data, []), dropna=False, observed=True
-    )
-    return clustered_wilson_interval(
-        per_unit["_top"].sum(), per_unit["score"].size(), confidence=confidence
-    )[3]
-
-
 def survey_vs_benchmark(
     survey, benchmarks, *, settings=None, confidence: float = 0.95, scale=None
 ) -> pd.DataFrame:
@@ -1108,7 +1100,7 @@ def survey_vs_benchmark(
             n = int(sc["n_answers"])
             value = float(sc["top2box"])
             lo, hi = float(sc["top2box_ci_low"]), float(sc["top2box_ci_high"])
-            n_eff = _top2_effective_n(scored, rec.dimension, confidence)
+            n_eff = float(sc["top2box_n_eff"])
             m = int(round(n_eff)) if np.isfinite(n_eff) else 0
             k = int(round(value * m)) if m else 0
             p = float(_sps.binomtest(k, m, rec.benchmark).pvalue) if m else np.nan

@@ -1243,14 +1243,14 @@ def workload_table(run: DiagnosisRun):
 def _overload_delay_note(run: DiagnosisRun, limit, lang: str) -> str:
     """Were tasks started under overload slower than their stage's median?
     From :func:`diagnose.metrics.workload.overload_delay`."""
-    od = getattr(run.result, "overload_delay", None)
+    od = run.result.overload_delay
     if od is None or od.empty:
         return ""
     r = od.set_index("outcome").loc["slower_than_stage_median"]
     if not r["n_overloaded"] or not r["n_other"]:
         return ""
     pp = lambda x: f"{x * 100:+.0f}"  # noqa: E731
-    people = int(r.get("people_overloaded", 0) or 0)
+    people = int(r["people_overloaded"])
     if people < 3:
         verdict = _say(
             lang,
@@ -1352,10 +1352,9 @@ def survey_table(run: DiagnosisRun):
             _h("bottom2", lang): sv["bottom2box"].map(_pct),
         }
     )
-    if "alpha" in sv.columns:
-        shown[_h("alpha", lang)] = [
-            _alpha_cell(a, ok, lang) for a, ok in zip(sv["alpha"], sv["reliable"])
-        ]
+    shown[_h("alpha", lang)] = [
+        _alpha_cell(a, ok, lang) for a, ok in zip(sv["alpha"], sv["reliable"])
+    ]
     worst = sv.loc[sv["mean"].idxmin()]
     best = sv.loc[sv["mean"].idxmax()]
     meaning = _say(
@@ -1397,8 +1396,6 @@ def _alpha_cell(alpha, reliable, lang: str) -> str:
 def _reliability_note(sv: pd.DataFrame, lang: str) -> str:
     """A sentence per dimension too unreliable to average, naming the item
     that holds its alpha down when dropping one would help."""
-    if "reliable" not in sv.columns:
-        return ""
     notes = []
     for r in sv.loc[sv["alpha"].notna() & ~sv["reliable"].astype(bool)].to_dict(
         "records"
@@ -1410,7 +1407,7 @@ def _reliability_note(sv: pd.DataFrame, lang: str) -> str:
             d=r["dimension"],
             a=_num(r["alpha"], 2),
         )
-        if not _missing(r.get("item_to_check")):
+        if not _missing(r["item_to_check"]):
             text += _say(
                 lang,
                 "; item {i} holds it down (α {b} without it: check its wording or "
@@ -1889,7 +1886,7 @@ def _open_cases_note(cases: pd.DataFrame, lang: str) -> str:
     n_open = int(cases["is_open"].sum())
     if not n_open:
         return ""
-    waiting = int(cases.get("waiting_next_stage", pd.Series(False)).sum())
+    waiting = int(cases["waiting_next_stage"].sum())
     return _say(
         lang,
         " {n} of {t} cases are still open and not drawn{w}; the median cycle time "
