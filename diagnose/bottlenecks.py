@@ -18,6 +18,7 @@ from diagnose.metrics._common import (
     check_choice,
     resolve_calendar,
     sharing,
+    take,
 )
 
 __all__ = [
@@ -115,11 +116,9 @@ def location_items(activities, *, settings=None, as_of, calendar=None) -> pd.Dat
     src, frm = items["_src"].to_numpy(), items["_from"].to_numpy()
 
     def values(column, pos):
-        out = np.full(pos.size, np.nan, dtype=object)
         if column in acts.columns:
-            ok = pos >= 0
-            out[ok] = acts[column].to_numpy()[pos[ok]]
-        return out
+            return take(acts[column], pos)  # -1: missing
+        return np.full(pos.size, np.nan, dtype=object)
 
     return pd.DataFrame(
         {
@@ -127,7 +126,7 @@ def location_items(activities, *, settings=None, as_of, calendar=None) -> pd.Dat
             "kind": np.array(["stage", "wait"], dtype=object)[
                 items["_kind"].to_numpy()
             ],
-            "activity": acts["activity"].to_numpy()[src],
+            "activity": take(acts["activity"], src),
             "is_handoff": items["is_handoff"].to_numpy(),
             "days": items["days"].to_numpy(),
             "limit_days": items["limit_days"].to_numpy(),
@@ -315,7 +314,7 @@ def _aggregate(items: pd.DataFrame, meta: dict, confidence: float):
             "_first": first,
             "location": names,
             "kind": kind[first_item],
-            "activity": acts["activity"].to_numpy()[src[first_item]],
+            "activity": take(acts["activity"], src[first_item]),
             "n": np.bincount(loc, minlength=n_loc).astype(np.int64),
             "n_open": total(is_open).astype(np.int64),
             "median_days": per_loc("median"),

@@ -343,7 +343,11 @@ def test_dtypes_and_as_activities():
     )
     assert list(data["status"].cat.categories) == STATUSES
     assert data["is_open"].dtype == bool and data["source_row"].dtype == "int64"
-    assert data["case_id"].dtype == object
+    from diagnose.io.load import TEXT_DTYPE
+
+    # every text column is pandas' Arrow-backed str with NaN for missing
+    assert data["case_id"].dtype == TEXT_DTYPE and str(data["owner"].dtype) == "str"
+    assert data["owner"].isna().all() and data.loc[0, "case_id"] == "a"
     assert as_activities(result) is data
     assert result.to_frame() is data and len(result) == 1
     minimal = as_activities(

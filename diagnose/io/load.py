@@ -8,11 +8,14 @@ convention and Jira exports (see :mod:`diagnose.io.columns`), and returns a
 (rows set aside and cells blanked, see :mod:`diagnose.io.validate` for the
 rules) and the provenance of the file. Input files are never modified.
 
-Text columns (case_id, activity, owner, ...) are plain Python ``str`` in
-``object`` columns, missing values are NaN, so ``df["owner"] == "张三"`` works
-everywhere. Dates are tz-naive ``datetime64[ns]``: values written with an
-offset are converted to ``tz`` (default UTC) first; values without one are
-kept as written, except that a date-only end, due or planned end means the
+Text columns (case_id, activity, owner, ...) have the dtype :data:`TEXT_DTYPE`:
+pandas' Arrow-backed ``str`` with NaN for missing values, the default text
+dtype of pandas 3. They behave like ``object`` columns of ``str`` (``df["owner"]
+== "张三"``, ``.str`` methods, ``isna()``) but take a third of the memory, are
+never copied when a column is added, and group several times faster.
+Dates are tz-naive ``datetime64[ns]``: values written with an offset are
+converted to ``tz`` (default UTC) first; values without one are kept as
+written, except that a date-only end, due or planned end means the
 end of that day (see :func:`load_activities`). Columns that match no
 canonical name are dropped and listed in ``result.sources["columns_dropped"]``.
 
@@ -76,7 +79,13 @@ __all__ = [
     "load_benchmarks",
     "as_activities",
     "SOURCE_COLUMNS",
+    "TEXT_DTYPE",
 ]
+
+#: dtype of the text columns of the loaded tables: Arrow-backed strings with
+#: NaN for missing values (``pd.StringDtype("pyarrow", na_value=np.nan)``,
+#: shown as ``str``; the default text dtype of pandas 3).
+TEXT_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
 
 #: Columns of ``LoadResult.sources``.
 SOURCE_COLUMNS = [
@@ -255,13 +264,14 @@ def _norm_uniques(uniq, arrow=None, merged: list | None = None) -> np.ndarray:
     ``arrow``: the same values as a pyarrow string array (from the readers);
     with it (or when every value is a ``str``) only the values that start or
     end with a space, or are empty, go through Python. ``merged``: when
-    given, True is appended if two values may have become equal."""
+    given, True is appended if two values may have become equal, then
+    True if any value changed at all."""
     u = np.asarray(uniq, dtype=object)
     if len(u) == 0:
         return np.array([np.nan], dtype=object)
     if arrow is None and pd.api.types.infer_dtype(u, skipna=False) != "string":
         if merged is not None:
-            merged.append(True)
+            merged += [True, True]
         return np.array([*(_text_value(v) for v in u), np.nan], dtype=object)
     try:
         import pyarrow as pa
@@ -288,7 +298,7 @@ def _norm_uniques(uniq, arrow=None, merged: list | None = None) -> np.ndarray:
         out[i] = v if v else np.nan
         stripped |= bool(v)
     if merged is not None:
-        merged.append(stripped)
+        merged += [stripped, bool(len(todo))]
     return out
 
 
@@ -313,13 +323,15 @@ class _Coded:
     values plus a final NaN for code -1): per-row work becomes per-value work
     and a cheap take."""
 
-    __slots__ = ("codes", "values", "distinct")
+    __slots__ = ("codes", "values", "distinct", "arrow")
 
-    def __init__(self, codes: np.ndarray, values: np.ndarray, distinct=False):
+    def __init__(self, codes, values: np.ndarray, distinct=False, arrow=None):
         self.codes = codes
         self.values = values
         #: True when the non-NaN entries of ``values`` are known to differ
         self.distinct = distinct
+        #: ``values[:-1]`` as an Arrow string array, when the reader had it
+        self.arrow = arrow
 
     def cells(self, idx=None) -> np.ndarray:
         """The values of every row (or of rows ``idx``: positions or mask)."""
@@ -327,6 +339,12 @@ class _Coded:
 
     def isna(self) -> np.ndarray:
         return pd.isna(self.values)[self.codes]
+
+    def text_array(self, idx=None):
+        """:meth:`cells` as a :data:`TEXT_DTYPE` array: the distinct values
+        go to Arrow once, then one Arrow take (no Python object per row)."""
+        codes = self.codes if idx is None else self.codes[idx]
+        return text_array(self.values, codes, self.arrow)
 
     def canonical_codes(self) -> np.ndarray:
         """Codes equal exactly where the cleaned values are equal (-1: NaN)."""
@@ -338,6 +356,32 @@ class _Coded:
         else:
             same = pd.factorize(self.values[:-1])[0]
         return np.append(same, -1)[self.codes]
+
+
+def text_array(values: np.ndarray, codes: np.ndarray, arrow=None):
+    """``values[codes]`` as a :data:`TEXT_DTYPE` array (code -1 or a NaN
+    value: missing). ``values`` holds ``str`` or NaN and ends with the NaN of
+    code -1; ``arrow``: ``values[:-1]`` as an Arrow string array, if known."""
+    import pyarrow as pa
+
+    if arrow is None:
+        arrow = pa.array(
+            np.asarray(values[:-1], dtype=object), type=pa.string(), from_pandas=True
+        )
+    codes = np.asarray(codes)
+    missing = codes < 0
+    indices = pa.array(
+        codes.astype(np.int32 if len(arrow) < 2**31 else np.int64, copy=False),
+        mask=missing if missing.any() else None,
+    )
+    return pd.array(arrow.take(indices), dtype=TEXT_DTYPE)
+
+
+def _is_arrow_string(arrow) -> bool:
+    """Whether ``arrow`` is a plain Arrow string array (not large_string)."""
+    import pyarrow as pa
+
+    return isinstance(arrow, pa.Array) and pa.types.is_string(arrow.type)
 
 
 def _iso_strings(raw: RawTable, header: str):
@@ -523,11 +567,12 @@ def load_activities(
         ``data`` has exactly the columns of ``ACTIVITY_COLUMNS``, sorted by
         ``case_id``, ``start`` and file order (stable for tied timestamps):
 
-        - ``case_id``, ``activity`` (str): the case (campaign/project) and the
-          stage or task. Without a case column, ``case_id`` comes from
-          ``task_id``: a handbook id ``MKT-202307-001-01`` belongs to case
-          ``MKT-202307-001``; any other id is its own case. With neither, each
-          task is its own case (``case_id = activity``).
+        - ``case_id``, ``activity`` (:data:`TEXT_DTYPE`): the case
+          (campaign/project) and the stage or task. Without a case column,
+          ``case_id`` comes from ``task_id``: a handbook id
+          ``MKT-202307-001-01`` belongs to case ``MKT-202307-001``; any other
+          id is its own case. With neither, each task is its own case
+          (``case_id = activity``).
         - Task-tracker exports (one task per row) are recognised: Jira headers
           (Issue key or Issue id, Summary or Issue Type, Created), or a task
           key unique in every row beside a project/board column (Project,
@@ -558,7 +603,7 @@ def load_activities(
           was written: a date-only end on the start's date is fine, the day
           before is set aside.
         - ``task_id``, ``owner``, ``collaborators``, ``department``, ``team``,
-          ``description``, ``blocked_reason`` (str or NaN).
+          ``description``, ``blocked_reason`` (:data:`TEXT_DTYPE`: str or NaN).
         - ``priority``: ordered Categorical ``P0 < P1 < P2 < P3`` (P0 = most
           urgent, so ``priority <= "P1"`` selects urgent work).
         - ``status``: Categorical of ``not_started``, ``in_progress``,
@@ -630,7 +675,10 @@ def load_activities(
         codes, uniq, arrow = _fz(c)
         merged: list = []
         values = _norm_uniques(uniq, arrow, merged)
-        return _Coded(codes, values, not merged[0])
+        unchanged = arrow is not None and not merged[1]
+        if unchanged and not _is_arrow_string(arrow):
+            unchanged = False
+        return _Coded(codes, values, not merged[0], arrow if unchanged else None)
 
     # text columns: codes into the distinct (stripped) values ----------------
     prefetch = getattr(raw.codes, "prefetch", None)
@@ -945,9 +993,9 @@ def load_activities(
     for c in ACTIVITY_COLUMNS:
         if c in _TEXT_COLUMNS:
             columns[c] = (
-                text[c].cells(final)
+                text[c].text_array(final)
                 if text[c] is not None
-                else np.full(len(final), np.nan, dtype=object)
+                else pd.array(np.full(len(final), np.nan, object), dtype=TEXT_DTYPE)
             )
         elif c in _DATE_COLUMNS:
             columns[c] = ts[c][final]
@@ -1125,6 +1173,8 @@ def _finish_event_log(out, column, cols, rows, log, raw, match, n, strict, case_
         )
     )
     data = out.take(keep[order])  # one copy: filter and sort together
+    for c in _TEXT_COLUMNS:
+        data[c] = data[c].astype(TEXT_DTYPE)
     data["is_open"] = data["end"].isna()
     data["priority"] = pd.Categorical(
         data["priority"], categories=PRIORITIES, ordered=True

@@ -35,6 +35,8 @@ __all__ = [
     "shared_work",
     "reuse",
     "sharing",
+    "take",
+    "take_array",
 ]
 
 # ---------------------------------------------------------------- shared work
@@ -95,6 +97,31 @@ def sharing(func):
             return func(*args, **kwargs)
 
     return wrapper
+
+
+def take(column: pd.Series, pos):
+    """The values of ``column`` at positions ``pos`` (``-1``: missing), in the
+    column's own dtype.
+
+    Arrow-backed text stays in Arrow (one take, no Python object per row, as
+    ``column.to_numpy()[pos]`` would build); object, categorical and datetime
+    columns work the same way.
+    """
+    pos = np.asarray(pos, dtype=np.intp)
+    values = column.array
+    if isinstance(values, pd.arrays.NumpyExtensionArray):
+        values = values.to_numpy()  # object columns: a plain ndarray back
+    return take_array(values, pos)
+
+
+def take_array(values, pos):
+    """``values[pos]`` for an ndarray or ExtensionArray, ``-1`` giving a
+    missing value (NaN, NaT)."""
+    pos = np.asarray(pos, dtype=np.intp)
+    fill = bool(pos.size) and pos.min() < 0
+    if isinstance(values, np.ndarray):
+        return pd.api.extensions.take(values, pos, allow_fill=fill)
+    return values.take(pos, allow_fill=fill)
 
 
 #: Columns of :func:`summarise`, in order.

@@ -40,6 +40,7 @@ from diagnose.metrics._common import (
     state_at,
     summarise,
     summarise_codes,
+    take,
 )
 
 __all__ = [
@@ -325,7 +326,7 @@ def _column_codes(activities: pd.DataFrame, column: str) -> np.ndarray:
         "column_codes",
         (activities,),
         (column,),
-        lambda: pd.factorize(activities[column].to_numpy())[0],
+        lambda: pd.factorize(activities[column])[0],
     )
 
 
@@ -503,12 +504,12 @@ def _waits(activities, as_of, cal) -> pd.DataFrame:
 
     def col(name, pos):
         if name in activities.columns:
-            return activities[name].to_numpy()[pos]
+            return take(activities[name], pos)
         return np.full(pos.size, np.nan, dtype=object)
 
     return pd.DataFrame(
         {
-            "case_id": activities["case_id"].to_numpy()[to_pos],
+            "case_id": take(activities["case_id"], to_pos),
             "from_activity": col("activity", from_pos),
             "to_activity": col("activity", to_pos),
             "from_department": col("department", from_pos),
@@ -1056,9 +1057,9 @@ def aging_wip(activities, *, as_of, calendar=None) -> pd.DataFrame:
     age = open_[value].to_numpy(dtype=float)
     out = pd.DataFrame(
         {
-            "case_id": open_["case_id"].to_numpy(),
-            "activity": open_["activity"].to_numpy(),
-            "owner": open_["owner"].to_numpy() if "owner" in open_ else np.nan,
+            "case_id": open_["case_id"].array,
+            "activity": open_["activity"].array,
+            "owner": open_["owner"].array if "owner" in open_ else np.nan,
             "start": open_["start"].to_numpy(),
             "age_days": open_["duration_days"].to_numpy(dtype=float),
             "age_working_days": age,

@@ -23,7 +23,13 @@ import pandas as pd
 
 from diagnose import stats
 from diagnose.io.columns import STAGES
-from diagnose.metrics._common import check_frame, reuse, state_at
+from diagnose.metrics._common import (
+    check_frame,
+    reuse,
+    state_at,
+    take,
+    take_array,
+)
 
 __all__ = ["rework", "rework_rows", "handoffs", "stage_order"]
 
@@ -113,7 +119,7 @@ def _rework_rows(activities, as_of):
     order = _sorted_by_case_and_start(codes, start.astype(np.int64))
     if order is not None:
         codes, start, pos = codes[order], start[order], pos[order]
-    act = activities["activity"].to_numpy()[pos]
+    act = take(activities["activity"], pos)
     n = len(pos)
     acodes, auniques = pd.factorize(act, use_na_sentinel=False)
     n_act = max(len(auniques), 1)
@@ -141,13 +147,13 @@ def _rework_rows(activities, as_of):
         run_max = np.maximum.accumulate(lifted) - case_seg * span
         went_back[1:] = (stage[1:] < run_max[:-1]) & ~new_case[1:]
     is_return = is_repeat | went_back
-    prev_act = np.empty(n, dtype=object)
-    prev_act[:] = np.nan
+    # the previous row's activity where the row is a return (else missing)
+    prev = np.full(n, -1, dtype=np.intp)
     if n:
-        prev_act[1:] = act[:-1]
-    returned_from = np.where(is_return & ~new_case, prev_act, np.nan)
+        prev[1:] = np.arange(n - 1)
+    returned_from = take_array(act, np.where(is_return & ~new_case, prev, -1))
     columns = {
-        "case_id": activities["case_id"].to_numpy()[pos],
+        "case_id": take(activities["case_id"], pos),
         "activity": act,
         "start": start,
         "order": stage,

@@ -94,9 +94,7 @@ def _p0_flags(activities) -> np.ndarray:
     """``priority.astype(str) == "P0"`` per row, judged once per label."""
 
     def compute():
-        codes, labels = pd.factorize(
-            activities["priority"].to_numpy(), use_na_sentinel=False
-        )
+        codes, labels = pd.factorize(activities["priority"], use_na_sentinel=False)
         text = pd.Series(np.asarray(labels, dtype=object)).astype(str).to_numpy()
         return (text == "P0")[codes] if len(codes) else np.zeros(0, dtype=bool)
 
@@ -105,7 +103,7 @@ def _p0_flags(activities) -> np.ndarray:
 
 def _sla_columns(activities, as_of, cal, cfg) -> pd.DataFrame:
     acts = _durations(activities, as_of, cal)
-    codes, names = pd.factorize(activities["activity"].to_numpy())
+    codes, names = pd.factorize(activities["activity"])
     lookup = np.array([cfg.stage_limit(n) for n in names] + [None], dtype=float)
     limit = lookup[codes]  # code -1 (missing activity) -> the trailing None
     with_limit = ~np.isnan(limit) & acts["started"].to_numpy()

@@ -33,6 +33,7 @@ from diagnose.metrics._common import (
     resolve_calendar,
     reuse,
     state_at,
+    take,
 )
 
 __all__ = ["workload", "overload_summary", "overload_delay"]
@@ -77,7 +78,7 @@ def _compute_intervals(activities: pd.DataFrame, as_of: pd.Timestamp) -> pd.Data
     if "priority" in activities.columns:
         # upper-case each distinct label once, not each row
         codes, labels = pd.factorize(
-            activities["priority"].to_numpy()[keep], use_na_sentinel=False
+            take(activities["priority"], np.flatnonzero(keep)), use_na_sentinel=False
         )
         is_p0 = pd.Series(np.asarray(labels, dtype=object)).astype(str).str.upper()
         p0 = is_p0.eq("P0").to_numpy()[codes]
@@ -85,7 +86,7 @@ def _compute_intervals(activities: pd.DataFrame, as_of: pd.Timestamp) -> pd.Data
         p0 = np.zeros(len(st), dtype=bool)
     return pd.DataFrame(
         {
-            "owner": activities["owner"].to_numpy()[keep],
+            "owner": take(activities["owner"], np.flatnonzero(keep)),
             "first": first,
             "last": last,
             "p0": p0,
