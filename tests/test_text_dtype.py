@@ -9,12 +9,11 @@ import inspect
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import SAMPLES
 
 from diagnose import metrics
 from diagnose.bottlenecks import bottlenecks
 from diagnose.io.load import TEXT_DTYPE, load_activities
-
-from conftest import SAMPLES
 
 AS_OF = pd.Timestamp("2024-12-31")
 
