@@ -17,6 +17,7 @@ __all__ = [
     "wilson_interval",
     "clustered_wilson_interval",
     "newcombe_interval",
+    "clustered_newcombe_interval",
     "quantile_interval",
     "mean_interval",
     "kaplan_meier",
@@ -120,6 +121,42 @@ def newcombe_interval(k1, n1, k2, n2, *, confidence: float = 0.95):
     low = d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
     high = d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
     return low, high
+
+
+def clustered_newcombe_interval(
+    successes1, trials1, successes2, trials2, *, confidence: float = 0.95
+):
+    """Newcombe's hybrid interval for ``p1 - p2`` when trials come in clusters.
+
+    :func:`newcombe_interval` built from two :func:`clustered_wilson_interval`
+    (each share's interval at its effective sample size), for outcomes of
+    tasks grouped by person: one person's tasks are correlated, so treating
+    them as independent makes the interval too narrow. With one trial per
+    cluster it is exactly :func:`newcombe_interval`. The two shares are
+    treated as independent of each other.
+
+    Parameters
+    ----------
+    successes1, trials1, successes2, trials2 : array-like of int
+        Per cluster of each group: successes and trials.
+    confidence : float, default=0.95
+
+    Returns
+    -------
+    (float, float, float, float)
+        ``low``, ``high``, and the effective sample sizes ``n_eff1``,
+        ``n_eff2``. NaN bounds when a group has fewer than two clusters.
+    """
+    p1, l1, u1, n1 = clustered_wilson_interval(
+        successes1, trials1, confidence=confidence
+    )
+    p2, l2, u2, n2 = clustered_wilson_interval(
+        successes2, trials2, confidence=confidence
+    )
+    d = p1 - p2
+    low = d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    high = d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    return float(low), float(high), float(n1), float(n2)
 
 
 def quantile_interval(values, q: float = 0.5, *, confidence: float = 0.95):

@@ -11,6 +11,7 @@ import json
 import re
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import SAMPLES
@@ -172,16 +173,44 @@ def test_workload_table_says_whether_overload_was_followed_by_delay(diag_en, dia
     r = od.loc["slower_than_stage_median"]
     assert r["n_overloaded"] > 0  # the sample has a few tasks started under overload
     text = _html(sections.workload_table(diag_en)).replace("&#x27;", "'")
-    d, lo, hi = (f"{r[c] * 100:+.0f}" for c in ("diff", "ci_low", "ci_high"))
+    d = f"{r['diff'] * 100:+.0f}"
     assert (
         f"{int(r['k_overloaded'])} of {int(r['n_overloaded'])} took longer than "
         f"their stage's median" in text
     )
-    assert f"(difference {d} pp, 95% CI {lo} to {hi};" in text
-    # one person's tasks do not make a finding
-    assert r["people_overloaded"] < 3 and "too few people to generalise" in text
+    # one person's tasks do not make a finding, and have no interval (it
+    # counts people, not tasks): no "CI nan" in the text
+    assert r["people_overloaded"] == 1 and np.isnan(r["ci_low"])
+    assert f"(difference {d} pp; from 1 person(s) only: too few people" in text
+    assert "nan" not in text.lower()
     zh = _html(sections.workload_table(diag_zh))
-    assert f"差 {d} 个百分点，95% 置信区间 {lo} 至 {hi}" in zh and "人数太少" in zh
+    assert f"差 {d} 个百分点；仅来自 1 人" in zh and "nan" not in zh.lower()
+
+
+def test_overload_note_shows_the_interval_when_people_are_enough():
+    from types import SimpleNamespace
+
+    od = pd.DataFrame(
+        [
+            {
+                "outcome": "slower_than_stage_median",
+                "n_overloaded": 12,
+                "k_overloaded": 9,
+                "n_other": 40,
+                "rate_other": 0.4,
+                "diff": 0.35,
+                "ci_low": 0.05,
+                "ci_high": 0.6,
+                "people_overloaded": 4,
+                "beyond_noise": True,
+            }
+        ]
+    )
+    run = SimpleNamespace(result=SimpleNamespace(overload_delay=od))
+    en = sections._overload_delay_note(run, 3, "en")
+    assert "(difference +35 pp, 95% CI +5 to +60; beyond noise)." in en
+    zh = sections._overload_delay_note(run, 3, "zh")
+    assert "差 +35 个百分点，95% 置信区间 +5 至 +60；超出误差范围" in zh
 
 
 def test_survey_table_names_the_weak_dimension(diag_en, diag_zh):

@@ -100,3 +100,46 @@ def test_kaplan_meier_band_before_first_event_is_certain():
     ref = lifelines.KaplanMeierFitter().fit(d, e)
     ci = median_survival_times(ref.confidence_interval_)
     assert low == pytest.approx(float(ci.iloc[0, 0]))
+
+
+def test_clustered_newcombe_by_hand():
+    from diagnose.stats import clustered_newcombe_interval, newcombe_interval
+
+    # one task per person: exactly Newcombe's interval (and n_eff = n)
+    low, high, n1, n2 = clustered_newcombe_interval(
+        [1, 1, 0, 1], [1] * 4, [0, 1, 0, 0, 0], [1] * 5
+    )
+    want = newcombe_interval(3, 4, 1, 5)
+    assert (low, high) == pytest.approx(tuple(float(w) for w in want))
+    assert (n1, n2) == (4.0, 5.0)
+    # group 1: two people with 2 tasks each, one slow on both, one on neither:
+    # p = 0.5, V = ((2 - 1)^2 + (0 - 1)^2) / 4^2 = 1/8, n_eff = 0.25 / V = 2.
+    # group 2: three people, one task each: n_eff = 3 (plain Wilson).
+    low, high, n1, n2 = clustered_newcombe_interval([2, 0], [2, 2], [0, 1, 0], [1] * 3)
+    assert (n1, n2) == (2.0, 3.0)
+    want = newcombe_interval(1, 2, 1, 3)  # Wilson at (1 of 2) and (1 of 3)
+    assert (low, high) == pytest.approx(tuple(float(w) for w in want))
+    # a single person in a group: no interval
+    assert np.isnan(clustered_newcombe_interval([1], [2], [0, 1], [1, 1])[0])
+
+
+def test_clustered_newcombe_keeps_its_coverage_where_newcombe_does_not():
+    # 12 people per group x 6 tasks; each person has their own chance of a
+    # slow task (Beta(2, 2)), the same distribution in both groups: true
+    # difference 0.
+    from diagnose.stats import clustered_newcombe_interval, newcombe_interval
+
+    rng = np.random.default_rng(11)
+    sims, hits_clustered, hits_plain = 400, 0, 0
+    m = np.full(12, 6)
+    for _ in range(sims):
+        y1 = rng.binomial(6, rng.beta(2, 2, size=12))
+        y2 = rng.binomial(6, rng.beta(2, 2, size=12))
+        lo, hi, _, _ = clustered_newcombe_interval(y1, m, y2, m)
+        hits_clustered += lo <= 0 <= hi
+        plo, phi = newcombe_interval(y1.sum(), 72, y2.sum(), 72)
+        hits_plain += plo <= 0 <= phi
+    # seed 11: 92.75 % against 80.25 %
+    rate_c, rate_p = hits_clustered / sims, hits_plain / sims
+    assert rate_c >= 0.91, rate_c  # near the nominal 95 %
+    assert rate_p <= 0.85, rate_p  # tasks treated as independent: too narrow

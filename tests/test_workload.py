@@ -190,10 +190,8 @@ def test_overload_delay_by_hand():
     assert (slow["n_other"], slow["k_other"]) == (3, 0)
     assert slow["people_overloaded"] == 1  # both are X's
     assert slow["diff"] == pytest.approx(0.5)
-    low, high = stats.newcombe_interval(1, 2, 0, 3)
-    assert slow["ci_low"] == pytest.approx(float(low)) and slow[
-        "ci_high"
-    ] == pytest.approx(float(high))
+    # one person's tasks cannot separate overload from that person: no interval
+    assert np.isnan(slow["ci_low"]) and np.isnan(slow["ci_high"])
     assert slow["median_days_overloaded"] == pytest.approx(2.5)
     assert slow["median_days_other"] == pytest.approx(1.0)
     od = out.loc["overdue"]
@@ -203,8 +201,41 @@ def test_overload_delay_by_hand():
         0,
         3,
     )
-    assert "Newcombe" in od["method"]
+    assert "Newcombe" in od["method"] and "owner-clustered" in od["method"]
     assert not bool(od["beyond_noise"])  # 5 tasks cannot show it
+
+
+def test_overload_delay_interval_counts_people_not_tasks():
+    # X and Z each carry two tasks on Monday (limit 1): four overloaded tasks
+    # of two people; Y (three tasks one after another) and W are not.
+    df = _frame(
+        [
+            ("x1", "a", "2024-03-04", "2024-03-05", "X", "P2", "2024-03-20"),  # 1 wd
+            ("x2", "a", "2024-03-04", "2024-03-08", "X", "P2", "2024-03-20"),  # 4
+            ("z1", "a", "2024-03-04", "2024-03-05", "Z", "P2", "2024-03-20"),  # 1
+            ("z2", "a", "2024-03-04", "2024-03-06", "Z", "P2", "2024-03-20"),  # 2
+            ("y1", "a", "2024-03-04", "2024-03-05", "Y", "P2", "2024-03-20"),
+            ("y2", "a", "2024-03-06", "2024-03-07", "Y", "P2", "2024-03-20"),
+            ("y3", "a", "2024-03-08", "2024-03-09", "Y", "P2", "2024-03-20"),
+            ("w1", "a", "2024-03-11", "2024-03-12", "W", "P2", "2024-03-20"),
+        ]
+    )
+    out = overload_delay(df, as_of="2024-03-15", settings={"max_concurrent": 1})
+    slow = out.set_index("outcome").loc["slower_than_stage_median"]
+    # stage median 1 wd: x2 and z2 are slower. Overloaded: X 1 of 2, Z 1 of 2;
+    # others: Y 0 of 3, W 0 of 1.
+    assert (slow["k_overloaded"], slow["n_overloaded"]) == (2, 4)
+    assert (slow["k_other"], slow["n_other"]) == (0, 4)
+    assert slow["people_overloaded"] == 2
+    # Each person's share equals the group's (0.5; 0), so the clustered
+    # variance is 0 and each group counts as its 2 people, not its 4 tasks:
+    # Newcombe from Wilson(1 of 2) and Wilson(0 of 2).
+    assert (slow["n_eff_overloaded"], slow["n_eff_other"]) == (2.0, 2.0)
+    low, high = stats.newcombe_interval(1, 2, 0, 2)
+    assert slow["ci_low"] == pytest.approx(float(low))
+    assert slow["ci_high"] == pytest.approx(float(high))
+    wide = stats.newcombe_interval(2, 4, 0, 4)  # tasks as independent
+    assert slow["ci_low"] < float(wide[0])
 
 
 def test_vectorised_scale(rng):

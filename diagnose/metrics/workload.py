@@ -281,10 +281,12 @@ def overload_delay(
       date; open rows past due count as overdue).
 
     Method: difference of the two proportions (overloaded minus others) with
-    Newcombe's hybrid score interval
-    (:func:`diagnose.stats.newcombe_interval`); ``beyond_noise`` is True when
-    the interval excludes 0. Tasks are treated as independent (tasks of one
-    person are not, so the interval is somewhat optimistic).
+    Newcombe's hybrid score interval built from owner-clustered Wilson
+    intervals (:func:`diagnose.stats.clustered_newcombe_interval`): the tasks
+    of one person are correlated, so each share's interval is taken at its
+    effective sample size (``n_eff_*``), not at its number of tasks.
+    ``beyond_noise`` is True when the interval excludes 0. With tasks of
+    fewer than two people in a group the interval is NaN.
 
     Returns
     -------
@@ -292,7 +294,8 @@ def overload_delay(
         One row per outcome: ``outcome``, ``n_overloaded``,
         ``people_overloaded`` (their distinct owners), ``k_overloaded``,
         ``rate_overloaded``, ``n_other``, ``k_other``, ``rate_other``,
-        ``diff``, ``ci_low``, ``ci_high``, ``beyond_noise``,
+        ``diff``, ``ci_low``, ``ci_high``, ``n_eff_overloaded``,
+        ``n_eff_other`` (effective sample sizes), ``beyond_noise``,
         ``median_days_overloaded``, ``median_days_other`` (finished tasks,
         working days), ``method``.
     """
@@ -333,7 +336,10 @@ def overload_delay(
     rows = []
     method = (
         "difference of proportions (overloaded - others), Newcombe hybrid score "
-        f"interval at {confidence:.0%}"
+        f"interval at {confidence:.0%} from owner-clustered Wilson intervals"
+    )
+    owner_codes = pd.Series(
+        pd.factorize(activities["owner"])[0], index=activities.index
     )
     for name, flag, grp in (
         ("slower_than_stage_median", slow, ov_fin),
@@ -341,12 +347,24 @@ def overload_delay(
     ):
         n1, k1 = int(grp.sum()), int((flag & grp).sum())
         n2, k2 = int((~grp).sum()), int((flag & ~grp).sum())
-        people = len(pd.unique(activities.loc[grp.index[grp.to_numpy()], "owner"]))
+        # per owner: tasks (trials) and outcomes (successes) in each group
+        owner = owner_codes.loc[grp.index].to_numpy()
+        hit = flag.to_numpy(dtype=bool)
+        ov = grp.to_numpy(dtype=bool)
+        people = len(np.unique(owner[ov]))
+        n_owners = int(owner.max()) + 1 if owner.size else 0
+
+        def per_owner(mask, owner=owner, hit=hit, n_owners=n_owners):
+            y = np.bincount(owner[mask], weights=hit[mask], minlength=n_owners)
+            m = np.bincount(owner[mask], minlength=n_owners)
+            return y, m
+
         if n1 and n2:
-            low, high = stats.newcombe_interval(k1, n1, k2, n2, confidence=confidence)
-            low, high = float(low), float(high)
+            low, high, ne1, ne2 = stats.clustered_newcombe_interval(
+                *per_owner(ov), *per_owner(~ov), confidence=confidence
+            )
         else:
-            low = high = np.nan
+            low = high = ne1 = ne2 = np.nan
         r1 = k1 / n1 if n1 else np.nan
         r2 = k2 / n2 if n2 else np.nan
         rows.append(
@@ -362,6 +380,8 @@ def overload_delay(
                 "diff": r1 - r2,
                 "ci_low": low,
                 "ci_high": high,
+                "n_eff_overloaded": ne1,
+                "n_eff_other": ne2,
                 "beyond_noise": bool(np.isfinite(low) and (low > 0 or high < 0)),
                 "median_days_overloaded": float(
                     fin.loc[ov_fin, "duration_working_days"].median()

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from diagnose.metrics.benchmarks import METRIC_LABELS
@@ -547,7 +548,11 @@ _METHODS = {
             "wait.",
             "Rates (overdue, time-limit breach, rework) carry Wilson 95 % intervals.",
             "Workload: tasks open per person per calendar day; days over the "
-            "concurrent-task limits are counted on working days only.",
+            "concurrent-task limits are counted on working days only. Tasks "
+            "started under overload against the others: difference of the shares "
+            "slower than their stage's median, Newcombe interval from "
+            "owner-clustered Wilson intervals (one person's tasks are correlated); "
+            "no finding from fewer than three people.",
             "Bottleneck score: the location's share of all working time spent beyond "
             "the time limits; high impact needs a score ≥ 25 %, a breach rate whose "
             "Wilson lower bound exceeds 50 % and at least 10 items.",
@@ -572,7 +577,10 @@ _METHODS = {
             "等待时间为同一项目中上一环节结束到下一环节开始的间隔；并行（重叠）的工作"
             "等待计为零。",
             "逾期率、超时率、返工率均给出 Wilson 95% 置信区间。",
-            "工作负荷：按自然日统计每人同时在办的任务数；超负荷天数只计工作日。",
+            "工作负荷：按自然日统计每人同时在办的任务数；超负荷天数只计工作日。"
+            "超负荷时开始的任务与其他任务比较耗时超过环节中位数的比例之差，用按负责人"
+            "聚类的 Wilson 区间构成的 Newcombe 区间（同一人的任务彼此相关）；不足三人"
+            "不下结论。",
             "瓶颈得分：该位置在全部超时时间中的占比；“高影响”需得分 ≥ 25%、超时率 "
             "Wilson 下限 > 50% 且至少 10 条记录。",
             "问卷得分：按受访者平均后用 t 区间；前两项占比（top-2-box）用按有效答题数"
@@ -1259,28 +1267,32 @@ def _overload_delay_note(run: DiagnosisRun, limit, lang: str) -> str:
             p=people,
         )
     elif bool(r["beyond_noise"]):
-        verdict = _say(
-            lang,
-            "beyond noise, though one person's tasks are not independent",
-            "超出误差范围，但同一人的任务并不独立",
-        )
+        verdict = _say(lang, "beyond noise", "超出误差范围")
     else:
         verdict = _say(lang, "within noise", "在误差范围内")
+    ci = ""
+    if np.isfinite(r["ci_low"]) and np.isfinite(r["ci_high"]):
+        # the interval counts people, not tasks (owner-clustered)
+        ci = _say(
+            lang,
+            ", 95% CI {lo} to {hi}",
+            "，95% 置信区间 {lo} 至 {hi}",
+            lo=pp(r["ci_low"]),
+            hi=pp(r["ci_high"]),
+        )
     return _say(
         lang,
         " Tasks started while their owner had more than {lim} open: {k1} of {n1} "
         "took longer than their stage's median, against {r2} of the others "
-        "(difference {d} pp, 95% CI {lo} to {hi}; {verdict}).",
+        "(difference {d} pp{ci}; {verdict}).",
         "负责人同时在办超过 {lim} 项时开始的任务中，{n1} 项里有 {k1} 项耗时超过"
-        "该环节中位数，其他任务为 {r2}（差 {d} 个百分点，95% 置信区间 {lo} 至 "
-        "{hi}；{verdict}）。",
+        "该环节中位数，其他任务为 {r2}（差 {d} 个百分点{ci}；{verdict}）。",
         lim=limit,
         k1=int(r["k_overloaded"]),
         n1=int(r["n_overloaded"]),
         r2=_pct(r["rate_other"]),
         d=pp(r["diff"]),
-        lo=pp(r["ci_low"]),
-        hi=pp(r["ci_high"]),
+        ci=ci,
         verdict=verdict,
     )
 
