@@ -563,3 +563,22 @@ def test_overdue_chart_names_stage_and_team_in_the_report_language(
         "逾期任务占比（%）",
     )
     assert (team.get_title(), team.get_xlabel()) == ("各团队逾期率", "团队")
+
+
+def test_open_pilot_reads_the_activity_file_once(monkeypatch):
+    import diagnose.io.load as load_module
+
+    real = load_module.load_activities
+    calls = []
+
+    def counting(source, **kwargs):
+        calls.append(str(source))
+        return real(source, **kwargs)
+
+    monkeypatch.setattr(load_module, "load_activities", counting)
+    run = sections.open_pilot(
+        str(SAMPLES / "pilots" / "pilot-team-a.yaml"), n_resamples=200
+    )
+    assert len(calls) == 1 and calls[0].endswith(".csv")
+    # the comparison used the same table the report shows
+    assert set(run.result.cases["case_id"]) <= set(run.activities_frame["case_id"])

@@ -572,6 +572,7 @@ def compare_pilot(
     n_resamples: int = 10_000,
     n_boot: int = 999,
     seed: int = 0,
+    activities=None,
 ) -> PilotResult:
     """Evaluate a pilot end to end (see the module docstring).
 
@@ -579,6 +580,10 @@ def compare_pilot(
     ----------
     config_or_path : PilotConfig, path or dict
         Validated with :func:`~diagnose.compare.config.load_pilot_config`.
+    activities : LoadResult, optional
+        The config's activity file already loaded with
+        :func:`~diagnose.io.load.load_activities` (a report that also shows
+        the table passes it, so the file is read and checked once).
 
     Returns
     -------
@@ -596,7 +601,7 @@ def compare_pilot(
     )
     settings = load_settings(cfg.settings) if cfg.settings else load_settings(None)
     problems = []
-    act = load_activities(cfg.activities)
+    act = activities if activities is not None else load_activities(cfg.activities)
     problems.append(act.problems)
     activities = act.data
     cd = case_durations(activities, as_of=cfg.as_of, final_stages=settings.final_stages)

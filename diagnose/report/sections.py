@@ -408,8 +408,9 @@ def open_pilot(
     cfg = load_pilot_config(config_path)
     if language and language != cfg.language:
         cfg = dataclasses.replace(cfg, language=language)
-    result = compare_pilot(cfg, n_resamples=n_resamples, seed=seed)
-    acts = load_activities(cfg.activities).data
+    loaded = load_activities(cfg.activities)  # read and checked once
+    result = compare_pilot(cfg, n_resamples=n_resamples, seed=seed, activities=loaded)
+    acts = loaded.data
     files = {str(cfg.activities): len(acts)}
     if cfg.survey is not None:
         files[str(cfg.survey)] = None
