@@ -506,7 +506,10 @@ def dimension_scores(
     # the grid: every group x every dimension, with expected answers
     units = d[_unit_cols(d, by)].drop_duplicates()
     n_units = (
-        units.groupby(by, dropna=False).size().rename("_units").reset_index()
+        units.groupby(by, dropna=False, observed=True)
+        .size()
+        .rename("_units")
+        .reset_index()
         if by
         else pd.DataFrame({"_units": [len(units)]})
     )

@@ -27,6 +27,7 @@ from diagnose.metrics import (
     cycle_time,
     flow_efficiency,
     stage_summary,
+    survival_curve,
     transitions,
     waits,
 )
@@ -319,3 +320,22 @@ def test_case_waiting_for_its_next_stage_is_open_with_final_stages(six):
     assert ct["n_open"] == 2 and ct["n_finished"] == 0 and pd.isna(ct["km_median"])
     with pytest.raises(ValueError, match="'final_stages' parameter of case_durations"):
         case_durations(six, as_of=AS_OF, final_stages="效果复盘")
+
+
+def test_flow_efficiency_and_survival_count_the_wait_for_the_next_stage(six):
+    # Working days (China 2024: Oct 1-7 off, Sun Sep 29 and Sat Oct 12 worked).
+    # A is active 10 days (Sep 23-25; Sep 27-Oct 11 with the overlap once).
+    # Finished at its last end (Oct 12) it spans 11 working days; waiting for
+    # 效果复盘 it runs to as_of (Oct 25): 21. B (open) is active 7 of 9.
+    fe = flow_efficiency(six, as_of=AS_OF, final_stages=["效果复盘"]).iloc[0]
+    assert fe["flow_efficiency"] == pytest.approx((10 + 7) / (21 + 9))
+    assert fe["n_open"] == 2
+    assert fe["median"] == pytest.approx((10 / 21 + 7 / 9) / 2)
+    plain = flow_efficiency(six, as_of=AS_OF).iloc[0]
+    assert plain["flow_efficiency"] == pytest.approx((10 + 7) / (11 + 9))
+    assert plain["n_open"] == 1
+    # Kaplan–Meier: A finished after 11 working days, or censored at 21
+    km = survival_curve(six, as_of=AS_OF).iloc[-1]
+    assert (km["n_events"], km["n_censored"]) == (1, 1) and km["time"] == 11.0
+    km = survival_curve(six, as_of=AS_OF, final_stages=["效果复盘"]).iloc[-1]
+    assert (km["n_events"], km["n_censored"]) == (0, 2)

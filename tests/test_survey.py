@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -443,6 +445,25 @@ def test_dimension_scores_by_team_add_up():
     assert out["mean"].tolist() == pytest.approx([3.5, 2.5])
     # top-2: team A 5,4,4,5 of 6 answers; team B only the 5
     assert out["top2box"].tolist() == pytest.approx([4 / 6, 1 / 6])
+
+
+def test_dimension_scores_by_a_categorical_team_without_warnings():
+    # a team column the user made categorical (with a team that answered
+    # nothing) gives the same rows, and pandas' observed=False FutureWarning
+    # must not reach the user
+    df = long_frame(
+        {"a": [5, 4, 2, 3, 1, 2], "b": [4, 5, 1, 5, 2, 2]},
+        team=["A", "A", "A", "B", "B", "B"],
+    )
+    df["team"] = pd.Categorical(df["team"], categories=["A", "B", "C"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = dimension_scores(
+            df, settings={"dimensions": {"D": ["a", "b"]}}, by="team"
+        )
+    assert out["team"].astype(str).tolist() == ["A", "B"]
+    assert out["mean"].tolist() == pytest.approx([3.5, 2.5])
+    assert out["n_respondents"].tolist() == [3, 3]
 
 
 def test_argument_messages_follow_scikit_learn():

@@ -284,7 +284,9 @@ def headline_metrics(
             "cases returning to an earlier stage; Wilson CI",
         )
     )
-    fe = flow_efficiency(acts, as_of=as_of, calendar=cal).iloc[0]
+    fe = flow_efficiency(
+        acts, as_of=as_of, calendar=cal, final_stages=cfg.final_stages
+    ).iloc[0]
     rows.append(
         _row(
             "flow_efficiency",

@@ -952,13 +952,23 @@ def stage_summary(activities, *, as_of, calendar=None, confidence=0.95) -> pd.Da
 
 @sharing
 def flow_efficiency(
-    activities, *, by=None, as_of, calendar=None, unit="working_days", confidence=0.95
+    activities,
+    *,
+    by=None,
+    as_of,
+    calendar=None,
+    unit="working_days",
+    confidence=0.95,
+    final_stages=(),
 ) -> pd.DataFrame:
     """Flow efficiency (active time / elapsed time) of cases, per group.
 
     Active time is the union of a case's activity intervals (parallel work
     counted once); elapsed is first start to last end (``as_of`` when open).
-    Time between activities (waiting) is the inefficiency.
+    Time between activities (waiting) is the inefficiency. With
+    ``final_stages`` (see :func:`case_durations`), a case that waits for its
+    next stage is open: its elapsed time runs to ``as_of``, so the wait it is
+    in counts against it (without them that wait is invisible).
 
     Returns
     -------
@@ -981,7 +991,12 @@ def flow_efficiency(
             f"the table such as 'team'. Got {by!r} instead."
         )
     cases = case_durations(
-        activities, as_of=as_of, calendar=calendar, unit=unit, attributes=tuple(groups)
+        activities,
+        as_of=as_of,
+        calendar=calendar,
+        unit=unit,
+        attributes=tuple(groups),
+        final_stages=final_stages,
     )
     elapsed_col = "cycle_working_days" if unit == "working_days" else "cycle_days"
     cases = cases.loc[cases["flow_efficiency"].notna()]

@@ -28,6 +28,7 @@ def survival_curve(
     unit="working_days",
     calendar=None,
     confidence=0.95,
+    final_stages=(),
 ) -> pd.DataFrame:
     """Kaplan–Meier survival curve ``S(t)``: share of work still unfinished at age t.
 
@@ -44,6 +45,11 @@ def survival_curve(
     unit : {"working_days", "days"}, default="working_days"
     calendar : WorkCalendar, default=None
     confidence : float, default=0.95
+    final_stages : sequence of str, default=()
+        With ``level="case"`` and an activity table: stages that end a case
+        (``settings.final_stages``). A case whose recorded stages are done but
+        that has not finished one of them is still running and is censored at
+        its age (see :func:`case_durations`).
 
     Returns
     -------
@@ -75,7 +81,11 @@ def survival_curve(
         )
         if level == "case":
             table = case_durations(
-                data, as_of=as_of, calendar=calendar, attributes=tuple(groups)
+                data,
+                as_of=as_of,
+                calendar=calendar,
+                attributes=tuple(groups),
+                final_stages=final_stages,
             )
         else:
             table = activity_durations(data, as_of=as_of, calendar=calendar)
