@@ -18,7 +18,12 @@ import pandas as pd
 from diagnose import stats
 from diagnose.config import Settings, load_settings
 from diagnose.exceptions import PROBLEM_COLUMNS
-from diagnose.metrics._common import check_as_of, check_choice, sharing
+from diagnose.metrics._common import (
+    check_as_of,
+    check_choice,
+    resolve_calendar,
+    sharing,
+)
 from diagnose.metrics.benchmarks import format_value, metric_label
 
 __all__ = ["DiagnosisResult", "diagnose", "latest_timestamp"]
@@ -99,6 +104,9 @@ class DiagnosisResult:
     overload_delay : DataFrame or None
         :func:`diagnose.metrics.workload.overload_delay`: do tasks started
         while their owner was over the limit finish slower or late?
+    transitions : DataFrame or None
+        :func:`diagnose.metrics.flow.transitions`: the waits between
+        consecutive stages per (from, to) pair (the process map's edges).
     """
 
     headline: pd.DataFrame
@@ -116,6 +124,7 @@ class DiagnosisResult:
     settings: Settings = field(default_factory=Settings)
     language: str = "en"
     overload_delay: pd.DataFrame | None = None
+    transitions: pd.DataFrame | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """The process status analysis table (the bottleneck ranking)."""
@@ -363,7 +372,7 @@ def diagnose(
     from diagnose.bottlenecks import bottlenecks as rank
     from diagnose.io.load import as_activities
     from diagnose.metrics.benchmarks import compare_to_benchmarks, headline_metrics
-    from diagnose.metrics.flow import stage_summary
+    from diagnose.metrics.flow import stage_summary, transitions
     from diagnose.metrics.overdue import overdue_rate
     from diagnose.metrics.rework import handoffs, rework
     from diagnose.metrics.sla import handoff_response, sla_summary
@@ -379,6 +388,9 @@ def diagnose(
             f"The 'settings' parameter of diagnose is not usable: {err}"
         ) from err
 
+    # one calendar for every table: the one given, else the settings' country
+    # (stage and handoff tables used China's even for a US team before)
+    calendar = resolve_calendar(calendar, cfg)
     quality = []
     acts_frame, p = _frame_of(activities)
     acts = as_activities(activities)
@@ -442,6 +454,7 @@ def diagnose(
         headline=headline,
         bottlenecks=table,
         stages=stage_summary(acts, as_of=as_of, calendar=calendar),
+        transitions=transitions(acts, as_of=as_of, calendar=calendar),
         handoffs=hand,
         overdue=overdue_rate(acts, by="activity", as_of=as_of),
         sla=sla_summary(acts, settings=cfg, as_of=as_of, calendar=calendar),

@@ -91,3 +91,35 @@ def test_coverage_and_false_rollout_small():
     assert 0.85 <= res["coverage"] <= 1.0
     assert res["roll_out_null"] <= 0.10
     assert np.isfinite(res["roll_out_effect"])
+
+
+def test_pilot_cycle_times_use_the_settings_calendar(tmp_path):
+    # the same pilot with a US team's settings: cycle times in US working days
+    import yaml
+
+    from diagnose.io.load import load_activities
+    from diagnose.metrics import case_durations
+    from diagnose.workdays import get_calendar
+
+    settings = yaml.safe_load((PILOTS.parent / "settings.yaml").read_text("utf-8"))
+    settings["country"] = "US"
+    (tmp_path / "settings.yaml").write_text(yaml.safe_dump(settings), "utf-8")
+    config = yaml.safe_load((PILOTS / "pilot-team-a.yaml").read_text("utf-8"))
+    config["data"] = {"activities": str(PILOTS.parent / "tasks_en.csv")}
+    config["settings"] = str(tmp_path / "settings.yaml")
+    config["metrics"] = ["cycle_time"]
+    config["targets"] = {"cycle_time": {"change": "-20%"}}
+    (tmp_path / "pilot.yaml").write_text(yaml.safe_dump(config), "utf-8")
+    res = compare_pilot(tmp_path / "pilot.yaml", n_resamples=200, n_boot=99)
+    acts = load_activities(PILOTS.parent / "tasks_en.csv").data
+    want = case_durations(
+        acts,
+        as_of=config["as_of"],
+        calendar=get_calendar(None, country="US"),
+        final_stages=settings.get("final_stages", []),
+    )
+    got = res.cases.set_index("case_id")["duration"]
+    want = want.set_index("case_id")["cycle_working_days"]
+    np.testing.assert_allclose(got.loc[want.index], want.to_numpy())
+    cn = case_durations(acts, as_of=config["as_of"])  # the Chinese calendar
+    assert not np.allclose(got.loc[cn["case_id"]], cn["cycle_working_days"])

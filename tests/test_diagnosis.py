@@ -203,3 +203,36 @@ def test_latest_timestamp():
         }
     )
     assert latest_timestamp(df) == pd.Timestamp("2024-03-06 09:30")
+
+
+def test_every_table_uses_the_settings_calendar():
+    # One case through National Day 2024 (China: Oct 1-7 off, Sun Sep 29 and
+    # Sat Oct 12 worked). A US team's settings must measure every table on
+    # the US calendar: stage "b" (Mon Sep 30 -> Tue Oct 8, 00:00) lasts 6 US
+    # working days (Sep 30, Oct 1-4, Oct 7) but 1 Chinese one (Sep 30); the
+    # wait before it (a ends Fri Sep 27 00:00 -> Mon Sep 30 00:00) is 1 US
+    # working day (Friday) and 2 Chinese ones (Friday and the make-up Sunday).
+    acts = pd.DataFrame(
+        {
+            "case_id": ["c1", "c1"],
+            "activity": ["a", "b"],
+            "start": pd.to_datetime(["2024-09-23", "2024-09-30"]),
+            "end": pd.to_datetime(["2024-09-27", "2024-10-08"]),
+            "department": ["x", "y"],
+            "owner": ["p", "q"],
+        }
+    )
+    us = diagnose(acts, settings={"country": "US"}, as_of="2024-10-31")
+    cn = diagnose(acts, settings={"country": "CN"}, as_of="2024-10-31")
+    stage = us.stages.set_index("activity")
+    assert stage.loc["b", "median_days"] == 6.0
+    assert stage.loc["b", "median_wait_before"] == 1.0
+    assert cn.stages.set_index("activity").loc["b", "median_days"] == 1.0
+    assert cn.stages.set_index("activity").loc["b", "median_wait_before"] == 2.0
+    # the handoff x -> y and the stage transition a -> b: the same wait
+    assert us.handoffs["median_wait_working_days"].tolist() == [1.0]
+    assert cn.handoffs["median_wait_working_days"].tolist() == [2.0]
+    edge = us.transitions.iloc[0]
+    assert (edge["from_activity"], edge["to_activity"], edge["n"]) == ("a", "b", 1)
+    assert edge["median_wait_working_days"] == 1.0
+    assert np.isnan(edge["median_wait_ci_low"])  # one pair: no interval

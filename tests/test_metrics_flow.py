@@ -117,6 +117,30 @@ def test_transitions_summarise_waits_per_stage_pair(six):
     assert got["n"].sum() == len(waits(six))
 
 
+def test_transitions_median_ci_is_the_order_statistic_interval():
+    # every edge's CI against stats.quantile_interval on that edge's waits
+    from diagnose.samples import generate
+
+    acts = generate(seed=3, n_cases=80).activities
+    got = transitions(acts, as_of="2024-12-31").set_index(
+        ["from_activity", "to_activity"]
+    )
+    w = waits(acts, as_of="2024-12-31")
+    checked = 0
+    for (a, b), grp in w.groupby(["from_activity", "to_activity"]):
+        low, high = stats.quantile_interval(grp["wait_working_days"].to_numpy(), 0.5)
+        row = got.loc[(a, b)]
+        np.testing.assert_allclose(
+            [row["median_wait_ci_low"], row["median_wait_ci_high"]],
+            [low, high],
+            equal_nan=True,
+        )
+        checked += bool(np.isfinite(low))
+    assert checked >= 5  # the frequent edges have an interval
+    has = got.dropna(subset=["median_wait_ci_low"])
+    assert has["median_wait_ci_low"].le(has["median_wait_working_days"]).all()
+
+
 def test_transitions_as_of_and_empty(six):
     # on 2024-10-17 B's 方案策划 has not started: only A's two pairs remain
     got = transitions(six, as_of="2024-10-17")

@@ -582,3 +582,45 @@ def test_open_pilot_reads_the_activity_file_once(monkeypatch):
     assert len(calls) == 1 and calls[0].endswith(".csv")
     # the comparison used the same table the report shows
     assert set(run.result.cases["case_id"]) <= set(run.activities_frame["case_id"])
+
+
+def test_transition_table_shows_the_longest_stage_to_stage_waits(diag_en, diag_zh):
+    tr = diag_en.result.transitions
+    common = tr[tr["n"] >= 5]
+    top = common.sort_values("median_wait_working_days", ascending=False).iloc[0]
+    html = _html(sections.transition_table(diag_en))
+    assert "Waits between consecutive stages (process map)" in html
+    assert (
+        f"Work waits longest between {top['from_activity']} and "
+        f"{top['to_activity']}: a median {top['median_wait_working_days']:.1f} "
+        f"({top['median_wait_ci_low']:.1f}–{top['median_wait_ci_high']:.1f}) "
+        f"working days over {int(top['n'])} times." in html
+    )
+    # a pair back to an earlier stage (rework) is marked, the others are not
+    order = list(diag_en.result.stages["activity"])
+    back = common[
+        [
+            order.index(b) <= order.index(a)
+            for a, b in common[["from_activity", "to_activity"]].itertuples(index=False)
+        ]
+    ]
+    assert len(back) >= 1  # the sample plants rework
+    assert f"{back.iloc[0]['to_activity']} (rework)" in html
+    assert html.count("(rework)") == len(back.head(8))
+    zh = _html(sections.transition_table(diag_zh))
+    assert "相邻环节之间的等待（流程图）" in zh and "（返工）" in zh
+    assert "等待最长的是「" in zh
+
+
+def test_transition_table_keeps_rare_pairs_in_the_full_table(diag_en):
+    from dataclasses import replace
+
+    tr = diag_en.result.transitions.copy()
+    tr.loc[tr.index[-1], "n"] = 2  # one rare pair
+    run = SimpleNamespace(language="en", result=replace(diag_en.result, transitions=tr))
+    html = _html(sections.transition_table(run))
+    assert f"Pairs seen fewer than 5 times are left out here (1 of {len(tr)})" in html
+    empty = SimpleNamespace(
+        language="en", result=replace(diag_en.result, transitions=tr.iloc[:0])
+    )
+    assert sections.transition_table(empty) is None

@@ -53,6 +53,7 @@ sections.title_block(run)
     code('render.section("Stage time and waits", "各环节耗时与等待", lang)'),
     code('sections.chart(run, "stages")'),
     code("sections.stage_table(run)"),
+    code("sections.transition_table(run)"),
     code('render.section("Handoffs between departments", "跨部门交接", lang)'),
     code('sections.chart(run, "handoffs")'),
     code("sections.handoff_table(run)"),

@@ -604,7 +604,14 @@ def compare_pilot(
     act = activities if activities is not None else load_activities(cfg.activities)
     problems.append(act.problems)
     activities = act.data
-    cd = case_durations(activities, as_of=cfg.as_of, final_stages=settings.final_stages)
+    from diagnose.metrics._common import resolve_calendar
+
+    cd = case_durations(
+        activities,
+        as_of=cfg.as_of,
+        calendar=resolve_calendar(None, settings),  # the settings' country
+        final_stages=settings.final_stages,
+    )
     cases = pd.DataFrame(
         {
             "case_id": cd["case_id"],

@@ -554,9 +554,11 @@ def transitions(activities, *, calendar=None, as_of=None) -> pd.DataFrame:
     pandas.DataFrame
         ``from_activity``, ``to_activity``, ``n`` (pairs), ``mean_wait_hours``,
         ``median_wait_hours``, ``p85_wait_hours`` (calendar hours),
-        ``median_wait_working_days``, ``p85_wait_working_days``,
-        ``share_overlap`` (share of pairs where the next stage started before
-        the previous one ended). Sorted by ``n`` descending, then names.
+        ``median_wait_working_days``, ``median_wait_ci_low``,
+        ``median_wait_ci_high`` (order-statistic 95 % CI of that median; NaN
+        below 6 pairs), ``p85_wait_working_days``, ``share_overlap`` (share of
+        pairs where the next stage started before the previous one ended).
+        Sorted by ``n`` descending, then names.
 
     Examples
     --------
@@ -584,6 +586,8 @@ def transitions(activities, *, calendar=None, as_of=None) -> pd.DataFrame:
         "median_wait_hours",
         "p85_wait_hours",
         "median_wait_working_days",
+        "median_wait_ci_low",
+        "median_wait_ci_high",
         "p85_wait_working_days",
         "share_overlap",
     ]
@@ -617,6 +621,8 @@ def _pair_wait_summary(pairs: dict, mask, codes, keys: pd.DataFrame) -> pd.DataF
         median_wait_hours=hours["median"].to_numpy(),
         p85_wait_hours=hours["p85"].to_numpy(),
         median_wait_working_days=wd["median"].to_numpy(),
+        median_wait_ci_low=wd["ci_low"].to_numpy(),
+        median_wait_ci_high=wd["ci_high"].to_numpy(),
         p85_wait_working_days=wd["p85"].to_numpy(),
         share_overlap=overlap,
     )

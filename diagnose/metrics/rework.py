@@ -348,8 +348,9 @@ def handoffs(activities, *, calendar=None, as_of=None) -> pd.DataFrame:
     pandas.DataFrame
         ``from_department``, ``to_department``, ``n``, ``median_wait_hours``,
         ``p85_wait_hours`` (calendar hours), ``median_wait_working_days``,
-        ``p85_wait_working_days``, ``share_overlap``. Sorted by ``n``
-        descending, then department names.
+        ``median_wait_ci_low``, ``median_wait_ci_high`` (order-statistic 95 %
+        CI of that median; NaN below 6 handoffs), ``p85_wait_working_days``,
+        ``share_overlap``. Sorted by ``n`` descending, then department names.
     """
     from diagnose.metrics._common import (
         check_as_of,
@@ -365,6 +366,8 @@ def handoffs(activities, *, calendar=None, as_of=None) -> pd.DataFrame:
         "median_wait_hours",
         "p85_wait_hours",
         "median_wait_working_days",
+        "median_wait_ci_low",
+        "median_wait_ci_high",
         "p85_wait_working_days",
         "share_overlap",
     ]

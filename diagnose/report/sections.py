@@ -712,6 +712,14 @@ _COLUMNS = {
     "p85_days": ("85th percentile (working days)", "第 85 百分位（工作日）"),
     "share_time": ("Share of all stage time", "占全部环节时间"),
     "wait_before": ("Median wait before (working days)", "开始前中位等待（工作日）"),
+    "from_stage": ("From stage", "上一环节"),
+    "to_stage": ("To stage", "下一环节"),
+    "pairs": ("Times (n)", "次数"),
+    "wait_median_ci": (
+        "Median wait, working days (95% CI)",
+        "中位等待，工作日（95% 置信区间）",
+    ),
+    "overlapped": ("Started before the previous ended", "上一环节未完即开始"),
     "from": ("From", "交出部门"),
     "to": ("To", "接收部门"),
     "handoffs": ("Handoffs (n)", "交接次数"),
@@ -1098,6 +1106,94 @@ def stage_table(run: DiagnosisRun):
     right = tuple(shown.columns[3:])
     return _curated(
         shown, caption=caption, meaning=meaning, full=st, language=lang, right=right
+    )
+
+
+#: Rows of the transition table: the longest waits among pairs seen this often.
+_TRANSITION_ROWS, _TRANSITION_MIN_N = 8, 5
+
+
+def transition_table(run: DiagnosisRun):
+    """Waits between consecutive stages (the process map's edges): the longest
+    median waits among stage pairs seen at least 5 times, with the CI of the
+    median; a pair that goes back to an earlier stage is marked as rework."""
+    lang, tr = run.language, run.result.transitions
+    if tr is None or tr.empty:
+        return None
+    common = tr[tr["n"] >= _TRANSITION_MIN_N]
+    rows = (common if len(common) else tr).sort_values(
+        ["median_wait_working_days", "n"], ascending=[False, False], kind="stable"
+    )
+    rows = rows.head(_TRANSITION_ROWS)
+    # stage order: first start of each stage (the stage table's order)
+    order = {a: i for i, a in enumerate(run.result.stages["activity"])}
+    back = [
+        order.get(b, -1) <= order.get(a, -1)
+        for a, b in zip(rows["from_activity"], rows["to_activity"])
+    ]
+    mark = _say(lang, " (rework)", "（返工）")
+    shown = pd.DataFrame(
+        {
+            _h("from_stage", lang): rows["from_activity"].to_numpy(),
+            _h("to_stage", lang): [
+                f"{b}{mark}" if is_back else b
+                for b, is_back in zip(rows["to_activity"], back)
+            ],
+            _h("pairs", lang): rows["n"].to_numpy(),
+            _h("wait_median_ci", lang): [
+                _with_ci(v, lo, hi, _num, lang)
+                for v, lo, hi in zip(
+                    rows["median_wait_working_days"],
+                    rows["median_wait_ci_low"],
+                    rows["median_wait_ci_high"],
+                )
+            ],
+            _h("wait_p85", lang): rows["p85_wait_working_days"].map(_num).to_numpy(),
+            _h("overlapped", lang): rows["share_overlap"].map(_pct).to_numpy(),
+        }
+    )
+    w = rows.iloc[0]
+    meaning = _say(
+        lang,
+        "Work waits longest between {a} and {b}: a median {d} working days over "
+        "{n} times{back}.",
+        "等待最长的是「{a}」到「{b}」之间：{n} 次中位等待 {d} 个工作日{back}。",
+        a=w["from_activity"],
+        b=w["to_activity"],
+        d=_with_ci(
+            w["median_wait_working_days"],
+            w["median_wait_ci_low"],
+            w["median_wait_ci_high"],
+            _num,
+            lang,
+        ),
+        n=int(w["n"]),
+        back=_say(lang, ", a return to an earlier stage", "，属于返回前序环节的返工")
+        if back[0]
+        else "",
+    )
+    if len(common) < len(tr):
+        meaning += _say(
+            lang,
+            " Pairs seen fewer than {k} times are left out here ({m} of {t}); "
+            "all are in the full table.",
+            "出现少于 {k} 次的环节组合未列出（{t} 个中的 {m} 个），完整表格中均有。",
+            k=_TRANSITION_MIN_N,
+            m=len(tr) - len(common),
+            t=len(tr),
+        )
+    caption = _say(
+        lang,
+        "Waits between consecutive stages (process map)",
+        "相邻环节之间的等待（流程图）",
+    )
+    return _curated(
+        shown,
+        caption=caption,
+        meaning=meaning,
+        full=tr,
+        language=lang,
+        right=tuple(shown.columns[2:]),
     )
 
 
@@ -1940,10 +2036,12 @@ def chart(run, key: str):
         fig = plots.plot_bottlenecks(run.result.bottlenecks, language=lang).figure
     elif key == "cycle_time":
         from diagnose.metrics import case_durations
+        from diagnose.metrics._common import resolve_calendar
 
         cases = case_durations(
             run.activities,
             as_of=run.as_of,
+            calendar=resolve_calendar(None, run.settings),
             final_stages=run.settings.final_stages,
         )
         fig = plots.plot_cycle_time(cases, language=lang).figure
