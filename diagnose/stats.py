@@ -18,6 +18,7 @@ __all__ = [
     "clustered_wilson_interval",
     "newcombe_interval",
     "clustered_newcombe_interval",
+    "design_effect",
     "quantile_interval",
     "mean_interval",
     "kaplan_meier",
@@ -121,6 +122,30 @@ def newcombe_interval(k1, n1, k2, n2, *, confidence: float = 0.95):
     low = d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
     high = d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
     return low, high
+
+
+def design_effect(successes, trials) -> float:
+    """Kish's design effect of a share whose trials come in clusters.
+
+    ``deff = n / n_eff`` with the cluster-robust variance of
+    :func:`clustered_wilson_interval` (same rules: at least 1, exactly 1 with
+    one trial per cluster, the number of clusters as ``n_eff`` when every
+    trial agrees). Dividing counts by it is the Rao–Scott (1992) adjustment
+    for clustered binary data.
+
+    Parameters
+    ----------
+    successes, trials : array-like of int
+        Per cluster: successes and trials (clusters without trials ignored).
+
+    Returns
+    -------
+    float
+        NaN without trials or with fewer than two clusters.
+    """
+    m = np.asarray(trials, dtype=float)
+    _, _, _, n_eff = clustered_wilson_interval(successes, trials)
+    return float(m.sum() / n_eff) if np.isfinite(n_eff) and n_eff > 0 else np.nan
 
 
 def clustered_newcombe_interval(

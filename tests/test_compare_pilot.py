@@ -123,3 +123,26 @@ def test_pilot_cycle_times_use_the_settings_calendar(tmp_path):
     np.testing.assert_allclose(got.loc[want.index], want.to_numpy())
     cn = case_durations(acts, as_of=config["as_of"])  # the Chinese calendar
     assert not np.allclose(got.loc[cn["case_id"]], cn["cycle_working_days"])
+
+
+def test_pilot_overdue_rate_is_adjusted_for_tasks_of_one_case(team_a):
+    # the design effect of each period, recomputed from the pilot's tasks
+    # clustered by case, is the one the comparison used
+    from diagnose.io.load import load_activities
+    from diagnose.metrics import overdue
+    from diagnose.stats import design_effect
+
+    acts = load_activities(PILOTS.parent / "tasks_en.csv").data
+    od = overdue(acts, as_of=team_a.config.as_of)
+    od = od[od["has_due"]]
+    info = team_a.cases.set_index("case_id")[["group", "period"]]
+    tasks = od[["case_id", "is_overdue"]].join(info, on="case_id")
+    pilot = tasks[tasks["group"] == "pilot"]
+    deff = []
+    for period in ("before", "after"):
+        g = pilot[pilot["period"] == period].groupby("case_id")["is_overdue"]
+        deff.append(design_effect(g.sum(), g.size()))
+    assert min(deff) > 1  # a case's tasks are late together in the sample
+    row = team_a.effects[team_a.effects["metric"] == "overdue_rate"].iloc[0]
+    assert "Rao–Scott" in row["method"]
+    assert f"design effect {deff[0]:.2f} before, {deff[1]:.2f} after" in row["method"]

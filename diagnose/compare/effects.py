@@ -496,6 +496,7 @@ def compare_proportions(
     metric: str = "overdue_rate",
     group: str = "",
     language: str = "en",
+    design_effects: tuple[float, float] = (1.0, 1.0),
 ) -> Effect:
     """Compare a rate (e.g. overdue tasks / tasks) before and after.
 
@@ -504,6 +505,14 @@ def compare_proportions(
     exact test (two-sided, :func:`scipy.stats.fisher_exact`); the ratio
     ``p_after / p_before`` (as ``pct_change``) with the Katz log interval
     (0.5 added to every cell when a count is zero); pilot level with Wilson CI.
+
+    ``design_effects``: ``(before, after)``, each at least 1, when the items
+    come in clusters (tasks of one campaign are late together; see
+    :func:`diagnose.stats.design_effect`). Then every count is divided by its
+    period's design effect before the intervals are taken (Rao & Scott 1992),
+    and the p-value is the Pearson chi-square test on the adjusted counts (the
+    Rao–Scott first-order corrected test) instead of Fisher's. ``(1, 1)``: the
+    items are independent; the unadjusted methods above.
     """
     for name, val in (
         ("k_before", k_before),
@@ -521,32 +530,58 @@ def compare_proportions(
             "compare_proportions needs 0 <= k <= n and n > 0 in both periods. Got "
             f"{k_before}/{n_before} before and {k_after}/{n_after} after."
         )
+    d_before, d_after = (float(d) for d in design_effects)
+    if not (d_before >= 1 and d_after >= 1):
+        raise ValueError(
+            "The 'design_effects' parameter of compare_proportions must be two "
+            f"numbers >= 1 (before, after). Got {design_effects!r} instead."
+        )
+    clustered = d_before > 1 or d_after > 1
     pb, pa = k_before / n_before, k_after / n_after
-    low, high = newcombe_interval(
-        k_after, n_after, k_before, n_before, confidence=confidence
-    )
-    fisher = stats.fisher_exact(
-        [[k_after, n_after - k_after], [k_before, n_before - k_before]]
-    )
+    # Rao–Scott: counts divided by the design effect (no change when 1)
+    kb_, nb_ = k_before / d_before, n_before / d_before
+    ka_, na_ = k_after / d_after, n_after / d_after
+    low, high = newcombe_interval(ka_, na_, kb_, nb_, confidence=confidence)
+    table = [[ka_, na_ - ka_], [kb_, nb_ - kb_]]
+    if clustered:
+        if 0 < k_before + k_after < n_before + n_after:
+            chi2 = stats.chi2_contingency(table, correction=False)
+            p_value, odds = float(chi2.pvalue), _odds_ratio(table)
+        else:  # every item the same: nothing to test
+            p_value, odds = 1.0, math.nan
+    else:
+        fisher = stats.fisher_exact(
+            [[k_after, n_after - k_after], [k_before, n_before - k_before]]
+        )
+        p_value, odds = float(fisher.pvalue), float(fisher.statistic)
     cc = 0.5 if 0 in (k_before, k_after) else 0.0
     rr_hat = pa / pb if pb > 0 else math.nan
-    a, b = k_after + cc, k_before + cc
-    na, nb = n_after + 2 * cc, n_before + 2 * cc
+    a, b = ka_ + cc, kb_ + cc
+    na, nb = na_ + 2 * cc, nb_ + 2 * cc
     se = math.sqrt(1 / a - 1 / na + 1 / b - 1 / nb)
     z = stats.norm.ppf(0.5 + confidence / 2)
     log_rr = math.log((a / na) / (b / nb))
     rlo, rhi = math.exp(log_rr - z * se), math.exp(log_rr + z * se)
-    wl, wh = wilson_interval(k_after, n_after, confidence=confidence)
-    return Effect(
-        metric=metric,
-        method=(
+    wl, wh = wilson_interval(ka_, na_, confidence=confidence)
+    if clustered:
+        method = (
+            "difference of proportions with Newcombe hybrid score CI, Rao–Scott "
+            f"adjusted for clustering (design effect {d_before:.2f} before, "
+            f"{d_after:.2f} after); Rao–Scott chi-square test; ratio with Katz "
+            "log CI on the adjusted counts"
+        )
+    else:
+        method = (
             "difference of proportions with Newcombe hybrid score CI; Fisher's exact "
             "test (two-sided); ratio with Katz log CI"
-        ),
+        )
+    return Effect(
+        metric=metric,
+        method=method,
         estimate=pa - pb,
         ci_low=float(low),
         ci_high=float(high),
-        p_value=float(fisher.pvalue),
+        p_value=p_value,
         n_before=int(n_before),
         n_after=int(n_after),
         before=pb,
@@ -564,9 +599,18 @@ def compare_proportions(
         details={
             "k_before": int(k_before),
             "k_after": int(k_after),
-            "odds_ratio": float(fisher.statistic),
+            "odds_ratio": odds,
+            "design_effect_before": d_before,
+            "design_effect_after": d_after,
         },
     )
+
+
+def _odds_ratio(table) -> float:
+    """Sample odds ratio of a 2x2 table (inf/NaN when a cell is 0)."""
+    (a, b), (c, d) = table
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(np.float64(a * d) / np.float64(b * c))
 
 
 # --------------------------------------------------------------------------

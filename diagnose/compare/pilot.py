@@ -30,6 +30,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from diagnose.compare.config import PilotConfig, Target, load_pilot_config
@@ -108,6 +109,20 @@ _NOTES = {
         "未检验试点前趋势：无法拟合试点前的趋势（{error}）。",
     ),
 }
+
+
+def _design_effect(tasks: pd.DataFrame, period: str) -> float:
+    """Design effect of the overdue share of ``period``'s tasks, clustered by
+    case (:func:`diagnose.stats.design_effect`); 1 when it cannot be
+    estimated (no ``case_id`` column, or a single case)."""
+    from diagnose.stats import design_effect
+
+    sub = tasks[tasks["period"] == period]
+    if "case_id" not in sub.columns or sub.empty:
+        return 1.0
+    g = sub.groupby("case_id", sort=False)["is_overdue"]
+    d = design_effect(g.sum().to_numpy(dtype=float), g.size().to_numpy())
+    return float(d) if np.isfinite(d) else 1.0
 
 
 def _note(key: str, language: str, **values) -> str:
@@ -321,7 +336,9 @@ def analyse_pilot(
     targets : dict
         metric -> :class:`Target` or spec.
     tasks : DataFrame, optional
-        One row per task with a due date: ``group``, ``period``, ``is_overdue``.
+        One row per task with a due date: ``group``, ``period``, ``is_overdue``,
+        and ``case_id`` (tasks of one case are clustered: the overdue
+        comparison is Rao–Scott adjusted by each period's design effect).
     scores : DataFrame, optional
         ``respondent``, ``group``, ``period``, ``dimension``, ``score``
         (respondent-level dimension scores).
@@ -419,8 +436,17 @@ def analyse_pilot(
         ka = int(pt.loc[pt["period"] == "after", "is_overdue"].sum())
         na = int((pt["period"] == "after").sum())
         if nb and na:
+            # tasks of one case are late together: Rao–Scott design effects
+            deff = (_design_effect(pt, "before"), _design_effect(pt, "after"))
             pr = compare_proportions(
-                kb, nb, ka, na, confidence=confidence, group="pilot", language=language
+                kb,
+                nb,
+                ka,
+                na,
+                confidence=confidence,
+                group="pilot",
+                language=language,
+                design_effects=deff,
             )
             rows.append(_row(pr, True))
             t = tgt.get("overdue_rate")
@@ -436,8 +462,8 @@ def analyse_pilot(
                 mdes.append(
                     minimum_detectable_effect(
                         kb / nb,
-                        nb,
-                        na,
+                        max(1, round(nb / deff[0])),  # effective numbers of tasks
+                        max(1, round(na / deff[1])),
                         metric="overdue_rate",
                         target=tv,
                         language=language,

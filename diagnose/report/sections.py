@@ -602,8 +602,11 @@ _METHODS = {
             "OLS on log cycle time (statsmodels); with few teams a wild cluster "
             "bootstrap (Webb weights) or, with a single pilot team, robust errors "
             "plus randomisation inference over teams — the method column says which.",
-            "Overdue rate: difference of proportions with Newcombe's interval and "
-            "Fisher's exact test.",
+            "Overdue rate: difference of proportions with Newcombe's interval. "
+            "Tasks of one case are late together, so each period's counts are "
+            "divided by their design effect (Rao–Scott; tasks clustered by case) "
+            "and tested with the Rao–Scott chi-square test; with one task per "
+            "case this is the plain interval and Fisher's exact test.",
             "Satisfaction: difference of mean scores with a Welch t interval and a "
             "Mann–Whitney test (paired Wilcoxon when the same people answered twice).",
             "Minimum detectable effect: the smallest change this pilot's sample "
@@ -626,7 +629,9 @@ _METHODS = {
             "models）；团队数少时用野生聚类自助法（Webb "
             "权重），只有一个试点团队时用稳健标准误加团队层面的随机化推断——方法列注明"
             "所用方法。",
-            "逾期率：比例之差的 Newcombe 区间与 Fisher 精确检验。",
+            "逾期率：比例之差的 Newcombe 区间。同一项目的任务往往一起逾期，因此各期"
+            "计数先除以按项目聚类的设计效应（Rao–Scott 校正），再用 Rao–Scott 卡方"
+            "检验；每个项目只有一项任务时即为普通区间与 Fisher 精确检验。",
             "满意度：平均分之差的 Welch t 区间与 Mann–Whitney "
             "检验（同一批人两次作答时用配对 Wilcoxon 检验）。",
             "最小可检测效应：按本次试点样本量，在 5% 显著性水平和 80% "
