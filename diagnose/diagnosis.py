@@ -453,7 +453,9 @@ def diagnose(
     return DiagnosisResult(
         headline=headline,
         bottlenecks=table,
-        stages=stage_summary(acts, as_of=as_of, calendar=calendar),
+        stages=stage_summary(
+            acts, as_of=as_of, calendar=calendar, final_stages=cfg.final_stages
+        ),
         transitions=transitions(acts, as_of=as_of, calendar=calendar),
         handoffs=hand,
         overdue=overdue_rate(acts, by="activity", as_of=as_of),

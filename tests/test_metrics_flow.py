@@ -346,6 +346,27 @@ def test_case_waiting_for_its_next_stage_is_open_with_final_stages(six):
         case_durations(six, as_of=AS_OF, final_stages="效果复盘")
 
 
+def test_stage_summary_counts_cases_waiting_after_their_last_stage(six):
+    # A finished 跨部门评审 on Sat Oct 12 (a make-up working day) and waits for
+    # 效果复盘: at as_of (Oct 25) it has waited Oct 12, Oct 14-18, Oct 21-24 =
+    # 10 working days. B has an open row: it is not waiting.
+    got = stage_summary(six, as_of=AS_OF, final_stages=["效果复盘"])
+    got = got.set_index("activity")
+    assert got["n_waiting_after"].to_dict() == {
+        "需求调研": 0,
+        "方案策划": 0,
+        "跨部门评审": 1,
+    }
+    assert got.loc["跨部门评审", "median_waiting_after"] == 10.0
+    assert got["median_waiting_after"].isna().sum() == 2
+    # A's cycle now runs to as_of (21 working days, not 11): the shares shrink
+    plain = stage_summary(six, as_of=AS_OF).set_index("activity")
+    assert plain["n_waiting_after"].eq(0).all()
+    assert plain["median_waiting_after"].isna().all()
+    ratio = plain["share_of_cycle"] / got["share_of_cycle"]
+    np.testing.assert_allclose(ratio, (21 + 9) / (11 + 9))
+
+
 def test_flow_efficiency_and_survival_count_the_wait_for_the_next_stage(six):
     # Working days (China 2024: Oct 1-7 off, Sun Sep 29 and Sat Oct 12 worked).
     # A is active 10 days (Sep 23-25; Sep 27-Oct 11 with the overlap once).

@@ -624,3 +624,28 @@ def test_transition_table_keeps_rare_pairs_in_the_full_table(diag_en):
         language="en", result=replace(diag_en.result, transitions=tr.iloc[:0])
     )
     assert sections.transition_table(empty) is None
+
+
+def test_stage_table_says_which_cases_wait_for_their_next_stage(diag_en, diag_zh):
+    st = diag_en.result.stages
+    w = st[st["n_waiting_after"] > 0]
+    assert len(w) == 1 and int(w["n_waiting_after"].iloc[0]) == 1  # the sample
+    html = _html(sections.stage_table(diag_en))
+    days = f"{w['median_waiting_after'].iloc[0]:.1f}"
+    assert (
+        f"One case is waiting for its next stage now, after "
+        f"{w['activity'].iloc[0]} ({days} working days so far)" in html
+    )
+    zh = _html(sections.stage_table(diag_zh))
+    assert f"另有 1 个项目正在等待下一环节，在「{w['activity'].iloc[0]}」之后" in zh
+    # several cases: the stage most of them wait after, in the plural
+    many = st.assign(
+        n_waiting_after=[0, 3, 0, 1, 0, 0][: len(st)],
+        median_waiting_after=[None, 4.0, None, 2.0, None, None][: len(st)],
+    )
+    text = sections._waiting_after_note(many, "en")
+    assert (
+        "4 cases are waiting for their next stage now, most after "
+        f"{st['activity'].iloc[1]} (3, waiting a median 4.0 working days" in text
+    )
+    assert sections._waiting_after_note(st.assign(n_waiting_after=0), "en") == ""

@@ -838,8 +838,19 @@ def cycle_time(
 
 
 @sharing
-def stage_summary(activities, *, as_of, calendar=None, confidence=0.95) -> pd.DataFrame:
+def stage_summary(
+    activities, *, as_of, calendar=None, confidence=0.95, final_stages=()
+) -> pd.DataFrame:
     """Per stage (activity): how long it takes and how long work waits before it.
+
+    With ``final_stages`` (see :func:`case_durations`), a case whose recorded
+    stages are all done but that has not finished a final stage is waiting
+    after its last stage: that wait is still running, its next stage is not
+    known, so it is in no ``*_wait_before`` statistic. ``n_waiting_after``
+    counts those cases at the stage they wait after, and
+    ``median_waiting_after`` is how long they have waited so far (working
+    days to ``as_of``; a lower bound of the wait). Case cycle times (the
+    ``share_of_cycle`` denominator) run to ``as_of`` for them.
 
     Returns
     -------
@@ -854,7 +865,8 @@ def stage_summary(activities, *, as_of, calendar=None, confidence=0.95) -> pd.Da
         ``n_waits``, ``median_wait_before``, ``p85_wait_before``,
         ``mean_wait_before`` (working days, from :func:`waits` whose
         ``to_activity`` is this stage), ``share_overlap`` (share of those
-        pairs that overlapped).
+        pairs that overlapped), ``n_waiting_after``, ``median_waiting_after``
+        (0 and NaN without ``final_stages``).
     """
     func = "stage_summary"
     activities = check_frame(activities, func, ["case_id", "activity", "start"])
@@ -897,8 +909,15 @@ def stage_summary(activities, *, as_of, calendar=None, confidence=0.95) -> pd.Da
     )[["activity", "median_days", "p85_days", "p95_days", "mean_days"]]
     km = km_summary_codes(value, ~is_open, c, keys, confidence=confidence)
     km = km[["activity", "km_median"]].rename(columns={"km_median": "km_median_days"})
-    cases = case_durations(activities, as_of=as_of, calendar=cal, attributes=())
+    cases = case_durations(
+        activities,
+        as_of=as_of,
+        calendar=cal,
+        attributes=(),
+        final_stages=final_stages,
+    )
     total_cycle = float(np.nansum(cases["cycle_working_days"]))
+    waiting = _waiting_after(activities, cases, slim, codes_all, k, as_of, cal)
     pairs = _wait_pairs(activities, as_of, cal)
     to_code = codes_all[pairs["to_pos"]]
     wsum = summarise_codes(
@@ -932,6 +951,12 @@ def stage_summary(activities, *, as_of, calendar=None, confidence=0.95) -> pd.Da
     out["share_of_cycle"] = (
         out["total_days"] / total_cycle if total_cycle > 0 else np.nan
     )
+    out = out.merge(
+        keys.assign(**waiting).loc[waiting["n_waiting_after"] > 0],
+        on="activity",
+        how="left",
+    )
+    out["n_waiting_after"] = out["n_waiting_after"].fillna(0).astype(int)
     out["n_waits"] = out["n_waits"].fillna(0).astype(int)
     out["n_open"] = out["n_open"].astype(int)
     out = out.sort_values("first_start", kind="stable").reset_index(drop=True)
@@ -952,8 +977,39 @@ def stage_summary(activities, *, as_of, calendar=None, confidence=0.95) -> pd.Da
             "p85_wait_before",
             "mean_wait_before",
             "share_overlap",
+            "n_waiting_after",
+            "median_waiting_after",
         ]
     ]
+
+
+def _waiting_after(activities, cases, slim, codes_all, k, as_of, cal) -> dict:
+    """Per activity code: cases waiting for their next stage whose last
+    finished row is of this activity, and the median of their waits so far
+    (working days from that row's end to ``as_of``)."""
+    n = np.zeros(k, dtype=np.int64)
+    med = np.full(k, np.nan)
+    waiting = np.flatnonzero(cases["waiting_next_stage"].to_numpy(dtype=bool))
+    if waiting.size:
+        case_codes = _case_codes(activities)[0]
+        done = slim["started"].to_numpy() & ~slim["is_open"].to_numpy()
+        rows = np.flatnonzero(np.isin(case_codes, waiting) & done)
+        end = _ns(activities["end"])[rows]
+        # the row with the latest end of each waiting case (ties: the later row)
+        order = np.lexsort((rows, end, case_codes[rows]))
+        rows, end = rows[order], end[order]
+        last = np.r_[case_codes[rows][1:] != case_codes[rows][:-1], True]
+        rows, end = rows[last], end[last]
+        code = codes_all[rows]
+        ok = code >= 0  # a row without activity names no stage
+        since = cal.working_days_between(
+            end[ok].astype("datetime64[ns]"),
+            np.full(int(ok.sum()), np.datetime64(pd.Timestamp(as_of), "ns")),
+        )
+        n = np.bincount(code[ok], minlength=k).astype(np.int64)
+        for c in np.flatnonzero(n):
+            med[c] = float(np.median(since[code[ok] == c]))
+    return {"n_waiting_after": n, "median_waiting_after": med}
 
 
 @sharing

@@ -546,7 +546,9 @@ _METHODS = {
             "it is waiting for its next stage.",
             "Waits are the gap between the end of one stage and the start of the "
             "next stage of the same case; overlapping (parallel) work counts as zero "
-            "wait.",
+            "wait. A case waiting for its next stage has a wait that has not ended "
+            "and no next stage yet: it is counted apart (waiting after its last "
+            "stage, with its wait so far), not in the wait medians.",
             "Rates (overdue, time-limit breach, rework) carry Wilson 95 % intervals.",
             "Workload: tasks open per person per calendar day; days over the "
             "concurrent-task limits are counted on working days only. Tasks "
@@ -576,7 +578,8 @@ _METHODS = {
             "（final_stages）时，已记录的环节都已完成但尚未完成收尾环节的项目视为未完成"
             "（等待下一环节）。",
             "等待时间为同一项目中上一环节结束到下一环节开始的间隔；并行（重叠）的工作"
-            "等待计为零。",
+            "等待计为零。正在等待下一环节的项目，其等待尚未结束、下一环节也未知："
+            "单独计数（按其最后一个环节及已等待时间），不计入等待中位数。",
             "逾期率、超时率、返工率均给出 Wilson 95% 置信区间。",
             "工作负荷：按自然日统计每人同时在办的任务数；超负荷天数只计工作日。"
             "超负荷时开始的任务与其他任务比较耗时超过环节中位数的比例之差，用按负责人"
@@ -1107,6 +1110,7 @@ def stage_table(run: DiagnosisRun):
                 stage=w["activity"],
                 days=_num(w["median_wait_before"]),
             )
+        meaning += _waiting_after_note(st, lang)
     caption = _say(lang, "Time per stage and wait before it", "各环节耗时与开始前等待")
     right = tuple(shown.columns[3:])
     return _curated(
@@ -1199,6 +1203,39 @@ def transition_table(run: DiagnosisRun):
         full=tr,
         language=lang,
         right=tuple(shown.columns[2:]),
+    )
+
+
+def _waiting_after_note(st: pd.DataFrame, lang: str) -> str:
+    """Cases waiting for their next stage right now: their waits are still
+    running, so no wait median includes them (settings: final_stages)."""
+    if "n_waiting_after" not in st.columns or not st["n_waiting_after"].any():
+        return ""
+    w = st.loc[st["n_waiting_after"].idxmax()]
+    total = int(st["n_waiting_after"].sum())
+    values = dict(
+        total=total,
+        stage=w["activity"],
+        n=int(w["n_waiting_after"]),
+        days=_num(w["median_waiting_after"]),
+    )
+    if total == 1:
+        return _say(
+            lang,
+            " One case is waiting for its next stage now, after {stage} ({days} "
+            "working days so far); its running wait is not in the medians above.",
+            "另有 1 个项目正在等待下一环节，在「{stage}」之后（已等待 {days} "
+            "个工作日）；这一尚未结束的等待不计入上面的中位数。",
+            **values,
+        )
+    return _say(
+        lang,
+        " {total} cases are waiting for their next stage now, most after {stage} "
+        "({n}, waiting a median {days} working days so far); these running waits "
+        "are not in the medians above.",
+        "另有 {total} 个项目正在等待下一环节，其中最多的在「{stage}」之后（{n} 个，"
+        "已等待中位 {days} 个工作日）；这些尚未结束的等待不计入上面的中位数。",
+        **values,
     )
 
 
