@@ -11,8 +11,8 @@ rules) and the provenance of the file. Input files are never modified.
 Text columns (case_id, activity, owner, ...) have the dtype :data:`TEXT_DTYPE`:
 pandas' Arrow-backed ``str`` with NaN for missing values, the default text
 dtype of pandas 3. They behave like ``object`` columns of ``str`` (``df["owner"]
-== "张三"``, ``.str`` methods, ``isna()``) but take a third of the memory, are
-never copied when a column is added, and group several times faster.
+== "张三"``, ``.str`` methods, ``isna()``) but take about a third of the
+memory, are never copied when a column is added, and group faster.
 Dates are tz-naive ``datetime64[ns]``: values written with an offset are
 converted to ``tz`` (default UTC) first; values without one are kept as
 written, except that a date-only end, due or planned end means the

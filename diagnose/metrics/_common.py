@@ -107,7 +107,6 @@ def take(column: pd.Series, pos):
     ``column.to_numpy()[pos]`` would build); object, categorical and datetime
     columns work the same way.
     """
-    pos = np.asarray(pos, dtype=np.intp)
     values = column.array
     if isinstance(values, pd.arrays.NumpyExtensionArray):
         values = values.to_numpy()  # object columns: a plain ndarray back

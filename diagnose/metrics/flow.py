@@ -994,7 +994,7 @@ def _waiting_after(activities, cases, slim, codes_all, k, as_of, cal) -> dict:
         case_codes = _case_codes(activities)[0]
         done = slim["started"].to_numpy() & ~slim["is_open"].to_numpy()
         rows = np.flatnonzero(np.isin(case_codes, waiting) & done)
-        end = _ns(activities["end"])[rows]
+        end = _ns(state_at(activities, as_of)["end"])[rows]
         # the row with the latest end of each waiting case (ties: the later row)
         order = np.lexsort((rows, end, case_codes[rows]))
         rows, end = rows[order], end[order]
