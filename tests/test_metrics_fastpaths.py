@@ -677,3 +677,17 @@ def test_rework_leaves_out_rows_without_a_case_id(table):
     for col in ("n_cases", "n_rework_cases", "n_returns"):
         assert got[col].to_dict() == ref[col].astype("int64").to_dict()
     assert got.attrs["n_cases"] == 8
+
+
+def test_present_codes_is_np_unique(rng):
+    from diagnose.metrics._common import _present_codes
+
+    codes = rng.choice([0, 2, 3, 7], size=500)  # codes 1, 4, 5, 6 unused
+    want = np.unique(codes, return_inverse=True)
+    got = _present_codes(codes, 9)
+    np.testing.assert_array_equal(got[0], want[0])
+    np.testing.assert_array_equal(got[1], want[1])
+    # out-of-range codes fall back to np.unique
+    odd = np.array([5, -1, 5, 12])
+    np.testing.assert_array_equal(_present_codes(odd, 6)[0], [-1, 5, 12])
+    assert _present_codes(np.array([], dtype=np.int64), 3)[0].size == 0

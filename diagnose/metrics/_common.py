@@ -359,9 +359,22 @@ def summarise_codes(
     cols = list(keys.columns) + [prefix + c for c in SUMMARY_COLUMNS]
     if x.size == 0:
         return pd.DataFrame(columns=cols)
-    present, codes = np.unique(codes, return_inverse=True)
+    present, codes = _present_codes(codes, len(keys))
     stats_ = _summary_stats(x, codes, len(present), confidence, prefix)
     return pd.concat([keys.iloc[present].reset_index(drop=True), stats_], axis=1)[cols]
+
+
+def _present_codes(codes: np.ndarray, n_keys: int):
+    """``np.unique(codes, return_inverse=True)`` for codes in ``0..n_keys-1``,
+    in linear time (a bincount instead of a sort)."""
+    codes = np.asarray(codes, dtype=np.int64)
+    if codes.size == 0 or codes.min() < 0 or codes.max() >= n_keys:
+        present, inverse = np.unique(codes, return_inverse=True)
+        return present, inverse.reshape(-1)
+    present = np.flatnonzero(np.bincount(codes, minlength=n_keys))
+    remap = np.empty(n_keys, dtype=np.int64)
+    remap[present] = np.arange(present.size)
+    return present, remap[codes]
 
 
 def _summary_stats(x, codes, n_groups, confidence, prefix) -> pd.DataFrame:
@@ -492,7 +505,7 @@ def km_summary_codes(
     x = np.asarray(x, dtype=float)
     ok = ~np.isnan(x)
     x, e, codes = x[ok], np.asarray(observed, dtype=bool)[ok], np.asarray(codes)[ok]
-    present, codes = np.unique(codes, return_inverse=True)
+    present, codes = _present_codes(codes, len(keys))
     keys = keys.iloc[present].reset_index(drop=True)
     by = list(keys.columns)
     return _km_by_codes(x, e, codes, keys, by, x.size, confidence, prefix)

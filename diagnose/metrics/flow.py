@@ -374,7 +374,20 @@ def _ns(values) -> np.ndarray:
     return np.asarray(values, dtype="datetime64[ns]").astype(np.int64)
 
 
-def _case_durations(activities, as_of, cal, unit, attributes, final=()):
+def _case_spans(activities, as_of, cal, final=()) -> dict:
+    """Per case code: first start, last end, open/waiting flags and the cycle
+    in calendar and working days (what :func:`case_durations` reports),
+    computed once per table, ``as_of`` and final stages inside
+    :func:`~diagnose.metrics._common.shared_work`."""
+    return reuse(
+        "case_spans",
+        (activities, cal),
+        (as_of, final),
+        lambda: _compute_case_spans(activities, as_of, cal, final),
+    )
+
+
+def _compute_case_spans(activities, as_of, cal, final) -> dict:
     st = state_at(activities, as_of)
     codes, uniques = _case_codes(activities)
     n_cases = len(uniques)
@@ -409,10 +422,31 @@ def _case_durations(activities, as_of, cal, unit, attributes, final=()):
     end_eff_ns = np.where(is_open, as_of_ns, end_ns)
     end_eff_ns = np.where(start_ns == nat, nat, end_eff_ns)
     start = start_ns.astype("datetime64[ns]")
-    end = end_ns.astype("datetime64[ns]")
     end_eff = end_eff_ns.astype("datetime64[ns]")
-    cycle_days = ((end_eff - start) / _DAY).astype(float)
-    cycle_wd = cal.working_days_between(start, end_eff)
+    return {
+        "codes": codes,
+        "s_ns": s_ns,
+        "start": start,
+        "end": end_ns.astype("datetime64[ns]"),
+        "is_open": is_open,
+        "waiting": waiting,
+        "n_open": n_open,
+        "n_acts": n_acts,
+        "cycle_days": ((end_eff - start) / _DAY).astype(float),
+        "cycle_wd": cal.working_days_between(start, end_eff),
+    }
+
+
+def _case_durations(activities, as_of, cal, unit, attributes, final=()):
+    st = state_at(activities, as_of)
+    spans = _case_spans(activities, as_of, cal, final)
+    codes, s_ns = spans["codes"], spans["s_ns"]
+    n_cases = spans["is_open"].size
+    nat = _NAT
+    start, end = spans["start"], spans["end"]
+    is_open, waiting = spans["is_open"], spans["waiting"]
+    n_open, n_acts = spans["n_open"], spans["n_acts"]
+    cycle_days, cycle_wd = spans["cycle_days"], spans["cycle_wd"]
 
     # active time: union of the started rows' intervals, in integer ns
     e_eff_row = _ns(st["end_eff"])
@@ -909,15 +943,11 @@ def stage_summary(
     )[["activity", "median_days", "p85_days", "p95_days", "mean_days"]]
     km = km_summary_codes(value, ~is_open, c, keys, confidence=confidence)
     km = km[["activity", "km_median"]].rename(columns={"km_median": "km_median_days"})
-    cases = case_durations(
-        activities,
-        as_of=as_of,
-        calendar=cal,
-        attributes=(),
-        final_stages=final_stages,
-    )
-    total_cycle = float(np.nansum(cases["cycle_working_days"]))
-    waiting = _waiting_after(activities, cases, slim, codes_all, k, as_of, cal)
+    # the case cycle times of case_durations, without its other columns
+    final = _final_stage_names(final_stages, func)
+    spans = _case_spans(activities, as_of, cal, final)
+    total_cycle = float(np.nansum(spans["cycle_wd"]))
+    waiting = _waiting_after(activities, spans, slim, codes_all, k, as_of, cal)
     pairs = _wait_pairs(activities, as_of, cal)
     to_code = codes_all[pairs["to_pos"]]
     wsum = summarise_codes(
@@ -983,15 +1013,15 @@ def stage_summary(
     ]
 
 
-def _waiting_after(activities, cases, slim, codes_all, k, as_of, cal) -> dict:
+def _waiting_after(activities, spans, slim, codes_all, k, as_of, cal) -> dict:
     """Per activity code: cases waiting for their next stage whose last
     finished row is of this activity, and the median of their waits so far
     (working days from that row's end to ``as_of``)."""
     n = np.zeros(k, dtype=np.int64)
     med = np.full(k, np.nan)
-    waiting = np.flatnonzero(cases["waiting_next_stage"].to_numpy(dtype=bool))
+    waiting = np.flatnonzero(spans["waiting"])
     if waiting.size:
-        case_codes = _case_codes(activities)[0]
+        case_codes = spans["codes"]
         done = slim["started"].to_numpy() & ~slim["is_open"].to_numpy()
         rows = np.flatnonzero(np.isin(case_codes, waiting) & done)
         end = _ns(state_at(activities, as_of)["end"])[rows]
