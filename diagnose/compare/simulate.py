@@ -4,7 +4,8 @@ Lognormal cycle times; ``n_pilot`` pilot and ``n_control`` control teams,
 each with its own level, a team × period shock (so cases of a team are
 correlated: clustering matters), a common month-of-year seasonality and a
 common time trend; the pilot multiplies pilot-team durations after the
-switch by ``exp(effect)``.
+switch by ``exp(effect)``. :func:`simulate_tasks` adds tasks with due dates
+to those cases, late together within a case.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["simulate_cases"]
+__all__ = ["simulate_cases", "simulate_tasks"]
 
 
 def simulate_cases(
@@ -62,5 +63,48 @@ def simulate_cases(
             "start": start,
             "duration": dur,
             "is_open": is_open,
+        }
+    )
+
+
+def simulate_tasks(
+    cases: pd.DataFrame,
+    seed: int,
+    *,
+    tasks_per_case: int = 6,
+    late_a: float = 1.0,
+    late_b: float = 3.0,
+    effect: float = 0.0,
+) -> pd.DataFrame:
+    """Tasks with a due date for the cases of :func:`simulate_cases`.
+
+    Each case draws its own chance that a task is overdue from
+    Beta(``late_a``, ``late_b``) (mean 0.25 by default), so tasks of one case
+    are late together (clustering, as in real campaigns); pilot cases after
+    the switch have that chance shifted by ``effect`` on the log-odds scale
+    (0: no effect, so the true difference of overdue rates is 0).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per task: ``case_id``, ``group``, ``period``, ``is_overdue``
+        (the ``tasks`` table of :func:`~diagnose.compare.pilot.analyse_pilot`).
+    """
+    rng = np.random.default_rng(seed)
+    n = len(cases)
+    p = rng.beta(late_a, late_b, size=n)
+    shifted = (cases["group"].to_numpy() == "pilot") & (
+        cases["period"].to_numpy() == "after"
+    )
+    if effect:
+        logit = np.log(p / (1 - p)) + effect * shifted
+        p = 1 / (1 + np.exp(-logit))
+    case = np.repeat(np.arange(n), tasks_per_case)
+    return pd.DataFrame(
+        {
+            "case_id": case,
+            "group": cases["group"].to_numpy()[case],
+            "period": cases["period"].to_numpy()[case],
+            "is_overdue": rng.random(case.size) < p[case],
         }
     )
