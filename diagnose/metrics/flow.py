@@ -612,19 +612,7 @@ def transitions(activities, *, calendar=None, as_of=None) -> pd.DataFrame:
     activities = check_frame(activities, func, ["case_id", "activity", "start"])
     cal = resolve_calendar(calendar)
     as_of = None if as_of is None else check_as_of(as_of, func)
-    cols = [
-        "from_activity",
-        "to_activity",
-        "n",
-        "mean_wait_hours",
-        "median_wait_hours",
-        "p85_wait_hours",
-        "median_wait_working_days",
-        "median_wait_ci_low",
-        "median_wait_ci_high",
-        "p85_wait_working_days",
-        "share_overlap",
-    ]
+    cols = ["from_activity", "to_activity", *_PAIR_WAIT_COLUMNS]
     pairs = _wait_pairs(activities, as_of, cal)
     if pairs["to_pos"].size == 0:
         return pd.DataFrame(columns=cols)
@@ -639,6 +627,21 @@ def transitions(activities, *, calendar=None, as_of=None) -> pd.DataFrame:
     )
     out = _pair_wait_summary(pairs, np.ones(codes.size, dtype=bool), codes, keys)
     return out[cols].reset_index(drop=True)
+
+
+#: Statistics of :func:`_pair_wait_summary` (after the two key columns), as
+#: :func:`transitions` and :func:`diagnose.metrics.rework.handoffs` report them.
+_PAIR_WAIT_COLUMNS = [
+    "n",
+    "mean_wait_hours",
+    "median_wait_hours",
+    "p85_wait_hours",
+    "median_wait_working_days",
+    "median_wait_ci_low",
+    "median_wait_ci_high",
+    "p85_wait_working_days",
+    "share_overlap",
+]
 
 
 def _pair_wait_summary(pairs: dict, mask, codes, keys: pd.DataFrame) -> pd.DataFrame:

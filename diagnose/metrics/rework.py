@@ -356,21 +356,16 @@ def handoffs(activities, *, calendar=None, as_of=None) -> pd.DataFrame:
         check_as_of,
         resolve_calendar,
     )
-    from diagnose.metrics.flow import _handoff_groups, _pair_wait_summary, _wait_pairs
+    from diagnose.metrics.flow import (
+        _PAIR_WAIT_COLUMNS,
+        _handoff_groups,
+        _pair_wait_summary,
+        _wait_pairs,
+    )
 
     activities = check_frame(activities, "handoffs", ["case_id", "activity", "start"])
-    cols = [
-        "from_department",
-        "to_department",
-        "n",
-        "median_wait_hours",
-        "p85_wait_hours",
-        "median_wait_working_days",
-        "median_wait_ci_low",
-        "median_wait_ci_high",
-        "p85_wait_working_days",
-        "share_overlap",
-    ]
+    stats_ = [c for c in _PAIR_WAIT_COLUMNS if c != "mean_wait_hours"]
+    cols = ["from_department", "to_department", *stats_]
     if "department" not in activities.columns:
         return pd.DataFrame(columns=cols)
     cal = resolve_calendar(calendar)
