@@ -593,8 +593,8 @@ def test_transition_table_shows_the_longest_stage_to_stage_waits(diag_en, diag_z
     assert (
         f"Work waits longest between {top['from_activity']} and "
         f"{top['to_activity']}: a median {top['median_wait_working_days']:.1f} "
-        f"({top['median_wait_ci_low']:.1f}–{top['median_wait_ci_high']:.1f}) "
-        f"working days over {int(top['n'])} times." in html
+        f"working days (95% CI {top['median_wait_ci_low']:.1f}–"
+        f"{top['median_wait_ci_high']:.1f}) over {int(top['n'])} times." in html
     )
     # a pair back to an earlier stage (rework) is marked, the others are not
     order = list(diag_en.result.stages["activity"])
@@ -609,7 +609,7 @@ def test_transition_table_shows_the_longest_stage_to_stage_waits(diag_en, diag_z
     assert html.count("(rework)") == len(back.head(8))
     zh = _html(sections.transition_table(diag_zh))
     assert "相邻环节之间的等待（流程图）" in zh and "（返工）" in zh
-    assert "等待最长的是「" in zh
+    assert "等待最长的是「" in zh and "个工作日（95% 置信区间 " in zh
 
 
 def test_transition_table_keeps_rare_pairs_in_the_full_table(diag_en):

@@ -1164,17 +1164,20 @@ def transition_table(run: DiagnosisRun):
     w = rows.iloc[0]
     meaning = _say(
         lang,
-        "Work waits longest between {a} and {b}: a median {d} working days over "
-        "{n} times{back}.",
-        "等待最长的是「{a}」到「{b}」之间：{n} 次中位等待 {d} 个工作日{back}。",
+        "Work waits longest between {a} and {b}: a median {d} working days{ci} "
+        "over {n} times{back}.",
+        "等待最长的是「{a}」到「{b}」之间：{n} 次中位等待 {d} 个工作日{ci}{back}。",
         a=w["from_activity"],
         b=w["to_activity"],
-        d=_with_ci(
-            w["median_wait_working_days"],
-            w["median_wait_ci_low"],
-            w["median_wait_ci_high"],
-            _num,
+        d=_num(w["median_wait_working_days"]),
+        ci=""
+        if _missing(w["median_wait_ci_low"])
+        else _say(
             lang,
+            " (95% CI {lo}–{hi})",
+            "（95% 置信区间 {lo}–{hi}）",
+            lo=_num(w["median_wait_ci_low"]),
+            hi=_num(w["median_wait_ci_high"]),
         ),
         n=int(w["n"]),
         back=_say(lang, ", a return to an earlier stage", "，属于返回前序环节的返工")
