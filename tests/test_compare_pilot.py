@@ -169,3 +169,33 @@ def test_simulated_tasks_are_late_together_within_a_case():
     after = (shifted["group"] == "pilot") & (shifted["period"] == "after")
     assert shifted.loc[after, "is_overdue"].mean() < 0.1
     assert abs(shifted.loc[~after, "is_overdue"].mean() - 0.25) < 0.03
+
+
+def test_overdue_note_when_a_period_has_tasks_of_one_case():
+    # before: tasks of many cases; after: all tasks of one case (design effect
+    # not estimable): the comparison still runs and a note says the interval
+    # treats those tasks as independent
+    from diagnose.compare.simulate import simulate_tasks
+
+    cases = simulate_cases(4)
+    tasks = simulate_tasks(cases, 4)
+    after = tasks["period"] == "after"
+    one = tasks.loc[after & (tasks["group"] == "pilot"), "case_id"].iloc[0]
+    tasks.loc[after, "case_id"] = one
+    for lang, text in (
+        ("en", "the pilot period's tasks come from a single case"),
+        ("zh", "试点期的任务只来自一个项目"),
+    ):
+        out = analyse_pilot(
+            cases,
+            targets={"cycle_time": {"change": "-20%"}},
+            tasks=tasks,
+            metrics=("cycle_time", "overdue_rate"),
+            n_resamples=200,
+            n_boot=99,
+            with_pretrend=False,
+            language=lang,
+        )
+        assert any(text in n for n in out["notes"]), out["notes"]
+        row = out["effects"][out["effects"]["metric"] == "overdue_rate"].iloc[0]
+        assert np.isfinite(row["ci_low"])

@@ -95,6 +95,13 @@ _NOTES = {
         "overdue rate: no pilot tasks with a due date in one of the periods.",
         "逾期率：某一时期内试点团队没有带截止日期的任务，无法比较。",
     ),
+    "overdue_one_case": (
+        "overdue rate: the {period} period's tasks come from a single case, so how "
+        "much tasks of one case are late together cannot be estimated; its tasks "
+        "are treated as independent and the interval is too narrow.",
+        "逾期率：{period}的任务只来自一个项目，无法估计同一项目任务一起逾期的程度；"
+        "这些任务被当作相互独立，置信区间偏窄。",
+    ),
     "no_survey": (
         "satisfaction: the pilot teams have no survey answers in one period.",
         "满意度：某一时期内试点团队没有问卷回答，无法比较。",
@@ -113,16 +120,19 @@ _NOTES = {
 
 def _design_effect(tasks: pd.DataFrame, period: str) -> float:
     """Design effect of the overdue share of ``period``'s tasks, clustered by
-    case (:func:`diagnose.stats.design_effect`); 1 when it cannot be
-    estimated (no ``case_id`` column, or a single case)."""
+    case (:func:`diagnose.stats.design_effect`); 1 without a ``case_id``
+    column, NaN when the tasks come from a single case (not estimable)."""
     from diagnose.stats import design_effect
 
     sub = tasks[tasks["period"] == period]
     if "case_id" not in sub.columns or sub.empty:
         return 1.0
     g = sub.groupby("case_id", sort=False)["is_overdue"]
-    d = design_effect(g.sum().to_numpy(dtype=float), g.size().to_numpy())
-    return float(d) if np.isfinite(d) else 1.0
+    return float(design_effect(g.sum().to_numpy(dtype=float), g.size().to_numpy()))
+
+
+_PERIOD_EN = {"before": "baseline", "after": "pilot"}
+_PERIOD_ZH = {"before": "试点前", "after": "试点期"}
 
 
 def _note(key: str, language: str, **values) -> str:
@@ -438,6 +448,13 @@ def analyse_pilot(
         if nb and na:
             # tasks of one case are late together: Rao–Scott design effects
             deff = (_design_effect(pt, "before"), _design_effect(pt, "after"))
+            for period, d in zip(("before", "after"), deff):
+                if np.isnan(d):
+                    names = _PERIOD_ZH if language == "zh" else _PERIOD_EN
+                    notes.append(
+                        _note("overdue_one_case", language, period=names[period])
+                    )
+            deff = tuple(1.0 if np.isnan(d) else d for d in deff)
             pr = compare_proportions(
                 kb,
                 nb,
