@@ -118,6 +118,11 @@ def newcombe_interval(k1, n1, k2, n2, *, confidence: float = 0.95):
     p2 = np.asarray(k2, float) / np.asarray(n2, float)
     l1, u1 = wilson_interval(k1, n1, confidence=confidence)
     l2, u2 = wilson_interval(k2, n2, confidence=confidence)
+    return _newcombe(p1, l1, u1, p2, l2, u2)
+
+
+def _newcombe(p1, l1, u1, p2, l2, u2):
+    """Newcombe's hybrid bounds of ``p1 - p2`` from each share's interval."""
     d = p1 - p2
     low = d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
     high = d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
@@ -178,9 +183,7 @@ def clustered_newcombe_interval(
     p2, l2, u2, n2 = clustered_wilson_interval(
         successes2, trials2, confidence=confidence
     )
-    d = p1 - p2
-    low = d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
-    high = d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    low, high = _newcombe(p1, l1, u1, p2, l2, u2)
     return float(low), float(high), float(n1), float(n2)
 
 

@@ -341,6 +341,7 @@ def overload_delay(
     owner_codes = pd.Series(
         pd.factorize(activities["owner"])[0], index=activities.index
     )
+    n_owners = int(owner_codes.max()) + 1 if len(owner_codes) else 0
     for name, flag, grp in (
         ("slower_than_stage_median", slow, ov_fin),
         ("overdue", od["is_overdue"].astype(bool), ov_od),
@@ -352,16 +353,11 @@ def overload_delay(
         hit = flag.to_numpy(dtype=bool)
         ov = grp.to_numpy(dtype=bool)
         people = len(np.unique(owner[ov]))
-        n_owners = int(owner.max()) + 1 if owner.size else 0
-
-        def per_owner(mask, owner=owner, hit=hit, n_owners=n_owners):
-            y = np.bincount(owner[mask], weights=hit[mask], minlength=n_owners)
-            m = np.bincount(owner[mask], minlength=n_owners)
-            return y, m
-
         if n1 and n2:
             low, high, ne1, ne2 = stats.clustered_newcombe_interval(
-                *per_owner(ov), *per_owner(~ov), confidence=confidence
+                *_per_owner(owner[ov], hit[ov], n_owners),
+                *_per_owner(owner[~ov], hit[~ov], n_owners),
+                confidence=confidence,
             )
         else:
             low = high = ne1 = ne2 = np.nan
@@ -393,3 +389,9 @@ def overload_delay(
             }
         )
     return pd.DataFrame(rows)
+
+
+def _per_owner(owner: np.ndarray, hit: np.ndarray, n_owners: int):
+    """Outcomes (successes) and tasks (trials) per owner code."""
+    y = np.bincount(owner, weights=hit, minlength=n_owners)
+    return y, np.bincount(owner, minlength=n_owners)
