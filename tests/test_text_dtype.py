@@ -36,28 +36,11 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+# every metric that takes the activity table (KPI and benchmark tables aside)
 FUNCS = [
-    "activity_durations",
-    "case_durations",
-    "waits",
-    "transitions",
-    "cycle_time",
-    "stage_summary",
-    "flow_efficiency",
-    "aging_wip",
-    "overdue",
-    "overdue_rate",
-    "progress_deviation",
-    "sla_breaches",
-    "sla_summary",
-    "handoff_response",
-    "throughput",
-    "wip",
-    "workload",
-    "overload_summary",
-    "rework",
-    "handoffs",
-    "survival_curve",
+    name
+    for name in metrics.__all__
+    if name not in ("kpi_variance", "compare_to_benchmarks")
 ]
 
 
