@@ -316,6 +316,41 @@ def test_grouped_summaries_match_stats_module(rng):
         np.testing.assert_equal(km.loc[g].to_numpy(dtype=float), np.array(ref))
 
 
+@pytest.mark.filterwarnings("ignore:The confidence interval is undefined")
+@pytest.mark.parametrize(
+    "n, n_groups, ties",
+    [
+        (6000, 4, False),  # few large groups, nearly every time distinct
+        (12000, 2500, True),  # more than 1024 groups: the pandas cumulative path
+        (3000, 1500, False),  # many groups of one or two values
+    ],
+)
+def test_grouped_kaplan_meier_equals_scipy_group_by_group(rng, n, n_groups, ties):
+    # the one-pass KM of km_summary against diagnose.stats.kaplan_meier
+    # (scipy's ecdf + log-log band), bit for bit, censoring and NaN included
+    from diagnose.metrics._common import km_summary
+
+    v = (
+        rng.integers(0, 15, n).astype(float)
+        if ties
+        else rng.gamma(1.5, 4, n).round(3)
+    )
+    v[rng.random(n) < 0.02] = np.nan
+    frame = pd.DataFrame(
+        {"g": rng.integers(0, n_groups, n), "v": v, "obs": rng.random(n) < 0.6}
+    )
+    km = km_summary(frame, "v", "obs", by=["g"]).set_index("g")
+    seen = frame.dropna(subset=["v"])
+    assert sorted(km.index) == sorted(seen["g"].unique())
+    estimable = 0
+    for g, sub in seen.groupby("g"):
+        ref = stats.kaplan_meier(sub["v"].to_numpy(), sub["obs"].to_numpy())
+        ref = np.array(ref.quantile(0.5))
+        np.testing.assert_array_equal(km.loc[g].to_numpy(dtype=float), ref)
+        estimable += int(np.isfinite(ref[0]))
+    assert estimable >= 0.3 * len(km)  # the comparison is not all-NaN
+
+
 def test_activity_durations_replaces_a_stale_result_column(six):
     stale = six.assign(is_open=True)
     got = activity_durations(stale, as_of="2024-10-25")

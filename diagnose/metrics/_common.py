@@ -1,8 +1,9 @@
 """Helpers shared by the metric modules: argument checks, the table as seen at
 ``as_of``, and one way to summarise durations by group.
 
-Nothing here loops over rows; loops run over *groups* only (one call of the
-interval functions of :mod:`diagnose.stats` per group).
+Nothing here loops over rows. Group summaries (order statistics, their
+intervals, Kaplan–Meier medians) are computed for all groups in one sort;
+the few loops left run over groups or group sizes, never rows.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
+from scipy import special
 
 from diagnose import stats
 from diagnose.workdays import WorkCalendar, get_calendar, to_datetime64
@@ -433,51 +435,6 @@ def _sort_within_groups(x: np.ndarray, codes: np.ndarray, n_groups: int):
     return xs, cs
 
 
-@functools.lru_cache(maxsize=4096)
-def _km_on_ranks(structure: tuple, confidence: float, q: float):
-    """KM quantile on synthetic times 1..k with the given (events, censored)
-    counts per distinct time. The estimate and its log-log band depend on these
-    counts only, so groups with the same structure share one computation."""
-    times, observed = [], []
-    for i, (ev, ce) in enumerate(structure, start=1):
-        times += [i] * (ev + ce)
-        observed += [True] * ev + [False] * ce
-    with warnings.catch_warnings():
-        # scipy notes that log-log bounds are undefined where S(t) is 0 or 1
-        warnings.filterwarnings(
-            "ignore", message="The confidence interval is undefined"
-        )
-        km = stats.kaplan_meier(
-            np.array(times, float), np.array(observed), confidence=confidence
-        )
-    return km.quantile(q)
-
-
-def km_quantile(durations, observed, *, q: float = 0.5, confidence: float = 0.95):
-    """:meth:`KaplanMeier.quantile` of one sample, computed via a cache keyed on
-    the tie/censoring structure (identical results, much faster over many
-    small groups)."""
-    d = np.asarray(durations, dtype=float)
-    e = np.asarray(observed, dtype=bool)
-    keep = ~np.isnan(d)
-    d, e = d[keep], e[keep]
-    if d.size == 0 or not e.any():
-        return (np.nan, np.nan, np.nan)
-    uniq, inv = np.unique(d, return_inverse=True)
-    if uniq.size > 64:  # large sample: caching would not pay; compute directly
-        with warnings.catch_warnings():
-            warnings.filterwarnings(
-                "ignore", message="The confidence interval is undefined"
-            )
-            km = stats.kaplan_meier(d, e, confidence=confidence)
-        return km.quantile(q)
-    ev = np.bincount(inv, weights=e, minlength=uniq.size).astype(int)
-    ce = np.bincount(inv, weights=~e, minlength=uniq.size).astype(int)
-    structure = tuple(zip(ev.tolist(), ce.tolist()))
-    ranks = _km_on_ranks(structure, float(confidence), float(q))
-    return tuple(float(uniq[int(r) - 1]) if np.isfinite(r) else np.nan for r in ranks)
-
-
 def km_summary(
     frame: pd.DataFrame,
     value: str,
@@ -512,14 +469,7 @@ def km_summary_codes(
 
 
 def _km_by_codes(x, e, codes, keys, by, n_rows, confidence, prefix):
-    small = codes.astype(np.uint16) if len(keys) < 65536 else codes  # radix sort
-    order = np.argsort(small, kind="stable")
-    x, e, codes = x[order], e[order], codes[order]
-    bounds = np.searchsorted(codes, np.arange(len(keys) + 1))
-    est = [
-        km_quantile(x[a:b], e[a:b], q=0.5, confidence=confidence)
-        for a, b in zip(bounds[:-1], bounds[1:])
-    ]
+    est = _km_median_grouped(x, e, codes, len(keys), confidence)
     rows = (
         [tuple(k) + tuple(v) for k, v in zip(keys.itertuples(index=False), est)]
         if (by and n_rows)
@@ -530,6 +480,87 @@ def _km_by_codes(x, e, codes, keys, by, n_rows, confidence, prefix):
     if not by and out.empty:
         out = pd.DataFrame([[np.nan] * 3], columns=cols)
     return out
+
+
+def _km_median_grouped(x, e, codes, n_groups: int, confidence: float) -> np.ndarray:
+    """Kaplan–Meier median and its CI for every group in one pass.
+
+    The arithmetic of :func:`diagnose.stats.kaplan_meier` (scipy's ``ecdf``
+    and its ``"log-log"`` band) followed by :meth:`KaplanMeier.quantile`,
+    for all groups at once instead of one scipy call per group: at each
+    distinct time of a group, ``n`` at risk and ``d`` events;
+    ``S = cumprod((n - d) / n)``; Greenwood's ``cumsum(d / (n (n - d)))``
+    on the log-log scale; the median is the first time with ``S <= 0.5``,
+    its bounds the first times at which the band's bounds reach 0.5
+    (Brookmeyer & Crowley). The tests check it against
+    :func:`diagnose.stats.kaplan_meier` group by group.
+
+    Returns an ``(n_groups, 3)`` array: median, CI low, CI high (NaN where
+    not estimable, e.g. a group without events).
+    """
+    out = np.full((n_groups, 3), np.nan)
+    x = np.asarray(x, dtype=float)
+    e = np.asarray(e, dtype=bool)
+    codes = np.asarray(codes, dtype=np.int64)
+    if x.size == 0:
+        return out
+    order = np.argsort(x)  # ties: any order (runs sum them)
+    key = codes[order].astype(np.uint16) if n_groups <= 65535 else codes[order]
+    order = order[np.argsort(key, kind="stable")]  # by group, then time
+    x, e, codes = x[order], e[order], codes[order]
+    bounds = np.searchsorted(codes, np.arange(n_groups + 1))
+    # one run per distinct (group, time)
+    first = np.empty(x.size, dtype=bool)
+    first[0] = True
+    np.logical_or(codes[1:] != codes[:-1], x[1:] != x[:-1], out=first[1:])
+    start = np.flatnonzero(first)
+    run_group = codes[start]
+    n = (bounds[run_group + 1] - start).astype(float)  # at risk
+    d = np.add.reduceat(e.astype(np.int64), start).astype(float)  # events
+    run_bounds = np.searchsorted(run_group, np.arange(n_groups + 1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sf = _grouped_cumulative(np.cumprod, (n - d) / n, run_group, run_bounds)
+        greenwood = _grouped_cumulative(
+            np.cumsum, d / (n * (n - d)), run_group, run_bounds
+        )
+        z_se = special.ndtri(0.5 + confidence / 2) * np.sqrt(
+            1 / np.log(sf) ** 2 * greenwood
+        )
+        lnl = np.log(-np.log(sf))
+        low = np.exp(-np.exp(lnl + z_se))
+        high = np.exp(-np.exp(lnl - z_se))
+    # where the band is undefined (S = 0 or 1) the estimate is certain
+    low = np.where(np.isnan(low), sf, low)
+    high = np.where(np.isnan(high), sf, high)
+    # first distinct time at which each curve reaches 0.5, per group; the
+    # runs of the groups that have any are contiguous, so reduceat over their
+    # starts sees exactly one group each (a group without events keeps S = 1)
+    t = x[start]
+    present = np.flatnonzero(np.diff(run_bounds) > 0)
+    big = np.iinfo(np.int64).max
+    idx = np.arange(start.size)
+    for j, s in enumerate((sf, low, high)):
+        hit = np.where(s <= 0.5 + 1e-12, idx, big)
+        firsts = np.minimum.reduceat(hit, run_bounds[present])
+        found = firsts != big
+        out[present[found], j] = t[firsts[found]]
+    return out
+
+
+def _grouped_cumulative(func, values, run_group, run_bounds):
+    """``func`` (``np.cumprod`` or ``np.cumsum``) restarted at every group.
+
+    Few groups: the numpy function per group slice, in scipy's order of
+    operations. Many groups: pandas' grouped cumulative (one pass).
+    """
+    if np.count_nonzero(np.diff(run_bounds)) <= 1024:
+        out = np.empty_like(values)
+        for a, b in zip(run_bounds[:-1], run_bounds[1:]):
+            if b > a:
+                out[a:b] = func(values[a:b])
+        return out
+    grouped = pd.Series(values).groupby(run_group, sort=False)
+    return (grouped.cumprod() if func is np.cumprod else grouped.cumsum()).to_numpy()
 
 
 def merge_on(left: pd.DataFrame, right: pd.DataFrame, by: list) -> pd.DataFrame:
