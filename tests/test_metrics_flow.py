@@ -330,11 +330,7 @@ def test_grouped_kaplan_meier_equals_scipy_group_by_group(rng, n, n_groups, ties
     # (scipy's ecdf + log-log band), bit for bit, censoring and NaN included
     from diagnose.metrics._common import km_summary
 
-    v = (
-        rng.integers(0, 15, n).astype(float)
-        if ties
-        else rng.gamma(1.5, 4, n).round(3)
-    )
+    v = rng.integers(0, 15, n).astype(float) if ties else rng.gamma(1.5, 4, n).round(3)
     v[rng.random(n) < 0.02] = np.nan
     frame = pd.DataFrame(
         {"g": rng.integers(0, n_groups, n), "v": v, "obs": rng.random(n) < 0.6}
