@@ -30,7 +30,8 @@ __all__ = [
     "summarise",
     "summarise_codes",
     "km_summary",
-    "km_summary_codes",
+    "km_median_by_code",
+    "summary_by_code",
     "group_keys",
     "SUMMARY_COLUMNS",
     "shared_work",
@@ -365,6 +366,26 @@ def summarise_codes(
     return pd.concat([keys.iloc[present].reset_index(drop=True), stats_], axis=1)[cols]
 
 
+def summary_by_code(
+    x: np.ndarray, codes: np.ndarray, n_codes: int, *, confidence: float = 0.95
+) -> dict[str, np.ndarray]:
+    """The statistics of :func:`summarise` as arrays indexed by code
+    ``0..n_codes-1`` (``n`` 0 and NaN statistics for codes without values),
+    for metrics that assemble one table from several per-code summaries
+    without merging on labels."""
+    x = np.asarray(x, dtype=float)
+    ok = ~np.isnan(x)
+    x, codes = x[ok], np.asarray(codes)[ok]
+    out = {"n": np.zeros(n_codes, dtype=np.int64)}
+    out.update({c: np.full(n_codes, np.nan) for c in SUMMARY_COLUMNS[1:]})
+    if x.size:
+        present, codes = _present_codes(codes, n_codes)
+        stats_ = _summary_stats(x, codes, len(present), confidence, "")
+        for c in SUMMARY_COLUMNS:
+            out[c][present] = stats_[c].to_numpy()
+    return out
+
+
 def _present_codes(codes: np.ndarray, n_keys: int):
     """``np.unique(codes, return_inverse=True)`` for codes in ``0..n_keys-1``,
     in linear time (a bincount instead of a sort)."""
@@ -452,19 +473,21 @@ def km_summary(
     return _km_by_codes(x, e, codes, keys, by, len(data), confidence, prefix)
 
 
-def km_summary_codes(
-    x, observed, codes, keys: pd.DataFrame, *, confidence=0.95, prefix="km_"
-) -> pd.DataFrame:
-    """:func:`km_summary` for values already coded by group (``codes`` index
-    the rows of ``keys``; NaN values ignored; groups without values get no
-    row)."""
+def km_median_by_code(
+    x, observed, codes, n_codes: int, *, confidence: float = 0.95
+) -> np.ndarray:
+    """Kaplan–Meier median and CI per code ``0..n_codes-1`` as an
+    ``(n_codes, 3)`` array (NaN rows for codes without values); NaN values
+    are ignored. See :func:`km_summary`."""
     x = np.asarray(x, dtype=float)
     ok = ~np.isnan(x)
-    x, e, codes = x[ok], np.asarray(observed, dtype=bool)[ok], np.asarray(codes)[ok]
-    present, codes = _present_codes(codes, len(keys))
-    keys = keys.iloc[present].reset_index(drop=True)
-    by = list(keys.columns)
-    return _km_by_codes(x, e, codes, keys, by, x.size, confidence, prefix)
+    return _km_median_grouped(
+        x[ok],
+        np.asarray(observed, dtype=bool)[ok],
+        np.asarray(codes)[ok],
+        n_codes,
+        confidence,
+    )
 
 
 def _km_by_codes(x, e, codes, keys, by, n_rows, confidence, prefix):

@@ -31,8 +31,8 @@ from diagnose.metrics._common import (
     check_choice,
     check_confidence,
     check_frame,
+    km_median_by_code,
     km_summary,
-    km_summary_codes,
     merge_on,
     resolve_calendar,
     reuse,
@@ -40,6 +40,7 @@ from diagnose.metrics._common import (
     state_at,
     summarise,
     summarise_codes,
+    summary_by_code,
     take,
 )
 
@@ -957,27 +958,12 @@ def stage_summary(
     np.minimum.at(first_pos, c, np.arange(c.size))
     first_start = np.full(k, np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(first_start, c, start_ns)
-    counts = keys.assign(
-        n=n,
-        n_open=np.bincount(c, weights=is_open, minlength=k).astype(np.int64),
-        total_days=np.bincount(c, weights=np.nan_to_num(value), minlength=k),
-        first_start=first_start,
-        _first_pos=first_pos,
-    ).loc[n > 0]
-    counts = counts.sort_values("_first_pos", kind="stable")  # as groupby(sort=False)
-    summ = summarise_codes(
-        np.where(is_open, np.nan, value), c, keys, confidence=confidence
+    # every statistic is an array indexed by activity code: one table, no
+    # merges on labels
+    done = summary_by_code(
+        np.where(is_open, np.nan, value), c, k, confidence=confidence
     )
-    summ = summ.rename(
-        columns={
-            "median": "median_days",
-            "p85": "p85_days",
-            "p95": "p95_days",
-            "mean": "mean_days",
-        }
-    )[["activity", "median_days", "p85_days", "p95_days", "mean_days"]]
-    km = km_summary_codes(value, ~is_open, c, keys, confidence=confidence)
-    km = km[["activity", "km_median"]].rename(columns={"km_median": "km_median_days"})
+    km = km_median_by_code(value, ~is_open, c, k, confidence=confidence)
     # the case cycle times of case_durations, without its other columns
     final = _final_stage_names(final_stages, func)
     spans = _case_spans(activities, as_of, cal, final)
@@ -985,67 +971,37 @@ def stage_summary(
     waiting = _waiting_after(activities, spans, slim, codes_all, k, as_of, cal)
     pairs = _wait_pairs(activities, as_of, cal)
     to_code = codes_all[pairs["to_pos"]]
-    wsum = summarise_codes(
-        pairs["wait_working_days"], to_code, keys, confidence=confidence
-    )
-    wsum = wsum.rename(
-        columns={
-            "n": "n_waits",
-            "median": "median_wait_before",
-            "p85": "p85_wait_before",
-            "mean": "mean_wait_before",
-        }
+    before = summary_by_code(
+        pairs["wait_working_days"], to_code, k, confidence=confidence
     )
     n_to = np.bincount(to_code, minlength=k)
+    total = np.bincount(c, weights=np.nan_to_num(value), minlength=k)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.bincount(to_code, weights=pairs["overlap"], minlength=k) / n_to
-    overlap = keys.assign(share_overlap=share).loc[n_to > 0]
-    wsum = wsum[
-        [
-            "activity",
-            "n_waits",
-            "median_wait_before",
-            "p85_wait_before",
-            "mean_wait_before",
-        ]
-    ].merge(overlap, on="activity", how="left")
-    out = counts.merge(summ, on="activity", how="left").merge(
-        km, on="activity", how="left"
+    out = pd.DataFrame(
+        {
+            "activity": keys["activity"],
+            "n": n,
+            "n_open": np.bincount(c, weights=is_open, minlength=k).astype(np.int64),
+            "median_days": done["median"],
+            "p85_days": done["p85"],
+            "p95_days": done["p95"],
+            "mean_days": done["mean"],
+            "km_median_days": km[:, 0],
+            "total_days": total,
+            "share_of_cycle": total / total_cycle if total_cycle > 0 else np.nan,
+            "n_waits": before["n"],
+            "median_wait_before": before["median"],
+            "p85_wait_before": before["p85"],
+            "mean_wait_before": before["mean"],
+            "share_overlap": np.where(n_to > 0, share, np.nan),
+            **waiting,
+        }
     )
-    out = out.merge(wsum, on="activity", how="left")
-    out["share_of_cycle"] = (
-        out["total_days"] / total_cycle if total_cycle > 0 else np.nan
-    )
-    out = out.merge(
-        keys.assign(**waiting).loc[waiting["n_waiting_after"] > 0],
-        on="activity",
-        how="left",
-    )
-    out["n_waiting_after"] = out["n_waiting_after"].fillna(0).astype(int)
-    out["n_waits"] = out["n_waits"].fillna(0).astype(int)
-    out["n_open"] = out["n_open"].astype(int)
-    out = out.sort_values("first_start", kind="stable").reset_index(drop=True)
-    return out[
-        [
-            "activity",
-            "n",
-            "n_open",
-            "median_days",
-            "p85_days",
-            "p95_days",
-            "mean_days",
-            "km_median_days",
-            "total_days",
-            "share_of_cycle",
-            "n_waits",
-            "median_wait_before",
-            "p85_wait_before",
-            "mean_wait_before",
-            "share_overlap",
-            "n_waiting_after",
-            "median_waiting_after",
-        ]
-    ]
+    # rows in order of first appearance by start (ties: first row)
+    order = np.lexsort((first_pos, first_start))
+    out = out.iloc[order[n[order] > 0]].reset_index(drop=True)
+    return out
 
 
 def _waiting_after(activities, spans, slim, codes_all, k, as_of, cal) -> dict:
