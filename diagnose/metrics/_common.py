@@ -33,6 +33,7 @@ __all__ = [
     "km_median_by_code",
     "summary_by_code",
     "group_keys",
+    "group_codes",
     "SUMMARY_COLUMNS",
     "shared_work",
     "reuse",
@@ -290,11 +291,13 @@ def _median_ci_ranks(n: int, q: float, confidence: float) -> tuple[float, float]
     )
 
 
-def _group_codes(data: pd.DataFrame, by: list):
+def group_codes(data: pd.DataFrame, by: list):
     """Group code per row (sorted keys, missing labels kept) and the key frame."""
     if not by:
         return np.zeros(len(data), dtype=np.int64), pd.DataFrame(index=[0])
-    if len(by) == 1 and data[by[0]].dtype == object:
+    if len(by) == 1 and (
+        data[by[0]].dtype == object or isinstance(data[by[0]].dtype, pd.StringDtype)
+    ):
         # one text column: a sorted factorisation gives the groupby's codes
         # (missing labels last) at a fraction of the cost
         col = data[by[0]]
@@ -337,7 +340,7 @@ def summarise(
         if by:
             return pd.DataFrame(columns=cols)
         return pd.DataFrame([[0] + [np.nan] * 6], columns=cols)
-    codes, keys = _group_codes(data, by)
+    codes, keys = group_codes(data, by)
     x = data[value].to_numpy(dtype=float)
     stats_ = _summary_stats(x, codes, len(keys), confidence, prefix)
     out = pd.concat([keys.reset_index(drop=True), stats_], axis=1) if by else stats_
@@ -467,7 +470,7 @@ def km_summary(
     """Kaplan–Meier median and its CI per group (open work censored)."""
     by = by or []
     data = frame[by + [value, observed]].dropna(subset=[value])
-    codes, keys = _group_codes(data, by)
+    codes, keys = group_codes(data, by)
     x = data[value].to_numpy(dtype=float)
     e = data[observed].to_numpy(dtype=bool)
     return _km_by_codes(x, e, codes, keys, by, len(data), confidence, prefix)

@@ -31,8 +31,8 @@ from diagnose.metrics._common import (
     check_choice,
     check_confidence,
     check_frame,
+    group_codes,
     km_median_by_code,
-    km_summary,
     merge_on,
     resolve_calendar,
     reuse,
@@ -861,50 +861,30 @@ def cycle_time(
         table = table.loc[table["started"].to_numpy()]
         value = _value_column(unit, "activity")
     table = table.loc[table[value].notna()]
-    finished = table.loc[~table["is_open"]]
-    summ = summarise(finished, value, by=groups, confidence=confidence)
-    summ = summ.rename(columns={"n": "n_finished"})
-    counts = (
-        table.groupby(groups, dropna=False, observed=True, sort=True)
-        .agg(n=("is_open", "size"), n_open=("is_open", "sum"))
-        .reset_index()
-        if groups
-        else pd.DataFrame({"n": [len(table)], "n_open": [int(table["is_open"].sum())]})
+    # one group coding; every statistic an array per group code (no merges)
+    codes, keys = group_codes(table, groups)
+    k = len(keys)
+    x = table[value].to_numpy(dtype=float)
+    is_open = table["is_open"].to_numpy(dtype=bool)
+    done = summary_by_code(
+        np.where(is_open, np.nan, x), codes, k, confidence=confidence
     )
-    km = km_summary(
-        table.assign(_observed=~table["is_open"]),
-        value,
-        "_observed",
-        by=groups,
-        confidence=confidence,
-    )
-    open_age = summarise(table.loc[table["is_open"]], value, by=groups)[
-        groups + ["median"]
-    ]
-    open_age = open_age.rename(columns={"median": "open_median_age"})
-    out = merge_on(counts, summ, groups)
-    out = merge_on(out, km, groups)
-    out = merge_on(out, open_age, groups)
-    out["naive_median"] = out["median"]
-    out["n_finished"] = out["n_finished"].fillna(0).astype(int)
-    out["n_open"] = out["n_open"].astype(int)
-    cols = groups + [
-        "n",
-        "n_open",
-        "n_finished",
-        "mean",
-        "median",
-        "p85",
-        "p95",
-        "ci_low",
-        "ci_high",
-        "km_median",
-        "km_ci_low",
-        "km_ci_high",
-        "naive_median",
-        "open_median_age",
-    ]
-    return out[cols]
+    km = km_median_by_code(x, ~is_open, codes, k, confidence=confidence)
+    open_age = summary_by_code(np.where(is_open, x, np.nan), codes, k)["median"]
+    columns = {
+        "n": np.bincount(codes, minlength=k),
+        "n_open": np.bincount(codes, weights=is_open, minlength=k).astype(int),
+        "n_finished": done["n"].astype(int),
+        **{c: done[c] for c in ("mean", "median", "p85", "p95", "ci_low", "ci_high")},
+        "km_median": km[:, 0],
+        "km_ci_low": km[:, 1],
+        "km_ci_high": km[:, 2],
+        "naive_median": done["median"],
+        "open_median_age": open_age,
+    }
+    if not groups:
+        return pd.DataFrame(columns)
+    return pd.concat([keys.reset_index(drop=True), pd.DataFrame(columns)], axis=1)
 
 
 @sharing
