@@ -204,6 +204,7 @@ def _sort_order(codes: np.ndarray, key: np.ndarray) -> np.ndarray | None:
     return order[np.argsort(codes[order], kind="stable")]
 
 
+@sharing
 def activity_durations(activities, *, as_of, calendar=None) -> pd.DataFrame:
     """Every activity row with its duration, open work measured to ``as_of``.
 
@@ -270,6 +271,7 @@ def _slim(activities, as_of, cal) -> pd.DataFrame:
     )
 
 
+@sharing
 def case_durations(
     activities,
     *,
@@ -520,6 +522,7 @@ def _case_durations(activities, as_of, cal, unit, attributes, final=()):
     return pd.DataFrame(out)
 
 
+@sharing
 def waits(activities, *, calendar=None, as_of=None) -> pd.DataFrame:
     """Waiting time before each activity: the gap after its predecessor.
 
@@ -599,6 +602,7 @@ def _waits(activities, as_of, cal) -> pd.DataFrame:
     )
 
 
+@sharing
 def transitions(activities, *, calendar=None, as_of=None) -> pd.DataFrame:
     """Waits between consecutive stages, summarised per (from, to) stage pair.
 
@@ -1091,6 +1095,7 @@ def flow_efficiency(
     return out
 
 
+@sharing
 def aging_wip(activities, *, as_of, calendar=None) -> pd.DataFrame:
     """Open work and how old it is compared with finished work of its kind.
 

@@ -25,6 +25,7 @@ from diagnose.metrics._common import (
     check_frame,
     resolve_calendar,
     reuse,
+    sharing,
     state_at,
 )
 from diagnose.workdays import to_datetime64
@@ -45,6 +46,7 @@ def _settings(settings) -> Settings:
         ) from err
 
 
+@sharing
 def overdue(activities, *, as_of) -> pd.DataFrame:
     """Row-level overdue flags (see the module docstring for the rule).
 
@@ -137,6 +139,7 @@ def _case_overdue(activities, as_of, groups) -> pd.DataFrame:
     return out.reset_index()
 
 
+@sharing
 def overdue_rate(
     activities, *, by="activity", as_of, level="activity", confidence=0.95
 ) -> pd.DataFrame:
@@ -227,6 +230,7 @@ def overdue_rate(
     return out
 
 
+@sharing
 def progress_deviation(
     activities, *, as_of, settings=None, calendar=None
 ) -> pd.DataFrame:

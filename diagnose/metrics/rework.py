@@ -26,6 +26,7 @@ from diagnose.io.columns import STAGES
 from diagnose.metrics._common import (
     check_frame,
     reuse,
+    sharing,
     state_at,
     take,
     take_array,
@@ -77,6 +78,7 @@ def stage_order(activities: pd.Series) -> pd.Series | None:
     return pd.Series(ranks[codes], index=activities.index, dtype="int64")
 
 
+@sharing
 def rework_rows(activities, *, as_of=None) -> pd.DataFrame:
     """Started rows in case order, each flagged as a return or not.
 
@@ -231,6 +233,7 @@ def _rework_rows_reference(activities, as_of) -> pd.DataFrame:
     return out
 
 
+@sharing
 def rework(activities, *, as_of=None, confidence=0.95) -> pd.DataFrame:
     """Per stage: how many cases had to redo it.
 
@@ -336,6 +339,7 @@ def _rework(rows, codes, confidence) -> pd.DataFrame:
     return out
 
 
+@sharing
 def handoffs(activities, *, calendar=None, as_of=None) -> pd.DataFrame:
     """The handoff matrix in long form: how long work waits between departments.
 

@@ -18,6 +18,7 @@ from diagnose.metrics._common import (
     check_frame,
     resolve_calendar,
     reuse,
+    sharing,
     summarise_codes,
 )
 from diagnose.metrics.flow import _durations, _handoff_groups, _wait_pairs
@@ -35,6 +36,7 @@ def _settings(settings) -> Settings:
         ) from err
 
 
+@sharing
 def sla_breaches(activities, *, settings=None, as_of, calendar=None) -> pd.DataFrame:
     """Every activity row judged against its stage time limit.
 
@@ -118,6 +120,7 @@ def _sla_columns(activities, as_of, cal, cfg) -> pd.DataFrame:
     )
 
 
+@sharing
 def sla_summary(
     activities, *, settings=None, as_of, by="activity", calendar=None, confidence=0.95
 ) -> pd.DataFrame:
@@ -199,6 +202,7 @@ def sla_summary(
     ]
 
 
+@sharing
 def handoff_response(
     activities,
     *,

@@ -13,12 +13,19 @@ import warnings
 import pandas as pd
 
 from diagnose import stats
-from diagnose.metrics._common import as_list, check_as_of, check_choice, check_frame
+from diagnose.metrics._common import (
+    as_list,
+    check_as_of,
+    check_choice,
+    check_frame,
+    sharing,
+)
 from diagnose.metrics.flow import activity_durations, case_durations
 
 __all__ = ["survival_curve"]
 
 
+@sharing
 def survival_curve(
     activities_or_durations,
     *,

@@ -14,6 +14,7 @@ from diagnose.metrics._common import (
     check_as_of,
     check_choice,
     check_frame,
+    sharing,
     state_at,
 )
 from diagnose.metrics.flow import case_durations
@@ -61,6 +62,7 @@ def _level_table(activities, level, as_of, by, func, final_stages=()):
     return table, groups
 
 
+@sharing
 def throughput(
     activities, *, freq="W", level="case", as_of, by=None, final_stages=()
 ) -> pd.DataFrame:
@@ -122,6 +124,7 @@ def throughput(
     return out[groups + ["period", "period_end", "n_finished"]].reset_index(drop=True)
 
 
+@sharing
 def wip(
     activities, *, freq="D", as_of, by=None, level="activity", final_stages=()
 ) -> pd.DataFrame:

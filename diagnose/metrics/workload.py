@@ -32,6 +32,7 @@ from diagnose.metrics._common import (
     check_frame,
     resolve_calendar,
     reuse,
+    sharing,
     state_at,
     take,
 )
@@ -115,6 +116,7 @@ def _grid(iv: pd.DataFrame):
     return codes, owners, day0, n_open, n_p0
 
 
+@sharing
 def workload(
     activities, *, as_of, freq="D", settings=None, calendar=None
 ) -> pd.DataFrame:
@@ -194,6 +196,7 @@ def workload(
     )
 
 
+@sharing
 def overload_summary(
     activities, *, as_of, settings=None, calendar=None, confidence=0.95
 ) -> pd.DataFrame:
@@ -263,6 +266,7 @@ def overload_summary(
     )
 
 
+@sharing
 def overload_delay(
     activities, *, as_of, settings=None, calendar=None, confidence=0.95
 ) -> pd.DataFrame:
