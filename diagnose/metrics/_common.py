@@ -216,12 +216,10 @@ def resolve_calendar(calendar, settings=None) -> WorkCalendar:
     return get_calendar(None, country=country, subdivision=subdivision)
 
 
-def _dt_series(frame: pd.DataFrame, col: str) -> pd.Series:
+def _dt_array(frame: pd.DataFrame, col: str) -> np.ndarray:
     if col not in frame.columns:
-        return pd.Series(
-            np.full(len(frame), np.datetime64("NaT", "ns")), index=frame.index
-        )
-    return pd.Series(to_datetime64(frame[col]), index=frame.index)
+        return np.full(len(frame), np.datetime64("NaT", "ns"))
+    return to_datetime64(frame[col])
 
 
 def state_at(activities: pd.DataFrame, as_of: pd.Timestamp | None) -> pd.DataFrame:
@@ -241,18 +239,18 @@ def state_at(activities: pd.DataFrame, as_of: pd.Timestamp | None) -> pd.DataFra
 
 
 def _state_at(activities: pd.DataFrame, as_of: pd.Timestamp | None) -> pd.DataFrame:
-    start = _dt_series(activities, "start")
-    end = _dt_series(activities, "end")
+    # NumPy on datetime64[ns] (NaT compares False, as pandas' NaT does)
+    start = _dt_array(activities, "start")
+    end = _dt_array(activities, "end")
     if as_of is not None:
-        end = end.where(~(end > as_of))
-        started = start.notna() & (start <= as_of)
+        cut = np.datetime64(pd.Timestamp(as_of).as_unit("ns").asm8, "ns")
+        end = np.where(end > cut, np.datetime64("NaT", "ns"), end)
+        started = ~np.isnat(start) & (start <= cut)
     else:
-        started = start.notna()
-    is_open = end.isna()
-    end_eff = end.copy()
-    if as_of is not None:
-        end_eff = end_eff.where(~is_open, as_of)
-    end_eff = end_eff.where(started)
+        started = ~np.isnat(start)
+    is_open = np.isnat(end)
+    end_eff = np.where(is_open, cut, end) if as_of is not None else end.copy()
+    end_eff[~started] = np.datetime64("NaT", "ns")
     return pd.DataFrame(
         {
             "start": start,
