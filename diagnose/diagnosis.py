@@ -107,6 +107,11 @@ class DiagnosisResult:
     transitions : DataFrame or None
         :func:`diagnose.metrics.flow.transitions`: the waits between
         consecutive stages per (from, to) pair (the process map's edges).
+    cases : DataFrame or None
+        :func:`diagnose.metrics.flow.case_durations`: one row per case (span,
+        cycle time, flow efficiency, team and department), on the same
+        calendar and final stages as the other tables; the report's
+        cycle-time chart draws it. Not in :meth:`to_dict` (one row per case).
     """
 
     headline: pd.DataFrame
@@ -125,6 +130,7 @@ class DiagnosisResult:
     language: str = "en"
     overload_delay: pd.DataFrame | None = None
     transitions: pd.DataFrame | None = None
+    cases: pd.DataFrame | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """The process status analysis table (the bottleneck ranking)."""
@@ -261,6 +267,8 @@ class DiagnosisResult:
             "benchmarks",
             "survey",
             "data_quality",
+            "overload_delay",
+            "transitions",
         ):
             out[name] = _records(getattr(self, name))
         out["scoring_rule"] = self.bottlenecks.attrs.get("scoring_rule")
@@ -372,7 +380,7 @@ def diagnose(
     from diagnose.bottlenecks import bottlenecks as rank
     from diagnose.io.load import as_activities
     from diagnose.metrics.benchmarks import compare_to_benchmarks, headline_metrics
-    from diagnose.metrics.flow import stage_summary, transitions
+    from diagnose.metrics.flow import case_durations, stage_summary, transitions
     from diagnose.metrics.overdue import overdue_rate
     from diagnose.metrics.rework import handoffs, rework
     from diagnose.metrics.sla import handoff_response, sla_summary
@@ -457,6 +465,9 @@ def diagnose(
             acts, as_of=as_of, calendar=calendar, final_stages=cfg.final_stages
         ),
         transitions=transitions(acts, as_of=as_of, calendar=calendar),
+        cases=case_durations(
+            acts, as_of=as_of, calendar=calendar, final_stages=cfg.final_stages
+        ),
         handoffs=hand,
         overdue=overdue_rate(acts, by="activity", as_of=as_of),
         sla=sla_summary(acts, settings=cfg, as_of=as_of, calendar=calendar),

@@ -107,6 +107,12 @@ def test_to_dict_is_json(result):
         "conversion_rate",
     }
     assert "Wilson" in back["scoring_rule"]
+    # the process map and the overload check travel too; the case table not
+    assert [r["from_activity"] for r in back["transitions"]] == result.transitions[
+        "from_activity"
+    ].tolist()
+    assert len(back["overload_delay"]) == len(result.overload_delay)
+    assert "cases" not in back
 
 
 def test_headline_values_against_direct_computation(sample):
@@ -236,3 +242,9 @@ def test_every_table_uses_the_settings_calendar():
     assert (edge["from_activity"], edge["to_activity"], edge["n"]) == ("a", "b", 1)
     assert edge["median_wait_working_days"] == 1.0
     assert np.isnan(edge["median_wait_ci_low"])  # one pair: no interval
+    # the case table (the report's cycle-time chart): Mon Sep 23 -> Tue Oct 8
+    # 00:00 is 11 US working days (Sep 23-27, Sep 30-Oct 4, Oct 7) and 7
+    # Chinese ones (Sep 23-27, the make-up Sun Sep 29, Sep 30)
+    assert us.cases["cycle_working_days"].tolist() == [11.0]
+    assert cn.cases["cycle_working_days"].tolist() == [7.0]
+    assert us.cases["department"].tolist() == ["x"]  # tie: the first sorted

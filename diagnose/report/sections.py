@@ -2080,15 +2080,17 @@ def chart(run, key: str):
     if key == "bottlenecks":
         fig = plots.plot_bottlenecks(run.result.bottlenecks, language=lang).figure
     elif key == "cycle_time":
-        from diagnose.metrics import case_durations
-        from diagnose.metrics._common import resolve_calendar
+        cases = run.result.cases
+        if cases is None:  # a result built by hand, without the case table
+            from diagnose.metrics import case_durations
+            from diagnose.metrics._common import resolve_calendar
 
-        cases = case_durations(
-            run.activities,
-            as_of=run.as_of,
-            calendar=resolve_calendar(None, run.settings),
-            final_stages=run.settings.final_stages,
-        )
+            cases = case_durations(
+                run.activities,
+                as_of=run.as_of,
+                calendar=resolve_calendar(None, run.settings),
+                final_stages=run.settings.final_stages,
+            )
         fig = plots.plot_cycle_time(cases, language=lang).figure
         extra = _open_cases_note(cases, lang)
     elif key == "stages":
