@@ -97,3 +97,42 @@ def test_width_aware_padding():
     assert display_width(pad("跨部门评审", 12)) == 12
     assert display_width(pad("跨部门评审跨部门评审", 8)) <= 8
     assert pad("7", 3, right=True) == "  7"
+
+
+def test_final_stage_hint_names_the_dominant_ending():
+    from diagnose.cli.scan import final_stage_hint
+
+    endings = pd.DataFrame(
+        {"activity": ["Close", "Wait"], "n_cases": [9, 1], "share": [0.9, 0.1]}
+    )
+    text = final_stage_hint(endings)
+    assert "9 of those 10 cases end with 'Close'" in text
+    assert "1 ends elsewhere (Wait: 1)" in text
+    assert "final_stages: [Close]" in text
+    assert "final_stages: [Close]" in final_stage_hint(endings, "zh")
+    # several legitimate endings (70 / 30), or one ending only: no note
+    mixed = endings.assign(n_cases=[7, 3], share=[0.7, 0.3])
+    assert final_stage_hint(mixed) is None
+    assert final_stage_hint(endings.iloc[:1]) is None
+
+
+def test_scan_hint_only_without_final_stages(tmp_path, capsys):
+    # 9 cases end with Close, one stops after Work: waiting, or finished?
+    rows = []
+    for i in range(10):
+        rows.append((f"c{i}", "Work", "2024-03-04", "2024-03-05"))
+        if i:
+            rows.append((f"c{i}", "Close", "2024-03-05", "2024-03-06"))
+    acts = tmp_path / "acts.csv"
+    pd.DataFrame(rows, columns=["case_id", "activity", "start", "end"]).to_csv(
+        acts, index=False
+    )
+    assert main(["scan", str(acts), "--json"]) == 0
+    hint = json.loads(capsys.readouterr().out)["final_stages_hint"]
+    assert "9 of those 10 cases end with 'Close'" in hint
+    assert main(["scan", str(acts)]) == 0
+    assert "final_stages: [Close]" in capsys.readouterr().out
+    settings = tmp_path / "settings.yaml"
+    settings.write_text("final_stages: [Close]\n", encoding="utf-8")
+    assert main(["scan", str(acts), "--settings", str(settings), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["final_stages_hint"] is None

@@ -415,3 +415,38 @@ def test_flow_efficiency_and_survival_count_the_wait_for_the_next_stage(six):
     assert (km["n_events"], km["n_censored"]) == (1, 1) and km["time"] == 11.0
     km = survival_curve(six, as_of=AS_OF, final_stages=["效果复盘"]).iloc[-1]
     assert (km["n_events"], km["n_censored"]) == (0, 2)
+
+
+def test_case_endings_counts_last_finished_stage_of_cases_without_open_work():
+    from diagnose.metrics import case_endings
+
+    t = pd.to_datetime
+    acts = pd.DataFrame(
+        {
+            "case_id": ["A", "A", "B", "B", "C", "C", "D", "E", "E", "F", "F"],
+            "activity": ["a", "b", "a", "b", "a", "b", "a", "b", "a", "a", "c"],
+            "start": t(["2024-01-01"] * 11),
+            "end": t(
+                [
+                    "2024-01-02",
+                    "2024-01-05",  # A ends with b
+                    "2024-01-02",
+                    "2024-01-04",  # B ends with b
+                    "2024-01-02",
+                    None,  # C: b open -> not counted
+                    "2024-01-03",  # D ends with a
+                    "2024-01-02",
+                    "2024-01-06",  # E: a ends last (rows out of order)
+                    "2024-01-03",
+                    "2024-01-03",  # F: tie on end -> the later row, c
+                ]
+            ),
+        }
+    )
+    got = case_endings(acts, as_of="2024-02-01")
+    assert got["activity"].tolist() == ["a", "b", "c"]
+    assert got["n_cases"].tolist() == [2, 2, 1]  # a: D, E; b: A, B; c: F
+    np.testing.assert_allclose(got["share"], [0.4, 0.4, 0.2])
+    # as of Jan 5 A's b (ends Jan 5 00:00) is done, E's a (Jan 6) is still open
+    early = case_endings(acts, as_of="2024-01-05").set_index("activity")
+    assert early["n_cases"].to_dict() == {"b": 2, "a": 1, "c": 1}

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["add_parser", "run", "display_width", "pad"]
+__all__ = ["add_parser", "run", "display_width", "pad", "final_stage_hint"]
 
 
 def add_parser(subparsers) -> None:
@@ -118,10 +118,49 @@ _HEADERS = {
 }
 
 
-def render(result, *, as_of_note: str) -> str:
+def final_stage_hint(endings: pd.DataFrame, language: str = "en") -> str | None:
+    """A note for a run without ``final_stages``, or None.
+
+    ``endings`` is :func:`diagnose.metrics.flow.case_endings`. When most
+    cases without open work (at least 80 %) end at one stage but some end
+    elsewhere, those may be waiting for their next stage and yet count as
+    finished; the note names the stage and how to declare it final. Below
+    80 % the process likely has several legitimate endings (a rejected
+    request ends early) and no note is given.
+    """
+    if len(endings) < 2 or endings["share"].iloc[0] < 0.8:
+        return None
+    top, n_top = endings["activity"].iloc[0], int(endings["n_cases"].iloc[0])
+    rest = endings.iloc[1:4]
+    n_rest = int(endings["n_cases"].iloc[1:].sum())
+    total = n_top + n_rest
+    others = ", ".join(
+        f"{a}: {int(n)}" for a, n in zip(rest["activity"], rest["n_cases"])
+    )
+    if len(endings) > 4:
+        others += ", …"
+    if language == "zh":
+        return (
+            f"注意：未设置结束阶段（final_stages），没有进行中任务的案例都算作已完成。"
+            f"其中 {n_top}/{total} 个以“{top}”结束；另外 {n_rest} 个停在其他阶段"
+            f"（{others}），可能还在等待下一阶段。若“{top}”是每个案例的最后阶段，"
+            f"请在设置文件中写 final_stages: [{top}] 并用 --settings 传入。"
+        )
+    return (
+        f"Note: no final stages are set, so every case without open work counts as "
+        f"finished. {n_top} of those {total} cases end with '{top}'; {n_rest} "
+        f"{'ends' if n_rest == 1 else 'end'} elsewhere ({others}) and may be "
+        f"waiting for their next stage. If "
+        f"'{top}' ends every case, set final_stages: [{top}] in a settings file "
+        f"and pass it with --settings."
+    )
+
+
+def render(result, *, as_of_note: str, hint: str | None = None) -> str:
+    """The terminal report of a :class:`~diagnose.diagnosis.DiagnosisResult`
+    (``hint``: a closing note, e.g. :func:`final_stage_hint`)."""
     import pandas as pd
 
-    """The terminal report of a :class:`~diagnose.diagnosis.DiagnosisResult`."""
     lang = result.language
     h = _HEADERS[lang]
     tab = result.bottlenecks.copy()
@@ -179,6 +218,8 @@ def render(result, *, as_of_note: str) -> str:
             "",
             f"{len(result.data_quality)} data-quality notes (use --json to see them).",
         ]
+    if hint:
+        lines += ["", hint]
     return "\n".join(lines)
 
 
@@ -232,14 +273,21 @@ def run(args) -> int:
     result = diagnose(
         acts, survey, kpis, bench, settings, as_of=as_of, language=args.language
     )
+    hint = None
+    if not settings.final_stages:
+        from diagnose.metrics.flow import case_endings
+
+        endings = case_endings(acts.data, as_of=as_of)
+        hint = final_stage_hint(endings, args.language)
     if args.json:
         out = result.to_dict()
         out["as_of_source"] = (
             "--as-of" if args.as_of else "latest timestamp in the data"
         )
         out["file"] = str(args.file)
+        out["final_stages_hint"] = hint
         json.dump(out, sys.stdout, ensure_ascii=False, indent=1, allow_nan=False)
         sys.stdout.write("\n")
     else:
-        print(render(result, as_of_note=note))
+        print(render(result, as_of_note=note, hint=hint))
     return 0

@@ -53,6 +53,7 @@ __all__ = [
     "stage_summary",
     "flow_efficiency",
     "aging_wip",
+    "case_endings",
 ]
 
 _DAY = np.timedelta64(1, "D")
@@ -1159,3 +1160,51 @@ def aging_wip(activities, *, as_of, calendar=None) -> pd.DataFrame:
     return out.sort_values(
         "age_working_days", ascending=False, kind="stable"
     ).reset_index(drop=True)
+
+
+@sharing
+def case_endings(activities, *, as_of) -> pd.DataFrame:
+    """Where cases stop: the stage of each case's last finished row, for the
+    cases with no open row at ``as_of``.
+
+    Without ``final_stages`` (see :func:`case_durations`) every such case
+    counts as finished. When most of them end at one stage and a few end
+    elsewhere, those few are probably waiting for their next stage; this
+    table shows it, so the final stage can be set instead of guessed.
+
+    Parameters
+    ----------
+    activities : pandas.DataFrame
+    as_of : str or Timestamp
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``activity``, ``n_cases`` (cases whose last finished row, by end, is
+        of this activity; ties: the later row of the table), ``share`` (of all
+        cases without an open row). Most common first (ties: by name).
+    """
+    func = "case_endings"
+    activities = check_frame(activities, func, ["case_id", "activity", "start"])
+    as_of = check_as_of(as_of, func)
+    st = state_at(activities, as_of)
+    codes, uniques = _case_codes(activities)
+    n_cases = len(uniques)
+    row_open = st["is_open"].to_numpy() | ~st["started"].to_numpy()
+    has_open = np.bincount(codes, weights=row_open, minlength=n_cases) > 0
+    rows = np.flatnonzero(~has_open[codes])
+    end = _ns(st["end"])[rows]
+    order = np.lexsort((rows, end, codes[rows]))  # last row per case at the end
+    rows = rows[order]
+    c = codes[rows]
+    last = rows[np.r_[c[1:] != c[:-1], True]] if rows.size else rows
+    names = take(activities["activity"], last)
+    counts = pd.Series(np.asarray(names, dtype=object)).value_counts(dropna=False)
+    out = pd.DataFrame(
+        {"activity": counts.index.to_numpy(dtype=object), "n_cases": counts.to_numpy()}
+    )
+    out = out.sort_values(
+        ["n_cases", "activity"], ascending=[False, True], kind="stable"
+    ).reset_index(drop=True)
+    out["share"] = out["n_cases"] / max(int(last.size), 1)
+    return out
