@@ -113,7 +113,7 @@ def location_items(activities, *, settings=None, as_of, calendar=None) -> pd.Dat
     as_of = check_as_of(as_of, "bottlenecks")
     cal = resolve_calendar(calendar, cfg)
     items, meta = _items(acts, cfg, as_of, cal)
-    src, frm = items["_src"].to_numpy(), items["_from"].to_numpy()
+    src, frm = items["_src"], items["_from"]
 
     def values(column, pos):
         if column in acts.columns:
@@ -122,15 +122,13 @@ def location_items(activities, *, settings=None, as_of, calendar=None) -> pd.Dat
 
     return pd.DataFrame(
         {
-            "location": meta["names"][items["_loc"].to_numpy()],
-            "kind": np.array(["stage", "wait"], dtype=object)[
-                items["_kind"].to_numpy()
-            ],
+            "location": meta["names"][items["_loc"]],
+            "kind": np.array(["stage", "wait"], dtype=object)[items["_kind"]],
             "activity": take(acts["activity"], src),
-            "is_handoff": items["is_handoff"].to_numpy(),
-            "days": items["days"].to_numpy(),
-            "limit_days": items["limit_days"].to_numpy(),
-            "is_open": items["is_open"].to_numpy(),
+            "is_handoff": items["is_handoff"],
+            "days": items["days"],
+            "limit_days": items["limit_days"],
+            "is_open": items["is_open"],
             "owner": values("owner", src),
             "department": values("department", src),
             "from_department": values("department", frm),
@@ -144,9 +142,9 @@ def _str_names(uniques) -> np.ndarray:
 
 
 def _items(acts, cfg, as_of, cal):
-    """:func:`location_items` as integer arrays.
+    """:func:`location_items` as a dict of NumPy arrays.
 
-    Columns: ``_loc`` (code into ``meta["names"]``, the location texts; two
+    Keys: ``_loc`` (code into ``meta["names"]``, the location texts; two
     locations with the same text share one code, as when grouping by the
     text), ``_kind`` (0 stage, 1 wait), ``_src`` (row position of the stage
     row / of the activity waited for: its activity, owner and department),
@@ -188,29 +186,27 @@ def _items(acts, cfg, as_of, cal):
         urgent = np.zeros(to_pos.size, dtype=bool)
     hours = np.where(urgent, cfg.urgent_handoff_hours, cfg.handoff_hours)
     n_s, n_w = pos.size, to_pos.size
-    items = pd.DataFrame(
-        {
-            "_loc": np.concatenate(
-                [text_codes[acodes[pos]], text_codes[len(text) + w_codes]]
-            ),
-            "_kind": np.repeat(np.array([0, 1], dtype=np.int8), [n_s, n_w]),
-            "_src": np.concatenate([pos, to_pos]),
-            "_from": np.concatenate([np.full(n_s, -1, dtype=np.int64), from_pos]),
-            "is_handoff": np.concatenate(
-                [np.zeros(n_s, dtype=bool), pairs["is_handoff"]]
-            ),
-            "days": np.concatenate(
-                [
-                    core["duration_working_days"].to_numpy(dtype=float)[pos],
-                    pairs["wait_working_days"],
-                ]
-            ),
-            "limit_days": np.concatenate([limit, hours / 24.0]),
-            "is_open": np.concatenate(
-                [core["is_open"].to_numpy(dtype=bool)[pos], np.zeros(n_w, dtype=bool)]
-            ),
-        }
-    )
+    # a dict of arrays, not a DataFrame: building the frame would copy the
+    # columns into blocks (0.36 s for 1.8M items), and only arrays are read
+    items = {
+        "_loc": np.concatenate(
+            [text_codes[acodes[pos]], text_codes[len(text) + w_codes]]
+        ),
+        "_kind": np.repeat(np.array([0, 1], dtype=np.int8), [n_s, n_w]),
+        "_src": np.concatenate([pos, to_pos]),
+        "_from": np.concatenate([np.full(n_s, -1, dtype=np.int64), from_pos]),
+        "is_handoff": np.concatenate([np.zeros(n_s, dtype=bool), pairs["is_handoff"]]),
+        "days": np.concatenate(
+            [
+                core["duration_working_days"].to_numpy(dtype=float)[pos],
+                pairs["wait_working_days"],
+            ]
+        ),
+        "limit_days": np.concatenate([limit, hours / 24.0]),
+        "is_open": np.concatenate(
+            [core["is_open"].to_numpy(dtype=bool)[pos], np.zeros(n_w, dtype=bool)]
+        ),
+    }
     meta = {"names": np.asarray(names, dtype=object), "activities": acts}
     return items, meta
 
@@ -247,7 +243,7 @@ def _mode_of_positions(acts, column, loc, pos, n_loc) -> np.ndarray:
     return out
 
 
-def _aggregate(items: pd.DataFrame, meta: dict, confidence: float):
+def _aggregate(items: dict, meta: dict, confidence: float):
     """Per-location totals of :func:`bottlenecks` (NumPy on location codes).
 
     Columns: ``location``, ``kind``, ``activity``, ``n``, ``n_open``,
@@ -259,20 +255,20 @@ def _aggregate(items: pd.DataFrame, meta: dict, confidence: float):
     from diagnose.metrics._common import summarise_codes
 
     names, acts = meta["names"], meta["activities"]
-    loc = items["_loc"].to_numpy()
+    loc = items["_loc"]
     if loc.size == 0:  # nothing started: no locations
         names = names[:0]
     n_loc = len(names)
-    is_open = items["is_open"].to_numpy(dtype=bool)
-    days = items["days"].to_numpy(dtype=float)
-    limit = items["limit_days"].to_numpy(dtype=float)
-    src, frm = items["_src"].to_numpy(), items["_from"].to_numpy()
+    is_open = items["is_open"].astype(bool, copy=False)
+    days = items["days"].astype(float, copy=False)
+    limit = items["limit_days"].astype(float, copy=False)
+    src, frm = items["_src"], items["_from"]
 
     # kind per location: waits that mostly change department are handoffs
-    is_wait = items["_kind"].to_numpy() == 1
+    is_wait = items["_kind"] == 1
     n_wait = np.bincount(loc[is_wait], minlength=n_loc)
     n_hand = np.bincount(
-        loc[is_wait], weights=items["is_handoff"].to_numpy()[is_wait], minlength=n_loc
+        loc[is_wait], weights=items["is_handoff"][is_wait], minlength=n_loc
     )
     with np.errstate(invalid="ignore", divide="ignore"):
         handoff_loc = (n_wait > 0) & (n_hand / np.maximum(n_wait, 1) > 0.5)
