@@ -179,6 +179,8 @@ class WorkCalendar:
         arrays = [to_datetime64(v).astype(np.int64) for v in values]
         for ns in arrays:
             self._prepare(ns)
+        if self._origin is None:  # no date seen yet, none now: all NaT
+            return [(np.zeros(ns.shape, dtype=np.int64), ns == _NAT) for ns in arrays]
         origin_ns = self._origin.astype("datetime64[ns]").astype(np.int64)
         out = []
         for ns in arrays:
@@ -204,6 +206,8 @@ class WorkCalendar:
         ns = to_datetime64(dates).astype(np.int64)
         self._prepare(ns)
         nat = ns == _NAT
+        if self._origin is None:  # no date seen yet, none now: all NaT
+            return np.zeros(ns.shape, dtype=bool)
         origin_ns = self._origin.astype("datetime64[ns]").astype(np.int64)
         day = np.where(nat, 0, (ns - origin_ns) // _NS_PER_DAY)
         return np.where(nat, False, self._work[day])

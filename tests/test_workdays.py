@@ -126,3 +126,34 @@ def test_add_working_days_is_exact_whatever_the_calendar_saw_before():
     expected = pd.Series(pd.to_datetime(["2023-10-08 14:37", "2023-10-08 21:13", None]))
     pd.testing.assert_series_equal(fresh, expected)
     pd.testing.assert_series_equal(again, expected)
+
+
+def test_fresh_calendar_with_only_missing_dates():
+    # a calendar that has seen no date yet, given none (an empty table, or
+    # only blank cells): NaN durations, not an error from the day table
+    fresh = WorkCalendar("CN")
+    nat = pd.Series(pd.to_datetime([None, None]))
+    assert np.isnan(fresh.working_days_between(nat, nat)).all()
+    assert fresh.working_days_between(nat.iloc[:0], nat.iloc[:0]).size == 0
+    assert fresh.is_working_day(nat).tolist() == [False, False]
+    # and it still works once real dates come
+    assert fresh.working_days_between(
+        pd.Timestamp("2024-10-08"), pd.Timestamp("2024-10-09")
+    ) == pytest.approx(1.0)
+
+
+def test_metrics_of_an_empty_table_with_a_fresh_calendar():
+    from diagnose.metrics import cycle_time, flow_efficiency
+
+    empty = pd.DataFrame(
+        {
+            "case_id": pd.Series([], dtype=object),
+            "activity": pd.Series([], dtype=object),
+            "start": pd.Series([], dtype="datetime64[ns]"),
+            "end": pd.Series([], dtype="datetime64[ns]"),
+        }
+    )
+    fe = flow_efficiency(empty, as_of="2025-01-01", calendar=WorkCalendar("CN"))
+    assert fe["n"].tolist() == [0] and np.isnan(fe["flow_efficiency"].iloc[0])
+    ct = cycle_time(empty, as_of="2025-01-01", calendar=WorkCalendar("US"))
+    assert ct["n"].tolist() == [0] and np.isnan(ct["median"].iloc[0])
