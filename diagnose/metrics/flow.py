@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from diagnose.metrics._common import (
+    SUMMARY_COLUMNS,
     as_list,
     check_as_of,
     check_choice,
@@ -33,12 +34,10 @@ from diagnose.metrics._common import (
     check_frame,
     group_codes,
     km_median_by_code,
-    merge_on,
     resolve_calendar,
     reuse,
     sharing,
     state_at,
-    summarise,
     summarise_codes,
     summary_by_code,
     take,
@@ -1068,32 +1067,31 @@ def flow_efficiency(
     )
     elapsed_col = "cycle_working_days" if unit == "working_days" else "cycle_days"
     cases = cases.loc[cases["flow_efficiency"].notna()]
-    if groups:
-        pooled = (
-            cases.groupby(groups, dropna=False, observed=True, sort=True)
-            .agg(
-                n=("case_id", "size"),
-                n_open=("is_open", "sum"),
-                active_days=("active_days", "sum"),
-                elapsed_days=(elapsed_col, "sum"),
-            )
-            .reset_index()
-        )
-    else:
-        pooled = pd.DataFrame(
-            {
-                "n": [len(cases)],
-                "n_open": [int(cases["is_open"].sum())],
-                "active_days": [cases["active_days"].sum()],
-                "elapsed_days": [cases[elapsed_col].sum()],
-            }
-        )
+    # one group coding, sums by bincount, the summary per code (no merges)
+    codes, keys = group_codes(cases, groups)
+    k = len(keys)
+    active, elapsed = (
+        np.bincount(codes, weights=cases[c].to_numpy(float), minlength=k).astype(float)
+        for c in ("active_days", elapsed_col)
+    )
+    summ = summary_by_code(
+        cases["flow_efficiency"].to_numpy(float), codes, k, confidence=confidence
+    )
     with np.errstate(invalid="ignore", divide="ignore"):
-        pooled["flow_efficiency"] = pooled["active_days"] / pooled["elapsed_days"]
-    summ = summarise(cases, "flow_efficiency", by=groups, confidence=confidence)
-    out = merge_on(pooled, summ.drop(columns="n"), groups)
-    out["n_open"] = out["n_open"].astype(int)
-    return out
+        pooled = active / elapsed
+    columns = {
+        "n": np.bincount(codes, minlength=k),
+        "n_open": np.bincount(
+            codes, weights=cases["is_open"].to_numpy(bool), minlength=k
+        ).astype(int),
+        "active_days": active,
+        "elapsed_days": elapsed,
+        "flow_efficiency": pooled,
+        **{c: summ[c] for c in SUMMARY_COLUMNS[1:]},
+    }
+    if not groups:
+        return pd.DataFrame(columns)
+    return pd.concat([keys.reset_index(drop=True), pd.DataFrame(columns)], axis=1)
 
 
 @sharing
