@@ -649,3 +649,31 @@ def test_stage_table_says_which_cases_wait_for_their_next_stage(diag_en, diag_zh
         f"{st['activity'].iloc[1]} (3, waiting a median 4.0 working days" in text
     )
     assert sections._waiting_after_note(st.assign(n_waiting_after=0), "en") == ""
+
+
+def test_stage_table_names_the_usual_last_stage_without_final_stages(diag_en, diag_zh):
+    from dataclasses import replace
+
+    # the sample's settings name the final stage: no note
+    assert "No final stages are set" not in _html(sections.stage_table(diag_en))
+    # without them, the one case that stopped after Resource coordination
+    # counts as finished; the note says so (102 of 103 end with Retrospective)
+    for run, want in (
+        (
+            diag_en,
+            "of the 103 cases without open work, 102 end with Retrospective and 1 "
+            "after another stage (Resource coordination 1)",
+        ),
+        (
+            diag_zh,
+            "没有进行中任务的 103 个项目中，102 个以「Retrospective」结束，1 个停在其他环节",
+        ),
+    ):
+        bare = SimpleNamespace(
+            language=run.language,
+            result=run.result,
+            settings=replace(run.settings, final_stages=()),
+            activities=run.activities,
+            as_of=run.as_of,
+        )
+        assert want in _text(_html(sections.stage_table(bare)))

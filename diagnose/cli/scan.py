@@ -121,23 +121,24 @@ _HEADERS = {
 def final_stage_hint(endings: pd.DataFrame, language: str = "en") -> str | None:
     """A note for a run without ``final_stages``, or None.
 
-    ``endings`` is :func:`diagnose.metrics.flow.case_endings`. When most
-    cases without open work (at least 80 %) end at one stage but some end
-    elsewhere, those may be waiting for their next stage and yet count as
-    finished; the note names the stage and how to declare it final. Below
-    80 % the process likely has several legitimate endings (a rejected
-    request ends early) and no note is given.
+    ``endings`` is :func:`diagnose.metrics.flow.case_endings`; the rule is
+    :func:`diagnose.metrics.flow.dominant_ending` (one stage ends at least
+    80 % of the cases without open work, some end elsewhere: those may be
+    waiting for their next stage yet count as finished). The note names the
+    stage and how to declare it final.
     """
-    if len(endings) < 2 or endings["share"].iloc[0] < 0.8:
+    from diagnose.metrics.flow import dominant_ending
+
+    found = dominant_ending(endings)
+    if found is None:
         return None
-    top, n_top = endings["activity"].iloc[0], int(endings["n_cases"].iloc[0])
-    rest = endings.iloc[1:4]
-    n_rest = int(endings["n_cases"].iloc[1:].sum())
+    top, n_top, n_rest = found["stage"], found["n_stage"], found["n_other"]
+    rest = found["others"]
     total = n_top + n_rest
     others = ", ".join(
-        f"{a}: {int(n)}" for a, n in zip(rest["activity"], rest["n_cases"])
+        f"{a}: {int(n)}" for a, n in zip(rest["activity"][:3], rest["n_cases"][:3])
     )
-    if len(endings) > 4:
+    if len(rest) > 3:
         others += ", …"
     if language == "zh":
         return (
@@ -150,9 +151,8 @@ def final_stage_hint(endings: pd.DataFrame, language: str = "en") -> str | None:
         f"Note: no final stages are set, so every case without open work counts as "
         f"finished. {n_top} of those {total} cases end with '{top}'; {n_rest} "
         f"{'ends' if n_rest == 1 else 'end'} elsewhere ({others}) and may be "
-        f"waiting for their next stage. If "
-        f"'{top}' ends every case, set final_stages: [{top}] in a settings file "
-        f"and pass it with --settings."
+        f"waiting for their next stage. If '{top}' ends every case, set "
+        f"final_stages: [{top}] in a settings file and pass it with --settings."
     )
 
 

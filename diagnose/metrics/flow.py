@@ -1206,3 +1206,27 @@ def case_endings(activities, *, as_of) -> pd.DataFrame:
     ).reset_index(drop=True)
     out["share"] = out["n_cases"] / max(int(last.size), 1)
     return out
+
+
+#: :func:`dominant_ending`: the share of cases one stage must end to be named.
+DOMINANT_ENDING_SHARE = 0.8
+
+
+def dominant_ending(endings: pd.DataFrame) -> dict | None:
+    """The stage that nearly every case ends with, when some end elsewhere.
+
+    ``endings`` is :func:`case_endings`. Returns None unless one stage ends
+    at least :data:`DOMINANT_ENDING_SHARE` of the cases without open work and
+    other cases end elsewhere (below that share the process likely has
+    several legitimate endings, e.g. a rejected request ends early).
+    Otherwise a dict: ``stage``, ``n_stage`` (cases ending there), ``n_other``
+    (cases ending elsewhere), ``others`` (the other rows of ``endings``).
+    """
+    if len(endings) < 2 or endings["share"].iloc[0] < DOMINANT_ENDING_SHARE:
+        return None
+    return {
+        "stage": endings["activity"].iloc[0],
+        "n_stage": int(endings["n_cases"].iloc[0]),
+        "n_other": int(endings["n_cases"].iloc[1:].sum()),
+        "others": endings.iloc[1:].reset_index(drop=True),
+    }

@@ -543,7 +543,9 @@ _METHODS = {
             "a Brookmeyer–Crowley CI; the finished-only median is shown beside it. "
             "With final stages set (settings: final_stages), a case whose recorded "
             "stages are all done but that has not finished a final stage is open: "
-            "it is waiting for its next stage.",
+            "it is waiting for its next stage. Without them, such a case counts as "
+            "finished; when at least 80 % of the cases without open work end at one "
+            "stage, the stage table names the others.",
             "Waits are the gap between the end of one stage and the start of the "
             "next stage of the same case; overlapping (parallel) work counts as zero "
             "wait. A case waiting for its next stage has a wait that has not ended "
@@ -576,7 +578,8 @@ _METHODS = {
             "日的已耗时计入），区间为 "
             "Brookmeyer–Crowley 法；同时列出仅按已完成项目计算的中位数。设置了收尾环节"
             "（final_stages）时，已记录的环节都已完成但尚未完成收尾环节的项目视为未完成"
-            "（等待下一环节）。",
+            "（等待下一环节）；未设置时这类项目算作已完成，若没有进行中任务的项目中"
+            "至少 80 % 以同一环节结束，环节表会列出停在其他环节的项目。",
             "等待时间为同一项目中上一环节结束到下一环节开始的间隔；并行（重叠）的工作"
             "等待计为零。正在等待下一环节的项目，其等待尚未结束、下一环节也未知："
             "单独计数（按其最后一个环节及已等待时间），不计入等待中位数。",
@@ -1111,6 +1114,8 @@ def stage_table(run: DiagnosisRun):
                 days=_num(w["median_wait_before"]),
             )
         meaning += _waiting_after_note(st, lang)
+        if not run.settings.final_stages:
+            meaning += _final_stage_note(run, lang)
     caption = _say(lang, "Time per stage and wait before it", "各环节耗时与开始前等待")
     right = tuple(shown.columns[3:])
     return _curated(
@@ -1206,6 +1211,37 @@ def transition_table(run: DiagnosisRun):
         full=tr,
         language=lang,
         right=tuple(shown.columns[2:]),
+    )
+
+
+def _final_stage_note(run, lang: str) -> str:
+    """Without final stages, cases that stopped after an unusual stage count
+    as finished: say so when nearly all cases end at one stage
+    (:func:`diagnose.metrics.flow.dominant_ending`)."""
+    from diagnose.metrics.flow import case_endings, dominant_ending
+
+    found = dominant_ending(case_endings(run.activities, as_of=run.as_of))
+    if found is None:
+        return ""
+    rest = found["others"]
+    sep = ", " if lang == "en" else "，"
+    others = sep.join(
+        f"{a} {int(n)}" for a, n in zip(rest["activity"][:3], rest["n_cases"][:3])
+    ) + (sep + "…" if len(rest) > 3 else "")
+    return _say(
+        lang,
+        " No final stages are set (settings: final_stages): of the {total} cases "
+        "without open work, {n} end with {stage} and {k} after another stage "
+        "({others}); those {k} count as finished, though they may be waiting for "
+        "their next stage.",
+        "未设置结束环节（设置项 final_stages）：没有进行中任务的 {total} 个项目中，"
+        "{n} 个以「{stage}」结束，{k} 个停在其他环节（{others}）；这 {k} 个被算作"
+        "已完成，但可能仍在等待下一环节。",
+        total=found["n_stage"] + found["n_other"],
+        n=found["n_stage"],
+        stage=found["stage"],
+        k=found["n_other"],
+        others=others,
     )
 
 
