@@ -203,6 +203,10 @@ def test_overload_delay_by_hand():
     )
     assert "Newcombe" in od["method"] and "owner-clustered" in od["method"]
     assert not bool(od["beyond_noise"])  # 5 tasks cannot show it
+    # a frame whose index repeats labels (concatenated exports): same result
+    twice = df.set_axis([0, 0, 1, 1, 2])
+    again = overload_delay(twice, as_of="2024-03-15", settings={"max_concurrent": 1})
+    pd.testing.assert_frame_equal(again.set_index("outcome"), out)
 
 
 def test_overload_delay_interval_counts_people_not_tasks():

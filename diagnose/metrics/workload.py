@@ -34,6 +34,7 @@ from diagnose.metrics._common import (
     reuse,
     sharing,
     state_at,
+    summary_by_code,
     take,
 )
 
@@ -92,28 +93,37 @@ def _compute_intervals(activities: pd.DataFrame, as_of: pd.Timestamp) -> pd.Data
             "last": last,
             "p0": p0,
             "start": st["start"].to_numpy(),
+            "pos": np.flatnonzero(keep),  # row position in the activity table
         },
         index=st.index,
     )
 
 
 def _grid(iv: pd.DataFrame):
-    """Dense owner x day counts: (owners, day0, n_open[o, d], n_p0[o, d])."""
+    """Dense owner x day counts: (owners, day0, n_open[o, d], n_p0[o, d]),
+    once per interval table inside ``shared_work`` (workload and
+    overload_delay both need it; read-only)."""
+    return reuse("workload_grid", (iv,), (), lambda: _compute_grid(iv))
+
+
+def _compute_grid(iv: pd.DataFrame):
     codes, owners = pd.factorize(iv["owner"], sort=True)
     day0 = int(iv["first"].min())
     n_days = int(iv["last"].max()) - day0 + 1
     f = iv["first"].to_numpy() - day0
     la = iv["last"].to_numpy() - day0
-    delta = np.zeros((len(owners), n_days + 1), dtype=np.int64)
-    delta_p0 = np.zeros_like(delta)
-    np.add.at(delta, (codes, f), 1)
-    np.add.at(delta, (codes, la + 1), -1)
+    width = n_days + 1
+    size = len(owners) * width
     p0 = iv["p0"].to_numpy()
-    np.add.at(delta_p0, (codes[p0], f[p0]), 1)
-    np.add.at(delta_p0, (codes[p0], la[p0] + 1), -1)
-    n_open = np.cumsum(delta, axis=1)[:, :n_days]
-    n_p0 = np.cumsum(delta_p0, axis=1)[:, :n_days]
-    return codes, owners, day0, n_open, n_p0
+
+    def opened(rows):
+        # +1 on each first day, -1 after each last day, per owner; running sum
+        start = np.bincount(codes[rows] * width + f[rows], minlength=size)
+        stop = np.bincount(codes[rows] * width + la[rows] + 1, minlength=size)
+        delta = (start - stop).reshape(len(owners), width)
+        return np.cumsum(delta, axis=1)[:, :n_days]
+
+    return codes, owners, day0, opened(slice(None)), opened(p0)
 
 
 @sharing
@@ -305,7 +315,7 @@ def overload_delay(
     """
     # the slim result columns, not activity_durations()/overdue(): those copy
     # the whole table (~0.5 s and ~200 MiB each at a million rows)
-    from diagnose.metrics.flow import _durations
+    from diagnose.metrics.flow import _activity_codes, _durations
     from diagnose.metrics.overdue import _overdue_core
 
     func = "overload_delay"
@@ -315,48 +325,52 @@ def overload_delay(
     as_of = check_as_of(as_of, func)
     cfg = _settings(settings)
     iv = _intervals(activities, as_of)
-    overloaded = pd.Series(False, index=activities.index)
+    # everything by row position (labels may repeat in a user's frame)
+    n = len(activities)
+    counted = np.zeros(n, dtype=bool)
+    counted[iv["pos"].to_numpy()] = True
+    overloaded = np.zeros(n, dtype=bool)
     if not iv.empty:
         codes, _, day0, n_open, _ = _grid(iv)
         at_start = n_open[codes, iv["first"].to_numpy() - day0]
-        overloaded.loc[iv.index] = at_start > cfg.max_concurrent
-    counted = pd.Series(False, index=activities.index)
-    counted.loc[iv.index] = True
+        overloaded[iv["pos"].to_numpy()] = at_start > cfg.max_concurrent
 
     cal = resolve_calendar(calendar, cfg)
     dur = _durations(activities, as_of, cal, columns=("activity",))
-    fin = dur.loc[counted & ~dur["is_open"] & dur["duration_working_days"].notna()]
-    stage_med = fin.groupby("activity")["duration_working_days"].transform("median")
-    slow = fin["duration_working_days"] > stage_med
-    ov_fin = overloaded.loc[fin.index]
+    days = dur["duration_working_days"].to_numpy(dtype=float)
+    fin = np.flatnonzero(counted & ~dur["is_open"].to_numpy(bool) & ~np.isnan(days))
+    # each finished task against its stage's median (no stage: no median)
+    acodes, anames = _activity_codes(activities)
+    stage = acodes[fin]
+    named = ~pd.isna(np.asarray(anames, dtype=object))[stage]
+    med = summary_by_code(np.where(named, days[fin], np.nan), stage, len(anames))
+    slow = named & (days[fin] > med["median"][stage])
+    ov_fin = overloaded[fin]
 
     if "due" in activities.columns:
-        od = _overdue_core(activities, as_of)
-        od = od.loc[counted & od["has_due"].astype(bool)]
+        core = _overdue_core(activities, as_of)
+        od = np.flatnonzero(counted & core["has_due"].to_numpy(bool))
+        od_flag = core["is_overdue"].to_numpy(bool)[od]
     else:  # no due dates: nothing can be overdue
-        od = pd.DataFrame({"is_overdue": pd.Series(dtype=bool)})
-    ov_od = overloaded.loc[od.index]
+        od, od_flag = np.zeros(0, dtype=np.intp), np.zeros(0, dtype=bool)
 
     rows = []
     method = (
         "difference of proportions (overloaded - others), Newcombe hybrid score "
         f"interval at {confidence:.0%} from owner-clustered Wilson intervals"
     )
-    owner_codes = pd.Series(
-        pd.factorize(activities["owner"])[0], index=activities.index
-    )
-    n_owners = int(owner_codes.max()) + 1 if len(owner_codes) else 0
-    for name, flag, grp in (
-        ("slower_than_stage_median", slow, ov_fin),
-        ("overdue", od["is_overdue"].astype(bool), ov_od),
+    owner_codes = pd.factorize(activities["owner"])[0]
+    n_owners = int(owner_codes.max()) + 1 if n else 0
+    for name, hit, pos in (
+        ("slower_than_stage_median", slow, fin),
+        ("overdue", od_flag, od),
     ):
-        n1, k1 = int(grp.sum()), int((flag & grp).sum())
-        n2, k2 = int((~grp).sum()), int((flag & ~grp).sum())
+        ov = overloaded[pos]
+        n1, k1 = int(ov.sum()), int((hit & ov).sum())
+        n2, k2 = int((~ov).sum()), int((hit & ~ov).sum())
         # per owner: tasks (trials) and outcomes (successes) in each group
-        owner = owner_codes.loc[grp.index].to_numpy()
-        hit = flag.to_numpy(dtype=bool)
-        ov = grp.to_numpy(dtype=bool)
-        people = len(np.unique(owner[ov]))
+        owner = owner_codes[pos]
+        people = int(np.count_nonzero(np.bincount(owner[ov], minlength=n_owners)))
         if n1 and n2:
             low, high, ne1, ne2 = stats.clustered_newcombe_interval(
                 *_per_owner(owner[ov], hit[ov], n_owners),
@@ -383,16 +397,16 @@ def overload_delay(
                 "n_eff_overloaded": ne1,
                 "n_eff_other": ne2,
                 "beyond_noise": bool(np.isfinite(low) and (low > 0 or high < 0)),
-                "median_days_overloaded": float(
-                    fin.loc[ov_fin, "duration_working_days"].median()
-                ),
-                "median_days_other": float(
-                    fin.loc[~ov_fin, "duration_working_days"].median()
-                ),
+                "median_days_overloaded": _median(days[fin][ov_fin]),
+                "median_days_other": _median(days[fin][~ov_fin]),
                 "method": method,
             }
         )
     return pd.DataFrame(rows)
+
+
+def _median(x: np.ndarray) -> float:
+    return float(np.median(x)) if x.size else np.nan
 
 
 def _per_owner(owner: np.ndarray, hit: np.ndarray, n_owners: int):
