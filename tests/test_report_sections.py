@@ -666,7 +666,8 @@ def test_stage_table_names_the_usual_last_stage_without_final_stages(diag_en, di
         ),
         (
             diag_zh,
-            "没有进行中任务的 103 个项目中，102 个以「Retrospective」结束，1 个停在其他环节",
+            "没有进行中任务的 103 个项目中，102 个以「Retrospective」结束，"
+            "1 个停在其他环节",
         ),
     ):
         bare = SimpleNamespace(
