@@ -28,11 +28,20 @@ def simulate_cases(
     sd_team_period: float = 0.08,
     season: float = 0.15,
     open_share: float = 0.0,
-) -> pd.DataFrame:
+    return_truth: bool = False,
+):
     """One row per case: team, group, period, start, duration, is_open.
 
     Cases start uniformly over 2023-07-01 .. 2024-06-30; the switch is
     2024-01-01. ``effect`` is on the log scale (the truth of the DiD).
+
+    With ``return_truth=True`` returns ``(cases, truth)``: ``truth[group]
+    [period]`` is the population median duration of that group and period
+    given the drawn team levels and team × period shocks (what a before/after
+    comparison of one group's cases estimates: it includes the trend and the
+    season, not only the effect). It is the median of the lognormal mixture
+    over the group's teams and the days of the period, found by root finding
+    on the mixture's CDF.
     """
     rng = np.random.default_rng(seed)
     teams = [f"P{i}" for i in range(n_pilot)] + [f"C{i}" for i in range(n_control)]
@@ -44,9 +53,10 @@ def simulate_cases(
     treated = (team < n_pilot).astype(int)
     month = start.month.to_numpy()
     shock = rng.normal(0, sd_team_period, size=(len(teams), 2))
+    levels = rng.normal(0, sd_team, len(teams))
     logy = (
         np.log(15)
-        + rng.normal(0, sd_team, len(teams))[team]
+        + levels[team]
         + shock[team, after]
         + season * np.sin(2 * np.pi * month / 12)
         + 0.01 * (start - t0).days.to_numpy() / 30
@@ -55,7 +65,7 @@ def simulate_cases(
     )
     dur = np.exp(logy)
     is_open = rng.random(n) < open_share
-    return pd.DataFrame(
+    cases = pd.DataFrame(
         {
             "team": np.array(teams)[team],
             "group": np.where(treated == 1, "pilot", "control"),
@@ -65,6 +75,44 @@ def simulate_cases(
             "is_open": is_open,
         }
     )
+    if not return_truth:
+        return cases
+    # the population behind the cases, without the case-level noise: one
+    # lognormal component per (team, start day), equal weights
+    days = np.arange((t1 - t0).days)
+    day_start = t0 + pd.to_timedelta(days, unit="D")
+    day_after = (day_start >= pd.Timestamp("2024-01-01")).astype(int)
+    day_mean = season * np.sin(2 * np.pi * day_start.month.to_numpy() / 12) + (
+        0.01 * days / 30
+    )
+    truth: dict = {}
+    for name, members in (
+        ("pilot", np.arange(n_pilot)),
+        ("control", np.arange(n_pilot, len(teams))),
+    ):
+        truth[name] = {}
+        for period, flag in (("before", 0), ("after", 1)):
+            on = day_after == flag
+            mu = (
+                np.log(15)
+                + levels[members][:, None]
+                + shock[members, flag][:, None]
+                + day_mean[on][None, :]
+                + effect * (name == "pilot") * flag
+            ).ravel()
+            truth[name][period] = _mixture_median(mu, sd_case)
+    return cases, truth
+
+
+def _mixture_median(mu: np.ndarray, sd: float) -> float:
+    """Median of an equal-weight mixture of lognormals ``exp(N(mu_i, sd))``."""
+    from scipy import optimize, special
+
+    def excess(x):
+        return special.ndtr((x - mu) / sd).mean() - 0.5
+
+    lo, hi = mu.min() - 10 * sd, mu.max() + 10 * sd
+    return float(np.exp(optimize.brentq(excess, lo, hi, xtol=1e-12)))
 
 
 def simulate_tasks(
