@@ -516,7 +516,10 @@ def _km_median_grouped(x, e, codes, n_groups: int, confidence: float) -> np.ndar
     on the log-log scale; the median is the first time with ``S <= 0.5``,
     its bounds the first times at which the band's bounds reach 0.5
     (Brookmeyer & Crowley). The tests check it against
-    :func:`diagnose.stats.kaplan_meier` group by group.
+    :func:`diagnose.stats.kaplan_meier` group by group, bit for bit. Why not
+    scipy per group: each call sorts its sample again and costs about a
+    millisecond, which dominated tables with many groups (owners, teams by
+    month) and a million rows (0.27 of stage_summary's 0.35 s).
 
     Returns an ``(n_groups, 3)`` array: median, CI low, CI high (NaN where
     not estimable, e.g. a group without events).
