@@ -316,3 +316,41 @@ def test_rao_scott_keeps_its_coverage_for_clustered_tasks():
     assert cover_adj / sims >= 0.91
     assert cover_plain / sims <= 0.87
     assert false_adj / sims <= 0.08
+
+
+def test_interval_and_test_disagreement_is_called_borderline():
+    from diagnose.compare.result import Effect, interval_and_test_disagree
+
+    # CI touches past zero while p < 0.05 (the sample pilot's overdue rate),
+    # and the reverse; agreeing pairs and missing values are not borderline
+    assert interval_and_test_disagree(-0.21, 0.0005, 0.046)
+    assert interval_and_test_disagree(0.01, 0.3, 0.07)
+    assert not interval_and_test_disagree(-0.21, -0.01, 0.01)
+    assert not interval_and_test_disagree(-0.2, 0.1, 0.4)
+    assert not interval_and_test_disagree(-0.2, 0.1, float("nan"))
+    got = interval_and_test_disagree(
+        np.array([-0.21, -0.21, 0.01]),
+        np.array([0.0005, -0.01, 0.3]),
+        np.array([0.046, 0.01, 0.07]),
+        np.array([0.95, 0.95, 0.99]),
+    )
+    # the third at 99 %: its CI excludes 0 but p = 0.07 is not below 0.01
+    assert got.tolist() == [True, False, True]
+    e = Effect(
+        "overdue_rate",
+        "m",
+        -0.125,
+        -0.212,
+        0.0005,
+        0.046,
+        40,
+        40,
+        before=0.175,
+        after=0.05,
+        statistic="proportion",
+    )
+    assert e.borderline
+    assert e.summary().endswith("Borderline: the interval and the test disagree.")
+    assert e.summary("zh").endswith("临界：区间与检验的结论不一致。")
+    clear = Effect("overdue_rate", "m", -0.125, -0.212, -0.01, 0.03, 40, 40)
+    assert not clear.borderline and "Borderline" not in clear.summary()

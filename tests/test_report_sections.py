@@ -678,3 +678,19 @@ def test_stage_table_names_the_usual_last_stage_without_final_stages(diag_en, di
             as_of=run.as_of,
         )
         assert want in _text(_html(sections.stage_table(bare)))
+
+
+def test_effects_table_calls_a_split_verdict_borderline(pilot_a, pilot_b_zh):
+    # the sample pilot's overdue rate: CI -21.2 to +0.0 pp (just past zero)
+    # but p = 0.046; its other effects agree
+    ef = pilot_a.result.effects
+    od = ef[ef["metric"] == "overdue_rate"].iloc[0]
+    assert od["ci_low"] < 0 < od["ci_high"] and od["p_value"] < 0.05
+    text = _text(_html(sections.effects_table(pilot_a)))
+    assert (
+        "For Overdue rate the interval and the test disagree (one says the change "
+        "is clear, the other does not): read it as borderline." in text
+    )
+    assert "Cycle time the interval" not in text
+    zh = _text(_html(sections.effects_table(pilot_b_zh)))
+    assert "临界" not in zh  # team B: every interval agrees with its test

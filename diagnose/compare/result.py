@@ -13,9 +13,17 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["Effect", "DurationEffect", "fmt", "pct", "html_table"]
+__all__ = [
+    "Effect",
+    "DurationEffect",
+    "fmt",
+    "pct",
+    "html_table",
+    "interval_and_test_disagree",
+]
 
 METRIC_NAMES = {
     "en": {
@@ -61,6 +69,26 @@ def p_text(p: float) -> str:
     if p is None or (isinstance(p, float) and math.isnan(p)):
         return "p n/a"
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def interval_and_test_disagree(ci_low, ci_high, p_value, confidence=0.95):
+    """Whether an interval and a test give different verdicts on "no change".
+
+    True where one says the change is clear (the ``confidence`` interval
+    excludes 0, or ``p < 1 - confidence``) and the other does not. The two
+    come from different methods (e.g. Newcombe's interval and Fisher's test,
+    a bootstrap interval of the median and the Mann–Whitney test), so near
+    the margin they can disagree; such a result is borderline. Works on
+    scalars and on arrays/Series (NaN anywhere: False).
+    """
+    low, high = np.asarray(ci_low, float), np.asarray(ci_high, float)
+    p, level = np.asarray(p_value, float), np.asarray(confidence, float)
+    known = ~(np.isnan(low) | np.isnan(high) | np.isnan(p))
+    with np.errstate(invalid="ignore"):
+        by_interval = (low > 0) | (high < 0)
+        by_test = p < 1 - level
+    out = known & (by_interval != by_test)
+    return bool(out) if out.ndim == 0 else out
 
 
 def html_table(frame: pd.DataFrame, title: str, sentence: str) -> str:
@@ -174,15 +202,26 @@ class Effect(_TidyMixin):
                 else f"；相对变化 {pct(self.pct_change)}（{pct(self.pct_ci_low)} 至 "
                 f"{pct(self.pct_ci_high)}）"
             )
+        borderline = self.borderline
         if lang == "zh":
             return (
                 f"{name}从 {b} 变为 {a}（差值 {d}{unit}，{level} 置信区间 {lo} 至 {hi}"
                 f"{rel}）；{p_text(self.p_value)}，"
                 f"样本 {self.n_before} → {self.n_after}。"
+                + ("临界：区间与检验的结论不一致。" if borderline else "")
             )
         return (
             f"The {name} went from {b} to {a} (change {d}{unit}, {level} CI {lo} to "
             f"{hi}{rel}); {p_text(self.p_value)}, n = {self.n_before} → {self.n_after}."
+            + (" Borderline: the interval and the test disagree." if borderline else "")
+        )
+
+    @property
+    def borderline(self) -> bool:
+        """True when the interval and the test disagree on "no change"
+        (:func:`interval_and_test_disagree`)."""
+        return interval_and_test_disagree(
+            self.ci_low, self.ci_high, self.p_value, self.confidence
         )
 
 

@@ -621,6 +621,10 @@ _METHODS = {
             "Targets are judged on the confidence interval: met when the whole "
             "interval is on the good side of the target, not met when it is wholly "
             "on the bad side, otherwise inconclusive.",
+            "The interval and the test of an effect come from different methods, so "
+            "near the margin one can call a change clear and the other not (e.g. "
+            "p = 0.046 with an interval ending at +0.0); the effects table names such "
+            "effects as borderline.",
             "Decision: roll out when every target is met (or the primary one is met "
             "and none is clearly missed); stop when the primary metric is clearly "
             "worse; otherwise extend the pilot.",
@@ -644,6 +648,8 @@ _METHODS = {
             "检验功效下能检测到的最小变化（statsmodels 功效分析）。",
             "目标按置信区间判断：整个区间都在目标的有利一侧为“达成”，整个区间都在不利"
             "一侧为“未达成”，否则为“无法判断”。",
+            "效果的区间与检验来自不同方法，在边缘处可能一个认为变化明确、另一个不认为"
+            "（如 p = 0.046 而区间止于 +0.0）；效果表会把这类效果标为临界。",
             "结论：所有目标达成（或主要目标达成且无明显未达成）则全面推广；主要指标明"
             "显变差则停止；其他情况延长试点。",
         ],
@@ -1874,6 +1880,7 @@ def effects_table(run: PilotRun):
             n=len(ef),
             names=names,
         )
+    meaning += _borderline_note(ef, lang)
     caption = _say(
         lang,
         "Effects with 95% confidence intervals (methods: see the appendix)",
@@ -1886,6 +1893,30 @@ def effects_table(run: PilotRun):
         full=ef,
         language=lang,
         right=tuple(shown.columns[3:]),
+    )
+
+
+def _borderline_note(ef: pd.DataFrame, lang: str) -> str:
+    """Name the effects whose interval and test disagree on "no change"."""
+    from diagnose.compare.result import interval_and_test_disagree
+
+    odd = ef[
+        interval_and_test_disagree(
+            ef["ci_low"], ef["ci_high"], ef["p_value"], ef["confidence"]
+        )
+    ]
+    if odd.empty:
+        return ""
+    sep = "、" if lang == "zh" else ", "
+    names = sep.join(
+        dict.fromkeys(metric_label(str(m), lang, pilot=True) for m in odd["metric"])
+    )
+    return _say(
+        lang,
+        " For {names} the interval and the test disagree (one says the change is "
+        "clear, the other does not): read it as borderline.",
+        "{names}的区间与检验结论不一致（一个认为变化明确，另一个不认为）：应视为临界结果。",
+        names=names,
     )
 
 
