@@ -20,6 +20,7 @@ __all__ = [
     "clustered_newcombe_interval",
     "design_effect",
     "quantile_interval",
+    "quantile_interval_ranks",
     "mean_interval",
     "kaplan_meier",
     "KaplanMeier",
@@ -214,15 +215,27 @@ def quantile_interval(values, q: float = 0.5, *, confidence: float = 0.95):
     n = x.size
     if n == 0:
         return np.nan, np.nan
+    r, s = quantile_interval_ranks(n, q, confidence=confidence)
+    low = x[int(r) - 1] if r >= 1 else np.nan
+    high = x[int(s) - 1] if s <= n else np.nan
+    return float(low), float(high)
+
+
+def quantile_interval_ranks(n, q: float = 0.5, *, confidence: float = 0.95):
+    """The 1-based ranks ``(r, s)`` of the order statistics that bound
+    :func:`quantile_interval` for samples of size ``n`` (scalar or array).
+
+    ``r = 0`` means unbounded below and ``s = n + 1`` unbounded above (the
+    interval's bound is then NaN). The ranks depend on ``n`` only, so many
+    groups of a table share one vectorised binomial call.
+    """
+    n = np.asarray(n)
     alpha = 1 - confidence
     # r = largest index with P(B <= r-1) <= alpha/2;
     # s = smallest with P(B <= s-1) >= 1-alpha/2
-    r = int(stats.binom.ppf(alpha / 2, n, q))  # P(B <= r) >= alpha/2
-    s = int(stats.binom.ppf(1 - alpha / 2, n, q)) + 1
-    # order statistics are 1-based: x(r) ... x(s); r == 0 means unbounded below
-    low = x[r - 1] if r >= 1 else np.nan
-    high = x[s - 1] if s <= n else np.nan
-    return float(low), float(high)
+    r = stats.binom.ppf(alpha / 2, n, q).astype(np.int64)  # P(B <= r) >= alpha/2
+    s = stats.binom.ppf(1 - alpha / 2, n, q).astype(np.int64) + 1
+    return (int(r), int(s)) if n.ndim == 0 else (r, s)
 
 
 def mean_interval(values, *, confidence: float = 0.95):

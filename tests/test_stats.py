@@ -45,6 +45,22 @@ def test_quantile_interval_order_statistics():
     assert all(np.isnan(quantile_interval(np.arange(5))))  # too small for 95 %
 
 
+def test_quantile_interval_ranks_vectorised_equal_one_by_one():
+    from diagnose.stats import quantile_interval_ranks
+
+    # Conover's table: n = 6 -> x(1), x(6); n = 10 -> x(2), x(9); n = 5 -> none
+    assert quantile_interval_ranks(6) == (1, 6)
+    assert quantile_interval_ranks(10) == (2, 9)
+    r, s = quantile_interval_ranks(5)
+    assert r == 0 and s == 6  # unbounded on both sides
+    sizes = np.arange(1, 301)
+    for q, level in ((0.5, 0.95), (0.85, 0.9)):
+        rv, sv = quantile_interval_ranks(sizes, q, confidence=level)
+        one = [quantile_interval_ranks(int(k), q, confidence=level) for k in sizes]
+        assert rv.tolist() == [a for a, _ in one]
+        assert sv.tolist() == [b for _, b in one]
+
+
 def test_mean_interval_student_t():
     # by hand: mean 4, sd sqrt(50/4)=3.5355, se=1.5811, t(0.975, 4)=2.7764
     # R: t.test(c(1,2,3,4,10))$conf.int -> -0.3899 8.3899

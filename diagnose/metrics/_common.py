@@ -276,19 +276,6 @@ def _iter_groups(frame: pd.DataFrame, by: list):
         yield (key if isinstance(key, tuple) else (key,)), sub
 
 
-@functools.lru_cache(maxsize=4096)
-def _median_ci_ranks(n: int, q: float, confidence: float) -> tuple[float, float]:
-    """1-based order-statistic ranks of :func:`stats.quantile_interval` for ``n``.
-
-    ``quantile_interval`` picks order statistics whose ranks depend on ``n``
-    only; evaluating it on the ranks ``1..n`` returns them, so many groups
-    reuse one call (the method itself stays in :mod:`diagnose.stats`).
-    """
-    return stats.quantile_interval(
-        np.arange(1, n + 1, dtype=float), q, confidence=confidence
-    )
-
-
 def group_codes(data: pd.DataFrame, by: list):
     """Group code per row (sorted keys, missing labels kept) and the key frame."""
     if not by:
@@ -414,15 +401,19 @@ def _summary_stats(x, codes, n_groups, confidence, prefix) -> pd.DataFrame:
         hi = np.minimum(lo + 1, n - 1)
         return x[off + lo] + (pos - lo) * (x[off + hi] - x[off + lo])
 
+    # order-statistic CI of the median: ranks from one vectorised binomial
+    # call over the distinct group sizes
+    sizes, size_of = np.unique(n, return_inverse=True)
+    r, s_ = (
+        a[size_of]
+        for a in stats.quantile_interval_ranks(sizes, 0.5, confidence=confidence)
+    )
     low = np.full(n_groups, np.nan)
     high = np.full(n_groups, np.nan)
-    for size in np.unique(n):
-        r, s_ = _median_ci_ranks(int(size), 0.5, float(confidence))
-        idx = np.flatnonzero(n == size)
-        if not np.isnan(r):
-            low[idx] = x[off[idx] + int(r) - 1]
-        if not np.isnan(s_):
-            high[idx] = x[off[idx] + int(s_) - 1]
+    ok = r >= 1
+    low[ok] = x[off[ok] + r[ok] - 1]
+    ok = s_ <= n
+    high[ok] = x[off[ok] + s_[ok] - 1]
     stats_ = pd.DataFrame(
         {
             prefix + "n": n,
