@@ -420,9 +420,10 @@ def test_number_formats_hand_computed():
     assert sections._signed_ci(-12.4, -30.6, 10.6, 0, "%", "zh") == (
         "-12%（-31% 至 +11%）"
     )
-    assert [sections._p(p) for p in (0.2671, 0.0042, 0.00001, None)] == [
+    assert [sections._p(p) for p in (0.2671, 0.0042, 0.0464, 0.00001, None)] == [
         "0.27",
         "0.004",
+        "0.046",  # not "0.05": near the threshold the third decimal matters
         "<0.001",
         "–",
     ]

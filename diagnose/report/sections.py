@@ -901,9 +901,11 @@ def _signed_ci(value, low, high, digits=1, suffix="", lang="en") -> str:
 
 
 def _p(p) -> str:
+    """p-value text: three decimals below 0.1 (so 0.046 never reads as the
+    0.05 threshold), two above, ``<0.001`` for tiny ones."""
     if _missing(p):
         return "–"
-    return "<0.001" if p < 0.001 else f"{p:.3f}" if p < 0.01 else f"{p:.2f}"
+    return "<0.001" if p < 0.001 else f"{p:.3f}" if p < 0.1 else f"{p:.2f}"
 
 
 def _yes(flag, lang) -> str:
