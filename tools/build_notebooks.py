@@ -163,13 +163,26 @@ defects = diagnose.load_activities(data / "tasks_defects.csv")
 defects.problems
 """),
     md("## 2. Flow metrics: cycle time, waits, censoring"),
-    code('diagnose.cycle_time(tasks.data, by="case", as_of=as_of)'),
+    md(
+        "Where do cases stop? A case whose recorded stages are all done may only "
+        "be waiting for its next stage. `case_endings` shows the stage each case "
+        "without open work stopped at; the settings name the stages that end a "
+        "case (`final_stages`), and the flow metrics below take them."
+    ),
     code("""
-cases = diagnose.case_durations(tasks.data, as_of=as_of)
+print("final stages:", settings.final_stages)
+diagnose.metrics.case_endings(tasks.data, as_of=as_of)
+"""),
+    code("""
+final = settings.final_stages
+diagnose.cycle_time(tasks.data, by="case", as_of=as_of, final_stages=final)
+"""),
+    code("""
+cases = diagnose.case_durations(tasks.data, as_of=as_of, final_stages=final)
 ax = plots.plot_cycle_time(cases)
 """),
     code("""
-stages = diagnose.stage_summary(tasks.data, as_of=as_of)
+stages = diagnose.stage_summary(tasks.data, as_of=as_of, final_stages=final)
 ax = plots.plot_stage_breakdown(stages)
 stages
 """),
