@@ -379,3 +379,49 @@ def test_ambiguous_headers_warn_and_use_the_canonical_one():
     ):
         data = load_activities(frame).data
     assert data["activity"].tolist() == ["B"]
+
+
+def test_sorted_run_codes_equal_arrow_dictionary_encode():
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from diagnose.io.read import _dictionary_encode
+    from diagnose.io.sorted_text import sorted_run_codes
+
+    rng = np.random.default_rng(0)
+    ids = np.sort(rng.integers(0, 3000, 9000).astype(str))  # sorted as text
+    cases = [
+        list(ids),  # long: the sample check runs first
+        ["", "", "A", "Z", "a", "a", "é", "中", "中"],  # byte = code point order
+        ["x", "x"],
+    ]
+    for values in cases:
+        col = pa.array(values)
+        codes, starts = sorted_run_codes(col)
+        ref = pc.dictionary_encode(col)
+        assert codes.tolist() == ref.indices.to_pylist()
+        assert col.take(pa.array(starts)).equals(ref.dictionary)
+        enc = _dictionary_encode(col)
+        assert enc.indices.equals(ref.indices) and enc.dictionary.equals(ref.dictionary)
+    chunked = pa.chunked_array([list(ids[:4000]), list(ids[4000:])])
+    assert (
+        sorted_run_codes(chunked)[0].tolist()
+        == pc.dictionary_encode(chunked.combine_chunks()).indices.to_pylist()
+    )
+    # not sorted, nulls, one value, not text: None (Arrow's hashing is used)
+    # one inversion the spread-out sample of 1024 pairs does not see: the
+    # full check must still reject it
+    sampled = set(np.linspace(0, ids.size - 2, 1024).astype(int).tolist())
+    j = next(i for i in range(4500, 9000) if ids[i] != ids[i + 1] and i not in sampled)
+    late = list(ids)
+    late[j], late[j + 1] = late[j + 1], late[j]
+    assert sorted_run_codes(pa.array(late)) is None
+    assert sorted_run_codes(pa.array(["b", "a"])) is None
+    assert sorted_run_codes(pa.array(["a", None, "b"])) is None
+    assert sorted_run_codes(pa.array(["a"])) is None
+    assert sorted_run_codes(pa.array([1, 2, 3])) is None
+    shuffled = pa.array(rng.permutation(ids))
+    enc = _dictionary_encode(shuffled)
+    ref = pc.dictionary_encode(shuffled)
+    assert enc.indices.equals(ref.indices) and enc.dictionary.equals(ref.dictionary)

@@ -174,3 +174,50 @@ def test_parquet_categorical_with_unused_categories(tmp_path):
     data = _load(path).data
     assert data["case_id"].tolist() == ["A", "B", "B"]
     assert data["activity"].tolist() == ["y", "x", "z"]
+
+
+def _many_ids(order: str) -> pd.DataFrame:
+    """6,000 tasks with (nearly) unique ids: one id used twice, one padded,
+    some blank owners; rows sorted by id, or shuffled."""
+    n = 6000
+    frame = pd.DataFrame(
+        {
+            "case_id": [f"C{i // 6:05d}" for i in range(n)],
+            "activity": [f"step {i % 6}" for i in range(n)],
+            "start": pd.date_range("2023-07-03", periods=n, freq="h").astype(str),
+            "task_id": [f"T-{i:06d}" for i in range(n)],
+            "owner": [("" if i % 97 == 0 else f"p{i % 13}") for i in range(n)],
+        }
+    )
+    frame.loc[4000, "task_id"] = "T-003999"  # used twice
+    frame.loc[10, "task_id"] = " T-000010"  # padded: the same id once stripped
+    if order == "shuffled":
+        frame = frame.sample(frac=1, random_state=3).reset_index(drop=True)
+    return frame
+
+
+@pytest.mark.parametrize("order", ["sorted", "shuffled"])
+def test_many_valued_text_columns_from_parquet_as_from_csv(tmp_path, order):
+    # a Parquet writer gives up its dictionary for columns of mostly distinct
+    # values (ids): the reader reads those as strings and codes them itself,
+    # by runs when sorted; the result must be the CSV's, problems included
+    from diagnose.io.read import _plain_text_columns
+
+    frame = _many_ids(order)
+    csv = tmp_path / "t.csv"
+    frame.to_csv(csv, index=False)
+    want = _load(csv)
+    path = tmp_path / "t.parquet"
+    table = pa.Table.from_pandas(frame.replace("", None), preserve_index=False)
+    pq.write_table(table, path, dictionary_pagesize_limit=4096)
+    meta = pq.ParquetFile(path).metadata
+    plain = _plain_text_columns(meta, ["case_id", "activity", "task_id", "owner"])
+    assert "task_id" in plain and not {"activity", "owner"} & plain
+    got = _load(path)
+    pd.testing.assert_frame_equal(got.data, want.data)
+    pd.testing.assert_frame_equal(
+        got.problems.drop(columns="file"), want.problems.drop(columns="file")
+    )
+    reused = got.problems[got.problems["problem"] == "task ID used more than once"]
+    assert len(reused) == 1
+    pd.testing.assert_frame_equal(_load(frame).data, want.data)

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from diagnose.exceptions import DataError
+from diagnose.io.sorted_text import sorted_run_codes
 
 __all__ = ["RawTable", "read_table", "DATAFRAME_LABEL"]
 
@@ -141,12 +142,28 @@ def _decode(data: bytes, label: str) -> str:
 _FAST_SAMPLE = 81920  # bytes: enough for the 20,000 characters the sniffer reads
 
 
+def _dictionary_encode(col):
+    """:func:`pyarrow.compute.dictionary_encode` of a string array; a sorted
+    column without nulls (an exported id column) is coded by its runs in
+    linear time instead of through a hash table, with the same result."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    found = sorted_run_codes(col)
+    if found is None:
+        return pc.dictionary_encode(col)
+    codes, starts = found
+    index_type = np.int32 if len(col) < 2**31 else np.int64
+    return pa.DictionaryArray.from_arrays(
+        pa.array(codes.astype(index_type, copy=False)), col.take(pa.array(starts))
+    )
+
+
 def _coded_column(col) -> tuple[tuple, object]:
     """((codes, uniques), uniques as Arrow) of a string or dictionary<string>
     Arrow column: each distinct value becomes a Python ``str`` once (rows can
     share it); missing cells have code -1."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     if isinstance(col, pa.ChunkedArray):
         if pa.types.is_dictionary(col.type) and col.num_chunks > 1:
@@ -167,7 +184,7 @@ def _coded_column(col) -> tuple[tuple, object]:
         else:
             col = col.combine_chunks()
     if col is not None:
-        enc = col if pa.types.is_dictionary(col.type) else pc.dictionary_encode(col)
+        enc = col if pa.types.is_dictionary(col.type) else _dictionary_encode(col)
         idx = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)
         dictionary = enc.dictionary
     if not pa.types.is_string(dictionary.type):
@@ -194,16 +211,19 @@ def _read_parquet(
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        buf = pa.BufferReader(data)
-        schema = pq.read_schema(buf)
+        meta = pq.ParquetFile(pa.BufferReader(data)).metadata
+        schema = meta.schema.to_arrow_schema()
         text = [
             f.name
             for f in schema
             if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
         ]
+        plain = _plain_text_columns(meta, text)
         # the bytes are in memory already: no pre-buffering (faster)
         table = pq.read_table(
-            pa.BufferReader(data), read_dictionary=text, pre_buffer=False
+            pa.BufferReader(data),
+            read_dictionary=[c for c in text if c not in plain],
+            pre_buffer=False,
         )
     except Exception as err:  # pyarrow raises ArrowInvalid and friends
         raise DataError(f"{label}: not a readable Parquet file ({err}).") from err
@@ -213,10 +233,13 @@ def _read_parquet(
             continue  # a stored pandas index, not data
         order.append(str(name))
         col = table[name]
-        if pa.types.is_dictionary(col.type) and (
-            pa.types.is_string(col.type.value_type)
-            or pa.types.is_large_string(col.type.value_type)
-        ):
+        if (
+            pa.types.is_dictionary(col.type)
+            and (
+                pa.types.is_string(col.type.value_type)
+                or pa.types.is_large_string(col.type.value_type)
+            )
+        ) or (str(name) in plain and col.nbytes < 2**31 - 1):
             codes[str(name)], arrow[str(name)] = _coded_column(col)
             if materialize:
                 idx, uniques = codes[str(name)]
@@ -225,6 +248,27 @@ def _read_parquet(
             columns[str(name)] = col.to_pandas()
     frame = pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows), copy=False)
     return frame, codes, arrow, order
+
+
+def _plain_text_columns(meta, text: list) -> set:
+    """Text columns of a Parquet file whose pages hold the strings themselves
+    (more than 8 bytes a value), not small dictionary indices: the writer gave
+    up its dictionary because nearly every value differs (ids, free text).
+    Read as a dictionary they would be hashed while the file is read; read as
+    strings, a sorted id column is coded by its runs instead
+    (:func:`_dictionary_encode`)."""
+    wanted = set(text)
+    size: dict = {}
+    count: dict = {}
+    for r in range(meta.num_row_groups):
+        group = meta.row_group(r)
+        for i in range(group.num_columns):
+            col = group.column(i)
+            name = col.path_in_schema
+            if name in wanted:
+                size[name] = size.get(name, 0) + col.total_uncompressed_size
+                count[name] = count.get(name, 0) + col.num_values
+    return {c for c in size if count[c] and size[c] / count[c] > 8}
 
 
 def _read_csv_fast(data: bytes) -> tuple[pd.DataFrame, dict] | None:
@@ -335,9 +379,7 @@ class _LazyCodes(Mapping):
         return self._columns.get(header)
 
     def _encode(self, header):
-        import pyarrow.compute as pc
-
-        return pc.dictionary_encode(self._columns[header].combine_chunks())
+        return _dictionary_encode(self._columns[header].combine_chunks())
 
     def _store(self, header, enc) -> None:
         uniques = np.asarray(

@@ -82,21 +82,15 @@ def _sorted_arrow_codes(values: pd.Series):
     ):
         return None
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from diagnose.io.sorted_text import sorted_run_codes
 
     chunked = values.array.__arrow_array__()
-    n = len(chunked)
-    if n < 2 or chunked.null_count:
-        return None
     a = chunked.combine_chunks() if chunked.num_chunks != 1 else chunked.chunk(0)
-    prev, nxt = a.slice(0, n - 1), a.slice(1)
-    if pc.any(pc.less(nxt, prev)).as_py():  # not sorted (byte = code point order)
+    found = sorted_run_codes(a)
+    if found is None:
         return None
-    change = pc.not_equal(nxt, prev).to_numpy(zero_copy_only=False)
-    codes = np.empty(n, dtype=np.intp)
-    codes[0] = 0
-    np.cumsum(change, out=codes[1:])
-    starts = np.flatnonzero(np.r_[True, change])
+    codes, starts = found
     return codes, pd.Index(pd.array(a.take(pa.array(starts)), dtype=values.dtype))
 
 
