@@ -221,3 +221,25 @@ def test_many_valued_text_columns_from_parquet_as_from_csv(tmp_path, order):
     reused = got.problems[got.problems["problem"] == "task ID used more than once"]
     assert len(reused) == 1
     pd.testing.assert_frame_equal(_load(frame).data, want.data)
+
+
+def test_text_array_paths_give_the_same_column():
+    # rows in the order of their distinct values (an id column) reuse the
+    # Arrow values as they are; any other coding takes them row by row
+    from diagnose.io.load import TEXT_DTYPE, text_array
+
+    values = np.array(["a", "b", "c", np.nan], dtype=object)
+    arrow = pa.array(["a", "b", "c"])
+    for codes, want in (
+        ([0, 1, 2], ["a", "b", "c"]),  # identity: no take
+        ([2, 0, 1], ["c", "a", "b"]),  # same length, permuted
+        ([0, -1, 2], ["a", None, "c"]),  # a missing cell
+        ([1, 1], ["b", "b"]),
+    ):
+        got = text_array(values, np.array(codes), arrow)
+        assert got.dtype == TEXT_DTYPE
+        cells = pd.Series(got)
+        assert cells.isna().tolist() == [w is None for w in want]
+        assert cells.dropna().tolist() == [w for w in want if w is not None]
+        plain = text_array(values, np.array(codes))  # without the Arrow values
+        pd.testing.assert_extension_array_equal(got, plain)

@@ -370,6 +370,13 @@ def text_array(values: np.ndarray, codes: np.ndarray, arrow=None):
         )
     codes = np.asarray(codes)
     missing = codes < 0
+    if pa.types.is_string(arrow.type):
+        # pandas keeps large_string: cast the distinct values, not every row
+        arrow = arrow.cast(pa.large_string())
+    if len(arrow) == codes.size and (
+        codes.size == 0 or (codes[0] == 0 and (np.diff(codes) == 1).all())
+    ):
+        return pd.array(arrow, dtype=TEXT_DTYPE)  # every row its own value, in order
     indices = pa.array(
         codes.astype(np.int32 if len(arrow) < 2**31 else np.int64, copy=False),
         mask=missing if missing.any() else None,
