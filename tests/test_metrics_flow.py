@@ -288,10 +288,21 @@ def test_against_plain_groupby_on_public_log(public_data):
     assert (got["active_days"] <= got["cycle_days"] + 1e-9).all()
 
 
+def _km_by_group(frame: pd.DataFrame) -> pd.DataFrame:
+    """Kaplan–Meier median and CI of ``v`` (observed: ``obs``) per group ``g``,
+    through the metrics' one-pass code (NaN values left out)."""
+    from diagnose.metrics._common import group_codes, km_median_by_code
+
+    data = frame.dropna(subset=["v"])
+    codes, keys = group_codes(data, ["g"])
+    est = km_median_by_code(data["v"], data["obs"], codes, len(keys))
+    return pd.DataFrame(est, index=keys["g"], columns=["median", "low", "high"])
+
+
 @pytest.mark.filterwarnings("ignore:The confidence interval is undefined")
 def test_grouped_summaries_match_stats_module(rng):
     # vectorised per-group summaries must equal the diagnose.stats functions
-    from diagnose.metrics._common import km_summary, summarise
+    from diagnose.metrics._common import summarise
 
     n = 400
     frame = pd.DataFrame(
@@ -302,7 +313,7 @@ def test_grouped_summaries_match_stats_module(rng):
         }
     )
     got = summarise(frame, "v", by=["g"]).set_index("g")
-    km = km_summary(frame, "v", "obs", by=["g"]).set_index("g")
+    km = _km_by_group(frame)
     for g, sub in frame.groupby("g"):
         x = sub["v"].to_numpy()
         assert got.loc[g, "n"] == x.size
@@ -326,16 +337,14 @@ def test_grouped_summaries_match_stats_module(rng):
     ],
 )
 def test_grouped_kaplan_meier_equals_scipy_group_by_group(rng, n, n_groups, ties):
-    # the one-pass KM of km_summary against diagnose.stats.kaplan_meier
+    # the one-pass KM of the metrics against diagnose.stats.kaplan_meier
     # (scipy's ecdf + log-log band), bit for bit, censoring and NaN included
-    from diagnose.metrics._common import km_summary
-
     v = rng.integers(0, 15, n).astype(float) if ties else rng.gamma(1.5, 4, n).round(3)
     v[rng.random(n) < 0.02] = np.nan
     frame = pd.DataFrame(
         {"g": rng.integers(0, n_groups, n), "v": v, "obs": rng.random(n) < 0.6}
     )
-    km = km_summary(frame, "v", "obs", by=["g"]).set_index("g")
+    km = _km_by_group(frame)
     seen = frame.dropna(subset=["v"])
     assert sorted(km.index) == sorted(seen["g"].unique())
     estimable = 0

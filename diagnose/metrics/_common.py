@@ -29,10 +29,9 @@ __all__ = [
     "state_at",
     "summarise",
     "summarise_codes",
-    "km_summary",
     "km_median_by_code",
     "summary_by_code",
-    "group_keys",
+    "frame_by_code",
     "group_codes",
     "SUMMARY_COLUMNS",
     "shared_work",
@@ -263,19 +262,6 @@ def _state_at(activities: pd.DataFrame, as_of: pd.Timestamp | None) -> pd.DataFr
     )
 
 
-def group_keys(frame: pd.DataFrame, by: list) -> list:
-    """Group keys for ``groupby`` (missing labels kept as their own group)."""
-    return [frame[c] for c in by]
-
-
-def _iter_groups(frame: pd.DataFrame, by: list):
-    if not by:
-        yield (), frame
-        return
-    for key, sub in frame.groupby(by, dropna=False, sort=True, observed=True):
-        yield (key if isinstance(key, tuple) else (key,)), sub
-
-
 def group_codes(data: pd.DataFrame, by: list):
     """Group code per row (sorted keys, missing labels kept) and the key frame."""
     if not by:
@@ -447,30 +433,12 @@ def _sort_within_groups(x: np.ndarray, codes: np.ndarray, n_groups: int):
     return xs, cs
 
 
-def km_summary(
-    frame: pd.DataFrame,
-    value: str,
-    observed: str,
-    *,
-    by: list | None = None,
-    confidence: float = 0.95,
-    prefix: str = "km_",
-) -> pd.DataFrame:
-    """Kaplan–Meier median and its CI per group (open work censored)."""
-    by = by or []
-    data = frame[by + [value, observed]].dropna(subset=[value])
-    codes, keys = group_codes(data, by)
-    x = data[value].to_numpy(dtype=float)
-    e = data[observed].to_numpy(dtype=bool)
-    return _km_by_codes(x, e, codes, keys, by, len(data), confidence, prefix)
-
-
 def km_median_by_code(
     x, observed, codes, n_codes: int, *, confidence: float = 0.95
 ) -> np.ndarray:
     """Kaplan–Meier median and CI per code ``0..n_codes-1`` as an
     ``(n_codes, 3)`` array (NaN rows for codes without values); NaN values
-    are ignored. See :func:`km_summary`."""
+    are ignored (see :func:`_km_median_grouped`)."""
     x = np.asarray(x, dtype=float)
     ok = ~np.isnan(x)
     return _km_median_grouped(
@@ -480,20 +448,6 @@ def km_median_by_code(
         n_codes,
         confidence,
     )
-
-
-def _km_by_codes(x, e, codes, keys, by, n_rows, confidence, prefix):
-    est = _km_median_grouped(x, e, codes, len(keys), confidence)
-    rows = (
-        [tuple(k) + tuple(v) for k, v in zip(keys.itertuples(index=False), est)]
-        if (by and n_rows)
-        else ([tuple(est[0])] if n_rows else [])
-    )
-    cols = by + [prefix + "median", prefix + "ci_low", prefix + "ci_high"]
-    out = pd.DataFrame(rows, columns=cols)
-    if not by and out.empty:
-        out = pd.DataFrame([[np.nan] * 3], columns=cols)
-    return out
 
 
 def _km_median_grouped(x, e, codes, n_groups: int, confidence: float) -> np.ndarray:
@@ -580,10 +534,10 @@ def _grouped_cumulative(func, values, run_group, run_bounds):
     return (grouped.cumprod() if func is np.cumprod else grouped.cumsum()).to_numpy()
 
 
-def merge_on(left: pd.DataFrame, right: pd.DataFrame, by: list) -> pd.DataFrame:
-    """Merge two per-group tables (or place side by side when ``by`` is empty)."""
-    if not by:
-        return pd.concat(
-            [left.reset_index(drop=True), right.reset_index(drop=True)], axis=1
-        )
-    return left.merge(right, on=by, how="left")
+def frame_by_code(keys: pd.DataFrame, columns: dict) -> pd.DataFrame:
+    """One row per group code: the key columns of :func:`group_codes` (none
+    when it grouped by nothing) beside per-code arrays ``columns``."""
+    values = pd.DataFrame(columns)
+    if keys.columns.empty:
+        return values
+    return pd.concat([keys.reset_index(drop=True), values], axis=1)

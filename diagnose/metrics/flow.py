@@ -32,6 +32,7 @@ from diagnose.metrics._common import (
     check_choice,
     check_confidence,
     check_frame,
+    frame_by_code,
     group_codes,
     km_median_by_code,
     resolve_calendar,
@@ -880,9 +881,7 @@ def cycle_time(
         "naive_median": done["median"],
         "open_median_age": open_age,
     }
-    if not groups:
-        return pd.DataFrame(columns)
-    return pd.concat([keys.reset_index(drop=True), pd.DataFrame(columns)], axis=1)
+    return frame_by_code(keys, columns)
 
 
 @sharing
@@ -1083,9 +1082,7 @@ def flow_efficiency(
         "flow_efficiency": pooled,
         **{c: summ[c] for c in SUMMARY_COLUMNS[1:]},
     }
-    if not groups:
-        return pd.DataFrame(columns)
-    return pd.concat([keys.reset_index(drop=True), pd.DataFrame(columns)], axis=1)
+    return frame_by_code(keys, columns)
 
 
 @sharing
