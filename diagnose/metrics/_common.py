@@ -329,15 +329,14 @@ def summarise_codes(
     """:func:`summarise` for values already coded by group: ``codes`` index
     the rows of ``keys``. NaN values are ignored; groups without values get
     no row (as in :func:`summarise`). Rows follow the order of ``keys``."""
-    x = np.asarray(x, dtype=float)
-    ok = ~np.isnan(x)
-    x, codes = x[ok], np.asarray(codes)[ok]
-    cols = list(keys.columns) + [prefix + c for c in SUMMARY_COLUMNS]
-    if x.size == 0:
-        return pd.DataFrame(columns=cols)
-    present, codes = _present_codes(codes, len(keys))
-    stats_ = _summary_stats(x, codes, len(present), confidence, prefix)
-    return pd.concat([keys.iloc[present].reset_index(drop=True), stats_], axis=1)[cols]
+    stats_ = summary_by_code(x, codes, len(keys), confidence=confidence)
+    seen = stats_["n"] > 0
+    if not seen.any():
+        return pd.DataFrame(
+            columns=list(keys.columns) + [prefix + c for c in SUMMARY_COLUMNS]
+        )
+    out = frame_by_code(keys, {prefix + c: stats_[c] for c in SUMMARY_COLUMNS})
+    return out.loc[seen].reset_index(drop=True)
 
 
 def summary_by_code(
