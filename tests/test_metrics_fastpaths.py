@@ -691,27 +691,3 @@ def test_present_codes_is_np_unique(rng):
     odd = np.array([5, -1, 5, 12])
     np.testing.assert_array_equal(_present_codes(odd, 6)[0], [-1, 5, 12])
     assert _present_codes(np.array([], dtype=np.int64), 3)[0].size == 0
-
-
-def test_sorted_arrow_codes_equal_a_sorted_factorize():
-    from diagnose.io.load import TEXT_DTYPE
-    from diagnose.metrics.flow import _factorize, _sorted_arrow_codes
-
-    def check(values, fast_expected):
-        s = pd.Series(values, dtype=TEXT_DTYPE)
-        fast = _sorted_arrow_codes(s)
-        assert (fast is not None) == fast_expected
-        got = _factorize(s)
-        want = pd.factorize(s, sort=True, use_na_sentinel=False)
-        np.testing.assert_array_equal(got[0], want[0])
-        assert list(got[1]) == list(want[1])
-
-    # sorted by code point (as the loader sorts): the linear path
-    check(["A", "A", "B", "C10", "C2", "c", "张三", "张三", "李四"], True)
-    check(["x"] * 5, True)
-    # not sorted, or with a missing id: pandas' factorize
-    check(["B", "A", "B"], False)
-    check(["A", None, "B"], False)
-    check(["A"], False)
-    # object columns never take it
-    assert _sorted_arrow_codes(pd.Series(["A", "B"], dtype=object)) is None

@@ -18,6 +18,7 @@ import pandas as pd
 from scipy import special
 
 from diagnose import stats
+from diagnose.metrics._codes import factorize
 from diagnose.workdays import WorkCalendar, get_calendar, to_datetime64
 
 __all__ = [
@@ -273,7 +274,7 @@ def group_codes(data: pd.DataFrame, by: list):
         # (missing labels last) at a fraction of the cost
         col = data[by[0]]
         try:
-            codes, uniques = pd.factorize(col, sort=True, use_na_sentinel=False)
+            codes, uniques = factorize(col, missing_group=True)
         except TypeError:  # mixed types: let groupby decide
             pass
         else:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from diagnose.metrics._codes import factorize, label_codes
 from diagnose.metrics._common import (
     SUMMARY_COLUMNS,
     as_list,
@@ -63,36 +64,13 @@ _UNITS = ("working_days", "days")
 
 
 def _factorize(values: pd.Series):
-    """``pd.factorize(values, sort=True, use_na_sentinel=False)``."""
-    fast = _sorted_arrow_codes(values)
-    if fast is not None:
-        return fast
+    """``pd.factorize(values, sort=True, use_na_sentinel=False)``; the codes of
+    an Arrow-backed text column come from :mod:`diagnose.metrics._codes`
+    (computed once per column, read-only)."""
     try:
-        return pd.factorize(values, sort=True, use_na_sentinel=False)
+        return factorize(values, missing_group=True)
     except TypeError:  # mixed types cannot be sorted
         return pd.factorize(values, sort=False, use_na_sentinel=False)
-
-
-def _sorted_arrow_codes(values: pd.Series):
-    """:func:`_factorize` of an Arrow-backed text column that is already
-    sorted and has no missing value (``case_id`` as loaded: the table is
-    sorted by case), in linear time: codes step where a value differs from
-    the one before. None when the column is not such a column."""
-    if not isinstance(values.dtype, pd.StringDtype) or values.dtype.storage != (
-        "pyarrow"
-    ):
-        return None
-    import pyarrow as pa
-
-    from diagnose.io.sorted_text import sorted_run_codes
-
-    chunked = values.array.__arrow_array__()
-    a = chunked.combine_chunks() if chunked.num_chunks != 1 else chunked.chunk(0)
-    found = sorted_run_codes(a)
-    if found is None:
-        return None
-    codes, starts = found
-    return codes, pd.Index(pd.array(a.take(pa.array(starts)), dtype=values.dtype))
 
 
 def _mode_by_code(codes: np.ndarray, values: pd.Series, n_groups: int) -> np.ndarray:
@@ -105,7 +83,7 @@ def _mode_by_code(codes: np.ndarray, values: pd.Series, n_groups: int) -> np.nda
     """
     out = np.full(n_groups, np.nan, dtype=object)
     try:
-        vcodes, vuniques = pd.factorize(values, sort=True, use_na_sentinel=True)
+        vcodes, vuniques = factorize(values)
     except TypeError:  # mixed types cannot be sorted: the plain way
         return _mode_by_code_reference(codes, values, n_groups)
     ok = vcodes >= 0
@@ -350,14 +328,8 @@ def _case_codes(activities: pd.DataFrame):
 
 
 def _column_codes(activities: pd.DataFrame, column: str) -> np.ndarray:
-    """``pd.factorize`` codes of a column (-1 for missing), once per table
-    inside :func:`~diagnose.metrics._common.shared_work`."""
-    return reuse(
-        "column_codes",
-        (activities,),
-        (column,),
-        lambda: pd.factorize(activities[column])[0],
-    )
+    """Codes of a column, equal where its labels are equal (-1 for missing)."""
+    return label_codes(activities[column])[0]
 
 
 def _activity_codes(activities: pd.DataFrame):

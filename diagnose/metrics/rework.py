@@ -23,6 +23,7 @@ import pandas as pd
 
 from diagnose import stats
 from diagnose.io.columns import STAGES
+from diagnose.metrics._codes import factorize
 from diagnose.metrics._common import (
     check_frame,
     reuse,
@@ -71,7 +72,10 @@ def _stage_order_reference(activities: pd.Series) -> pd.Series | None:
 def stage_order(activities: pd.Series) -> pd.Series | None:
     """Canonical rank (0..5) of each activity, or None when any is not one of
     the six stages (Chinese or English name)."""
-    codes, uniques = pd.factorize(activities, use_na_sentinel=False)
+    try:
+        codes, uniques = factorize(activities, missing_group=True)
+    except TypeError:  # mixed types cannot be sorted
+        codes, uniques = pd.factorize(activities, use_na_sentinel=False)
     ranks = _canonical_ranks(uniques)
     if ranks is None or len(codes) == 0:
         return None
@@ -110,7 +114,7 @@ def _rework_rows_full(activities, as_of):
 def _rework_rows(activities, as_of):
     """NumPy version of the rework rule: one sort, factorised case and activity
     codes, segmented running maxima (no per-row Python, no groupby-shift)."""
-    from diagnose.metrics.flow import _case_codes
+    from diagnose.metrics.flow import _activity_codes, _case_codes
 
     st = state_at(activities, as_of)
     keep = (st["started"] & activities["activity"].notna()).to_numpy()
@@ -123,7 +127,13 @@ def _rework_rows(activities, as_of):
         codes, start, pos = codes[order], start[order], pos[order]
     act = take(activities["activity"], pos)
     n = len(pos)
-    acodes, auniques = pd.factorize(act, use_na_sentinel=False)
+    # the table's activity codes (computed once per column), narrowed to the
+    # activities of these rows
+    all_acodes, all_names = _activity_codes(activities)
+    acodes = all_acodes[pos]
+    present = np.bincount(acodes, minlength=len(all_names)) > 0
+    acodes = (np.cumsum(present) - 1)[acodes]
+    auniques = np.asarray(all_names, dtype=object)[present]
     n_act = max(len(auniques), 1)
     pair = codes.astype(np.int64) * n_act + acodes
     pair_id, _ = pd.factorize(pair)  # ids in order of first appearance

@@ -11,6 +11,7 @@ import pandas as pd
 
 from diagnose import stats
 from diagnose.config import Settings, load_settings
+from diagnose.metrics._codes import label_codes
 from diagnose.metrics._common import (
     as_list,
     check_as_of,
@@ -105,7 +106,7 @@ def _p0_flags(activities) -> np.ndarray:
 
 def _sla_columns(activities, as_of, cal, cfg) -> pd.DataFrame:
     acts = _durations(activities, as_of, cal)
-    codes, names = pd.factorize(activities["activity"])
+    codes, names = label_codes(activities["activity"])
     lookup = np.array([cfg.stage_limit(n) for n in names] + [None], dtype=float)
     limit = lookup[codes]  # code -1 (missing activity) -> the trailing None
     with_limit = ~np.isnan(limit) & acts["started"].to_numpy()

@@ -26,6 +26,7 @@ import pandas as pd
 
 from diagnose import stats
 from diagnose.config import Settings, load_settings
+from diagnose.metrics._codes import label_codes
 from diagnose.metrics._common import (
     check_as_of,
     check_choice,
@@ -359,7 +360,7 @@ def overload_delay(
         "difference of proportions (overloaded - others), Newcombe hybrid score "
         f"interval at {confidence:.0%} from owner-clustered Wilson intervals"
     )
-    owner_codes = pd.factorize(activities["owner"])[0]
+    owner_codes = label_codes(activities["owner"])[0]
     n_owners = int(owner_codes.max()) + 1 if n else 0
     for name, hit, pos in (
         ("slower_than_stage_median", slow, fin),
