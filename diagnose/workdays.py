@@ -152,12 +152,21 @@ class WorkCalendar:
         self._origin = first
         self._cum = np.concatenate([[0], np.cumsum(self._work, dtype=np.int64)])
 
-    def _prepare(self, ns: np.ndarray) -> None:
-        valid = ns[ns != _NAT]
-        if valid.size:
-            lo = valid.min().astype("datetime64[ns]").astype("datetime64[D]")
-            hi = valid.max().astype("datetime64[ns]").astype("datetime64[D]")
-            self._ensure(lo - 1, hi + 1)
+    def _prepare(self, ns: np.ndarray, nat: np.ndarray | None = None) -> None:
+        if nat is None:
+            nat = ns == _NAT
+        if nat.all():
+            return
+        big = np.iinfo(np.int64).max
+        if nat.any():  # min and max of the dates, without copying them out
+            lo, hi = ns.min(where=~nat, initial=big), ns.max(where=~nat, initial=_NAT)
+        else:
+            lo, hi = ns.min(), ns.max()
+        day = np.timedelta64(1, "D")
+        self._ensure(
+            np.datetime64(int(lo), "ns").astype("datetime64[D]") - day,
+            np.datetime64(int(hi), "ns").astype("datetime64[D]") + day,
+        )
 
     def working_ns(self, values) -> tuple[np.ndarray, np.ndarray]:
         """Working-time clock in integer nanoseconds, and the NaT mask.
@@ -176,20 +185,33 @@ class WorkCalendar:
         """:meth:`working_ns` of several arrays on one common origin (the day
         table is grown for all of them first; clocks read before and after a
         growth would not be comparable)."""
-        arrays = [to_datetime64(v).astype(np.int64) for v in values]
-        for ns in arrays:
-            self._prepare(ns)
+        arrays = [to_datetime64(v).view(np.int64) for v in values]
+        nats = [ns == _NAT for ns in arrays]
+        for ns, nat in zip(arrays, nats):
+            self._prepare(ns, nat)
         if self._origin is None:  # no date seen yet, none now: all NaT
-            return [(np.zeros(ns.shape, dtype=np.int64), ns == _NAT) for ns in arrays]
+            return [
+                (np.zeros(ns.shape, dtype=np.int64), nat)
+                for ns, nat in zip(arrays, nats)
+            ]
         origin_ns = self._origin.astype("datetime64[ns]").astype(np.int64)
+        cum_ns = self._cum * _NS_PER_DAY
         out = []
-        for ns in arrays:
-            nat = ns == _NAT
-            rel = np.where(nat, 0, ns - origin_ns)
+        # few temporaries, changed in place: on a million rows each pass
+        # costs less than allocating a fresh array for it
+        for ns, nat in zip(arrays, nats):
+            has_nat = bool(nat.any())
+            rel = np.subtract(ns, origin_ns)
+            if has_nat:
+                np.copyto(rel, 0, where=nat)
             day = rel // _NS_PER_DAY
-            in_day = rel - day * _NS_PER_DAY
-            w = self._cum[day] * _NS_PER_DAY + np.where(self._work[day], in_day, 0)
-            out.append((np.where(nat, 0, w), nat))
+            rel -= day * _NS_PER_DAY  # time of day
+            rel *= self._work[day]  # counts on working days only
+            w = cum_ns[day]
+            w += rel
+            if has_nat:
+                np.copyto(w, 0, where=nat)
+            out.append((w, nat))
         return out
 
     def working_time(self, values) -> np.ndarray:
@@ -223,8 +245,11 @@ class WorkCalendar:
         times of day on working days give exact whole numbers.
         """
         (ws, nat_s), (we, nat_e) = self.working_ns_many(start, end)
-        out = (we - ws) / _NS_PER_DAY
-        return np.where(nat_e | nat_s, np.nan, out)
+        out = np.subtract(we, ws) / _NS_PER_DAY
+        nat = nat_e | nat_s
+        if nat.any():
+            out = np.where(nat, np.nan, out)  # broadcasts, like the inputs
+        return out
 
     def add_working_days(self, start, n) -> pd.Series:
         """The earliest instant ``t`` with ``working_days_between(start, t) == n``.

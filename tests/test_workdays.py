@@ -142,6 +142,24 @@ def test_fresh_calendar_with_only_missing_dates():
     ) == pytest.approx(1.0)
 
 
+def test_dates_beside_missing_ones_size_the_day_table():
+    # a fresh calendar reads the range of its day table from the dates that
+    # are there: 2024 National Day across a missing start and a missing end
+    fresh = WorkCalendar("CN")
+    start = ts([None, "2024-09-30 12:00", "2024-09-27 09:00"])
+    end = ts(["2024-10-09", "2024-10-08 12:00", None])
+    got = fresh.working_days_between(start, end)
+    # Sep 30 noon -> Oct 8 noon: half of Sep 30, Oct 1-7 off, half of Oct 8
+    assert np.isnan(got[0]) and got[1] == pytest.approx(1.0) and np.isnan(got[2])
+    # the inputs are left as they were (the clock works on its own arrays)
+    assert start.isna().tolist() == [True, False, False]
+    assert end.isna().tolist() == [False, False, True]
+    # one date against many (broadcast), NaT among them
+    many = fresh.working_days_between(pd.Timestamp("2024-09-30"), end)
+    # Sep 30 (1 day) + Oct 8 (1, or half to noon); Oct 1-7 are off
+    assert many[:2].tolist() == [2.0, 1.5] and np.isnan(many[2])
+
+
 def test_metrics_of_an_empty_table_with_a_fresh_calendar():
     from diagnose.metrics import cycle_time, flow_efficiency
 
