@@ -1,3 +1,4 @@
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -64,3 +65,33 @@ def test_cases_waiting_for_their_next_stage_are_not_finished(acts):
     # with s2 final, as without final stages
     same = throughput(acts, as_of="2024-10-23", final_stages=["s2"])
     assert same["n_finished"].tolist() == [1, 0, 1]
+
+
+def test_counting_by_day_equals_a_sorted_search():
+    # the per-day counting path of wip against searchsorted on sorted values:
+    # daily edges (last instant of a day) and arbitrary edges, midnights,
+    # edges before the first value, values after the last edge
+    from diagnose.metrics.throughput import _count_up_to
+
+    rng = np.random.default_rng(3)
+    day = 86_400 * 10**9
+    for trial in range(300):
+        base = np.datetime64("2023-01-01", "ns").astype(np.int64)
+        base += int(rng.integers(0, 400)) * day
+        n = int(rng.integers(0, 200))
+        v = base + rng.integers(0, 60 * day, n)
+        if trial % 5 == 0 and n:
+            v[: n // 3] = (v[: n // 3] // day) * day  # midnights
+        m = int(rng.integers(1, 40))
+        if trial % 3:
+            edges = np.unique(base // day + rng.integers(-5, 65, m).cumsum() // 3)
+            edges = edges * day + day - 1
+        else:
+            edges = np.unique(base + rng.integers(-5 * day, 65 * day, m))
+        last = max(int(v.max()) if n else 0, int(edges[-1])) + int(rng.integers(0, day))
+        edges = np.append(edges[edges < last], last)
+        if trial % 7 == 0 and edges.size > 1:
+            edges = edges[:-1]
+        want = np.searchsorted(np.sort(v), edges, side="right")
+        got = _count_up_to(v.astype("datetime64[ns]"), edges.astype("datetime64[ns]"))
+        np.testing.assert_array_equal(got, want)

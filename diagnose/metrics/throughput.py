@@ -174,11 +174,10 @@ def wip(
     )
     for key, sub in iterator:
         key = key if isinstance(key, tuple) else (key,)
-        s = np.sort(sub["start"].to_numpy(dtype="datetime64[ns]"))
-        e = sub["end"].dropna().to_numpy(dtype="datetime64[ns]")
-        e.sort()
-        arrived = np.searchsorted(s, edges, side="right")
-        departed = np.searchsorted(e, edges, side="right")
+        arrived = _count_up_to(sub["start"].to_numpy(dtype="datetime64[ns]"), edges)
+        departed = _count_up_to(
+            sub["end"].dropna().to_numpy(dtype="datetime64[ns]"), edges
+        )
         part = pd.DataFrame(
             {
                 "date": dates,
@@ -191,3 +190,30 @@ def wip(
             part[name] = value
         parts.append(part)
     return pd.concat(parts, ignore_index=True)[cols]
+
+
+_NS_PER_DAY = 86_400 * 10**9
+
+
+def _count_up_to(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """How many ``values`` are at or before each of the sorted ``edges``
+    (``searchsorted(sort(values), edges, side="right")``).
+
+    When every edge but the last is the last instant of a day (daily, weekly,
+    monthly periods) and no value is after the last edge, counts per day
+    answer it without sorting the values: a million of them in a few
+    milliseconds instead of a sort.
+    """
+    v = values.view(np.int64)
+    e = edges.view(np.int64)
+    if v.size and e.size and e[0] >= 0 and v.min() >= 0 and v.max() <= e[-1]:
+        inner = e[:-1]
+        if ((inner + 1) % _NS_PER_DAY == 0).all():
+            day0 = int(v.min()) // _NS_PER_DAY
+            per_day = np.bincount(v // _NS_PER_DAY - day0)
+            upto = np.cumsum(per_day)
+            last_day = (inner // _NS_PER_DAY - day0).clip(-1, upto.size - 1)
+            return np.append(
+                np.where(last_day >= 0, upto[np.maximum(last_day, 0)], 0), v.size
+            )
+    return np.searchsorted(np.sort(values), edges, side="right")
