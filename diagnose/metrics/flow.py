@@ -28,6 +28,7 @@ import pandas as pd
 from diagnose.metrics._codes import factorize, label_codes
 from diagnose.metrics._common import (
     SUMMARY_COLUMNS,
+    _sort_within_groups,
     as_list,
     check_as_of,
     check_choice,
@@ -1075,38 +1076,43 @@ def aging_wip(activities, *, as_of, calendar=None) -> pd.DataFrame:
     func = "aging_wip"
     activities = check_frame(activities, func, ["case_id", "activity", "start"])
     as_of = check_as_of(as_of, func)
-    cols = [c for c in ("case_id", "activity", "owner", "start") if c in activities]
-    acts = _durations(activities, as_of, resolve_calendar(calendar), columns=cols)
-    acts = acts.loc[acts["started"].to_numpy()]
-    value = "duration_working_days"
-    hist = acts.loc[~acts["is_open"], ["activity", value]].dropna()
-    open_ = acts.loc[acts["is_open"]]
-    pct = np.full(len(open_), np.nan)
-    n_hist = np.zeros(len(open_), dtype=int)
-    qs = np.full((len(open_), 3), np.nan)
-    if len(open_) and len(hist):
-        hist_groups = {
-            k: np.sort(v.to_numpy(dtype=float))
-            for k, v in hist.groupby("activity", sort=False)[value]
-        }
-        act = open_["activity"].to_numpy()
-        age = open_[value].to_numpy(dtype=float)
-        for name, pos in pd.Series(np.arange(len(open_))).groupby(act, sort=False):
-            h = hist_groups.get(name)
-            if h is None or h.size == 0:
+    slim = _durations(activities, as_of, resolve_calendar(calendar))
+    started = slim["started"].to_numpy(dtype=bool)
+    is_open = slim["is_open"].to_numpy(dtype=bool)
+    value = slim["duration_working_days"].to_numpy(dtype=float)
+    # by activity code; rows without an activity have no history to compare
+    codes, names = _activity_codes(activities)
+    named = ~pd.isna(np.asarray(names, dtype=object))
+    open_pos = np.flatnonzero(started & is_open)
+    hist_pos = np.flatnonzero(started & ~is_open & ~np.isnan(value))
+    hist_pos = hist_pos[named[codes[hist_pos]]] if len(names) else hist_pos
+    n_open = open_pos.size
+    pct = np.full(n_open, np.nan)
+    n_hist = np.zeros(n_open, dtype=int)
+    qs = np.full((n_open, 3), np.nan)
+    age = value[open_pos]
+    if n_open and hist_pos.size:
+        # finished durations sorted within each activity: one slice per stage
+        h, hc = _sort_within_groups(value[hist_pos], codes[hist_pos], len(names))
+        bounds = np.searchsorted(hc, np.arange(len(names) + 1))
+        open_codes = codes[open_pos]
+        for c in np.unique(open_codes):
+            a, b = bounds[c], bounds[c + 1]
+            if b == a:
                 continue
-            idx = pos.to_numpy()
-            pct[idx] = np.searchsorted(h, age[idx], side="right") / h.size
-            n_hist[idx] = h.size
-            qs[idx] = np.quantile(h, [0.5, 0.85, 0.95])
-    age = open_[value].to_numpy(dtype=float)
+            idx = np.flatnonzero(open_codes == c)
+            pct[idx] = np.searchsorted(h[a:b], age[idx], side="right") / (b - a)
+            n_hist[idx] = b - a
+            qs[idx] = np.quantile(h[a:b], [0.5, 0.85, 0.95])
     out = pd.DataFrame(
         {
-            "case_id": open_["case_id"].array,
-            "activity": open_["activity"].array,
-            "owner": open_["owner"].array if "owner" in open_ else np.nan,
-            "start": open_["start"].to_numpy(),
-            "age_days": open_["duration_days"].to_numpy(dtype=float),
+            "case_id": take(activities["case_id"], open_pos),
+            "activity": take(activities["activity"], open_pos),
+            "owner": (
+                take(activities["owner"], open_pos) if "owner" in activities else np.nan
+            ),
+            "start": activities["start"].to_numpy()[open_pos],
+            "age_days": slim["duration_days"].to_numpy(dtype=float)[open_pos],
             "age_working_days": age,
             "percentile": pct,
             "n_history": n_hist,
@@ -1115,7 +1121,7 @@ def aging_wip(activities, *, as_of, calendar=None) -> pd.DataFrame:
             "p95_days": qs[:, 2],
             "exceeds_p85": np.nan_to_num(age > qs[:, 1], nan=False).astype(bool),
             "exceeds_p95": np.nan_to_num(age > qs[:, 2], nan=False).astype(bool),
-            "index": open_.index.to_numpy(),
+            "index": activities.index.to_numpy()[open_pos],
         }
     )
     return out.sort_values(
