@@ -770,6 +770,10 @@ def main(argv=None) -> int:
     if lin:
         print()
         print(render_linearity(lin, labels))
+    slowest = slowest_metrics(table)
+    if slowest:
+        print()
+        print(slowest)
     notes = [t for t in table if t["status"] != "ok"]
     if notes:
         print()
@@ -813,6 +817,28 @@ def main(argv=None) -> int:
         Path(args.json).write_text(json.dumps(out, indent=1, default=str))
     errors = [t for t in table if t["status"] in ("error", "timeout")]
     return 1 if errors else 0
+
+
+def slowest_metrics(table) -> str:
+    """The slowest single function of the all_metrics step per size, beside
+    the groupby floor (the per-function reading of "all metrics <= 5x")."""
+    lines = []
+    for t in table:
+        if t["step"] != "all_metrics" or t["status"] != "ok":
+            continue
+        times = t["extra"].get("breakdown") or {}
+        floor = t["floor_seconds"]
+        if not times or not floor:
+            continue
+        name, sec = max(times.items(), key=lambda kv: kv[1])
+        over = sum(v > 5 * floor for v in times.values())
+        lines.append(
+            f"  {t['size']}: {name} {sec:.3f} s = {sec / floor:.1f}× the groupby "
+            f"floor; {over} of {len(times)} functions above 5×"
+        )
+    if not lines:
+        return ""
+    return "Slowest single metric (all_metrics, one call each):\n" + "\n".join(lines)
 
 
 def _progress(name, size, m):

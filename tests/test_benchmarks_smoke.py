@@ -103,3 +103,16 @@ def test_header_names_the_machine(smoke):
     first = proc.stdout.splitlines()[0]
     assert "cores" in first and "GiB" in first and "pandas" in first
     assert result["machine"]["cores"] >= 1
+
+
+@pytest.mark.slow
+def test_slowest_metric_line_names_the_largest_breakdown(smoke):
+    proc, result = smoke
+    (row,) = [r for r in result["rows"] if r["step"] == "all_metrics"]
+    times = row["extra"]["breakdown"]
+    assert len(times) == 16
+    name = max(times, key=times.get)
+    over = sum(v > 5 * row["floor_seconds"] for v in times.values())
+    assert "Slowest single metric" in proc.stdout
+    assert f"10k: {name} {times[name]:.3f} s" in proc.stdout
+    assert f"{over} of 16 functions above 5×" in proc.stdout
