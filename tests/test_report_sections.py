@@ -695,3 +695,25 @@ def test_effects_table_calls_a_split_verdict_borderline(pilot_a, pilot_b_zh):
     assert "Cycle time the interval" not in text
     zh = _text(_html(sections.effects_table(pilot_b_zh)))
     assert "临界" not in zh  # team B: every interval agrees with its test
+
+
+@pytest.mark.parametrize(
+    "lang, expected",
+    [
+        ("en", "Data: 1,000,000 activities of 165,501 cases, 2023-10-09 to"),
+        ("zh", "数据：165,501 个项目的 1,000,000 条活动记录，2023-10-09 至"),
+    ],
+)
+def test_data_period_groups_thousands(lang, expected):
+    # a company-wide export: counts as the tables print them (1,000,000)
+    day = pd.Timestamp("2023-10-09")
+    text = sections.T(
+        "data_period",
+        lang,
+        n_rows=1_000_000,
+        n_cases=165_501,
+        first=day,
+        last=day,
+        as_of=day,
+    )
+    assert text.startswith(expected)

@@ -56,9 +56,9 @@ __all__ = [
 
 _TEXT = {
     "data_period": (
-        "Data: {n_rows} activities of {n_cases} cases, {first:%Y-%m-%d} to "
+        "Data: {n_rows:,} activities of {n_cases:,} cases, {first:%Y-%m-%d} to "
         "{last:%Y-%m-%d}; figures as of {as_of:%Y-%m-%d}.",
-        "数据：{n_cases} 个项目的 {n_rows} 条活动记录，{first:%Y-%m-%d} 至 "
+        "数据：{n_cases:,} 个项目的 {n_rows:,} 条活动记录，{first:%Y-%m-%d} 至 "
         "{last:%Y-%m-%d}；统计截至 {as_of:%Y-%m-%d}。",
     ),
     "no_high": ("No high-impact bottleneck found", "未发现高影响瓶颈"),
