@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from diagnose._format import fill
 from diagnose.plots._style import PALETTE, check_language, new_axes
 
 __all__ = ["plot_handoff_matrix", "plot_workload", "plot_bottlenecks", "IMPACT_COLORS"]
@@ -63,7 +64,7 @@ _TEXT = {
 
 def _t(key: str, language: str, **values) -> str:
     en, zh = _TEXT[key]
-    return (zh if language == "zh" else en).format(**values)
+    return fill(zh if language == "zh" else en, **values)
 
 
 def plot_handoff_matrix(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from diagnose._format import as_count, fill
 from diagnose.plots._style import PALETTE, check_language, new_axes, percentile_name
 
 __all__ = [
@@ -90,7 +91,7 @@ GROUP_WORDS = {
 
 def _t(key: str, language: str, **values) -> str:
     en, zh = _TEXT[key]
-    return (zh if language == "zh" else en).format(**values)
+    return fill(zh if language == "zh" else en, **values)
 
 
 def _group_word(column, language: str) -> str:
@@ -337,7 +338,7 @@ def plot_overdue_rate(
     if "n" in data.columns:
         for p, v, n in zip(pos, r, data["n"].to_numpy()):
             ax.annotate(
-                f"n={n}",
+                f"n={as_count(n)}",
                 (p, 0),
                 xytext=(0, 2),
                 textcoords="offset points",

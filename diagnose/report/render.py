@@ -24,6 +24,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from diagnose._format import as_count
+
 __all__ = [
     "show_table",
     "section",
@@ -266,6 +268,7 @@ def _cell(value: Any, float_format: str) -> str:
         return "–"
     if isinstance(value, float):
         return float_format.format(value)
+    value = as_count(value)
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d") if value == value.normalize() else str(value)
     return str(value)

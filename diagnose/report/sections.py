@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from diagnose._format import as_count, fill
 from diagnose.metrics.benchmarks import METRIC_LABELS
 from diagnose.report import render
 
@@ -56,9 +57,9 @@ __all__ = [
 
 _TEXT = {
     "data_period": (
-        "Data: {n_rows:,} activities of {n_cases:,} cases, {first:%Y-%m-%d} to "
+        "Data: {n_rows} activities of {n_cases} cases, {first:%Y-%m-%d} to "
         "{last:%Y-%m-%d}; figures as of {as_of:%Y-%m-%d}.",
-        "数据：{n_cases:,} 个项目的 {n_rows:,} 条活动记录，{first:%Y-%m-%d} 至 "
+        "数据：{n_cases} 个项目的 {n_rows} 条活动记录，{first:%Y-%m-%d} 至 "
         "{last:%Y-%m-%d}；统计截至 {as_of:%Y-%m-%d}。",
     ),
     "no_high": ("No high-impact bottleneck found", "未发现高影响瓶颈"),
@@ -116,7 +117,7 @@ _LEVELS = {
 def T(key: str, language: str = "en", **values: Any) -> str:
     """Text ``key`` in ``language`` (``en`` or ``zh``), formatted with ``values``."""
     en, zh = _TEXT[key]
-    return (zh if language == "zh" else en).format(**values)
+    return fill(zh if language == "zh" else en, **values)  # 165,501
 
 
 # --------------------------------------------------------------------------
@@ -1234,7 +1235,8 @@ def _final_stage_note(run, lang: str) -> str:
     rest = found["others"]
     sep = ", " if lang == "en" else "，"
     others = sep.join(
-        f"{a} {int(n)}" for a, n in zip(rest["activity"][:3], rest["n_cases"][:3])
+        f"{a} {as_count(int(n))}"
+        for a, n in zip(rest["activity"][:3], rest["n_cases"][:3])
     ) + (sep + "…" if len(rest) > 3 else "")
     return _say(
         lang,
@@ -1943,7 +1945,8 @@ def mde_table(run: PilotRun):
                 metric_label(m, lang, pilot=True) for m in md["metric"]
             ],
             _h("sample", lang): [
-                f"{int(a)} / {int(b)}" for a, b in zip(md["n_before"], md["n_after"])
+                f"{as_count(int(a))} / {as_count(int(b))}"
+                for a, b in zip(md["n_before"], md["n_after"])
             ],
             _h("mde", lang): [
                 _mde_text(v, u, lang) for v, u in zip(md["mde"], md["unit"])
