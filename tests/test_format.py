@@ -43,3 +43,12 @@ def test_chart_counts_are_grouped():
 
     assert _t("finished", "en", n=151_051) == "finished (n = 151,051)"
     assert _t("still_open", "zh", n=14_450) == "；未完成：14,450 个"
+
+
+def test_report_sentences_group_counts():
+    from diagnose.report.sections import _say
+
+    assert _say("en", "over {n} times", "{n} 次", n=np.int64(154_667)) == (
+        "over 154,667 times"
+    )
+    assert _say("zh", "over {n} times", "{n} 次", n=154_667) == "154,667 次"

@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from diagnose._format import fill
 from diagnose.compare.config import PilotConfig, Target, load_pilot_config
 from diagnose.compare.did import (
     DidResult,
@@ -138,7 +139,7 @@ _PERIOD_ZH = {"before": "试点前", "after": "试点期"}
 def _note(key: str, language: str, **values) -> str:
     """Note ``key`` of :data:`_NOTES` in ``language``, formatted with ``values``."""
     en, zh = _NOTES[key]
-    return (zh if language == "zh" else en).format(**values)
+    return fill(zh if language == "zh" else en, **values)
 
 
 @dataclass(frozen=True)

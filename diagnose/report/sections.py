@@ -804,7 +804,7 @@ _COLUMNS = {
 
 def _h(key: str, lang: str, **values: Any) -> str:
     en, zh = _COLUMNS[key]
-    return (zh if lang == "zh" else en).format(**values)
+    return fill(zh if lang == "zh" else en, **values)
 
 
 _METRICS = METRIC_LABELS
@@ -943,7 +943,7 @@ def _curated(
 
 
 def _say(lang: str, en: str, zh: str, **values: Any) -> str:
-    return (zh if lang == "zh" else en).format(**values)
+    return fill(zh if lang == "zh" else en, **values)
 
 
 # ---- diagnosis tables -----------------------------------------------------
