@@ -44,6 +44,28 @@ def latest_timestamp(activities) -> pd.Timestamp:
     return pd.Timestamp(ts)
 
 
+def _empty_input(table: str, x) -> pd.DataFrame:
+    """A data-quality row for an input given without a single data row (a
+    header only): nothing was set aside, yet nothing can be shown for it."""
+    from diagnose.io.load import LoadResult
+
+    file = None
+    if isinstance(x, LoadResult) and len(x.sources):
+        file = x.sources["file"].iloc[0]
+    return pd.DataFrame(
+        {
+            "file": [file],
+            "row": pd.array([pd.NA], dtype="Int64"),
+            "column": [None],
+            "value": [""],
+            "problem": ["the file has no data rows"],
+            "fix": [f"add the {table} rows below the header, or leave {table} out"],
+            "kept": [False],
+            "table": [table],
+        }
+    )
+
+
 def _frame_of(x):
     from diagnose.io.load import LoadResult
 
@@ -97,7 +119,8 @@ class DiagnosisResult:
         (``item_to_check``, the largest such gain) and ``alpha_without`` it.
     data_quality : DataFrame
         The ``problems`` frames of the LoadResults passed in, concatenated,
-        with a ``table`` column (activities/survey/kpis/benchmarks).
+        with a ``table`` column (activities/survey/kpis/benchmarks), plus one
+        row for each survey, KPI or benchmark input given without a data row.
     as_of : Timestamp
     settings : Settings
     language : str
@@ -413,6 +436,11 @@ def diagnose(
     bench_frame, p = _frame_of(benchmarks)
     if p is not None:
         quality.append(p.assign(table="benchmarks"))
+    quality += [
+        _empty_input(name, x)
+        for name, x in (("survey", survey), ("kpis", kpis), ("benchmarks", benchmarks))
+        if _frame_of(x)[0] is not None and len(_frame_of(x)[0]) == 0
+    ]
     data_quality = (
         pd.concat(quality, ignore_index=True)
         if quality

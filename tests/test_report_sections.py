@@ -717,3 +717,61 @@ def test_data_period_groups_thousands(lang, expected):
         as_of=day,
     )
     assert text.startswith(expected)
+
+
+def _config(tmp_path, extra: str = "") -> str:
+    path = tmp_path / "diagnosis.yaml"
+    path.write_text(
+        "name: no-survey\nlanguage: en\nas_of: 2024-06-30\n"
+        f"data:\n  activities: {SAMPLES / 'tasks_en.csv'}\n{extra}"
+        f"settings: {SAMPLES / 'settings.yaml'}\n",
+        encoding="utf-8",
+    )
+    return str(path)
+
+
+def test_sections_without_survey_or_benchmarks_say_how_to_add_them(tmp_path):
+    for lang in ("en", "zh"):
+        run = sections.open_diagnosis(_config(tmp_path), language=lang)
+        survey = _text(_html(sections.survey_table(run))).strip()
+        bench = _text(_html(sections.benchmark_table(run))).strip()
+        if lang == "en":
+            assert survey.startswith("No survey was given for this report.")
+            assert "survey: survey.csv" in survey
+            assert "benchmarks: benchmarks.yaml" in bench
+        else:
+            assert survey.startswith("本报告未提供问卷。")
+            assert bench.startswith("本报告未提供基准。")
+
+
+def test_given_but_empty_survey_and_benchmarks_point_to_data_quality(tmp_path):
+    survey = tmp_path / "survey.csv"
+    survey.write_text("respondent,team,q1\n", encoding="utf-8")
+    bench = tmp_path / "benchmarks.yaml"
+    bench.write_text("[]\n", encoding="utf-8")
+    cfg = _config(tmp_path, f"  survey: {survey}\n  benchmarks: {bench}\n")
+    run = sections.open_diagnosis(cfg)
+    assert _text(_html(sections.survey_table(run))).strip() == (
+        "The survey file has no usable answers; see Data quality below."
+    )
+    assert _text(_html(sections.benchmark_table(run))).strip() == (
+        "The benchmarks file has no usable entries; see Data quality below."
+    )
+    # no empty chart above the note, and Data quality names both files
+    assert sections.chart(run, "survey") is None
+    dq = run.result.data_quality
+    empty = dq[dq["problem"] == "the file has no data rows"]
+    assert empty["table"].tolist() == ["survey", "benchmarks"]
+    assert empty["file"].tolist() == ["survey.csv", "benchmarks.yaml"]
+    assert not empty["kept"].any()
+    text = _text(_html(sections.data_quality(dq, language="en")))
+    assert "the file has no data rows" in text
+    assert "2 note(s) concern a whole file rather than a row" in text
+    assert "set aside" not in text  # no row was
+    # beside row problems: both counts, rows and files apart
+    row_problem = dq.iloc[[0]].assign(row=pd.array([7], dtype="Int64"), kept=True)
+    both = _text(
+        _html(sections.data_quality(pd.concat([row_problem, dq]), language="en"))
+    )
+    assert "0 row(s) were set aside and 1 kept with a blanked value" in both
+    assert "2 note(s) concern a whole file" in both

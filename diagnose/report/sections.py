@@ -56,6 +56,36 @@ __all__ = [
 # --------------------------------------------------------------------------
 
 _TEXT = {
+    "survey_missing": (
+        "No survey was given for this report. To add one, name its file under "
+        "data: in the config (survey: survey.csv).",
+        "本报告未提供问卷。如需加入，请在配置的 data: 下写明问卷文件"
+        "（survey: survey.csv）。",
+    ),
+    "survey_empty": (
+        "The survey file has no usable answers; see Data quality below.",
+        "问卷文件中没有可用的回答，详见下方“数据质量”。",
+    ),
+    "benchmarks_missing": (
+        "No benchmarks were given for this report. To compare with targets or "
+        "industry figures, name their file under data: in the config "
+        "(benchmarks: benchmarks.yaml).",
+        "本报告未提供基准。如需与目标或行业数据对比，请在配置的 data: 下写明基准文件"
+        "（benchmarks: benchmarks.yaml）。",
+    ),
+    "benchmarks_empty": (
+        "The benchmarks file has no usable entries; see Data quality below.",
+        "基准文件中没有可用的条目，详见下方“数据质量”。",
+    ),
+    "dq_files_only": (
+        "{n} note(s) concern a whole file rather than a row; each is listed "
+        "below with the fix.",
+        "{n} 条说明针对整个文件而非某一行；下表列出修正方法。",
+    ),
+    "dq_files": (
+        " {n} note(s) concern a whole file rather than a row.",
+        "另有 {n} 条说明针对整个文件而非某一行。",
+    ),
     "data_period": (
         "Data: {n_rows} activities of {n_cases} cases, {first:%Y-%m-%d} to "
         "{last:%Y-%m-%d}; figures as of {as_of:%Y-%m-%d}.",
@@ -505,7 +535,24 @@ def data_quality(problems: pd.DataFrame, *, language: str = "en"):
         if "kept" in problems
         else pd.Series(False, index=problems.index)
     )
-    text = T("dq_some", language, n_aside=int((~kept).sum()), n_kept=int(kept.sum()))
+    # notes about a whole file (no row number: an input without data rows)
+    whole_file = (
+        problems["row"].isna()
+        if "row" in problems
+        else pd.Series(False, index=problems.index)
+    ).to_numpy(dtype=bool)
+    rows, kept_ = ~whole_file, kept.to_numpy(dtype=bool)
+    if rows.any():
+        text = T(
+            "dq_some",
+            language,
+            n_aside=int((~kept_ & rows).sum()),
+            n_kept=int((kept_ & rows).sum()),
+        )
+        if whole_file.any():
+            text += T("dq_files", language, n=int(whole_file.sum()))
+    else:
+        text = T("dq_files_only", language, n=int(whole_file.sum()))
     names = {
         "table": "table",
         "file": "file",
@@ -1537,8 +1584,9 @@ def rework_table(run: DiagnosisRun):
 def survey_table(run: DiagnosisRun):
     """Survey dimensions: respondents, mean score with CI, agree/disagree shares."""
     lang, sv = run.language, run.result.survey
-    if sv is None or sv.empty:
-        return None
+    if sv is None or sv.empty or not sv["mean"].notna().any():
+        # no survey, or one without a usable answer (dimensions, no scores)
+        return _not_in_report(run, "survey")
     lo, hi = getattr(run.settings, "scale", (1, 5)) or (1, 5)
     shown = pd.DataFrame(
         {
@@ -1641,7 +1689,7 @@ def benchmark_table(run: DiagnosisRun):
     """Our metrics against the benchmarks: value with CI, benchmark, gap, noise."""
     lang, bm = run.language, run.result.benchmarks
     if bm is None or bm.empty:
-        return None
+        return _not_in_report(run, "benchmarks")
     rows = []
     for r in bm.to_dict("records"):
         fmt = _bench_fmt(str(r.get("unit", "")))
@@ -2093,6 +2141,14 @@ def pretrend_note(run: PilotRun):
     return render.callout(pre.summary(run.language), language=run.language)
 
 
+def _not_in_report(run, key: str):
+    """A line under an empty section: no such input was given (and how to
+    add it), or the one given had nothing usable."""
+    given = run.loads.get(key) is not None
+    text = T(f"{key}_{'empty' if given else 'missing'}", run.language)
+    return render.as_html(f'<p class="dg-caption">{render.escape(text)}</p>')
+
+
 def figure_caption(key: str, language: str = "en", extra: str = ""):
     """Caption under a chart: what it shows and how to read it (plus
     ``extra``, a sentence about this report's data)."""
@@ -2192,8 +2248,8 @@ def chart(run, key: str):
         flow = wip(run.activities, as_of=run.as_of, by="activity")
         fig = plots.plot_cumulative_flow(flow, by="activity", language=lang).figure
     elif key == "survey":
-        if "survey" not in run.loads:
-            return None
+        if "survey" not in run.loads or run.loads["survey"].data.empty:
+            return None  # survey_table says why there is nothing to show
         fig = plots.plot_likert(
             run.loads["survey"].data, settings=run.settings, language=lang
         ).figure
