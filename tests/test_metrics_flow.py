@@ -459,3 +459,45 @@ def test_case_endings_counts_last_finished_stage_of_cases_without_open_work():
     # as of Jan 5 A's b (ends Jan 5 00:00) is done, E's a (Jan 6) is still open
     early = case_endings(acts, as_of="2024-01-05").set_index("activity")
     assert early["n_cases"].to_dict() == {"b": 2, "a": 1, "c": 1}
+
+
+def test_wait_after_a_stage_counts_running_waits_as_censored():
+    # March 2024 (no holidays in China). Three cases waited 1, 2 and 3 working
+    # days after A before B started; two cases finished A and still wait at
+    # as_of (Fri Mar 15 09:00): 4 and 5 working days so far. Finished waits
+    # alone give a median of 2; Kaplan–Meier with the two running waits
+    # censored: S(1) = 4/5, S(2) = 4/5 * 3/4 = 0.6, S(3) = 0.6 * 2/3 = 0.4,
+    # so the median wait after A is 3 working days.
+    rows = []
+    for case, (a_end, b_start) in {
+        "c1": ("2024-03-04 09:00", "2024-03-05 09:00"),
+        "c2": ("2024-03-04 09:00", "2024-03-06 09:00"),
+        "c3": ("2024-03-04 09:00", "2024-03-07 09:00"),
+        "c4": ("2024-03-11 09:00", None),
+        "c5": ("2024-03-08 09:00", None),
+    }.items():
+        rows.append((case, "A", pd.Timestamp(a_end) - pd.Timedelta(hours=2), a_end))
+        if b_start:
+            end = pd.Timestamp(b_start) + pd.Timedelta(hours=1)
+            rows.append((case, "B", b_start, end))
+    table = pd.DataFrame(rows, columns=["case_id", "activity", "start", "end"])
+    table[["start", "end"]] = table[["start", "end"]].apply(pd.to_datetime)
+    as_of = "2024-03-15 09:00"
+    got = stage_summary(table, as_of=as_of, final_stages=["B"]).set_index("activity")
+    a = got.loc["A"]
+    assert a["n_waiting_after"] == 2 and a["median_waiting_after"] == 4.5
+    assert a["median_wait_after"] == 2.0
+    assert a["km_median_wait_after"] == 3.0
+    km = stats.kaplan_meier([1, 2, 3, 4, 5], [True, True, True, False, False])
+    median, low, high = km.quantile(0.5)
+    assert median == 3.0
+    np.testing.assert_equal(
+        [a["km_wait_after_ci_low"], a["km_wait_after_ci_high"]], [low, high]
+    )
+    # nothing follows B: no wait after it
+    assert np.isnan(got.loc["B", ["median_wait_after", "km_median_wait_after"]]).all()
+    # without final stages c4 and c5 count as finished: no running wait, and
+    # the Kaplan–Meier median of 1, 2, 3 is the middle one
+    plain = stage_summary(table, as_of=as_of).set_index("activity").loc["A"]
+    assert plain["n_waiting_after"] == 0
+    assert plain["median_wait_after"] == plain["km_median_wait_after"] == 2.0

@@ -650,6 +650,23 @@ def test_stage_table_says_which_cases_wait_for_their_next_stage(diag_en, diag_zh
         f"{st['activity'].iloc[1]} (3, waiting a median 4.0 working days" in text
     )
     assert sections._waiting_after_note(st.assign(n_waiting_after=0), "en") == ""
+    # the Kaplan–Meier wait after that stage, from the stage table's columns
+    r = w.iloc[0]
+    km = (
+        f"{r['km_median_wait_after']:.1f} ({r['km_wait_after_ci_low']:.1f}–"
+        f"{r['km_wait_after_ci_high']:.1f})"
+    )
+    assert (
+        f"the median wait after {r['activity']} is {km} working days, against "
+        f"{r['median_wait_after']:.1f} for the waits that ended." in html
+    )
+    assert f"「{r['activity']}」之后的中位等待为" in zh
+    # more than half still running: said so instead of a number
+    half = many.assign(km_median_wait_after=np.nan)
+    assert (
+        f"Half of the waits after {st['activity'].iloc[1]} have not ended yet"
+        in sections._waiting_after_note(half, "en")
+    )
 
 
 def test_stage_table_names_the_usual_last_stage_without_final_stages(diag_en, diag_zh):

@@ -886,7 +886,14 @@ def stage_summary(
         ``mean_wait_before`` (working days, from :func:`waits` whose
         ``to_activity`` is this stage), ``share_overlap`` (share of those
         pairs that overlapped), ``n_waiting_after``, ``median_waiting_after``
-        (0 and NaN without ``final_stages``).
+        (0 and NaN without ``final_stages``), ``median_wait_after`` (the
+        waits after this stage that ended: its next stage started),
+        ``km_median_wait_after``, ``km_wait_after_ci_low``,
+        ``km_wait_after_ci_high`` (Kaplan–Meier median of the waits after this
+        stage and its CI, the running waits of ``n_waiting_after`` counted as
+        censored at ``as_of``: the first wait by which half of them have
+        ended; with none running and an even count it is the lower of the
+        two middle waits, which ``median_wait_after`` averages).
     """
     func = "stage_summary"
     activities = check_frame(activities, func, ["case_id", "activity", "start"])
@@ -918,7 +925,7 @@ def stage_summary(
     final = _final_stage_names(final_stages, func)
     spans = _case_spans(activities, as_of, cal, final)
     total_cycle = float(np.nansum(spans["cycle_wd"]))
-    waiting = _waiting_after(activities, spans, slim, codes_all, k, as_of, cal)
+    waiting, running = _waiting_after(activities, spans, slim, codes_all, k, as_of, cal)
     pairs = _wait_pairs(activities, as_of, cal)
     to_code = codes_all[pairs["to_pos"]]
     before = summary_by_code(
@@ -946,6 +953,7 @@ def stage_summary(
             "mean_wait_before": before["mean"],
             "share_overlap": np.where(n_to > 0, share, np.nan),
             **waiting,
+            **_waits_after(pairs, codes_all, running, k, confidence),
         }
     )
     # rows in order of first appearance by start (ties: first row)
@@ -960,6 +968,7 @@ def _waiting_after(activities, spans, slim, codes_all, k, as_of, cal) -> dict:
     (working days from that row's end to ``as_of``)."""
     n = np.zeros(k, dtype=np.int64)
     med = np.full(k, np.nan)
+    running = (np.zeros(0, dtype=np.int64), np.zeros(0))  # (stage code, wait)
     waiting = np.flatnonzero(spans["waiting"])
     if waiting.size:
         case_codes = spans["codes"]
@@ -980,7 +989,34 @@ def _waiting_after(activities, spans, slim, codes_all, k, as_of, cal) -> dict:
         n = np.bincount(code[ok], minlength=k).astype(np.int64)
         for c in np.flatnonzero(n):
             med[c] = float(np.median(since[code[ok] == c]))
-    return {"n_waiting_after": n, "median_waiting_after": med}
+        running = (code[ok], since)
+    return {"n_waiting_after": n, "median_waiting_after": med}, running
+
+
+def _waits_after(pairs, codes_all, running, k, confidence) -> dict:
+    """Per stage code: the waits after that stage. ``median_wait_after``
+    over the waits that ended (the next stage started); the Kaplan–Meier
+    median and its CI over those and the waits still running at ``as_of``
+    (``running``: stage code and wait so far of each case waiting for its
+    next stage), which count as right-censored: they are at least that long."""
+    ended = pairs["wait_working_days"]
+    after = codes_all[pairs["from_pos"]]
+    run_code, run_wait = running
+    km = km_median_by_code(
+        np.concatenate([ended, run_wait]),
+        np.r_[np.ones(ended.size, dtype=bool), np.zeros(run_wait.size, dtype=bool)],
+        np.concatenate([after, run_code]).astype(np.int64),
+        k,
+        confidence=confidence,
+    )
+    return {
+        "median_wait_after": summary_by_code(ended, after, k, confidence=confidence)[
+            "median"
+        ],
+        "km_median_wait_after": km[:, 0],
+        "km_wait_after_ci_low": km[:, 1],
+        "km_wait_after_ci_high": km[:, 2],
+    }
 
 
 @sharing

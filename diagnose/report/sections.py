@@ -598,7 +598,10 @@ _METHODS = {
             "next stage of the same case; overlapping (parallel) work counts as zero "
             "wait. A case waiting for its next stage has a wait that has not ended "
             "and no next stage yet: it is counted apart (waiting after its last "
-            "stage, with its wait so far), not in the wait medians.",
+            "stage, with its wait so far), not in the wait medians between two "
+            "stages. The wait after a stage, whatever comes next, counts it as "
+            "right-censored at as_of: a Kaplan–Meier median with a "
+            "Brookmeyer–Crowley CI, beside the median of the waits that ended.",
             "Rates (overdue, time-limit breach, rework) carry Wilson 95 % intervals.",
             "Workload: tasks open per person per calendar day; days over the "
             "concurrent-task limits are counted on working days only. Tasks "
@@ -630,7 +633,10 @@ _METHODS = {
             "至少 80 % 以同一环节结束，环节表会列出停在其他环节的项目。",
             "等待时间为同一项目中上一环节结束到下一环节开始的间隔；并行（重叠）的工作"
             "等待计为零。正在等待下一环节的项目，其等待尚未结束、下一环节也未知："
-            "单独计数（按其最后一个环节及已等待时间），不计入等待中位数。",
+            "单独计数（按其最后一个环节及已等待时间），不计入两个环节之间的等待中位数。"
+            "某环节之后的等待（不论下一环节是什么）把它按截至日右删失计入："
+            "Kaplan–Meier 中位数及 Brookmeyer–Crowley 区间，"
+            "并列出仅按已结束等待计算的中位数。",
             "逾期率、超时率、返工率均给出 Wilson 95% 置信区间。",
             "工作负荷：按自然日统计每人同时在办的任务数；超负荷天数只计工作日。"
             "超负荷时开始的任务与其他任务比较耗时超过环节中位数的比例之差，用按负责人"
@@ -1316,7 +1322,7 @@ def _waiting_after_note(st: pd.DataFrame, lang: str) -> str:
         days=_num(w["median_waiting_after"]),
     )
     if total == 1:
-        return _say(
+        text = _say(
             lang,
             " One case is waiting for its next stage now, after {stage} ({days} "
             "working days so far); its running wait is not in the medians above.",
@@ -1324,14 +1330,45 @@ def _waiting_after_note(st: pd.DataFrame, lang: str) -> str:
             "个工作日）；这一尚未结束的等待不计入上面的中位数。",
             **values,
         )
+    else:
+        text = _say(
+            lang,
+            " {total} cases are waiting for their next stage now, most after "
+            "{stage} ({n}, waiting a median {days} working days so far); these "
+            "running waits are not in the medians above.",
+            "另有 {total} 个项目正在等待下一环节，其中最多的在「{stage}」之后（{n} 个，"
+            "已等待中位 {days} 个工作日）；这些尚未结束的等待不计入上面的中位数。",
+            **values,
+        )
+    return text + _wait_after_km_note(w, lang)
+
+
+def _wait_after_km_note(w: pd.Series, lang: str) -> str:
+    """The wait after stage ``w`` with its running waits counted as censored
+    (Kaplan–Meier), beside the median of the waits that ended."""
+    if "km_median_wait_after" not in w.index:
+        return ""
+    km = w["km_median_wait_after"]
+    if _missing(km):
+        return _say(
+            lang,
+            " Half of the waits after {stage} have not ended yet, so their median "
+            "cannot be estimated yet.",
+            "「{stage}」之后的等待有一半尚未结束，其中位数暂时无法估计。",
+            stage=w["activity"],
+        )
     return _say(
         lang,
-        " {total} cases are waiting for their next stage now, most after {stage} "
-        "({n}, waiting a median {days} working days so far); these running waits "
-        "are not in the medians above.",
-        "另有 {total} 个项目正在等待下一环节，其中最多的在「{stage}」之后（{n} 个，"
-        "已等待中位 {days} 个工作日）；这些尚未结束的等待不计入上面的中位数。",
-        **values,
+        " Counting each running wait as at least as long as it is so far "
+        "(Kaplan–Meier), the median wait after {stage} is {km} working days, "
+        "against {ended} for the waits that ended.",
+        "把尚未结束的等待按“至少已等这么久”计入（Kaplan–Meier），「{stage}」之后的"
+        "中位等待为 {km} 个工作日，仅按已结束的等待计算为 {ended} 个工作日。",
+        stage=w["activity"],
+        km=_with_ci(
+            km, w["km_wait_after_ci_low"], w["km_wait_after_ci_high"], _num, lang
+        ),
+        ended=_num(w["median_wait_after"]),
     )
 
 
