@@ -691,3 +691,27 @@ def test_present_codes_is_np_unique(rng):
     odd = np.array([5, -1, 5, 12])
     np.testing.assert_array_equal(_present_codes(odd, 6)[0], [-1, 5, 12])
     assert _present_codes(np.array([], dtype=np.int64), 3)[0].size == 0
+
+
+@pytest.mark.parametrize("n_groups", [1, 7, 5000])
+def test_summary_and_km_from_one_sort_equal_the_two_separate_ones(n_groups):
+    from diagnose.metrics._common import (
+        km_median_by_code,
+        summary_and_km_by_code,
+        summary_by_code,
+    )
+
+    rng = np.random.default_rng(n_groups)
+    n = 20_000
+    x = np.round(rng.lognormal(1, 1, n), 1)  # rounded: many ties
+    x[rng.random(n) < 0.02] = np.nan
+    observed = rng.random(n) < 0.8
+    codes = rng.integers(0, n_groups, n)
+    if n_groups > 1:
+        codes[codes == 1] = 0  # a code without values
+    done, km = summary_and_km_by_code(x, observed, codes, n_groups + 2)
+    want_done = summary_by_code(np.where(observed, x, np.nan), codes, n_groups + 2)
+    want_km = km_median_by_code(x, observed, codes, n_groups + 2)
+    np.testing.assert_array_equal(km, want_km)
+    for column, values in want_done.items():
+        np.testing.assert_array_equal(done[column], values, err_msg=column)

@@ -32,6 +32,7 @@ __all__ = [
     "summarise_codes",
     "km_median_by_code",
     "summary_by_code",
+    "summary_and_km_by_code",
     "frame_by_code",
     "group_codes",
     "SUMMARY_COLUMNS",
@@ -341,12 +342,18 @@ def summarise_codes(
 
 
 def summary_by_code(
-    x: np.ndarray, codes: np.ndarray, n_codes: int, *, confidence: float = 0.95
+    x: np.ndarray,
+    codes: np.ndarray,
+    n_codes: int,
+    *,
+    confidence: float = 0.95,
+    presorted: bool = False,
 ) -> dict[str, np.ndarray]:
     """The statistics of :func:`summarise` as arrays indexed by code
     ``0..n_codes-1`` (``n`` 0 and NaN statistics for codes without values),
     for metrics that assemble one table from several per-code summaries
-    without merging on labels."""
+    without merging on labels. ``presorted``: ``x`` is already ordered by
+    (code, value), as :func:`summary_and_km_by_code` passes it."""
     x = np.asarray(x, dtype=float)
     ok = ~np.isnan(x)
     x, codes = x[ok], np.asarray(codes)[ok]
@@ -354,7 +361,9 @@ def summary_by_code(
     out.update({c: np.full(n_codes, np.nan) for c in SUMMARY_COLUMNS[1:]})
     if x.size:
         present, codes = _present_codes(codes, n_codes)
-        stats_ = _summary_stats(x, codes, len(present), confidence, "")
+        stats_ = _summary_stats(
+            x, codes, len(present), confidence, "", presorted=presorted
+        )
         for c in SUMMARY_COLUMNS:
             out[c][present] = stats_[c].to_numpy()
     return out
@@ -373,10 +382,13 @@ def _present_codes(codes: np.ndarray, n_keys: int):
     return present, remap[codes]
 
 
-def _summary_stats(x, codes, n_groups, confidence, prefix) -> pd.DataFrame:
+def _summary_stats(
+    x, codes, n_groups, confidence, prefix, *, presorted=False
+) -> pd.DataFrame:
     """The statistics of :func:`summarise` for codes ``0..n_groups-1`` (every
     group has at least one non-NaN value)."""
-    x, codes = _sort_within_groups(x, codes, n_groups)
+    if not presorted:
+        x, codes = _sort_within_groups(x, codes, n_groups)
     n = np.bincount(codes, minlength=n_groups)
     off = np.concatenate([[0], np.cumsum(n)[:-1]])
     sums = np.bincount(codes, weights=x, minlength=n_groups)
@@ -433,6 +445,40 @@ def _sort_within_groups(x: np.ndarray, codes: np.ndarray, n_groups: int):
     return xs, cs
 
 
+def summary_and_km_by_code(
+    x, observed, codes, n_codes: int, *, confidence: float = 0.95
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """:func:`summary_by_code` of the observed values of ``x`` and
+    :func:`km_median_by_code` of all of them, from one sort by (code, value)
+    instead of two (durations with their open rows, waits with the running
+    ones). NaN values are ignored by both."""
+    x = np.asarray(x, dtype=float)
+    ok = ~np.isnan(x)
+    x = x[ok]
+    e = np.asarray(observed, dtype=bool)[ok]
+    c = np.asarray(codes, dtype=np.int64)[ok]
+    order = _order_within_groups(x, c, n_codes)
+    x, e, c = x[order], e[order], c[order]
+    km = _km_median_grouped(x, e, c, n_codes, confidence, presorted=True)
+    done = summary_by_code(x[e], c[e], n_codes, confidence=confidence, presorted=True)
+    return done, km
+
+
+def _order_within_groups(x: np.ndarray, codes: np.ndarray, n_groups: int):
+    """The permutation of :func:`_sort_within_groups`: ``np.lexsort((x,
+    codes))``, by a counting sort of the codes and a sort of each group's
+    slice when there are few groups."""
+    if n_groups > 4096 or x.size < 2:
+        return np.lexsort((x, codes))
+    order = np.argsort(codes.astype(np.uint16), kind="stable")
+    xs = x[order]
+    bounds = np.searchsorted(codes[order], np.arange(n_groups + 1))
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        if b - a > 1:
+            order[a:b] = order[a:b][np.argsort(xs[a:b])]
+    return order
+
+
 def km_median_by_code(
     x, observed, codes, n_codes: int, *, confidence: float = 0.95
 ) -> np.ndarray:
@@ -450,7 +496,9 @@ def km_median_by_code(
     )
 
 
-def _km_median_grouped(x, e, codes, n_groups: int, confidence: float) -> np.ndarray:
+def _km_median_grouped(
+    x, e, codes, n_groups: int, confidence: float, *, presorted: bool = False
+) -> np.ndarray:
     """Kaplan–Meier median and its CI for every group in one pass.
 
     The arithmetic of :func:`diagnose.stats.kaplan_meier` (scipy's ``ecdf``
@@ -475,10 +523,11 @@ def _km_median_grouped(x, e, codes, n_groups: int, confidence: float) -> np.ndar
     codes = np.asarray(codes, dtype=np.int64)
     if x.size == 0:
         return out
-    order = np.argsort(x)  # ties: any order (runs sum them)
-    key = codes[order].astype(np.uint16) if n_groups <= 65535 else codes[order]
-    order = order[np.argsort(key, kind="stable")]  # by group, then time
-    x, e, codes = x[order], e[order], codes[order]
+    if not presorted:  # ``presorted``: already ordered by (code, x)
+        order = np.argsort(x)  # ties: any order (runs sum them)
+        key = codes[order].astype(np.uint16) if n_groups <= 65535 else codes[order]
+        order = order[np.argsort(key, kind="stable")]  # by group, then time
+        x, e, codes = x[order], e[order], codes[order]
     bounds = np.searchsorted(codes, np.arange(n_groups + 1))
     # one run per distinct (group, time)
     first = np.empty(x.size, dtype=bool)

@@ -42,6 +42,7 @@ from diagnose.metrics._common import (
     sharing,
     state_at,
     summarise_codes,
+    summary_and_km_by_code,
     summary_by_code,
     take,
 )
@@ -917,10 +918,7 @@ def stage_summary(
     np.minimum.at(first_start, c, start_ns)
     # every statistic is an array indexed by activity code: one table, no
     # merges on labels
-    done = summary_by_code(
-        np.where(is_open, np.nan, value), c, k, confidence=confidence
-    )
-    km = km_median_by_code(value, ~is_open, c, k, confidence=confidence)
+    done, km = summary_and_km_by_code(value, ~is_open, c, k, confidence=confidence)
     # the case cycle times of case_durations, without its other columns
     final = _final_stage_names(final_stages, func)
     spans = _case_spans(activities, as_of, cal, final)
@@ -1002,17 +1000,15 @@ def _waits_after(pairs, codes_all, running, k, confidence) -> dict:
     ended = pairs["wait_working_days"]
     after = codes_all[pairs["from_pos"]]
     run_code, run_wait = running
-    km = km_median_by_code(
+    done, km = summary_and_km_by_code(
         np.concatenate([ended, run_wait]),
         np.r_[np.ones(ended.size, dtype=bool), np.zeros(run_wait.size, dtype=bool)],
-        np.concatenate([after, run_code]).astype(np.int64),
+        np.concatenate([after, run_code]),
         k,
         confidence=confidence,
     )
     return {
-        "median_wait_after": summary_by_code(ended, after, k, confidence=confidence)[
-            "median"
-        ],
+        "median_wait_after": done["median"],
         "km_median_wait_after": km[:, 0],
         "km_wait_after_ci_low": km[:, 1],
         "km_wait_after_ci_high": km[:, 2],
