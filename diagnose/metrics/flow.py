@@ -330,8 +330,15 @@ def _case_codes(activities: pd.DataFrame):
 
 
 def _column_codes(activities: pd.DataFrame, column: str) -> np.ndarray:
-    """Codes of a column, equal where its labels are equal (-1 for missing)."""
-    return label_codes(activities[column])[0]
+    """Codes of a column, equal where its labels are equal (-1 for missing):
+    kept with an Arrow column, else once per table inside
+    :func:`~diagnose.metrics._common.shared_work`."""
+    return reuse(
+        "column_codes",
+        (activities,),
+        (column,),
+        lambda: label_codes(activities[column])[0],
+    )
 
 
 def _activity_codes(activities: pd.DataFrame):
