@@ -1352,9 +1352,9 @@ def _wait_after_km_note(w: pd.Series, lang: str) -> str:
     if _missing(km):
         return _say(
             lang,
-            " Half of the waits after {stage} have not ended yet, so their median "
-            "cannot be estimated yet.",
-            "「{stage}」之后的等待有一半尚未结束，其中位数暂时无法估计。",
+            " Too many waits after {stage} are still running to estimate their "
+            "median yet (Kaplan–Meier).",
+            "「{stage}」之后尚未结束的等待太多，其中位数暂时无法估计（Kaplan–Meier）。",
             stage=w["activity"],
         )
     return _say(
