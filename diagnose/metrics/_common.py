@@ -436,13 +436,18 @@ def _sort_within_groups(x: np.ndarray, codes: np.ndarray, n_groups: int):
     if n_groups > 4096 or x.size < 2:
         order = np.lexsort((x, codes))
         return x[order], codes[order]
-    small = codes.astype(np.uint16)  # n_groups <= 4096: radix sort
-    order = np.argsort(small, kind="stable")
+    order, bounds = _by_code(codes, n_groups)
     xs, cs = x[order], codes[order]
-    bounds = np.searchsorted(cs, np.arange(n_groups + 1))
     for a, b in zip(bounds[:-1], bounds[1:]):
         xs[a:b].sort()
     return xs, cs
+
+
+def _by_code(codes: np.ndarray, n_groups: int):
+    """Stable order by code (a radix sort: at most 4096 codes) and the bounds
+    of each code's slice in that order."""
+    order = np.argsort(codes.astype(np.uint16), kind="stable")
+    return order, np.searchsorted(codes[order], np.arange(n_groups + 1))
 
 
 def summary_and_km_by_code(
@@ -470,9 +475,8 @@ def _order_within_groups(x: np.ndarray, codes: np.ndarray, n_groups: int):
     slice when there are few groups."""
     if n_groups > 4096 or x.size < 2:
         return np.lexsort((x, codes))
-    order = np.argsort(codes.astype(np.uint16), kind="stable")
+    order, bounds = _by_code(codes, n_groups)
     xs = x[order]
-    bounds = np.searchsorted(codes[order], np.arange(n_groups + 1))
     for a, b in zip(bounds[:-1], bounds[1:]):
         if b - a > 1:
             order[a:b] = order[a:b][np.argsort(xs[a:b])]
