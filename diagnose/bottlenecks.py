@@ -45,7 +45,9 @@ MEDIUM_SHARE = 0.10
 SCORING_RULE = f"""\
 Locations: every stage (activity) and every wait between two consecutive
 stages of a case ("A -> B", from metrics.flow.waits; kind "handoff" when most
-of those pairs change department, else "wait").
+of those pairs change department, else "wait"); with settings.final_stages,
+also the waits still running after a stage A of cases waiting for their next
+stage ("A -> …", kind "waiting": open items, next stage not known yet).
 Time limit per item: a stage's limit is settings.stage_limits (working days);
 a stage without a limit (e.g. 活动执行 "per plan") uses the row's own planned
 duration (planned_start -> planned_end, working days) when given, else it has
@@ -54,7 +56,8 @@ no limit. A wait's limit is settings.handoff_hours / 24 working days
 Excess of an item = max(0, time - limit) in working days. Open items count
 with their age at as_of, capped at the 95th percentile of the finished items
 of the same location (so one stalled task cannot dominate; stalled work is
-reported by aging WIP).
+reported by aging WIP); a running wait after A is capped at the 95th
+percentile of the waits after A that ended.
 score = the location's total excess / the total excess of all locations
 (its share of all time lost beyond the limits; 0..1, scores add up to 1).
 sla_breach_rate = share of items beyond their limit, with a Wilson 95 % CI.
@@ -100,11 +103,15 @@ def location_items(activities, *, settings=None, as_of, calendar=None) -> pd.Dat
     Returns
     -------
     pandas.DataFrame
-        ``location``, ``kind`` ("stage"/"wait" — waits are split into
-        "wait"/"handoff" per location by :func:`bottlenecks`), ``activity``
-        (stage; for waits the stage waited for), ``is_handoff``, ``days``
-        (working days; open stage rows: age at ``as_of``), ``limit_days``
-        (NaN: none), ``is_open``, ``owner``, ``department``, ``from_department``.
+        ``location``, ``kind`` ("stage"/"wait"/"waiting" — waits are split
+        into "wait"/"handoff" per location by :func:`bottlenecks`; "waiting"
+        is the running wait of a case waiting for its next stage, located at
+        "A -> …" after its last finished stage A, with
+        ``settings.final_stages`` only), ``activity`` (stage; for waits the
+        stage waited for; for running waits the stage A), ``is_handoff``,
+        ``days`` (working days; open stage rows and running waits: so far, at
+        ``as_of``), ``limit_days`` (NaN: none), ``is_open``, ``owner``,
+        ``department``, ``from_department``.
     """
     from diagnose.io.load import as_activities
 
@@ -123,7 +130,9 @@ def location_items(activities, *, settings=None, as_of, calendar=None) -> pd.Dat
     return pd.DataFrame(
         {
             "location": meta["names"][items["_loc"]],
-            "kind": np.array(["stage", "wait"], dtype=object)[items["_kind"]],
+            "kind": np.array(["stage", "wait", "waiting"], dtype=object)[
+                items["_kind"]
+            ],
             "activity": take(acts["activity"], src),
             "is_handoff": items["is_handoff"],
             "days": items["days"],
@@ -146,13 +155,20 @@ def _items(acts, cfg, as_of, cal):
 
     Keys: ``_loc`` (code into ``meta["names"]``, the location texts; two
     locations with the same text share one code, as when grouping by the
-    text), ``_kind`` (0 stage, 1 wait), ``_src`` (row position of the stage
-    row / of the activity waited for: its activity, owner and department),
-    ``_from`` (row position of the predecessor; -1 for stages),
-    ``is_handoff``, ``days``, ``limit_days``, ``is_open``. Location texts
-    are built per distinct location, never per row.
+    text), ``_kind`` (0 stage, 1 wait, 2 running wait: a case waiting for
+    its next stage), ``_src`` (row position of the stage row / of the
+    activity waited for / of a running wait's last finished row: its
+    activity, owner and department), ``_from`` (row position of the
+    predecessor; -1 for stages), ``is_handoff``, ``days``, ``limit_days``,
+    ``is_open``. Location texts are built per distinct location, never per
+    row.
     """
-    from diagnose.metrics.flow import _activity_codes, _wait_pairs
+    from diagnose.metrics.flow import (
+        _activity_codes,
+        _final_stage_names,
+        _running_waits,
+        _wait_pairs,
+    )
     from diagnose.metrics.sla import _p0_flags, _sla_core
 
     core = _sla_core(acts, as_of, cal, cfg)
@@ -177,34 +193,60 @@ def _items(acts, cfg, as_of, cal):
     w_names = np.array(
         [f"{text[p // k]} -> {text[p % k]}" for p in w_pairs], dtype=object
     )
-    text_codes, names = pd.factorize(np.concatenate([text, w_names]).astype(object))
+    # cases waiting for their next stage (settings.final_stages): the wait
+    # after their last finished stage is still running; its next stage is
+    # not known yet ("A -> …")
+    final = _final_stage_names(cfg.final_stages, "bottlenecks")
+    run = _running_waits(acts, as_of, cal, final)
+    named = acodes[run["rows"]] >= 0
+    named &= ~pd.isna(np.asarray(anames, dtype=object))[acodes[run["rows"]]]
+    r_pos, r_days = run["rows"][named], run["since"][named]
+    r_codes, r_stages = pd.factorize(acodes[r_pos])
+    r_names = np.array([f"{text[a]} -> …" for a in r_stages], dtype=object)
+    text_codes, names = pd.factorize(
+        np.concatenate([text, w_names, r_names]).astype(object)
+    )
 
     if "priority" in acts.columns:
         p0 = _p0_flags(acts)
         urgent = pairs["is_handoff"] & (p0[from_pos] | p0[to_pos])
+        r_urgent = p0[r_pos]
     else:
         urgent = np.zeros(to_pos.size, dtype=bool)
+        r_urgent = np.zeros(r_pos.size, dtype=bool)
     hours = np.where(urgent, cfg.urgent_handoff_hours, cfg.handoff_hours)
-    n_s, n_w = pos.size, to_pos.size
+    r_hours = np.where(r_urgent, cfg.urgent_handoff_hours, cfg.handoff_hours)
+    n_s, n_w, n_r = pos.size, to_pos.size, r_pos.size
     # a dict of arrays, not a DataFrame: building the frame would copy the
     # columns into blocks (0.36 s for 1.8M items), and only arrays are read
     items = {
         "_loc": np.concatenate(
-            [text_codes[acodes[pos]], text_codes[len(text) + w_codes]]
+            [
+                text_codes[acodes[pos]],
+                text_codes[len(text) + w_codes],
+                text_codes[len(text) + len(w_names) + r_codes],
+            ]
         ),
-        "_kind": np.repeat(np.array([0, 1], dtype=np.int8), [n_s, n_w]),
-        "_src": np.concatenate([pos, to_pos]),
-        "_from": np.concatenate([np.full(n_s, -1, dtype=np.int64), from_pos]),
-        "is_handoff": np.concatenate([np.zeros(n_s, dtype=bool), pairs["is_handoff"]]),
+        "_kind": np.repeat(np.array([0, 1, 2], dtype=np.int8), [n_s, n_w, n_r]),
+        "_src": np.concatenate([pos, to_pos, r_pos]),
+        "_from": np.concatenate([np.full(n_s, -1, dtype=np.int64), from_pos, r_pos]),
+        "is_handoff": np.concatenate(
+            [np.zeros(n_s, dtype=bool), pairs["is_handoff"], np.zeros(n_r, dtype=bool)]
+        ),
         "days": np.concatenate(
             [
                 core["duration_working_days"].to_numpy(dtype=float)[pos],
                 pairs["wait_working_days"],
+                r_days,
             ]
         ),
-        "limit_days": np.concatenate([limit, hours / 24.0]),
+        "limit_days": np.concatenate([limit, hours / 24.0, r_hours / 24.0]),
         "is_open": np.concatenate(
-            [core["is_open"].to_numpy(dtype=bool)[pos], np.zeros(n_w, dtype=bool)]
+            [
+                core["is_open"].to_numpy(dtype=bool)[pos],
+                np.zeros(n_w, dtype=bool),
+                np.ones(n_r, dtype=bool),
+            ]
         ),
     }
     meta = {"names": np.asarray(names, dtype=object), "activities": acts}
@@ -247,12 +289,13 @@ def _aggregate(items: dict, meta: dict, confidence: float):
     """Per-location totals of :func:`bottlenecks` (NumPy on location codes).
 
     Columns: ``location``, ``kind``, ``activity``, ``n``, ``n_open``,
-    ``median_days``, ``p85_days``, ``total_days``, ``sla_limit_days``,
+    ``median_days``, ``p85_days``, ``median_open_days``, ``total_days``,
+    ``sla_limit_days``,
     ``n_limit``, ``n_breached``, ``excess_days``, ``median_ci_low``,
     ``median_ci_high``, ``owner``, ``x_from_dept``; one row per location that
     has items, in order of first appearance.
     """
-    from diagnose.metrics._common import summarise_codes
+    from diagnose.metrics._common import summarise_codes, summary_by_code
 
     names, acts = meta["names"], meta["activities"]
     loc = items["_loc"]
@@ -272,8 +315,9 @@ def _aggregate(items: dict, meta: dict, confidence: float):
     )
     with np.errstate(invalid="ignore", divide="ignore"):
         handoff_loc = (n_wait > 0) & (n_hand / np.maximum(n_wait, 1) > 0.5)
-    kind = np.array(["stage", "wait", "handoff"], dtype=object)[
-        np.where(is_wait, np.where(handoff_loc[loc], 2, 1), 0)
+    running = items["_kind"] == 2
+    kind = np.array(["stage", "wait", "handoff", "waiting"], dtype=object)[
+        np.where(running, 3, np.where(is_wait, np.where(handoff_loc[loc], 2, 1), 0))
     ]
     # finished items: median, p85, p95 and the CI of the median per location
     fin = np.where(is_open, np.nan, days)
@@ -288,8 +332,21 @@ def _aggregate(items: dict, meta: dict, confidence: float):
         return full
 
     p95 = per_loc("p95")
-    # open items: age capped at the finished p95 of the location
+    # open items: age capped at the finished p95 of the location; a running
+    # wait after stage A (no finished item at "A -> …"): at the p95 of the
+    # waits after A that ended
     cap = p95[loc]
+    if running.any():
+        from diagnose.metrics.flow import _activity_codes
+
+        acodes, anames = _activity_codes(acts)
+        after = np.where(is_wait | running, acodes[np.maximum(frm, 0)], -1)
+        ended = summary_by_code(
+            np.where(is_wait & (after >= 0), days, np.nan),
+            np.maximum(after, 0),
+            len(anames),
+        )["p95"]
+        cap = np.where(running, ended[np.maximum(after, 0)], cap)
     days_eff = np.where(is_open & ~np.isnan(cap), np.minimum(days, cap), days)
     has_limit = ~np.isnan(limit) & ~np.isnan(days)
     with np.errstate(invalid="ignore"):
@@ -315,6 +372,9 @@ def _aggregate(items: dict, meta: dict, confidence: float):
             "n_open": total(is_open).astype(np.int64),
             "median_days": per_loc("median"),
             "p85_days": per_loc("p85"),
+            "median_open_days": summary_by_code(
+                np.where(is_open, days, np.nan), loc, n_loc
+            )["median"],
             "total_days": total(np.nan_to_num(days)),
             "sla_limit_days": limit_med,
             "n_limit": total(has_limit).astype(np.int64),
@@ -384,6 +444,33 @@ def _problem(r, language: str, cfg: Settings) -> str:
                 f"逾期率{_fmt_pct(r.overdue_rate)}"
                 if zh
                 else f"{_fmt_pct(r.overdue_rate)} overdue"
+            )
+    elif r.kind == "waiting":
+        after = r.location.rsplit(" -> ", 1)[0]
+        n, so_far = int(r.n_open), r.median_open_days
+        if zh:
+            median = "" if n == 1 else "中位"
+            text = (
+                f"{n} 个项目在“{after}”之后等待下一环节，"
+                f"已等待{median}{so_far:.1f}个工作日"
+            )
+        elif n == 1:
+            text = (
+                f"1 case waits for the next stage after {after}: {so_far:.1f} "
+                "working days so far"
+            )
+        else:
+            text = (
+                f"{n} cases wait for the next stage after {after}: a median "
+                f"{so_far:.1f} working days so far"
+            )
+        parts.append(text)
+        if pd.notna(r.sla_breach_rate):
+            h = cfg.handoff_hours
+            parts.append(
+                f"{_fmt_pct(r.sla_breach_rate)}已超过{h:g}小时响应时限"
+                if zh
+                else f"{_fmt_pct(r.sla_breach_rate)} already past the {h:g} h limit"
             )
     else:
         to = r.location.split(" -> ", 1)[-1]
@@ -457,11 +544,15 @@ def bottlenecks(
     -------
     pandas.DataFrame
         One row per location, ordered by ``priority``: ``location``,
-        ``kind`` ("stage", "wait", "handoff"), ``owner`` (most frequent
-        department, else person; for waits the receiving side), ``n`` (items),
-        ``n_open``, ``median_days``, ``p85_days`` (working days, finished
-        items), ``median_ci_low``, ``median_ci_high`` (order-statistic CI of
-        the median, :func:`diagnose.stats.quantile_interval`),
+        ``kind`` ("stage", "wait", "handoff", "waiting": cases waiting for
+        their next stage after stage A, location "A -> …", with
+        ``settings.final_stages``), ``owner`` (most frequent department, else
+        person; for waits the receiving side; for "waiting" the side that
+        finished A), ``n`` (items), ``n_open``, ``median_days``, ``p85_days``
+        (working days, finished items), ``median_open_days`` (working days so
+        far of the open items), ``median_ci_low``, ``median_ci_high``
+        (order-statistic CI of the median,
+        :func:`diagnose.stats.quantile_interval`),
         ``share_of_cycle`` (the location's working days / all case cycle
         working days), ``median_wait_before`` (stages: median wait
         before they start), ``sla_limit_days`` (stage limit; "per plan"
@@ -583,6 +674,7 @@ def bottlenecks(
         "median_ci_low",
         "median_ci_high",
         "p85_days",
+        "median_open_days",
         "share_of_cycle",
         "median_wait_before",
         "sla_limit_days",

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from diagnose.bottlenecks import HIGH_SHARE, SCORING_RULE, bottlenecks, handbook_table
+from diagnose.bottlenecks import (
+    HIGH_SHARE,
+    SCORING_RULE,
+    bottlenecks,
+    handbook_table,
+    location_items,
+)
 from diagnose.samples import generate
 
 
@@ -63,7 +70,7 @@ def test_table_invariants_and_values():
     ):
         v = tab[c].dropna()
         assert v.between(0, 1).all(), c
-    assert set(tab["kind"]) <= {"stage", "wait", "handoff"}
+    assert set(tab["kind"]) <= {"stage", "wait", "handoff", "waiting"}
     stages = tab[tab["kind"] == "stage"].set_index("location")
     assert len(stages) == 6
     assert stages["overdue_contribution"].sum() == pytest.approx(1.0)
@@ -138,3 +145,52 @@ def test_across_seeds_and_sizes(bn, seed, n):
         assert not (tab["impact"] == "high").any()
     else:
         _check_planted(d, tab)
+
+
+def test_running_waits_of_cases_waiting_for_their_next_stage():
+    # March 2024 (no holidays in China); B is the final stage. c1-c3 waited 1,
+    # 2 and 3 working days after A; c4 and c5 finished A and have waited 4 and
+    # 5 working days by as_of (Fri Mar 15 09:00) without B starting.
+    T = pd.Timestamp
+    rows = []
+    for case, a_end, b_start in [
+        ("c1", "2024-03-04 09:00", "2024-03-05 09:00"),
+        ("c2", "2024-03-04 09:00", "2024-03-06 09:00"),
+        ("c3", "2024-03-04 09:00", "2024-03-07 09:00"),
+        ("c4", "2024-03-11 09:00", None),
+        ("c5", "2024-03-08 09:00", None),
+    ]:
+        rows.append((case, "A", T(a_end) - pd.Timedelta(hours=2), T(a_end)))
+        if b_start:
+            rows.append((case, "B", T(b_start), T(b_start) + pd.Timedelta(hours=1)))
+    df = pd.DataFrame(rows, columns=["case_id", "activity", "start", "end"])
+    as_of = "2024-03-15 09:00"
+    tab = bottlenecks(df, settings={"final_stages": ["B"]}, as_of=as_of)
+    tab = tab.set_index("location")
+    run = tab.loc["A -> …"]
+    assert run["kind"] == "waiting" and run["n"] == 2 and run["n_open"] == 2
+    assert run["median_open_days"] == 4.5 and np.isnan(run["median_days"])
+    assert run["sla_breach_rate"] == 1.0  # both past the 24 h limit
+    # each running wait counts up to the 95th percentile of the waits after A
+    # that ended (1, 2, 3: 2.9), less the 1-day limit: 2 x 1.9
+    assert run["excess_days"] == pytest.approx(3.8)
+    ended = tab.loc["A -> B"]
+    assert ended["kind"] == "wait" and ended["excess_days"] == pytest.approx(3.0)
+    assert run["score"] == pytest.approx(3.8 / 6.8)
+    assert run["problem"] == (
+        "2 cases wait for the next stage after A: a median 4.5 working days so "
+        "far; 100% already past the 24 h limit"
+    )
+    zh = bottlenecks(df, settings={"final_stages": ["B"]}, as_of=as_of, language="zh")
+    assert (
+        zh.set_index("location")
+        .loc["A -> …", "problem"]
+        .startswith("2 个项目在“A”之后等待下一环节，已等待中位4.5个工作日")
+    )
+    items = location_items(df, settings={"final_stages": ["B"]}, as_of=as_of)
+    assert sorted(items.loc[items["kind"] == "waiting", "days"]) == [4.0, 5.0]
+    # without final stages c4 and c5 count as finished: nothing is waiting
+    plain = bottlenecks(df, as_of=as_of)
+    assert "waiting" not in set(plain["kind"]) and "A -> …" not in set(
+        plain["location"]
+    )

@@ -930,7 +930,7 @@ def stage_summary(
     final = _final_stage_names(final_stages, func)
     spans = _case_spans(activities, as_of, cal, final)
     total_cycle = float(np.nansum(spans["cycle_wd"]))
-    waiting, running = _waiting_after(activities, spans, slim, codes_all, k, as_of, cal)
+    waiting, running = _waiting_after(activities, codes_all, k, as_of, cal, final)
     pairs = _wait_pairs(activities, as_of, cal)
     to_code = codes_all[pairs["to_pos"]]
     before = summary_by_code(
@@ -967,35 +967,57 @@ def stage_summary(
     return out
 
 
-def _waiting_after(activities, spans, slim, codes_all, k, as_of, cal) -> dict:
+def _running_waits(activities, as_of, cal, final) -> dict:
+    """The cases waiting for their next stage at ``as_of`` (see
+    :func:`case_durations`): ``rows``, the row position of each one's last
+    finished row (latest end; ties: the later row), and ``since``, its wait so
+    far in working days (that row's end to ``as_of``). Once per table inside
+    :func:`~diagnose.metrics._common.shared_work`."""
+    return reuse(
+        "running_waits",
+        (activities, cal),
+        (as_of, final),
+        lambda: _compute_running_waits(activities, as_of, cal, final),
+    )
+
+
+def _compute_running_waits(activities, as_of, cal, final) -> dict:
+    spans = _case_spans(activities, as_of, cal, final)
+    waiting = np.flatnonzero(spans["waiting"])
+    if not waiting.size:
+        return {"rows": np.zeros(0, dtype=np.int64), "since": np.zeros(0)}
+    slim = _durations(activities, as_of, cal)
+    case_codes = spans["codes"]
+    done = slim["started"].to_numpy() & ~slim["is_open"].to_numpy()
+    rows = np.flatnonzero(np.isin(case_codes, waiting) & done)
+    end = _ns(state_at(activities, as_of)["end"])[rows]
+    order = np.lexsort((rows, end, case_codes[rows]))
+    rows, end = rows[order], end[order]
+    last = np.r_[case_codes[rows][1:] != case_codes[rows][:-1], True]
+    rows, end = rows[last], end[last]
+    since = cal.working_days_between(
+        end.astype("datetime64[ns]"),
+        np.full(rows.size, np.datetime64(pd.Timestamp(as_of), "ns")),
+    )
+    return {"rows": rows, "since": since}
+
+
+def _waiting_after(activities, codes_all, k, as_of, cal, final):
     """Per activity code: cases waiting for their next stage whose last
     finished row is of this activity, and the median of their waits so far
-    (working days from that row's end to ``as_of``)."""
+    (working days from that row's end to ``as_of``); plus those running
+    waits as (stage code, wait) arrays."""
     n = np.zeros(k, dtype=np.int64)
     med = np.full(k, np.nan)
-    running = (np.zeros(0, dtype=np.int64), np.zeros(0))  # (stage code, wait)
-    waiting = np.flatnonzero(spans["waiting"])
-    if waiting.size:
-        case_codes = spans["codes"]
-        done = slim["started"].to_numpy() & ~slim["is_open"].to_numpy()
-        rows = np.flatnonzero(np.isin(case_codes, waiting) & done)
-        end = _ns(state_at(activities, as_of)["end"])[rows]
-        # the row with the latest end of each waiting case (ties: the later row)
-        order = np.lexsort((rows, end, case_codes[rows]))
-        rows, end = rows[order], end[order]
-        last = np.r_[case_codes[rows][1:] != case_codes[rows][:-1], True]
-        rows, end = rows[last], end[last]
-        code = codes_all[rows]
-        ok = code >= 0  # a row without activity names no stage
-        since = cal.working_days_between(
-            end[ok].astype("datetime64[ns]"),
-            np.full(int(ok.sum()), np.datetime64(pd.Timestamp(as_of), "ns")),
-        )
-        n = np.bincount(code[ok], minlength=k).astype(np.int64)
+    run = _running_waits(activities, as_of, cal, final)
+    code = codes_all[run["rows"]]
+    ok = code >= 0  # a row without activity names no stage
+    code, since = code[ok], run["since"][ok]
+    if code.size:
+        n = np.bincount(code, minlength=k).astype(np.int64)
         for c in np.flatnonzero(n):
-            med[c] = float(np.median(since[code[ok] == c]))
-        running = (code[ok], since)
-    return {"n_waiting_after": n, "median_waiting_after": med}, running
+            med[c] = float(np.median(since[code == c]))
+    return {"n_waiting_after": n, "median_waiting_after": med}, (code, since)
 
 
 def _waits_after(pairs, codes_all, running, k, confidence) -> dict:
