@@ -572,7 +572,8 @@ def bottlenecks(
     {rule}
     """
     from diagnose.io.load import as_activities
-    from diagnose.metrics.flow import case_durations, waits
+    from diagnose.metrics._common import summary_by_code
+    from diagnose.metrics.flow import _activity_codes, _wait_pairs, case_durations
     from diagnose.metrics.overdue import overdue_rate
     from diagnose.metrics.rework import rework
 
@@ -610,8 +611,16 @@ def bottlenecks(
         out["total_days"] / total_cycle if total_cycle > 0 else np.nan
     )
 
-    w = waits(acts, calendar=cal, as_of=as_of)
-    wait_before = w.groupby("to_activity")["wait_working_days"].median()
+    # median wait before each stage, from the wait pairs _items used (no
+    # table of text columns for them)
+    pairs = _wait_pairs(acts, as_of, cal)
+    acodes, anames = _activity_codes(acts)
+    anames = np.asarray(anames, dtype=object)
+    before = summary_by_code(
+        pairs["wait_working_days"], acodes[pairs["to_pos"]], len(anames)
+    )["median"]
+    named = ~pd.isna(anames)
+    wait_before = pd.Series(before[named], index=anames[named])
     out["median_wait_before"] = np.where(
         out["kind"] == "stage", out["activity"].map(wait_before), np.nan
     )
