@@ -124,3 +124,25 @@ def test_handoffs_empty():
     df = _frame(_seq("c", ["a", "b"]))
     out = handoffs(df)
     assert out.empty and "median_wait_hours" in out.columns
+
+
+def test_returned_from_is_the_most_common_source_ties_first_seen():
+    # a is redone after b in k1 and k3, after c in k2 and k4: two each. In case
+    # order (k1 < k2 < ...) the return after b comes first, so b wins the tie;
+    # one more return from c (k5) makes c the most common source.
+    seqs = {
+        "k1": ["a", "b", "a"],
+        "k2": ["a", "c", "a"],
+        "k3": ["a", "b", "a"],
+        "k4": ["a", "c", "a"],
+    }
+    rows = [r for case, acts in seqs.items() for r in _seq(case, acts)]
+    out = rework(_frame(rows)).set_index("activity")
+    assert out.loc["a", "n_returns"] == 4 and out.loc["a", "returned_from"] == "b"
+    more = rows + _seq("k5", ["a", "c", "a"])
+    assert rework(_frame(more)).set_index("activity").loc["a", "returned_from"] == "c"
+    # no return anywhere: missing, in the activity column's text dtype
+    text = pd.StringDtype("pyarrow", na_value=float("nan"))
+    plain = _frame(_seq("k1", ["a", "b"])).astype({"activity": text})
+    got = rework(plain)["returned_from"]
+    assert got.isna().all() and got.dtype == text

@@ -97,15 +97,31 @@ def rework_rows(activities, *, as_of=None) -> pd.DataFrame:
     """
     activities = check_frame(activities, "rework", ["case_id", "activity", "start"])
     as_of = None if as_of is None else pd.Timestamp(as_of)
-    columns, codes = _rework_rows_full(activities, as_of)
-    out = pd.DataFrame(columns)
+    core, codes = _rework_rows_full(activities, as_of)
+    pos = core["pos"]
+    act = take(activities["activity"], pos)
+    out = pd.DataFrame(
+        {
+            "case_id": take(activities["case_id"], pos),
+            "activity": act,
+            "start": core["start"],
+            "order": core["order"],
+            "is_repeat": core["is_repeat"],
+            "is_return": core["is_return"],
+            "returned_from": take_array(act, core["prev"]),
+            "index": activities.index.to_numpy()[pos],
+        }
+    )
     out.attrs["order"] = codes["kind"]
     return out
 
 
 def _rework_rows_full(activities, as_of):
-    """:func:`rework_rows` and the codes behind it (case segment, activity
-    code, (case, activity) pair id per row), computed once per table."""
+    """The arrays behind :func:`rework_rows` (row positions, start, order,
+    flags, the position of the row a return came from) and the codes
+    (case segment, activity code, (case, activity) pair id per row),
+    computed once per table; the text columns are taken only when
+    :func:`rework_rows` shows them."""
     return reuse(
         "rework_rows", (activities,), (as_of,), lambda: _rework_rows(activities, as_of)
     )
@@ -118,14 +134,13 @@ def _rework_rows(activities, as_of):
 
     st = state_at(activities, as_of)
     keep = (st["started"] & activities["activity"].notna()).to_numpy()
-    all_codes, _ = _case_codes(activities)
+    all_codes, case_names = _case_codes(activities)
     codes = all_codes[keep]
     start = st["start"].to_numpy(dtype="datetime64[ns]")[keep]
     pos = np.flatnonzero(keep)
     order = _sorted_by_case_and_start(codes, start.astype(np.int64))
     if order is not None:
         codes, start, pos = codes[order], start[order], pos[order]
-    act = take(activities["activity"], pos)
     n = len(pos)
     # the table's activity codes (computed once per column), narrowed to the
     # activities of these rows
@@ -159,20 +174,18 @@ def _rework_rows(activities, as_of):
         run_max = np.maximum.accumulate(lifted) - case_seg * span
         went_back[1:] = (stage[1:] < run_max[:-1]) & ~new_case[1:]
     is_return = is_repeat | went_back
-    # the previous row's activity where the row is a return (else missing)
+    # where a row is a return: the previous row of its case (else -1)
     prev = np.full(n, -1, dtype=np.intp)
     if n:
         prev[1:] = np.arange(n - 1)
-    returned_from = take_array(act, np.where(is_return & ~new_case, prev, -1))
-    columns = {
-        "case_id": take(activities["case_id"], pos),
-        "activity": act,
+    prev = np.where(is_return & ~new_case, prev, -1)
+    core = {
+        "pos": pos,
         "start": start,
         "order": stage,
         "is_repeat": is_repeat,
         "is_return": is_return,
-        "returned_from": returned_from,
-        "index": activities.index.to_numpy()[pos],
+        "prev": prev,
     }
     codes_ = {
         "seg": case_seg,
@@ -180,8 +193,33 @@ def _rework_rows(activities, as_of):
         "auniques": auniques,
         "pair": pair_id,
         "kind": kind,
+        # rows whose case id is known (a missing id is a group of its own)
+        "case_ok": ~pd.isna(np.asarray(case_names, dtype=object))[codes],
+        "activity_dtype": activities["activity"].dtype,
     }
-    return columns, codes_
+    return core, codes_
+
+
+def _returned_from(rows, codes) -> np.ndarray:
+    """Per activity code: the activity that returns to it come from most
+    often (ties: the one seen first, in case order; none: NaN)."""
+    acodes, auniques = codes["acodes"], codes["auniques"]
+    k = len(auniques)
+    out = np.full(k, np.nan, dtype=object)
+    prev = rows["prev"]
+    ret = np.flatnonzero(prev >= 0)
+    if not ret.size:
+        return out
+    pair = acodes[ret].astype(np.int64) * k + acodes[prev[ret]]
+    pairs, inverse, counts = np.unique(pair, return_inverse=True, return_counts=True)
+    first = np.full(pairs.size, ret.size, dtype=np.int64)
+    np.minimum.at(first, inverse.reshape(-1), np.arange(ret.size))
+    # per activity: most returns first, among equals the source seen first
+    order = np.lexsort((first, -counts, pairs // k))
+    to, src = pairs[order] // k, pairs[order] % k
+    top = np.r_[True, to[1:] != to[:-1]]
+    out[to[top]] = np.asarray(auniques, dtype=object)[src[top]]
+    return out
 
 
 def _sorted_by_case_and_start(codes: np.ndarray, start_ns: np.ndarray):
@@ -282,7 +320,7 @@ def rework(activities, *, as_of=None, confidence=0.95) -> pd.DataFrame:
 def _rework(rows, codes, confidence) -> pd.DataFrame:
     # rows come from rework_rows: sorted by case, so a case is one segment;
     # cases without an id are left out (as a groupby by case_id would)
-    ok = ~pd.isna(rows["case_id"])
+    ok = codes["case_ok"]
     seg, pair_id = codes["seg"], codes["pair"]
     if not ok.all():  # renumber without the left-out rows
         seg = np.unique(seg[ok], return_inverse=True)[1]
@@ -305,18 +343,12 @@ def _rework(rows, codes, confidence) -> pd.DataFrame:
             "n_returns": np.bincount(pair_act, weights=ret, minlength=n_act),
         }
     )
+    source = _returned_from(rows, codes)
+    dtype = codes["activity_dtype"]
+    out["returned_from"] = (
+        pd.array(source, dtype=dtype) if isinstance(dtype, pd.StringDtype) else source
+    )
     out = out.loc[out["n_cases"].to_numpy() > 0].reset_index(drop=True)
-    ret_all = rows["is_return"]
-    returns = pd.DataFrame(
-        {
-            "activity": rows["activity"][ret_all],
-            "returned_from": rows["returned_from"][ret_all],
-        }
-    )
-    src = returns.groupby("activity")["returned_from"].agg(
-        lambda x: x.value_counts().index[0] if x.notna().any() else np.nan
-    )
-    out["returned_from"] = out["activity"].map(src)
     out[["n_cases", "n_rework_cases", "n_returns", "order"]] = out[
         ["n_cases", "n_rework_cases", "n_returns", "order"]
     ].astype("int64")
