@@ -13,14 +13,18 @@ from diagnose import stats
 from diagnose.config import Settings, load_settings
 from diagnose.metrics._codes import label_codes
 from diagnose.metrics._common import (
+    _present_codes,
     as_list,
     check_as_of,
     check_confidence,
     check_frame,
+    group_codes,
     resolve_calendar,
     reuse,
     sharing,
     summarise_codes,
+    summary_by_code,
+    take,
 )
 from diagnose.metrics.flow import _durations, _handoff_groups, _wait_pairs
 
@@ -153,30 +157,44 @@ def sla_summary(
     as_of = check_as_of(as_of, func_)
     cfg = _settings(settings)
     cal = resolve_calendar(calendar, cfg)
-    rows = _sla_core(activities, as_of, cal, cfg, columns=groups)
-    rows = rows.loc[rows["with_limit"].to_numpy()].assign(
-        _over=lambda d: d["over_days"].where(d["breached"])
-    )
-    agg = dict(
-        limit_days=("limit_days", "first" if "activity" in groups else "size"),
-        n=("breached", "size"),
-        n_open=("is_open", "sum"),
-        n_breached=("breached", "sum"),
-        median_over_days=("_over", "median"),
-        median_days=("duration_working_days", "median"),
-    )
+    core = _sla_core(activities, as_of, cal, cfg)
+    pos = np.flatnonzero(core["with_limit"].to_numpy())
+    breached = core["breached"].to_numpy(dtype=bool)[pos]
+    columns = {
+        "n_open": core["is_open"].to_numpy(dtype=bool)[pos],
+        "n_breached": breached,
+        "median_over_days": np.where(
+            breached, core["over_days"].to_numpy(dtype=float)[pos], np.nan
+        ),
+        "median_days": core["duration_working_days"].to_numpy(dtype=float)[pos],
+    }
+    limit = core["limit_days"].to_numpy(dtype=float)[pos]
     if groups:
-        out = rows.groupby(groups, dropna=False, sort=True, observed=True).agg(**agg)
-        out = out.reset_index()
+        # group codes of the whole table (text columns: coded once), kept for
+        # the rows with a limit; groups in sorted order, missing labels last
+        all_codes, keys = group_codes(activities, groups)
+        present, codes = _present_codes(all_codes[pos], len(keys))
+        k = present.size
+        first = np.full(k, pos.size, dtype=np.int64)
+        np.minimum.at(first, codes, np.arange(pos.size))
+        out = pd.DataFrame(
+            {g: take(activities[g], pos[first]) for g in groups}
+        )  # each group's labels, in the column's own dtype
+        out["limit_days"] = limit[first]
+        out["n"] = np.bincount(codes, minlength=k)
+        out["n_open"] = np.bincount(codes, weights=columns["n_open"], minlength=k)
+        out["n_breached"] = np.bincount(codes, weights=breached, minlength=k)
+        for c in ("median_over_days", "median_days"):
+            out[c] = summary_by_code(columns[c], codes, k)["median"]
     else:
         out = pd.DataFrame(
             {
                 "limit_days": [np.nan],
-                "n": [len(rows)],
-                "n_open": [rows["is_open"].sum()],
-                "n_breached": [rows["breached"].sum()],
-                "median_over_days": [rows["_over"].median()],
-                "median_days": [rows["duration_working_days"].median()],
+                "n": [pos.size],
+                "n_open": [columns["n_open"].sum()],
+                "n_breached": [breached.sum()],
+                "median_over_days": [pd.Series(columns["median_over_days"]).median()],
+                "median_days": [pd.Series(columns["median_days"]).median()],
             }
         )
     if "activity" not in groups:
