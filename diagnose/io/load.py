@@ -348,6 +348,8 @@ class _Coded:
 
     def canonical_codes(self) -> np.ndarray:
         """Codes equal exactly where the cleaned values are equal (-1: NaN)."""
+        if self.distinct and self.arrow is not None and not self.arrow.null_count:
+            return self.codes  # the reader's distinct values, unchanged: no NaN
         if self.distinct:
             na = pd.isna(self.values[:-1])
             if not na.any():
