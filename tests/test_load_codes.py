@@ -243,3 +243,40 @@ def test_text_array_paths_give_the_same_column():
         assert cells.dropna().tolist() == [w for w in want if w is not None]
         plain = text_array(values, np.array(codes))  # without the Arrow values
         pd.testing.assert_extension_array_equal(got, plain)
+
+
+def test_clean_reader_strings_stay_in_arrow_until_asked():
+    # values that need no cleaning are not turned into Python strings while
+    # loading; asking for them (cells, isna, values) gives what the eager
+    # path gives
+    import pyarrow as pa
+
+    from diagnose.io.load import _Coded, _norm_uniques
+    from diagnose.io.read import LazyUniques
+
+    clean = pa.array(["A-1", "A-2", "中文"], type=pa.string())
+    lazy = LazyUniques(clean)
+    assert lazy._objects is None and len(lazy) == 3
+    merged: list = []
+    assert _norm_uniques(lazy, clean, merged, lazy=True) is None
+    assert merged == [False, False] and lazy._objects is None
+    eager = _norm_uniques(lazy, clean)  # without lazy: the array
+    assert list(eager[:-1]) == ["A-1", "A-2", "中文"] and pd.isna(eager[-1])
+    # a value to strip: cleaned as before, even when lazy is asked for
+    dirty = pa.array([" A-1", "A-2", "  "], type=pa.string())
+    got = _norm_uniques(LazyUniques(dirty), dirty, [], lazy=True)
+    assert list(got[:2]) == ["A-1", "A-2"] and pd.isna(got[2])
+    codes = np.array([2, -1, 0, 1, 2])
+    lazy_col = _Coded(codes, None, True, clean)
+    eager_col = _Coded(codes, eager, True)
+    np.testing.assert_array_equal(lazy_col.isna(), eager_col.isna())
+    for idx in (np.array([0, 1, 4]), codes >= 1):
+        np.testing.assert_array_equal(
+            pd.isna(lazy_col.cells(idx)), pd.isna(eager_col.cells(idx))
+        )
+        same = ~pd.isna(eager_col.cells(idx))
+        assert list(lazy_col.cells(idx)[same]) == list(eager_col.cells(idx)[same])
+    assert lazy_col.text_array().equals(eager_col.text_array())
+    assert list(lazy_col.values[:-1]) == ["A-1", "A-2", "中文"]
+    with pytest.raises(ValueError):
+        _Coded(codes, None)

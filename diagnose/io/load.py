@@ -257,7 +257,9 @@ def _space_set():
     return _SPACES
 
 
-def _norm_uniques(uniq, arrow=None, merged: list | None = None) -> np.ndarray:
+def _norm_uniques(
+    uniq, arrow=None, merged: list | None = None, *, lazy: bool = False
+) -> np.ndarray | None:
     """:func:`_text` of a column's distinct values: ``len(uniq) + 1`` entries
     (the last, NaN, is for code -1), index them with the codes.
 
@@ -265,10 +267,15 @@ def _norm_uniques(uniq, arrow=None, merged: list | None = None) -> np.ndarray:
     with it (or when every value is a ``str``) only the values that start or
     end with a space, or are empty, go through Python. ``merged``: when
     given, True is appended if two values may have become equal, then
-    True if any value changed at all."""
-    u = np.asarray(uniq, dtype=object)
-    if len(u) == 0:
+    True if any value changed at all.
+
+    ``lazy``: when no value changes and ``arrow`` is a plain Arrow string
+    array, return None instead of building the Python strings (the caller
+    reads the values from ``arrow``; see :class:`_Coded`)."""
+    if len(uniq) == 0:
         return np.array([np.nan], dtype=object)
+    lazy = lazy and arrow is not None  # only the caller's own Arrow strings
+    u = None if arrow is not None else np.asarray(uniq, dtype=object)
     if arrow is None and pd.api.types.infer_dtype(u, skipna=False) != "string":
         if merged is not None:
             merged += [True, True]
@@ -289,9 +296,13 @@ def _norm_uniques(uniq, arrow=None, merged: list | None = None) -> np.ndarray:
         hit = pc.or_(hit, pc.equal(pc.utf8_length(arrow), 0))
         todo = np.flatnonzero(pc.fill_null(hit, False).to_numpy(zero_copy_only=False))
     except (ImportError, TypeError, ValueError, NotImplementedError):
-        s = pd.Series(u, dtype=object)
+        s = pd.Series(np.asarray(uniq, dtype=object), dtype=object)
         todo = np.flatnonzero((s.str.strip() != s).to_numpy() | (s == "").to_numpy())
-    out = np.append(u, np.nan)
+    if lazy and not len(todo) and _is_arrow_string(arrow):
+        if merged is not None:
+            merged += [False, False]
+        return None
+    out = np.append(np.asarray(uniq, dtype=object), np.nan)
     stripped = False
     for i in todo:
         v = out[i].strip()
@@ -323,28 +334,51 @@ class _Coded:
     values plus a final NaN for code -1): per-row work becomes per-value work
     and a cheap take."""
 
-    __slots__ = ("codes", "values", "distinct", "arrow")
+    __slots__ = ("codes", "_values", "distinct", "arrow")
 
-    def __init__(self, codes, values: np.ndarray, distinct=False, arrow=None):
+    def __init__(self, codes, values: np.ndarray | None, distinct=False, arrow=None):
+        if values is None and arrow is None:
+            raise ValueError("_Coded needs its values or their Arrow strings")
         self.codes = codes
-        self.values = values
+        self._values = values
         #: True when the non-NaN entries of ``values`` are known to differ
         self.distinct = distinct
         #: ``values[:-1]`` as an Arrow string array, when the reader had it
         self.arrow = arrow
 
+    @property
+    def values(self) -> np.ndarray:
+        """The distinct values plus a final NaN, as Python objects (built
+        from :attr:`arrow` on first use when the reader's values needed no
+        cleaning)."""
+        if self._values is None:
+            strings = np.asarray(self.arrow.to_numpy(zero_copy_only=False), object)
+            self._values = np.append(strings, np.nan)
+        return self._values
+
     def cells(self, idx=None) -> np.ndarray:
         """The values of every row (or of rows ``idx``: positions or mask)."""
-        return self.values[self.codes if idx is None else self.codes[idx]]
+        codes = self.codes if idx is None else self.codes[idx]
+        if self._values is None and idx is not None:  # a few rows: from Arrow
+            import pyarrow as pa
+
+            out = np.full(len(codes), np.nan, dtype=object)
+            ok = codes >= 0
+            taken = self.arrow.take(pa.array(codes[ok]))
+            out[ok] = taken.to_numpy(zero_copy_only=False)
+            return out
+        return self.values[codes]
 
     def isna(self) -> np.ndarray:
+        if self._values is None:  # the reader's strings: missing is code -1
+            return self.codes < 0
         return pd.isna(self.values)[self.codes]
 
     def text_array(self, idx=None):
         """:meth:`cells` as a :data:`TEXT_DTYPE` array: the distinct values
         go to Arrow once, then one Arrow take (no Python object per row)."""
         codes = self.codes if idx is None else self.codes[idx]
-        return text_array(self.values, codes, self.arrow)
+        return text_array(self._values, codes, self.arrow)
 
     def canonical_codes(self) -> np.ndarray:
         """Codes equal exactly where the cleaned values are equal (-1: NaN)."""
@@ -683,7 +717,7 @@ def load_activities(
     def _coded_text(c) -> _Coded:
         codes, uniq, arrow = _fz(c)
         merged: list = []
-        values = _norm_uniques(uniq, arrow, merged)
+        values = _norm_uniques(uniq, arrow, merged, lazy=True)
         unchanged = arrow is not None and not merged[1]
         if unchanged and not _is_arrow_string(arrow):
             unchanged = False
@@ -752,7 +786,10 @@ def load_activities(
         else:  # text, numbers, cells: parse each distinct value once
             codes, uniq, arrow = _fz(c)
             full, bad_u, only_u = _parse(
-                lambda _col, **kw: _parse_uniques(uniq, arrow=arrow, **kw), None
+                lambda _col, **kw: _parse_uniques(
+                    np.asarray(uniq, dtype=object), arrow=arrow, **kw
+                ),
+                None,
             )
             values, bad, only = full[codes], bad_u[codes], only_u[codes]
         if bad.any():
@@ -1125,7 +1162,11 @@ def _all_distinct(raw: RawTable, header: str) -> bool:
 def _all_numbers(raw: RawTable, header: str) -> bool:
     """Every filled cell of the column is a whole number (a task number)."""
     got = raw.codes.get(header)
-    uniq = got[1] if got is not None else raw.column(header).dropna().unique()
+    uniq = (
+        np.asarray(got[1], dtype=object)
+        if got is not None
+        else raw.column(header).dropna().unique()
+    )
     text = pd.Series(uniq, dtype=object).astype(str).str.strip()
     return bool(len(text)) and bool(text.str.fullmatch(r"\d+(?:\.0)?").all())
 
