@@ -396,6 +396,19 @@ def _fmt_pct(x) -> str:
     return f"{x:.0%}"
 
 
+def _wait_limit_part(r, cfg: Settings, zh: bool, *, running: bool) -> list[str]:
+    """The share of a wait location's items beyond the handoff limit (running
+    waits: already beyond it)."""
+    if pd.isna(r.sla_breach_rate):
+        return []
+    rate, h = _fmt_pct(r.sla_breach_rate), cfg.handoff_hours
+    if zh:
+        return [f"{rate}{'已' if running else ''}超过{h:g}小时响应时限"]
+    if running:
+        return [f"{rate} already past the {h:g} h limit"]
+    return [f"{rate} wait longer than the {h:g} h limit"]
+
+
 def _problem(r, language: str, cfg: Settings) -> str:
     zh = language == "zh"
     parts = []
@@ -465,13 +478,7 @@ def _problem(r, language: str, cfg: Settings) -> str:
                 f"{so_far:.1f} working days so far"
             )
         parts.append(text)
-        if pd.notna(r.sla_breach_rate):
-            h = cfg.handoff_hours
-            parts.append(
-                f"{_fmt_pct(r.sla_breach_rate)}已超过{h:g}小时响应时限"
-                if zh
-                else f"{_fmt_pct(r.sla_breach_rate)} already past the {h:g} h limit"
-            )
+        parts += _wait_limit_part(r, cfg, zh, running=True)
     else:
         to = r.location.split(" -> ", 1)[-1]
         if has_med:
@@ -480,13 +487,7 @@ def _problem(r, language: str, cfg: Settings) -> str:
                 if zh
                 else f"waits a median {med:.1f} working days before {to} starts"
             )
-        if pd.notna(r.sla_breach_rate):
-            h = cfg.handoff_hours
-            parts.append(
-                f"{_fmt_pct(r.sla_breach_rate)}超过{h:g}小时响应时限"
-                if zh
-                else f"{_fmt_pct(r.sla_breach_rate)} wait longer than the {h:g} h limit"
-            )
+        parts += _wait_limit_part(r, cfg, zh, running=False)
         if r.kind == "handoff" and pd.notna(r.x_from_dept) and pd.notna(r.owner):
             parts.append(
                 f"{r.x_from_dept}→{r.owner}"
