@@ -370,8 +370,8 @@ class _Coded:
         return self.values[codes]
 
     def isna(self) -> np.ndarray:
-        if self._values is None:  # the reader's strings: missing is code -1
-            return self.codes < 0
+        if self._values is None and not self.arrow.null_count:
+            return self.codes < 0  # the reader's strings: missing is code -1
         return pd.isna(self.values)[self.codes]
 
     def text_array(self, idx=None):
