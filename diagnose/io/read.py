@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from diagnose.exceptions import DataError
-from diagnose.io.sorted_text import sorted_run_codes
+from diagnose.io.sorted_text import dictionary_encode
 
 __all__ = ["RawTable", "read_table", "DATAFRAME_LABEL"]
 
@@ -146,17 +146,7 @@ def _dictionary_encode(col):
     """:func:`pyarrow.compute.dictionary_encode` of a string array; a sorted
     column without nulls (an exported id column) is coded by its runs in
     linear time instead of through a hash table, with the same result."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    found = sorted_run_codes(col)
-    if found is None:
-        return pc.dictionary_encode(col)
-    codes, starts = found
-    index_type = np.int32 if len(col) < 2**31 else np.int64
-    return pa.DictionaryArray.from_arrays(
-        pa.array(codes.astype(index_type, copy=False)), col.take(pa.array(starts))
-    )
+    return dictionary_encode(col)[0]
 
 
 class LazyUniques:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["sorted_run_codes"]
+__all__ = ["sorted_run_codes", "dictionary_encode"]
 
 #: Neighbour pairs checked first, spread over the column: an unsorted column
 #: is rejected without comparing every pair.
@@ -53,3 +53,24 @@ def sorted_run_codes(values):
     np.cumsum(change, out=codes[1:])
     starts = np.flatnonzero(np.r_[True, change])
     return codes, starts
+
+
+def dictionary_encode(values):
+    """``(encoded, by_runs)``: :func:`pyarrow.compute.dictionary_encode` of a
+    string array, or the same result from :func:`sorted_run_codes` when the
+    column is sorted without nulls (``by_runs`` True: then the dictionary is
+    in sorted order too)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks() if values.num_chunks != 1 else values.chunk(0)
+    found = sorted_run_codes(values)
+    if found is None:
+        return pc.dictionary_encode(values), False
+    codes, starts = found
+    index_type = np.int32 if len(values) < 2**31 else np.int64
+    encoded = pa.DictionaryArray.from_arrays(
+        pa.array(codes.astype(index_type, copy=False)), values.take(pa.array(starts))
+    )
+    return encoded, True

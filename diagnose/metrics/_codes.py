@@ -122,17 +122,13 @@ def _compute(arrow):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from diagnose.io.sorted_text import sorted_run_codes
+    from diagnose.io.sorted_text import dictionary_encode
 
-    if isinstance(arrow, pa.ChunkedArray):
-        arrow = arrow.combine_chunks() if arrow.num_chunks != 1 else arrow.chunk(0)
-    runs = sorted_run_codes(arrow)
-    if runs is not None:  # sorted, no missing value: codes are already sorted
-        codes, starts = runs
-        return codes, arrow.take(pa.array(starts))
-    encoded = pc.dictionary_encode(arrow)
+    encoded, by_runs = dictionary_encode(arrow)
     dictionary = encoded.dictionary
     index = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+    if by_runs:  # sorted, no missing value: codes are already sorted
+        return index.astype(np.intp, copy=False), dictionary
     order = pc.array_sort_indices(dictionary).to_numpy(zero_copy_only=False)
     rank = np.empty(order.size + 1, dtype=np.intp)
     rank[order] = np.arange(order.size)
