@@ -136,3 +136,13 @@ def test_scan_hint_only_without_final_stages(tmp_path, capsys):
     settings.write_text("final_stages: [Close]\n", encoding="utf-8")
     assert main(["scan", str(acts), "--settings", str(settings), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["final_stages_hint"] is None
+
+
+def test_table_counts_grouped_from_ten_thousand():
+    from diagnose.cli.scan import _fmt
+
+    assert _fmt(165501, "int") == "165,501"
+    assert _fmt(165501.0, "int") == "165,501"  # a count column holding NaN is float
+    assert _fmt(9970, "int") == "9970"
+    assert _fmt(float("nan"), "int") == "-"
+    assert _fmt(0.25, "pct") == "25%"

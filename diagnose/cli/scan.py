@@ -11,6 +11,8 @@ import sys
 import unicodedata
 from typing import TYPE_CHECKING
 
+from diagnose._format import as_count
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -75,6 +77,8 @@ def _fmt(v, kind: str) -> str:
         return f"{v:.0%}"
     if kind == "num":
         return f"{v:.2f}" if abs(v) < 10 else f"{v:.1f}"
+    if kind == "int":  # counts: whole numbers, 10,000 and more grouped
+        return str(as_count(int(v))) if float(v).is_integer() else str(v)
     return str(v)
 
 
@@ -207,7 +211,7 @@ def render(result, *, as_of_note: str, hint: str | None = None) -> str:
             ("value", "value", 9, "num"),
             ("ci_low", "ci_low", 9, "num"),
             ("ci_high", "ci_high", 9, "num"),
-            ("n", "n", 6, "int"),
+            ("n", "n", 9, "int"),
             ("benchmark", "benchmark", 9, "num"),
             ("verdict", "vs benchmark", 16, "str"),
         ],
@@ -216,7 +220,8 @@ def render(result, *, as_of_note: str, hint: str | None = None) -> str:
     if len(result.data_quality):
         lines += [
             "",
-            f"{len(result.data_quality)} data-quality notes (use --json to see them).",
+            f"{as_count(len(result.data_quality))} data-quality notes "
+            "(use --json to see them).",
         ]
     if hint:
         lines += ["", hint]
