@@ -280,3 +280,42 @@ def test_clean_reader_strings_stay_in_arrow_until_asked():
     assert list(lazy_col.values[:-1]) == ["A-1", "A-2", "中文"]
     with pytest.raises(ValueError):
         _Coded(codes, None)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "parquet", "frame"])
+def test_text_column_blank_in_every_row_loads(tmp_path, fmt):
+    """An owner / 阻塞原因 column nobody filled in is common; it loads as all
+    missing (it used to raise IndexError in every reader)."""
+    table = pd.DataFrame(
+        {
+            "项目名称": ["MKT-1", "MKT-1"],
+            "任务名称": ["需求调研", "方案策划"],
+            "开始时间": ["2024-06-03 09:00", "2024-06-05 09:00"],
+            "结束时间": ["2024-06-04 18:00", "2024-06-06 18:00"],
+            "负责人": [None, None],
+            "阻塞原因": [None, None],
+        }
+    )
+    if fmt == "frame":
+        source = table
+    else:
+        source = tmp_path / f"t.{fmt}"
+        if fmt == "csv":
+            table.to_csv(source, index=False)
+        elif fmt == "xlsx":
+            table.to_excel(source, index=False)
+        else:
+            table.to_parquet(source, index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        res = load_activities(source)
+    assert len(res.data) == 2 and len(res.problems) == 0
+    assert res.data["owner"].isna().all() and res.data["blocked_reason"].isna().all()
+    assert list(res.data["activity"]) == ["需求调研", "方案策划"]
+
+
+def test_header_only_file_loads_empty(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("case_id,activity,start,end,owner\n", encoding="utf-8")
+    res = load_activities(path)
+    assert len(res.data) == 0 and len(res.problems) == 0

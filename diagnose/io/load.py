@@ -272,7 +272,9 @@ def _norm_uniques(
     ``lazy``: when no value changes and ``arrow`` is a plain Arrow string
     array, return None instead of building the Python strings (the caller
     reads the values from ``arrow``; see :class:`_Coded`)."""
-    if len(uniq) == 0:
+    if len(uniq) == 0:  # blank in every row, or no rows at all
+        if merged is not None:
+            merged += [False, False]
         return np.array([np.nan], dtype=object)
     lazy = lazy and arrow is not None  # only the caller's own Arrow strings
     u = None if arrow is not None else np.asarray(uniq, dtype=object)
