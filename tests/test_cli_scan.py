@@ -146,3 +146,70 @@ def test_table_counts_grouped_from_ten_thousand():
     assert _fmt(9970, "int") == "9970"
     assert _fmt(float("nan"), "int") == "-"
     assert _fmt(0.25, "pct") == "25%"
+
+
+def test_scan_every_row_set_aside_exit_2_lists_rows(tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "case_id,activity,start,end\n"
+        "C1,A,2024-06-05,2024-06-01\n"  # row 2: ends before it starts
+        ",B,2024-06-01,2024-06-02\n",  # row 3: no case
+        encoding="utf-8",
+    )
+    assert main(["scan", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert "bad.csv: no row can be used" in err
+    assert "2 rows read, 0 kept, 2 set aside" in err
+    assert "row 2, column 'end', value '2024-06-01': ends before it starts" in err
+    assert "row 3, column 'case_id'" in err
+    # the loader's warning is one line, without Python's file:line and source
+    warn = [x for x in err.splitlines() if x.startswith("diagnose: warning:")]
+    assert len(warn) == 1 and "bad.csv" in warn[0]
+    assert ".py:" not in err and "load_activities(" not in err
+
+
+def test_scan_header_only_exit_2(tmp_path, capsys):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("case_id,activity,start,end\n", encoding="utf-8")
+    assert main(["scan", str(empty)]) == 2
+    err = capsys.readouterr().err
+    assert "0 rows read" in err and "no data rows" in err
+
+
+def test_scan_map_sheet_and_top(tmp_path, capsys):
+    """--map names columns the built-in headers do not know; --sheet picks a
+    worksheet; --top cuts the ranking and says how many are left."""
+    d = generate(seed=4, n_cases=40, bottleneck="resource_wait")
+    acts = d.activities[["case_id", "activity", "start", "end"]].rename(
+        columns={"case_id": "Vorgang", "activity": "Schritt"}
+    )
+    path = tmp_path / "t.xlsx"
+    with pd.ExcelWriter(path) as xl:
+        about = pd.DataFrame({"note": ["read me"]})
+        about.to_excel(xl, sheet_name="about", index=False)
+        acts.to_excel(xl, sheet_name="data", index=False)
+    args = ["scan", str(path), "--sheet", "data", "--json"]
+    assert main(args + ["--map", "Vorgang=case_id", "--map", "Schritt=activity"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    n_stages = acts["Schritt"].nunique()
+    assert len(out["bottlenecks"]) >= n_stages
+    # without the mapping the case column is missing: a one-line error, exit 2
+    assert main(args) == 2
+    assert "not found" in capsys.readouterr().err
+    assert main(["scan", str(path), "--map", "oops"]) == 2
+    assert "is not HEADER=COLUMN" in capsys.readouterr().err
+    # --top 2 prints two ranked rows and the count of the others
+    base = ["scan", str(path), "--sheet", "data", "--map", "Vorgang=case_id"]
+    assert main(base + ["--map", "Schritt=activity", "--top", "2"]) == 0
+    text = capsys.readouterr().out
+    rest = len(out["bottlenecks"]) - 2
+    assert f"… {rest} more locations" in text
+    assert f"t.xlsx: {len(acts)} rows read, {len(acts)} kept, 0 set aside" in text
+
+
+def test_scan_as_of_before_data_warns(files, capsys):
+    _, acts, _ = files
+    assert main(["scan", str(acts), "--as-of", "2000-01-01"]) == 0
+    err = capsys.readouterr().err
+    assert "is before the first start in the data" in err

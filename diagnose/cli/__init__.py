@@ -44,8 +44,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    """Warnings as one ``diagnose: warning: ...`` line each, without the
+    Python file, line number and source line a terminal user cannot act on."""
+    text = " ".join(str(message).split())
+    print(f"diagnose: warning: {text}", file=file or sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``diagnose`` console command."""
+    import warnings
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -53,11 +62,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from diagnose.exceptions import ConfigError, DataError
 
-    try:
-        return int(args.func(args) or 0)
-    except (DataError, ConfigError, FileNotFoundError) as err:
-        print(f"diagnose: error: {err}", file=sys.stderr)
-        return 2
+    with warnings.catch_warnings():  # restored when main returns (tests call it)
+        warnings.showwarning = _show_warning
+        try:
+            return int(args.func(args) or 0)
+        except (DataError, ConfigError, FileNotFoundError) as err:
+            print(f"diagnose: error: {err}", file=sys.stderr)
+            return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

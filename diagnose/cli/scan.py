@@ -40,7 +40,56 @@ def add_parser(subparsers) -> None:
     )
     p.add_argument("--language", choices=["en", "zh"], default="en")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument(
+        "--top",
+        type=int,
+        default=20,
+        metavar="N",
+        help="print the N highest-ranked locations (default 20; 0: all)",
+    )
+    read = p.add_argument_group("reading the activity table")
+    read.add_argument(
+        "--map",
+        dest="mapping",
+        action="append",
+        default=[],
+        metavar="HEADER=COLUMN",
+        help="use the file's column HEADER as COLUMN (case_id, activity, start, end, "
+        "due, owner, ...; COLUMN 'none' ignores it); repeatable, e.g. "
+        "--map '项目编号=case_id'",
+    )
+    read.add_argument(
+        "--sheet", help="name of the XLSX worksheet to read (default: the first)"
+    )
+    read.add_argument(
+        "--year", type=int, help="year for dates written without one (9月1日)"
+    )
+    read.add_argument(
+        "--dayfirst",
+        action="store_true",
+        help="read 06/07/2024 as 6 July (default: month first)",
+    )
     p.set_defaults(func=run)
+
+
+def parse_mapping(items: list[str]) -> dict | None:
+    """``["项目编号=case_id", "备注=none"]`` -> ``{"项目编号": "case_id",
+    "备注": None}``.
+
+    The last ``=`` splits (a header may contain one). Raises ValueError naming
+    the bad item and the form expected.
+    """
+    out: dict = {}
+    for item in items:
+        header, sep, column = item.rpartition("=")
+        if not sep or not header.strip() or not column.strip():
+            raise ValueError(
+                f"--map {item!r} is not HEADER=COLUMN; write it like "
+                "--map '项目编号=case_id' (COLUMN 'none' ignores the header)."
+            )
+        column = column.strip()
+        out[header.strip()] = None if column.lower() == "none" else column
+    return out or None
 
 
 def display_width(text: str) -> int:
@@ -160,9 +209,20 @@ def final_stage_hint(endings: pd.DataFrame, language: str = "en") -> str | None:
     )
 
 
-def render(result, *, as_of_note: str, hint: str | None = None) -> str:
-    """The terminal report of a :class:`~diagnose.diagnosis.DiagnosisResult`
-    (``hint``: a closing note, e.g. :func:`final_stage_hint`)."""
+def render(
+    result,
+    *,
+    as_of_note: str,
+    hint: str | None = None,
+    top: int | None = 20,
+    loaded=None,
+) -> str:
+    """The terminal report of a :class:`~diagnose.diagnosis.DiagnosisResult`.
+
+    ``hint``: a closing note, e.g. :func:`final_stage_hint`. ``top``: rows of
+    the ranking to print (None or 0: all). ``loaded``: the activity table's
+    :class:`~diagnose.io.load.LoadResult`, whose rows read / kept / set aside
+    close the report."""
     import pandas as pd
 
     lang = result.language
@@ -185,7 +245,15 @@ def render(result, *, as_of_note: str, hint: str | None = None) -> str:
         ("problem", h[8], 0, "text"),
     ]
     lines = [result.summary().splitlines()[0] + f" ({as_of_note})", ""]
-    lines += _table(tab, spec)
+    more = len(tab) - top if top else 0
+    lines += _table(tab.head(top) if more > 0 else tab, spec)
+    if more > 0:
+        lines.append(
+            f"  … {as_count(more)} more locations (--top 0 prints them all; "
+            "--json lists them)"
+            if lang == "en"
+            else f"  …另有 {as_count(more)} 个流程环节（--top 0 全部显示；--json 列出）"
+        )
     lines += ["", "Headline metrics" if lang == "en" else "核心指标", ""]
     hl = result.headline
     if result.benchmarks is not None:
@@ -217,6 +285,8 @@ def render(result, *, as_of_note: str, hint: str | None = None) -> str:
         ],
     )
     lines += ["", *result.summary_lines()]
+    if loaded is not None:
+        lines += ["", *loaded.summary().splitlines()]
     if len(result.data_quality):
         lines += [
             "",
@@ -225,6 +295,27 @@ def render(result, *, as_of_note: str, hint: str | None = None) -> str:
         ]
     if hint:
         lines += ["", hint]
+    return "\n".join(lines)
+
+
+def nothing_to_analyse(acts, limit: int = 5) -> str:
+    """The message for a table without a single usable row: the rows read and
+    set aside by reason, and the first problems with their fixes."""
+    files = [str(f) for f in acts.sources["file"]] if len(acts.sources) else []
+    src = ", ".join(files) or "the table"
+    lines = [f"{src}: no row can be used, so there is nothing to analyse."]
+    lines += ["  " + line for line in acts.summary().splitlines()]
+    probs = acts.problems[~acts.problems["kept"]] if len(acts.problems) else None
+    if probs is None or probs.empty:
+        lines.append("  Fix: the file has a header but no data rows; export it again.")
+        return "\n".join(lines)
+    for rec in probs.head(limit).to_dict("records"):
+        lines.append(
+            f"  row {rec['row']}, column {rec['column']!r}, value {rec['value']!r}: "
+            f"{rec['problem']}. Fix: {rec['fix']}."
+        )
+    if len(probs) > limit:
+        lines.append(f"  ... and {as_count(len(probs) - limit)} more.")
     return "\n".join(lines)
 
 
@@ -253,13 +344,30 @@ def run(args) -> int:
     )
 
     try:
+        mapping = parse_mapping(args.mapping)
+    except ValueError as err:
+        print(f"diagnose: error: {err}", file=sys.stderr)
+        return 2
+    try:
         settings = load_settings(args.settings)
-        acts = load_activities(args.file)
+        acts = load_activities(
+            args.file,
+            mapping=mapping,
+            sheet=args.sheet,
+            year=args.year,
+            dayfirst=args.dayfirst,
+        )
         survey = load_survey(args.survey, scale=settings.scale) if args.survey else None
         kpis = load_kpis(args.kpis) if args.kpis else None
         bench = load_benchmarks(args.benchmarks) if args.benchmarks else None
     except (DataError, ConfigError, FileNotFoundError) as err:
         print(f"diagnose: error: {one_line(err)}", file=sys.stderr)
+        return 2
+    except ValueError as err:  # a bad --map target column
+        print(f"diagnose: error: {one_line(err)}", file=sys.stderr)
+        return 2
+    if len(acts.data) == 0:
+        print(f"diagnose: error: {nothing_to_analyse(acts)}", file=sys.stderr)
         return 2
     if args.as_of:
         try:
@@ -272,6 +380,15 @@ def run(args) -> int:
             )
             return 2
         note = "as of given with --as-of"
+        first = acts.data["start"].min()
+        if pd.notna(first) and as_of < first:
+            print(
+                f"diagnose: warning: --as-of {as_of:%Y-%m-%d %H:%M} is before the "
+                f"first start in the data ({first:%Y-%m-%d %H:%M}): no work had "
+                "started, so there is nothing to rank. Fix: pick a later --as-of, "
+                "or leave it out to use the latest timestamp.",
+                file=sys.stderr,
+            )
     else:
         as_of = latest_timestamp(acts)
         note = "as of = the latest timestamp in the data; set --as-of to change"
@@ -294,5 +411,9 @@ def run(args) -> int:
         json.dump(out, sys.stdout, ensure_ascii=False, indent=1, allow_nan=False)
         sys.stdout.write("\n")
     else:
-        print(render(result, as_of_note=note, hint=hint))
+        print(
+            render(
+                result, as_of_note=note, hint=hint, top=max(args.top, 0), loaded=acts
+            )
+        )
     return 0
