@@ -105,3 +105,35 @@ def test_aging_wip(six):
     assert [t.get_text() for t in ax.get_xticklabels()] == ["需求调研"]
     with pytest.raises(ValueError, match="lacks the column"):
         plot_aging_wip(data.drop(columns="p85_days"))
+
+
+def test_overdue_rate_bars_with_bounds_a_hair_past_the_estimate():
+    # wilson_interval(0, 3) gave ci_low 5.55e-17 and (3, 3) ci_high 1 - 1.1e-16:
+    # matplotlib refused the negative error-bar lengths ("'yerr' must not
+    # contain negative values") and the diagnosis report failed.
+    data = pd.DataFrame(
+        {
+            "team": ["none late", "all late", "no interval"],
+            "n": [3, 3, 4],
+            "overdue_rate": [0.0, 1.0, 0.5],
+            "ci_low": [5.551115123125783e-17, 0.4385, np.nan],
+            "ci_high": [0.5615, 1 - 1.1102230246251565e-16, np.nan],
+        }
+    )
+    ax = plot_overdue_rate(data, x="team")
+    segs = [c for c in ax.collections if isinstance(c, LineCollection)][0]
+    ys = [seg[:, 1].tolist() for seg in segs.get_segments()]
+    assert ys[0] == pytest.approx([0.0, 0.5615])  # clipped at the estimate
+    assert ys[1] == pytest.approx([0.4385, 1.0])
+    assert ys[2] == pytest.approx([0.5, 0.5])  # no interval: no bar
+    plt.close(ax.figure)
+
+
+def test_error_bars_clip_at_zero_and_drop_missing_bounds():
+    from diagnose.plots._style import error_bars
+
+    err = error_bars(
+        [0.0, 1.0, 0.5, 0.2], [1e-17, 0.4, np.nan, 0.1], [0.5, 1 - 1e-16, 0.9, 0.3]
+    )
+    np.testing.assert_allclose(err, [[0.0, 0.6, 0.0, 0.1], [0.5, 0.0, 0.4, 0.1]])
+    assert (err >= 0).all()

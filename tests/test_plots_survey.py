@@ -132,3 +132,18 @@ def test_dimension_scores_plot_means_ci_and_benchmarks(survey):
     assert np.asarray(offsets).tolist() == [[3.8, 0.0]]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["流程清晰度", "工具支持"]
     assert ax.get_xlim() == pytest.approx((0.9, 5.1))
+
+
+def test_dimension_scores_error_bars_clip_when_a_bound_passes_the_mean():
+    scores = pd.DataFrame(
+        {
+            "dimension": ["a", "b"],
+            "mean": [5.0, 3.0],
+            "ci_low": [5.0 + 1e-15, np.nan],
+            "ci_high": [5.0 - 1e-15, np.nan],
+        }
+    )
+    # failed with "'xerr' must not contain negative values"
+    ax = plot_dimension_scores(scores)
+    assert ax.lines[0].get_xdata() == pytest.approx([5.0, 3.0])
+    plt.close(ax.figure)

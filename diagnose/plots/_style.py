@@ -23,6 +23,8 @@ __all__ = [
     "plain_log_ticks",
     "check_language",
     "percentile_name",
+    "error_bars",
+    "empty_axes",
 ]
 
 #: Colour-blind safe palette (seaborn "colorblind"), first colour = highlight.
@@ -199,3 +201,51 @@ def percentile_name(q: float, language: str = "en") -> str:
     if "." in p:
         suffix = "th"
     return f"{p}{suffix} percentile"
+
+
+def error_bars(estimate, low, high):
+    """Error-bar lengths (2 x n array: below, above) from an interval.
+
+    Matplotlib refuses negative lengths, and an interval computed in floating
+    point can sit a hair past its own estimate (a Wilson bound of 5.6e-17 for
+    0 of 3, 1 - 1.1e-16 for 3 of 3): lengths are clipped at 0, and a missing
+    bound draws no bar (0) instead of NaN.
+    """
+    import numpy as np
+
+    est = np.asarray(estimate, dtype=float)
+    err = np.vstack(
+        [est - np.asarray(low, dtype=float), np.asarray(high, dtype=float) - est]
+    )
+    return np.clip(np.nan_to_num(err, nan=0.0, posinf=0.0, neginf=0.0), 0, None)
+
+
+_EMPTY = {
+    "en": "Nothing to draw: {what}",
+    "zh": "无可绘制的数据：{what}",
+}
+
+
+def empty_axes(ax, what: str, *, language: str = "en", title: str | None = None):
+    """An Axes that says in its middle why there is nothing to draw.
+
+    Used by the plotting functions when their table has no rows, so a report
+    shows a labelled empty chart instead of failing.
+    """
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.text(
+        0.5,
+        0.5,
+        _EMPTY["zh" if language == "zh" else "en"].format(what=what),
+        ha="center",
+        va="center",
+        wrap=True,
+        transform=ax.transAxes,
+        color="#444444",
+    )
+    if title is not None:
+        ax.set_title(title)
+    return ax

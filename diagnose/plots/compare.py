@@ -10,7 +10,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from diagnose.plots._style import PALETTE, check_language, new_axes, plain_log_ticks
+from diagnose.plots._style import (
+    PALETTE,
+    check_language,
+    error_bars,
+    new_axes,
+    plain_log_ticks,
+)
 
 __all__ = [
     "plot_before_after",
@@ -319,7 +325,7 @@ def plot_effects(
         ax.errorbar(
             [est * mult],
             [y],
-            xerr=[[max(est - lo, 0) * mult], [max(hi - est, 0) * mult]],
+            xerr=error_bars([est], [lo], [hi]) * mult,
             fmt="o",
             color=PALETTE[0] if r.get("primary") else PALETTE[7],
             capsize=3,

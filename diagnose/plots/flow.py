@@ -14,7 +14,13 @@ import numpy as np
 import pandas as pd
 
 from diagnose._format import as_count, fill
-from diagnose.plots._style import PALETTE, check_language, new_axes, percentile_name
+from diagnose.plots._style import (
+    PALETTE,
+    check_language,
+    error_bars,
+    new_axes,
+    percentile_name,
+)
 
 __all__ = [
     "plot_cycle_time",
@@ -320,18 +326,13 @@ def plot_overdue_rate(
         data[x].astype(str).to_numpy() if x is not None else np.array([_t("all", lang)])
     )
     r = data[rate].to_numpy(dtype=float)
-    err = np.vstack(
-        [
-            r - data["ci_low"].to_numpy(dtype=float),
-            data["ci_high"].to_numpy(dtype=float) - r,
-        ]
-    )
+    err = error_bars(r, data["ci_low"], data["ci_high"])
     pos = np.arange(len(labels))
     ax.bar(
         pos,
         r,
         color=PALETTE[0],
-        yerr=np.nan_to_num(err),
+        yerr=err,
         capsize=4,
         error_kw={"ecolor": "#444444", "elinewidth": 1},
     )

@@ -13,7 +13,7 @@ import pandas as pd
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from diagnose.plots._style import new_axes
+from diagnose.plots._style import error_bars, new_axes
 from diagnose.survey import (
     SCALE_LABELS,
     ScoredSurvey,
@@ -279,16 +279,11 @@ def plot_dimension_scores(
     text = _TEXT[language]
     y = np.arange(len(scores))
     mean = scores["mean"].to_numpy(float)
-    err = np.vstack(
-        [
-            mean - scores["ci_low"].to_numpy(float),
-            scores["ci_high"].to_numpy(float) - mean,
-        ]
-    )
+    err = error_bars(mean, scores["ci_low"], scores["ci_high"])
     ax.errorbar(
         mean,
         y,
-        xerr=np.nan_to_num(err),
+        xerr=err,
         fmt="o",
         color="#0173B2",
         capsize=3,
