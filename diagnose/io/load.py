@@ -1412,36 +1412,85 @@ def as_activities(x) -> pd.DataFrame:
 # Numbers (KPIs, benchmarks) and Likert scores (surveys)
 # --------------------------------------------------------------------------
 
+# A number as users write it, matched whole (re.fullmatch) after NFKC
+# normalisation (full-width digits and signs, no-break spaces -> ASCII):
+# an optional sign and currency, digits (thousands grouped by "," "_" or a
+# space only in groups of three: 5,000 / 1 000 000; or scientific 1e3), an
+# optional multiplier (万 亿 k), then at most a percent sign or one known unit.
+_UNITS = (
+    "人次|人|元|块|次|个|条|件|单|份|篇|家|位|名|场|项|套|台|天|日|小时|分钟|周|"
+    "pcs|pc|times|hours|hour|hrs|hr|h|days|day|d|minutes|mins|min|"
+    "rmb|cny|yuan|usd"
+)
 _NUM = re.compile(
-    r"^(?P<sign>[-+−])?\s*(?P<cur>[¥$€£￥]|rmb|cny)?\s*(?P<num>\d[\d,]*(?:\.\d+)?|\.\d+)"
-    r"\s*(?P<mult>万|亿|k\b)?\s*(?P<pct>%|％|percent)?",
+    r"(?P<sign>[-+\u2212])?\s*(?P<cur>[¥$€£]|rmb|cny)?\s*(?P<sign2>[-+\u2212])?\s*"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?"  # 5,000 / 1,234.5
+    r"|\d{1,3}(?: \d{3})+(?:\.\d+)?"  # 1 000 (also no-break, narrow spaces)
+    r"|\d{1,3}(?:_\d{3})+(?:\.\d+)?"  # 1_000
+    r"|(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?)"  # 1000, 1.5, .5, 1e3
+    r"\s*(?P<mult>万|亿|k)?\s*(?:(?P<pct>%|percent)|(?P<unit>" + _UNITS + r"))?",
     re.IGNORECASE,
 )
 _MULT = {"万": 1e4, "亿": 1e8, "k": 1e3}
+_NUMBER_FIX = (
+    "write one number such as 5000, 5,000, 1.2万 or 16% (a unit such as 人, 元 "
+    "or 次 may follow); the row was set aside"
+)
+
+
+def _number_text(v) -> str:
+    """A cell as the text :data:`_NUM` reads (NFKC, one kind of space)."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", str(v)).strip()
+    # NFKC makes U+00A0/U+3000 spaces; U+202F (narrow no-break) and thin
+    # spaces too: every space inside a number is one plain space
+    return re.sub(r"\s+", " ", text).casefold()
 
 
 def _parse_number_value(v):
-    """(value, ok) for one cell: 5,000 -> 5000; 16% -> 0.16; 4200人 -> 4200."""
+    """(value, ok) for one cell: 5,000 -> 5000; 16% -> 0.16; 4200人 -> 4200.
+
+    The whole cell must be a number: ``1 000`` -> 1000, ``1e3`` -> 1000, but
+    ``50-60%``, ``2023-10``, ``1,2`` or ``12.5.3`` are not numbers (ok False)."""
     if v is None:
         return np.nan, True
     if isinstance(v, (bool, np.bool_)):
         return np.nan, False
     if isinstance(v, (int, float, np.integer, np.floating)):
         return (float(v), True)
-    text = str(v).strip().replace("\u3000", " ")
+    text = _number_text(v)
     if text == "":
         return np.nan, True
-    m = _NUM.match(text.casefold())
-    if not m:
+    m = _NUM.fullmatch(text)
+    if not m or (m["sign"] and m["sign2"]):
         return np.nan, False
-    value = float(m["num"].replace(",", ""))
+    value = float(re.sub(r"[, _]", "", m["num"]))
     if m["mult"]:
         value *= _MULT[m["mult"].casefold()]
     if m["pct"]:
         value /= 100.0
-    if m["sign"] in ("-", "−"):
+    if (m["sign"] or m["sign2"]) in ("-", "\u2212"):
         value = -value
     return value, True
+
+
+def _number_fix(v) -> str:
+    """The fix for a cell that is not a number, for the kind of text it is."""
+    text = _number_text(v)
+    if re.fullmatch(r"\d{4}\s*[-/.年]\s*\d{1,2}(?:\s*[-/.月]\s*\d{1,2}日?)?.*", text):
+        return "it looks like a date, not a number; " + _NUMBER_FIX
+    if re.search(r"\d\s*(?:-|~|～|至|到|—|–)\s*[-+]?\d", text):
+        return (
+            "a range cannot be compared with a target: write one number "
+            "(e.g. the midpoint); the row was set aside"
+        )
+    if re.search(r"\d,\d", text):
+        return (
+            "use ',' only between groups of three digits (5,000) and a point "
+            "for decimals (1.2); the row was set aside"
+        )
+    return _NUMBER_FIX
 
 
 def _numbers(col: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -1736,11 +1785,16 @@ def load_kpis(
     LoadResult
         ``data``: ``case_id`` (campaign/project, str or NaN), ``metric`` (str;
         from 关键指标, or from 监控节点 when there is no metric column),
-        ``target``, ``actual`` (float; ``5,000`` -> 5000, ``16%`` -> 0.16,
-        ``4200人`` -> 4200, ``1.2万`` -> 12000; ``actual`` NaN = not measured
-        yet), ``period``, ``owner`` (str or NaN). Rows without a metric or a
-        readable target, or with an unreadable actual, are set aside; a target
-        of 0 is kept and listed (the variance is undefined).
+        ``target``, ``actual`` (float; ``5,000`` and ``1 000`` -> 5000 and
+        1000 (thousands only in groups of three), ``16%`` -> 0.16, ``4200人``
+        -> 4200, ``1.2万`` -> 12000, ``1e3`` -> 1000, ``¥5,000`` -> 5000;
+        ``actual`` NaN = not measured yet), ``period``, ``owner`` (str or
+        NaN). The whole cell must be one number, optionally followed by a
+        percent sign or a unit (人 元 次 个 条 天 小时 h pcs ...): ranges
+        (``50-60%``), dates (``2023-10``), decimal commas (``1,2``) and other
+        text are "not a number". Rows without a metric or a readable target,
+        or with an unreadable actual, are set aside and listed; a target of 0
+        is kept and listed (the variance is undefined).
     """
     raw = read_table(source, sheet=sheet)
     frame = raw.frame
@@ -1789,9 +1843,9 @@ def load_kpis(
                 cols[c],
                 frame[cols[c]][bad],
                 "is not a number",
-                "write a number such as 5000, 5,000 or 16%",
+                [_number_fix(v) for v in frame[cols[c]][bad]],
                 kept=False,
-                label=f"unreadable {c} values",
+                label="unreadable numbers",
             )
         out[c] = values
     no_target = out["target"].isna() & ~is_blank(frame[cols["target"]]).pipe(
@@ -1960,7 +2014,12 @@ def load_benchmarks(source) -> LoadResult:
             cols["value"],
             frame[cols["value"]][bad],
             "is not a number",
-            "write the benchmark value as a number",
+            [
+                "fill in the benchmark value; the entry was set aside"
+                if _parse_number_value(v)[1]  # blank (a number would not be bad)
+                else _number_fix(v)
+                for v in frame[cols["value"]][bad]
+            ],
             kept=False,
             label="unreadable values",
         )
