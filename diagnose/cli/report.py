@@ -120,6 +120,21 @@ def _print(line: str, *, err: bool = False) -> None:
     tqdm.write(line, file=sys.stderr if err else sys.stdout)
 
 
+def _kernel_problem(name: str) -> str | None:
+    """Why ``--kernel name`` cannot run the notebooks, or None: said before
+    papermill starts, instead of jupyter_client's NoSuchKernel traceback."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    installed = sorted(KernelSpecManager().find_kernel_specs())
+    if name in installed:
+        return None
+    return (
+        f"--kernel {name!r}: no Jupyter kernel of that name. Installed kernels: "
+        f"{installed}. Fix: leave --kernel out (the 'diagnose' kernel that "
+        "`make setup` registers is used), or pass one of these names."
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     from diagnose.report.batch import build_report, run_pilots
     from diagnose.report.index import build_index
@@ -144,6 +159,11 @@ def run(args: argparse.Namespace) -> int:
             f"{args.kind} notebook not found: {notebook} "
             "(pass --notebook to use another one)"
         )
+    if args.kernel is not None:
+        problem = _kernel_problem(args.kernel)
+        if problem:
+            print(f"diagnose: error: {problem}", file=sys.stderr)
+            return 2
     pairs = dict(args.parameters)
     parameters = coerce_parameters(notebook, pairs) if pairs else {}
     common = dict(
