@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 import pandas as pd
 
 from diagnose import stats
+from diagnose._format import as_count
 from diagnose.config import Settings, load_settings
 from diagnose.exceptions import PROBLEM_COLUMNS
 from diagnose.metrics._common import (
@@ -62,6 +63,42 @@ def _empty_input(table: str, x) -> pd.DataFrame:
             "fix": [f"add the {table} rows below the header, or leave {table} out"],
             "kept": [False],
             "table": [table],
+        }
+    )
+
+
+def _after_as_of(acts: pd.DataFrame, as_of: pd.Timestamp, source) -> pd.DataFrame:
+    """A data-quality row when some activities start after ``as_of``: they are
+    in the table but no metric counts them (nothing had started yet), which a
+    reader of the report should know (an ``as_of`` inside the data's period)."""
+    from diagnose.io.load import LoadResult
+
+    if "start" not in acts or not len(acts):
+        return pd.DataFrame()
+    late = int((pd.to_datetime(acts["start"]) > as_of).sum())
+    if not late:
+        return pd.DataFrame()
+    file = None
+    if isinstance(source, LoadResult) and len(source.sources):
+        file = source.sources["file"].iloc[0]
+    first = pd.to_datetime(acts["start"]).min()
+    return pd.DataFrame(
+        {
+            "file": [file],
+            "row": pd.array([pd.NA], dtype="Int64"),
+            "column": ["start"],
+            "value": [f"as_of {as_of:%Y-%m-%d %H:%M}"],
+            "problem": [
+                f"{as_count(late)} of {as_count(len(acts))} activities start after "
+                "as_of, so no metric counts them"
+                + (" (nothing had started by as_of)" if late == len(acts) else "")
+            ],
+            "fix": [
+                "set as_of to the end of the period to diagnose, or leave it out to "
+                f"use the latest timestamp (the first start is {first:%Y-%m-%d})"
+            ],
+            "kept": [True],
+            "table": ["activities"],
         }
     )
 
@@ -441,6 +478,8 @@ def diagnose(
         for name, x in (("survey", survey), ("kpis", kpis), ("benchmarks", benchmarks))
         if _frame_of(x)[0] is not None and len(_frame_of(x)[0]) == 0
     ]
+    quality.append(_after_as_of(acts, as_of, activities))
+    quality = [q for q in quality if len(q)]
     data_quality = (
         pd.concat(quality, ignore_index=True)
         if quality

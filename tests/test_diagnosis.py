@@ -248,3 +248,40 @@ def test_every_table_uses_the_settings_calendar():
     assert us.cases["cycle_working_days"].tolist() == [11.0]
     assert cn.cases["cycle_working_days"].tolist() == [7.0]
     assert us.cases["department"].tolist() == ["x"]  # tie: the first sorted
+
+
+def test_activities_after_as_of_are_a_data_quality_note(tmp_path):
+    """An as_of inside the data's period leaves later activities uncounted;
+    the result says how many (counted here straight from the file)."""
+    import warnings
+
+    from diagnose.io.load import load_activities
+
+    path = tmp_path / "acts.csv"
+    path.write_text(
+        "case_id,activity,start,end\n"
+        "C1,A,2024-01-02 09:00,2024-01-03 17:00\n"
+        "C1,B,2024-01-10 09:00,2024-01-11 17:00\n"
+        "C2,A,2024-01-04 09:00,2024-01-05 17:00\n"
+        "C2,B,2024-01-12 09:00,\n",
+        encoding="utf-8",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        acts = load_activities(path)
+        mid = diagnose(acts, as_of="2024-01-08")
+        before = diagnose(acts, as_of="2023-12-01")
+        after = diagnose(acts, as_of="2024-01-31")
+    note = mid.data_quality
+    assert len(note) == 1 and pd.isna(note["row"].iloc[0])
+    assert note["problem"].iloc[0] == (
+        "2 of 4 activities start after as_of, so no metric counts them"
+    )
+    assert note["file"].iloc[0] == "acts.csv" and note["column"].iloc[0] == "start"
+    assert "first start is 2024-01-02" in note["fix"].iloc[0]
+    assert (
+        before.data_quality["problem"]
+        .iloc[0]
+        .endswith("(nothing had started by as_of)")
+    )
+    assert after.data_quality.empty
