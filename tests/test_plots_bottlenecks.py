@@ -72,3 +72,22 @@ def test_uses_given_axes():
         {"location": ["x"], "score": [1.0], "impact": ["low"], "priority": [1]}
     )
     assert plot_bottlenecks(tab, ax=ax) is ax
+
+
+def test_empty_tables_draw_a_labelled_empty_chart():
+    # an empty handoff table (no department column) failed inside seaborn:
+    # "zero-size array to reduction operation fmin which has no identity"
+    empty = pd.DataFrame(
+        columns=["from_department", "to_department", "n", "median_wait_hours"]
+    )
+    ax = plot_handoff_matrix(empty, language="zh")
+    assert ax.get_title() == "交接中位等待（小时）"
+    assert [t.get_text() for t in ax.texts] == [
+        "无可绘制的数据：没有项目在部门之间交接。"
+    ]
+    plt.close(ax.figure)
+    ax = plot_workload(pd.DataFrame(columns=["date", "owner", "n_open"]))
+    assert [t.get_text() for t in ax.texts] == [
+        "Nothing to draw: the table has no rows for this chart."
+    ]
+    plt.close(ax.figure)

@@ -137,3 +137,21 @@ def test_error_bars_clip_at_zero_and_drop_missing_bounds():
     )
     np.testing.assert_allclose(err, [[0.0, 0.6, 0.0, 0.1], [0.5, 0.0, 0.4, 0.1]])
     assert (err >= 0).all()
+
+
+def test_empty_tables_draw_a_labelled_empty_chart():
+    # as_of before the data: wip() is empty and stackplot failed with
+    # "facecolor must not be an empty sequence"
+    flow = pd.DataFrame(columns=["activity", "date", "arrived", "departed", "wip"])
+    ax = plot_cumulative_flow(flow, by="activity")
+    assert [t.get_text() for t in ax.texts] == [
+        "Nothing to draw: the table has no rows for this chart."
+    ]
+    assert ax.get_title() == "Work in progress per stage"
+    plt.close(ax.figure)
+    rates = pd.DataFrame(columns=["activity", "overdue_rate", "ci_low", "ci_high"])
+    ax = plot_overdue_rate(rates, x="activity", language="zh")
+    assert [t.get_text() for t in ax.texts] == [
+        "无可绘制的数据：该图所需的表格没有数据。"
+    ]
+    plt.close(ax.figure)

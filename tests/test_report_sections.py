@@ -792,3 +792,92 @@ def test_given_but_empty_survey_and_benchmarks_point_to_data_quality(tmp_path):
     )
     assert "0 row(s) were set aside and 1 kept with a blanked value" in both
     assert "2 note(s) concern a whole file" in both
+
+
+# --- thin data: every chart says what is missing instead of failing ----------
+
+
+def _tasks_config(tmp_path, tasks: pd.DataFrame, as_of: str = "2024-06-30") -> str:
+    tasks.to_csv(tmp_path / "tasks.csv", index=False)
+    path = tmp_path / "thin.yaml"
+    path.write_text(
+        f"name: thin\nlanguage: en\nas_of: {as_of}\n"
+        "data:\n  activities: tasks.csv\n"
+        f"settings: {SAMPLES / 'settings.yaml'}\n",
+        encoding="utf-8",
+    )
+    return str(path)
+
+
+DIAGNOSIS_CHARTS = [
+    "bottlenecks",
+    "cycle_time",
+    "stages",
+    "handoffs",
+    "overdue",
+    "workload",
+    "flow",
+    "survey",
+]
+
+
+def _draw_all(run, monkeypatch) -> dict:
+    monkeypatch.setattr("IPython.display.display", lambda obj: None)
+    return {k: sections.chart(run, k) for k in DIAGNOSIS_CHARTS}
+
+
+def test_no_department_column_says_handoffs_cannot_be_measured(tmp_path, monkeypatch):
+    # failed: sections.chart(run, "handoffs") -> "zero-size array to reduction
+    # operation fmin", and handoff_table -> KeyError 'late_rate'
+    tasks = pd.read_csv(SAMPLES / "tasks_en.csv").drop(columns="department")
+    cfg = _tasks_config(tmp_path, tasks)
+    for lang, start in (
+        (
+            "en",
+            "The data has no department column, so handoffs between departments "
+            "cannot be measured. To add them, give the activity file a department",
+        ),
+        ("zh", "数据中没有部门列，因此无法衡量跨部门交接。"),
+    ):
+        run = sections.open_diagnosis(cfg, language=lang)
+        assert run.result.handoffs.empty
+        notes = _draw_all(run, monkeypatch)
+        assert _text(_html(notes["handoffs"])).strip().startswith(start)
+        assert sections.handoff_table(run) is None  # no empty table under it
+        # the other charts still draw (a caption, not a gap note)
+        cap = _text(_html(notes["stages"]))
+        assert (
+            cap.strip() == _text(_html(sections.figure_caption("stages", lang))).strip()
+        )
+
+
+def test_as_of_before_the_data_says_so_in_every_chart(tmp_path, monkeypatch):
+    # failed on handoffs (fmin of an empty grid), overdue (negative yerr) and
+    # flow ("facecolor must not be an empty sequence")
+    tasks = pd.read_csv(SAMPLES / "tasks_en.csv")
+    run = sections.open_diagnosis(_tasks_config(tmp_path, tasks, as_of="2020-01-01"))
+    first = pd.Timestamp(run.activities["start"].min())
+    notes = _draw_all(run, monkeypatch)
+    expected = (
+        f"No task had started by 2020-01-01 (the data starts on {first:%Y-%m-%d}), "
+        "so there is nothing to draw. Set as_of in the config to a date within "
+        "the data."
+    )
+    for key in ("bottlenecks", "cycle_time", "stages", "overdue", "workload", "flow"):
+        assert _text(_html(notes[key])).strip() == expected, key
+    assert (
+        _text(_html(notes["handoffs"]))
+        .strip()
+        .startswith("No case moved from one department to another by 2020-01-01")
+    )
+    assert notes["survey"] is None  # survey_table says there is none
+
+
+def test_no_due_dates_replace_the_overdue_chart_with_a_note(tmp_path, monkeypatch):
+    tasks = pd.read_csv(SAMPLES / "tasks_en.csv").drop(columns="due")
+    run = sections.open_diagnosis(_tasks_config(tmp_path, tasks), language="zh")
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    note = _text(_html(sections.chart(run, "overdue"))).strip()
+    assert note.startswith("数据中没有截止日期，因此无法衡量逾期率。")
+    assert shown == []  # no empty axes drawn

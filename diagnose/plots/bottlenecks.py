@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from diagnose._format import fill
-from diagnose.plots._style import PALETTE, check_language, new_axes
+from diagnose.plots._style import PALETTE, check_language, empty_axes, new_axes
 
 __all__ = ["plot_handoff_matrix", "plot_workload", "plot_bottlenecks", "IMPACT_COLORS"]
 
@@ -50,6 +50,14 @@ _HANDOFF_VALUES = {
     ),
 }
 _TEXT = {
+    "no_rows": (
+        "the table has no rows for this chart.",
+        "该图所需的表格没有数据。",
+    ),
+    "no_handoffs": (
+        "no case moved between departments.",
+        "没有项目在部门之间交接。",
+    ),
     "to": ("To department", "接收部门"),
     "from": ("From department", "交出部门"),
     "value": ("Handoffs: {value}", "交接：{value}"),
@@ -106,13 +114,15 @@ def plot_handoff_matrix(
     lang = check_language(language, func)
     _need(data, ["from_department", "to_department", value], func)
     ax = new_axes(ax, figsize=(6, 5))
-    grid = data.pivot_table(
-        index="from_department", columns="to_department", values=value, aggfunc="first"
-    )
     if value in _HANDOFF_VALUES:
         title, bar = _HANDOFF_VALUES[value][lang == "zh"]
     else:
         title, bar = _t("value", lang, value=value), str(value)
+    if data.empty:  # no department column, or no case changed department
+        return empty_axes(ax, _t("no_handoffs", lang), language=lang, title=title)
+    grid = data.pivot_table(
+        index="from_department", columns="to_department", values=value, aggfunc="first"
+    )
     sns.heatmap(
         grid,
         annot=annot,
@@ -155,6 +165,10 @@ def plot_workload(data, *, owners=None, limit=5, ax=None, language="en", **kwarg
     lang = check_language(language, func)
     _need(data, ["date", "owner", "n_open"], func)
     ax = new_axes(ax, figsize=(8, 4))
+    if data.empty:
+        return empty_axes(
+            ax, _t("no_rows", lang), language=lang, title=_t("workload_title", lang)
+        )
     if owners is None:
         peak = (
             data.groupby("owner")["n_open"]
@@ -207,6 +221,13 @@ def plot_bottlenecks(data, *, top=10, language="en", ax=None, **kwargs):
     language = check_language(language, func)
     _need(data, ["location", "score", "impact", "priority"], func)
     ax = new_axes(ax, figsize=(7, 0.45 * min(top, len(data)) + 1.5))
+    if data.empty:
+        return empty_axes(
+            ax,
+            _t("no_rows", language),
+            language=language,
+            title=_t("bottlenecks", language),
+        )
     sub = data.sort_values("priority").head(top).iloc[::-1]
     colors = [IMPACT_COLORS.get(x, PALETTE[7]) for x in sub["impact"]]
     ax.barh(np.arange(len(sub)), sub["score"].to_numpy(float), color=colors, **kwargs)

@@ -17,6 +17,7 @@ from diagnose._format import as_count, fill
 from diagnose.plots._style import (
     PALETTE,
     check_language,
+    empty_axes,
     error_bars,
     new_axes,
     percentile_name,
@@ -32,6 +33,10 @@ __all__ = [
 
 # key -> (English, Chinese)
 _TEXT = {
+    "no_rows": (
+        "the table has no rows for this chart.",
+        "该图所需的表格没有数据。",
+    ),
     "cycle_title": ("Cycle time of finished cases", "已完成项目的周期分布"),
     "cycle_title_all": ("Cycle time of cases", "项目周期分布"),
     "cycle_x": ("Cycle time (working days)", "周期（工作日）"),
@@ -240,6 +245,13 @@ def plot_stage_breakdown(
     lang = check_language(language, func)
     _need(data, func, ["activity", duration, wait])
     ax = new_axes(ax)
+    if data.empty:
+        return empty_axes(
+            ax,
+            _t("no_rows", lang),
+            language=lang,
+            title=title if title is not None else _t("stage_title", lang),
+        )
     labels = data["activity"].astype(str).to_numpy()
     y = np.arange(len(labels))
     w = data[wait].fillna(0).to_numpy(dtype=float)
@@ -319,6 +331,8 @@ def plot_overdue_rate(
     lang = check_language(language, func)
     _need(data, func, [rate, "ci_low", "ci_high"])
     ax = new_axes(ax)
+    if data.empty:
+        return empty_axes(ax, _t("no_rows", lang), language=lang, title=title)
     if x is None:
         candidates = [c for c in data.columns if c not in _STAT_COLS]
         x = candidates[0] if candidates else None
@@ -418,6 +432,14 @@ def plot_cumulative_flow(
             c for c in data.columns if c not in ("date", "arrived", "departed", "wip")
         ]
         by = extra[0] if extra else None
+    if data.empty:
+        if title is None:
+            title = (
+                _t("flow_title", lang)
+                if by is None
+                else _t("flow_title_by", lang, group=_group_word(by, lang))
+            )
+        return empty_axes(ax, _t("no_rows", lang), language=lang, title=title)
     if by is None:
         d = data.sort_values("date")
         ax.plot(d["date"], d["arrived"], color=PALETTE[0], label=_t("arrived", lang))

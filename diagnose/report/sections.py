@@ -77,6 +77,36 @@ _TEXT = {
         "The benchmarks file has no usable entries; see Data quality below.",
         "基准文件中没有可用的条目，详见下方“数据质量”。",
     ),
+    "handoffs_no_department": (
+        "The data has no department column, so handoffs between departments "
+        "cannot be measured. To add them, give the activity file a department "
+        "column (department / 部门) naming the department that did each task.",
+        "数据中没有部门列，因此无法衡量跨部门交接。如需加入，请在活动文件中增加"
+        "部门列（department / 部门），写明每项任务由哪个部门完成。",
+    ),
+    "handoffs_none": (
+        "No case moved from one department to another by {as_of:%Y-%m-%d}, so "
+        "there is no handoff to measure.",
+        "截至 {as_of:%Y-%m-%d}，没有项目从一个部门交到另一个部门，因此没有可衡量的"
+        "交接。",
+    ),
+    "overdue_no_due": (
+        "The data has no due dates, so the overdue rate cannot be measured. To "
+        "add it, give the activity file a due-date column (due / 截止日期).",
+        "数据中没有截止日期，因此无法衡量逾期率。如需加入，请在活动文件中增加截止"
+        "日期列（due / 截止日期）。",
+    ),
+    "nothing_started": (
+        "No task had started by {as_of:%Y-%m-%d} (the data starts on "
+        "{first:%Y-%m-%d}), so there is nothing to draw. Set as_of in the config "
+        "to a date within the data.",
+        "截至 {as_of:%Y-%m-%d} 尚无任务开始（数据从 {first:%Y-%m-%d} 开始），因此"
+        "没有可绘制的内容。请在配置中把 as_of 设为数据范围内的日期。",
+    ),
+    "no_rows_chart": (
+        "There is no data for this chart in this report.",
+        "本报告没有该图所需的数据。",
+    ),
     "dq_files_only": (
         "{n} note(s) concern a whole file rather than a row; each is listed "
         "below with the fix.",
@@ -1375,6 +1405,8 @@ def _wait_after_km_note(w: pd.Series, lang: str) -> str:
 def handoff_table(run: DiagnosisRun):
     """Handoffs between departments: waits and the share over the feedback limit."""
     lang, hd = run.language, run.result.handoffs
+    if hd is None or hd.empty:
+        return None  # the handoff chart above says why there is none
     hours = getattr(run.settings, "handoff_hours", 24.0) or 24.0
     late = _h("late", lang, hours=hours)
     shown = pd.DataFrame(
@@ -2225,6 +2257,43 @@ def _open_cases_note(cases: pd.DataFrame, lang: str) -> str:
     )
 
 
+def _has_values(acts: pd.DataFrame, column: str) -> bool:
+    return column in acts.columns and bool(acts[column].notna().any())
+
+
+def _chart_gap(run, key: str) -> str | None:
+    """Why chart ``key`` has nothing to draw (a sentence saying what is
+    missing and how to add it), or None when it has data."""
+    acts, lang = run.activities, run.language
+    if key == "handoffs":
+        if not _has_values(acts, "department"):
+            return T("handoffs_no_department", lang)
+        if run.result.handoffs is None or run.result.handoffs.empty:
+            return T("handoffs_none", lang, as_of=run.as_of)
+        return None
+    if key == "overdue" and not _has_values(acts, "due"):
+        return T("overdue_no_due", lang)
+    tables = {
+        "bottlenecks": lambda: run.result.bottlenecks,
+        "stages": lambda: run.result.stages,
+        "overdue": lambda: run.result.overdue,
+    }
+    if key in ("bottlenecks", "stages", "overdue", "workload", "flow", "cycle_time"):
+        table = tables[key]() if key in tables else None
+        started = acts["start"].notna() & (acts["start"] <= run.as_of)
+        if not started.any() and len(acts):
+            return T(
+                "nothing_started", lang, as_of=run.as_of, first=acts["start"].min()
+            )
+        if table is not None and table.empty:
+            return T("no_rows_chart", lang)
+    return None
+
+
+def _gap_note(text: str):
+    return render.as_html(f'<p class="dg-caption">{render.escape(text)}</p>')
+
+
 def chart(run, key: str):
     """Draw chart ``key`` of a report in its language, show it, return its caption.
 
@@ -2242,6 +2311,9 @@ def chart(run, key: str):
 
     lang = run.language
     fig, extra = None, ""
+    gap = _chart_gap(run, key) if isinstance(run, DiagnosisRun) else None
+    if gap is not None:
+        return _gap_note(gap)
     if key == "bottlenecks":
         fig = plots.plot_bottlenecks(run.result.bottlenecks, language=lang).figure
     elif key == "cycle_time":
