@@ -22,6 +22,7 @@ __all__ = [
     "quantile_interval",
     "quantile_interval_ranks",
     "mean_interval",
+    "no_variation",
     "kaplan_meier",
     "KaplanMeier",
 ]
@@ -239,15 +240,42 @@ def quantile_interval_ranks(n, q: float = 0.5, *, confidence: float = 0.95):
 
 
 def mean_interval(values, *, confidence: float = 0.95):
-    """Student-t confidence interval for a mean (NaN for fewer than 2 values)."""
+    """Student-t confidence interval for a mean.
+
+    Parameters
+    ----------
+    values : array-like of float
+        Observations; NaN are ignored.
+    confidence : float, default=0.95
+
+    Returns
+    -------
+    (float, float)
+        ``mean ± t(n-1) * sd / sqrt(n)``. NaN for fewer than 2 values, and NaN
+        when every value is the same (:func:`no_variation`): the sample SD is
+        0, so the t interval would have zero width and read as certainty
+        while it only says the sample had no spread (common with a few
+        identical 1–5 answers). Not estimable, not exact.
+    """
     x = np.asarray(values, dtype=float)
     x = x[~np.isnan(x)]
-    if x.size < 2:
+    if x.size < 2 or no_variation(x):
         return np.nan, np.nan
     m = x.mean()
     se = x.std(ddof=1) / np.sqrt(x.size)
     t = stats.t.ppf(0.5 + confidence / 2, x.size - 1)
     return float(m - t * se), float(m + t * se)
+
+
+def no_variation(values) -> bool:
+    """Whether all non-missing ``values`` are identical (True when none).
+
+    Exact comparison of the largest and smallest value: a t interval or test
+    on such a sample has a zero standard error and is not estimable.
+    """
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    return bool(x.size == 0 or x.max() == x.min())
 
 
 @dataclass(frozen=True)

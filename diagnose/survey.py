@@ -33,6 +33,7 @@ import functools
 import html
 import logging
 import re
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -42,7 +43,7 @@ from scipy import stats as _sps
 from diagnose.config import Settings, load_settings
 from diagnose.exceptions import PROBLEM_COLUMNS, ConfigError, DataError
 from diagnose.io.columns import LIKERT_WORDS, normalise_word
-from diagnose.stats import clustered_wilson_interval, mean_interval
+from diagnose.stats import clustered_wilson_interval, mean_interval, no_variation
 
 __all__ = [
     "ScoredSurvey",
@@ -473,10 +474,12 @@ def dimension_scores(
     dimension scores (each response's mean over the items it answered:
     available-case); the interval is Student's t on those means
     (:func:`diagnose.stats.mean_interval`), so respondents, not answers, are
-    the independent units. ``top2box`` is the share of *answers* in the two
-    highest scale points (``bottom2box``: two lowest); answers of one person
-    are correlated, so its interval is Wilson's at the effective number of
-    answers given by the respondent-clustered variance
+    the independent units; it is NaN (not estimable) when fewer than two
+    respondents answered or all of them have the same score. ``top2box`` is
+    the share of *answers* in the two highest scale points (``bottom2box``:
+    two lowest); answers of one person are correlated, so its interval is
+    Wilson's at the effective number of answers given by the
+    respondent-clustered variance
     (:func:`diagnose.stats.clustered_wilson_interval`), not at the raw count.
     """
     func = "dimension_scores"
@@ -1035,7 +1038,11 @@ def survey_vs_benchmark(
     Notes
     -----
     ``mean``: one-sample t test of respondent-level dimension means against
-    the benchmark (``scipy.stats.ttest_1samp``), t interval. ``top2box``:
+    the benchmark (``scipy.stats.ttest_1samp``), t interval. When every
+    respondent has the same mean the t interval is NaN (not estimable: zero
+    spread is not certainty) and the p-value is the exact two-sided sign test
+    (``scipy.stats.binomtest``: with 5 respondents all below, ``p = 0.0625``),
+    as ``test`` says. ``top2box``:
     exact binomial test (``scipy.stats.binomtest``) of the top-2-box share
     against the benchmark at the *effective* number of answers (answers of
     one respondent are correlated; see
@@ -1091,14 +1098,29 @@ def survey_vs_benchmark(
         if rec.statistic == "mean":
             x = resp.loc[resp["dimension"] == rec.dimension, "resp_mean"].to_numpy()
             value = float(np.mean(x)) if x.size else np.nan
-            p = (
-                float(_sps.ttest_1samp(x, rec.benchmark).pvalue)
-                if x.size > 1
-                else np.nan
-            )
             lo, hi = mean_interval(x, confidence=confidence)
             n = int(x.size)
             test = "one-sample t test (respondent means)"
+            if x.size < 2:
+                p = np.nan
+            elif no_variation(x):
+                # sd = 0: the t test and interval are not estimable; the exact
+                # sign test still uses how many respondents sit on each side
+                below = int((x < rec.benchmark).sum())
+                above = int((x > rec.benchmark).sum())
+                p = (
+                    float(_sps.binomtest(below, below + above, 0.5).pvalue)
+                    if below + above
+                    else 1.0
+                )
+                test = (
+                    f"exact sign test (every respondent's mean is {x[0]:.2f}: no "
+                    "variation, so the t interval is not estimable)"
+                )
+            else:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    p = float(_sps.ttest_1samp(x, rec.benchmark).pvalue)
         else:
             n = int(sc["n_answers"])
             value = float(sc["top2box"])

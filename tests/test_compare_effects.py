@@ -354,3 +354,28 @@ def test_interval_and_test_disagreement_is_called_borderline():
     assert e.summary("zh").endswith("临界：区间与检验的结论不一致。")
     clear = Effect("overdue_rate", "m", -0.125, -0.212, -0.01, 0.03, 40, 40)
     assert not clear.borderline and "Borderline" not in clear.summary()
+
+
+def test_scores_without_variation_give_no_zero_width_interval():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        # 3 respondents each gain exactly +1: exact Wilcoxon p = 2 / 2**3
+        e = compare_scores([3, 4, 3], [4, 5, 4], paired=True)
+        ind = compare_scores([4, 4, 4, 4], [5, 5, 5, 5])
+    assert e.estimate == 1.0 and math.isnan(e.ci_low) and math.isnan(e.ci_high)
+    assert e.p_value == pytest.approx(0.25)
+    assert "not estimable" in e.method
+    assert ind.estimate == 1.0 and math.isnan(ind.ci_low) and math.isnan(ind.ci_high)
+    assert math.isnan(ind.after_ci_low) and "not estimable" in ind.method
+    ref = stats.mannwhitneyu([5, 5, 5, 5], [4, 4, 4, 4], alternative="two-sided")
+    assert ind.p_value == pytest.approx(ref.pvalue)
+    # one group constant: Welch still estimable (df = n_other - 1), as scipy
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        one = compare_scores([4, 4, 4, 4], [5, 4, 5, 5])
+        warnings.simplefilter("ignore")  # scipy's precision-loss note
+        ci = stats.ttest_ind([5, 4, 5, 5], [4, 4, 4, 4], equal_var=False)
+    ci = ci.confidence_interval()
+    assert (one.ci_low, one.ci_high) == pytest.approx((ci.low, ci.high))

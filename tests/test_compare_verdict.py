@@ -145,3 +145,18 @@ def test_zh_reasons_put_the_unit_right_before_yi_shang():
     assert " 以上" not in zh
     assert "逾期率可检测的最小效应" in mde.summary("zh")
     assert "the smallest overdue rate effect" in mde.summary("en")
+
+
+def test_no_verdict_from_a_zero_width_or_missing_interval():
+    from diagnose.compare.effects import compare_scores
+
+    # 3 respondents each +1: the interval is NaN, not [1, 1] -> not "met"
+    e = compare_scores([3, 4, 3], [4, 5, 4], paired=True, metric="satisfaction")
+    j = judge_targets([e], {"satisfaction": {"change": 0.5}})
+    assert j.loc[0, "status"] == "inconclusive"
+    assert recommend(j).decision == "extend the pilot"
+    # a zero-width interval passed in by hand is not read as certainty either
+    j = judge_targets(effects(sat=(1.0, 1.0, 1.0)), TARGETS)
+    row = j.loc[2]
+    assert row["status"] == "inconclusive" and math.isnan(row["ci_low"])
+    assert not row["clearly_improved"] and "zero-width" in row["basis"]

@@ -159,3 +159,12 @@ def test_clustered_newcombe_keeps_its_coverage_where_newcombe_does_not():
     rate_c, rate_p = hits_clustered / sims, hits_plain / sims
     assert rate_c >= 0.91, rate_c  # near the nominal 95 %
     assert rate_p <= 0.85, rate_p  # tasks treated as independent: too narrow
+
+
+def test_mean_interval_without_variation_is_not_estimable():
+    # identical Likert answers: sd = 0, a t interval would be [4, 4]
+    assert all(np.isnan(mean_interval([4, 4, 4, 4, 4])))
+    assert all(np.isnan(mean_interval([0.1, 0.1, 0.1, np.nan])))
+    # one different answer is enough: R t.test(c(4,4,4,4,5)) -> 3.644711 4.755289
+    low, high = mean_interval([4, 4, 4, 4, 5])
+    assert (low, high) == pytest.approx((3.644711, 4.755289), abs=1e-6)

@@ -718,3 +718,25 @@ def test_loaded_sample_file_end_to_end():
     assert rel["alpha"].between(-1, 1).all() and len(rel) == len(scores)
     terms = pain_terms(res.text, top=100)
     assert {"design", "设计资源"} <= set(terms["term"])
+
+
+def test_benchmark_without_variation_uses_the_exact_sign_test():
+    long = pd.DataFrame(
+        {"respondent": [f"R{i}" for i in range(5)], "item": "q1", "score": 4}
+    )
+    settings = {"dimensions": {"Tool support": ["q1"]}, "scale": [1, 5]}
+    bm = pd.DataFrame({"metric": ["Tool support"], "value": [4.2]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = survey_vs_benchmark(long, bm, settings=settings)
+        dims = dimension_scores(long, settings=settings)
+    row = out.iloc[0]
+    # all 5 below 4.2: two-sided sign test p = 2 / 2**5 (not 0 from a t test)
+    assert row["p_value"] == pytest.approx(0.0625)
+    assert row["p_value"] == pytest.approx(stats.binomtest(5, 5, 0.5).pvalue)
+    assert np.isnan(row["ci_low"]) and np.isnan(row["ci_high"])
+    assert not row["below_benchmark"] and "sign test" in row["test"]
+    assert np.isnan(dims.loc[0, "ci_low"]) and np.isnan(dims.loc[0, "ci_high"])
+    # everyone exactly on the benchmark: nothing to test, p = 1
+    bm4 = pd.DataFrame({"metric": ["Tool support"], "value": [4.0]})
+    assert survey_vs_benchmark(long, bm4, settings=settings).loc[0, "p_value"] == 1.0

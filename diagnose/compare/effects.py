@@ -8,6 +8,7 @@ returns an :class:`~diagnose.compare.result.Effect`; ``estimate`` is always
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,7 @@ from diagnose.stats import (
     kaplan_meier,
     mean_interval,
     newcombe_interval,
+    no_variation,
     quantile_interval,
     wilson_interval,
 )
@@ -646,6 +648,14 @@ def compare_scores(
         signed-rank test (zero differences dropped, ``zero_method="wilcox"``).
         Independent: difference of means with the Welch t CI and the
         two-sided Mann–Whitney U test.
+
+        When the interval has no variation to stand on (paired: every
+        respondent changed by the same amount; independent: every answer the
+        same within each period) its bounds are NaN and ``method`` says so:
+        the t interval would have zero width and read as certainty. The
+        rank test keeps its p-value (exact for small paired samples: with 3
+        respondents all gaining +1, ``p = 0.25``). ``after_ci_*`` is NaN
+        likewise when every pilot-period score is the same.
     """
     if paired:
         if isinstance(before, pd.Series) and isinstance(after, pd.Series):
@@ -664,23 +674,41 @@ def compare_scores(
         _check_n(x, "before", "compare_scores", 2)
         d = y - x
         low, high = mean_interval(d, confidence=confidence)
-        if np.all(d == 0):
-            p = 1.0
-        else:
-            p = float(stats.wilcoxon(y, x, zero_method="wilcox").pvalue)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            if np.all(d == 0):
+                p = 1.0
+            else:
+                p = float(stats.wilcoxon(y, x, zero_method="wilcox").pvalue)
         method = (
             "mean of paired differences with paired-t CI; Wilcoxon signed-rank test"
         )
+        if no_variation(d):
+            method += (
+                f"; every respondent changed by the same {d[0]:+.2f}: no variation "
+                "in the differences, so the t interval is not estimable (NaN)"
+            )
         est = float(d.mean())
     else:
         x, y = _clean(before), _clean(after)
         _check_n(x, "before", "compare_scores")
         _check_n(y, "after", "compare_scores")
-        tt = stats.ttest_ind(y, x, equal_var=False)
-        ci = tt.confidence_interval(confidence_level=confidence)
-        low, high = float(ci.low), float(ci.high)
-        p = float(stats.mannwhitneyu(y, x, alternative="two-sided").pvalue)
         method = "difference of means with Welch t CI; two-sided Mann–Whitney U test"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            if no_variation(x) and no_variation(y):
+                # se = 0: a zero-width interval would read as certainty
+                low = high = math.nan
+                method += (
+                    f"; every answer was {x[0]:.2f} before and {y[0]:.2f} after: no "
+                    "variation within the periods, so the t interval is not "
+                    "estimable (NaN)"
+                )
+            else:
+                tt = stats.ttest_ind(y, x, equal_var=False)
+                ci = tt.confidence_interval(confidence_level=confidence)
+                low, high = float(ci.low), float(ci.high)
+            p = float(stats.mannwhitneyu(y, x, alternative="two-sided").pvalue)
         est = float(y.mean() - x.mean())
     alow, ahigh = mean_interval(y, confidence=confidence)
     return Effect(

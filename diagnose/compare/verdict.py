@@ -6,7 +6,9 @@ speaks of — never on the point estimate alone:
 * **met** — the whole CI is on the good side of the target
   (e.g. ``change: -20%``: upper CI bound of the % change ≤ −20 %);
 * **not met** — the whole CI is on the bad side (lower bound > −20 %);
-* **inconclusive** — the CI straddles the target (or is missing).
+* **inconclusive** — the CI straddles the target, or is missing (NaN: not
+  estimable) or has zero width (a sample without variation says nothing
+  about uncertainty; never read as certainty).
 
 ``clearly_worse`` marks a metric whose change CI lies entirely on the
 harmful side of zero; ``clearly_improved`` entirely on the good side.
@@ -101,7 +103,10 @@ def judge_targets(effects, targets: dict, *, language: str = "en") -> pd.DataFra
         ``metric, target, kind, threshold, quantity, estimate, ci_low,
         ci_high, status, clearly_improved, clearly_worse, primary, basis``.
         ``quantity`` is ``pct_change`` (relative change, %), ``change``
-        (after − before) or ``level`` (pilot-period level).
+        (after − before) or ``level`` (pilot-period level). A NaN or
+        zero-width interval gives ``inconclusive`` (and never
+        ``clearly_improved``/``clearly_worse``); a zero-width one is reported
+        as NaN with a note in ``basis``.
     """
     frame = _rows(effects)
     out = []
@@ -155,6 +160,12 @@ def judge_targets(effects, targets: dict, *, language: str = "en") -> pd.DataFra
                 _num(row, "after_ci_high"),
             )
         thr = tgt.value
+        basis_note = ""
+        if not (math.isnan(lo) or math.isnan(hi)) and lo == hi:
+            # a zero-width interval (no variation in a small sample) carries
+            # no measure of uncertainty: never a verdict on it
+            lo = hi = math.nan
+            basis_note = "; zero-width interval treated as not estimable"
         if math.isnan(lo) or math.isnan(hi):
             status = "inconclusive"
         elif lower:
@@ -163,8 +174,10 @@ def judge_targets(effects, targets: dict, *, language: str = "en") -> pd.DataFra
             status = "met" if lo >= thr else ("not met" if hi < thr else "inconclusive")
         # direction of the change itself (pct when available, else absolute)
         c_lo, c_hi = _num(row, "pct_ci_low"), _num(row, "pct_ci_high")
-        if math.isnan(c_lo) or math.isnan(c_hi):
+        if math.isnan(c_lo) or math.isnan(c_hi) or c_lo == c_hi:
             c_lo, c_hi = _num(row, "ci_low"), _num(row, "ci_high")
+        if c_lo == c_hi:  # zero width: no evidence either way
+            c_lo = c_hi = math.nan
         if lower_nat:
             improved, worse = c_hi < 0, c_lo > 0
         else:
@@ -178,7 +191,7 @@ def judge_targets(effects, targets: dict, *, language: str = "en") -> pd.DataFra
             status=status,
             clearly_improved=bool(improved),
             clearly_worse=bool(worse),
-            basis=f"{comp}: {row.get('method', '')}".strip(": "),
+            basis=f"{comp}: {row.get('method', '')}".strip(": ") + basis_note,
         )
         out.append(rec)
     return pd.DataFrame(out, columns=JUDGEMENT_COLUMNS)
