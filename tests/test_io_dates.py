@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pandas as pd
 import pytest
 
@@ -128,3 +130,86 @@ def test_short_offsets_after_a_time():
         tz="Asia/Shanghai",
     )
     assert list(out) == [T("2023-07-01 18:15"), T("2023-07-01 10:15"), T("2023-07-01")]
+
+
+# --- dates without a year: a year per row (QA finding 4) ---------------------
+
+
+def _resolve(columns, *, year=None, placeholder=2023):
+    from diagnose.io.dates import resolve_years
+
+    cells = {c: pd.Series(v, dtype=object) for c, v in columns.items()}
+    ts = {c: parse_dates(v, year=placeholder).to_numpy() for c, v in cells.items()}
+    return resolve_years(ts, cells, year=year)
+
+
+def test_yearless_dates_take_the_year_of_the_nearest_full_dates():
+    from diagnose.exceptions import DataQualityWarning
+
+    with pytest.warns(DataQualityWarning) as caught:
+        out = _resolve(
+            {
+                "start": ["2023-12-20", "12月28日", "1月4日", "2024-01-11"],
+                "end": ["2023-12-22", "1月3日", "1月10日", "2024-01-12"],
+            }
+        )
+    # row 2: start near the 2023-12-22 of row 1, end rolls past new year;
+    # row 3: no full date, its nearest row (row 4, 2024-01-11) gives 2024
+    assert list(out["start"]) == [
+        T("2023-12-20"),
+        T("2023-12-28"),
+        T("2024-01-04"),
+        T("2024-01-11"),
+    ]
+    assert list(out["end"]) == [
+        T("2023-12-22"),
+        T("2024-01-03"),
+        T("2024-01-10"),
+        T("2024-01-12"),
+    ]
+    (message,) = [str(w.message) for w in caught]
+    assert "4 date(s) had no year" in message
+    assert "2023 for 1, 2024 for 3" in message and "year=" in message
+
+
+def test_yearless_date_uses_the_full_date_of_its_own_row_first():
+    # the row's own end (2024-01-09) beats the previous row's 2023-06-30,
+    # which would give 2023-01-02 (179 days from it, 2024-01-02 is 186)
+    with pytest.warns(UserWarning, match="2024 for 1"):
+        out = _resolve(
+            {"start": ["2023-06-01", "1月2日"], "end": ["2023-06-30", "2024-01-09"]}
+        )
+    assert out["start"][1] == T("2024-01-02")
+
+
+def test_yearless_end_far_before_its_start_is_not_stretched_to_a_year():
+    # 5月10日 -> 3月2日 is a typo, not a ten-month task: it stays before its
+    # start (2023-03-02) so the loader lists it as ending before it starts
+    with pytest.warns(UserWarning):
+        out = _resolve({"start": ["2023-05-10"], "end": ["3月2日"]})
+    assert out["end"][0] == T("2023-03-02")
+
+
+def test_given_year_applies_and_only_a_wrapping_end_moves_on():
+    with pytest.warns(UserWarning, match=r"1 end date\(s\).*read as 2024"):
+        out = _resolve(
+            {"start": ["12月28日", "6月1日"], "end": ["1月3日", "6月5日"]}, year=2023
+        )
+    assert list(out["start"]) == [T("2023-12-28"), T("2023-06-01")]
+    assert list(out["end"]) == [T("2024-01-03"), T("2023-06-05")]
+    # nothing moved: the user's year is used as given, no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = _resolve({"start": ["6月1日 09:30"], "end": ["6月5日"]}, year=2022)
+    assert out["start"][0] == T("2022-06-01 09:30")
+    assert out["end"][0] == T("2022-06-05")
+
+
+def test_resolve_years_leaves_full_dates_alone():
+    from diagnose.io.dates import resolve_years
+
+    ts = {"start": parse_dates(["2023-01-01"]).to_numpy()}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = resolve_years(ts, {"start": pd.Series(["2023-01-01"])})
+    assert out["start"] is ts["start"]

@@ -30,12 +30,13 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from diagnose.exceptions import DataError
+from diagnose.exceptions import DataError, DataQualityWarning
 
 __all__ = [
     "parse_dates",
     "parse_date_range",
     "infer_year",
+    "resolve_years",
     "is_blank",
     "DATE_FIX",
     "MissingYearError",
@@ -189,6 +190,207 @@ def infer_year(*columns: pd.Series) -> int | None:
     if allyears.empty:
         return None
     return int(allyears.value_counts().sort_index(kind="stable").idxmax())
+
+
+#: Columns whose full dates anchor a row, most trusted first.
+_ANCHOR_ORDER = ("start", "end", "planned_start", "planned_end", "due")
+#: Each end-like column and the column it is compared with, in order of trust.
+_END_OF = {
+    "end": ("start",),
+    "due": ("start",),
+    "planned_end": ("planned_start", "start"),
+}
+
+
+def _yearless_cells(col) -> tuple[np.ndarray, pd.DataFrame] | None:
+    """Row mask of the cells written without a year (``12月28日``), and
+    their month, day and time fields (one row per cell of the mask); None when
+    the column has none. Each distinct value is looked at once."""
+    s = pd.Series(col)
+    if getattr(s.dtype, "kind", "O") in "mMfiub":
+        return None
+    codes, uniq = pd.factorize(s.astype(object), sort=False)
+    uniq = pd.Series(uniq, dtype=object)
+    is_str = uniq.map(lambda v: isinstance(v, str))
+    if not is_str.any():
+        return None
+    fields = _clean_series(uniq[is_str].astype(str)).str.extract(_MD)
+    hit_u = np.zeros(len(uniq) + 1, dtype=bool)
+    hit_u[fields.index[fields["m"].notna()]] = True
+    mask = hit_u[codes]
+    if not mask.any():
+        return None
+    rows = codes[mask]
+    return mask, fields.reindex(range(len(uniq))).iloc[rows].reset_index(drop=True)
+
+
+def _nearest_in_year(fields: pd.DataFrame, years: np.ndarray, ref: np.ndarray):
+    """For each cell, the timestamp (from ``fields``) in ``years - 1``,
+    ``years`` or ``years + 1`` nearest ``ref`` (NaT ref: ``years`` itself)."""
+    best = _from_fields(years, fields["m"], fields["d"], fields["t"]).to_numpy()
+    known = ~np.isnat(ref)
+    if not known.any():
+        return best
+    gap = np.where(known & ~np.isnat(best), np.abs(best - ref), np.timedelta64("NaT"))
+    for step in (-1, 1):
+        other = _from_fields(years + step, fields["m"], fields["d"], fields["t"])
+        other = other.to_numpy()
+        dist = np.abs(other - ref)
+        better = known & ~np.isnat(other) & (np.isnat(gap) | (dist < gap))
+        best = np.where(better, other, best)
+        gap = np.where(better, dist, gap)
+    return best
+
+
+def resolve_years(
+    ts: dict[str, np.ndarray],
+    cells: dict[str, pd.Series],
+    *,
+    year: int | None = None,
+) -> dict[str, np.ndarray]:
+    """Give each date written without a year (``12月28日``) its own year.
+
+    The columns were parsed with one placeholder year (``year=`` or
+    :func:`infer_year`); this moves each yearless date, row by row, to the
+    year that puts it nearest its reference date:
+
+    - an ``end`` or ``due`` refers to the same row's ``start`` (a
+      ``planned_end`` to ``planned_start``, else ``start``), once that start
+      has its year: ``12月28日`` -> ``1月3日`` ends in the next year, and an
+      end more than about half a year before its start stays before it (and
+      is then listed as ending before it starts, not stretched to a year);
+    - any other date, or an end without a start, refers to the same row's
+      first full date (start, end, planned start, planned end, due), else to
+      the full date of the nearest row in file order (the row before on a
+      tie): a table running from December into January gives its January
+      rows the new year.
+
+    With ``year`` given, every yearless date takes that year, except an end
+    that would fall before its start only because of the new year (it moves
+    to ``year + 1``). Cells that did not parse (NaT) are left alone. A
+    :class:`~diagnose.DataQualityWarning` says how many dates had no year
+    and which years they were given.
+
+    Parameters
+    ----------
+    ts : dict of str to numpy.ndarray
+        Canonical column name (``start``, ``end``, ...) to its parsed
+        ``datetime64[ns]`` values, one per row, before any date-only end is
+        moved to the next day.
+    cells : dict of str to pandas.Series
+        The same columns as written in the file (row-aligned with ``ts``).
+    year : int, optional
+        The year the user gave, if any.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``ts`` with the yearless dates moved (new arrays for the changed
+        columns; the others are the same objects).
+    """
+    found = {}
+    for c, col in cells.items():
+        if c in ts:
+            got = _yearless_cells(col)
+            if got is not None:
+                found[c] = got
+    if not found:
+        return ts
+    out = dict(ts)
+    n = len(next(iter(ts.values())))
+    nat = np.datetime64("NaT", "ns")
+    # row anchors: the first full date of the row, else the nearest row's
+    order = [c for c in _ANCHOR_ORDER if c in ts] + [
+        c for c in ts if c not in _ANCHOR_ORDER
+    ]
+    anchor = np.full(n, nat, dtype="datetime64[ns]")
+    for c in order:
+        full = np.asarray(ts[c], dtype="datetime64[ns]").copy()
+        if c in found:
+            full[found[c][0]] = nat
+        anchor = np.where(np.isnat(anchor), full, anchor)
+    have = np.flatnonzero(~np.isnat(anchor))
+    if have.size and have.size < n:
+        pos = np.arange(n)
+        after = np.searchsorted(have, pos)
+        prev = have[np.clip(after - 1, 0, have.size - 1)]
+        nxt = have[np.clip(after, 0, have.size - 1)]
+        use_prev = (after > 0) & ((after == have.size) | (pos - prev <= nxt - pos))
+        near = np.where(use_prev, prev, nxt)
+        anchor = np.where(np.isnat(anchor), anchor[near], anchor)
+
+    given: list[tuple[str, np.ndarray, pd.Series]] = []
+    ends = [c for c in order if c in found and c in _END_OF]
+    for c in [c for c in order if c in found and c not in _END_OF] + ends:
+        mask, fields = found[c]
+        current = np.asarray(out[c], dtype="datetime64[ns]")
+        parsed = ~np.isnat(current[mask])
+        ref = anchor[mask]
+        if c in _END_OF:
+            for other in _END_OF[c]:
+                if other in out:
+                    own = np.asarray(out[other], dtype="datetime64[ns]")[mask]
+                    ref = np.where(np.isnat(own), ref, own)
+                    break
+        shown = parsed.copy()
+        if year is not None:
+            base = np.full(mask.sum(), year)
+            new = _from_fields(base, fields["m"], fields["d"], fields["t"]).to_numpy()
+            shown[:] = False
+            if c in _END_OF:
+                later = _from_fields(base + 1, fields["m"], fields["d"], fields["t"])
+                later = later.to_numpy()
+                roll = ~np.isnat(ref) & ~np.isnat(later) & (new < ref)
+                roll &= np.abs(later - ref) < np.abs(ref - new)
+                new = np.where(roll, later, new)
+                shown = parsed & roll
+        else:
+            base = np.where(
+                np.isnat(ref),
+                current[mask].astype("datetime64[Y]").astype(int) + 1970,
+                ref.astype("datetime64[Y]").astype(int) + 1970,
+            )
+            new = _nearest_in_year(fields, base, ref)
+        new = np.where(parsed & ~np.isnat(new), new, current[mask])
+        col = current.copy()
+        col[mask] = new
+        out[c] = col
+        if shown.any():
+            values = pd.Series(cells[c]).to_numpy(dtype=object)[mask][shown]
+            given.append((c, new[shown], pd.Series(values)))
+    _warn_years(given, year)
+    return out
+
+
+def _warn_years(given, year: int | None) -> None:
+    """The DataQualityWarning of :func:`resolve_years`."""
+    if not given:
+        return
+    stamps = np.concatenate([g[1] for g in given])
+    if stamps.size == 0:
+        return
+    years = pd.Series(stamps.astype("datetime64[Y]").astype(int) + 1970)
+    counts = years.value_counts().sort_index()
+    examples = pd.concat([g[2] for g in given]).drop_duplicates().head(3)
+    shown = ", ".join(repr(str(v)) for v in examples)
+    cols = ", ".join(dict.fromkeys(g[0] for g in given))
+    if year is not None:
+        message = (
+            f"{len(stamps)} end date(s) without a year ({cols}; e.g. {shown}) would "
+            f"fall before their start in {year}, so they were read as "
+            f"{year + 1}. Write full dates (YYYY-MM-DD) if that is wrong."
+        )
+    else:
+        spread = ", ".join(f"{y} for {k}" for y, k in counts.items())
+        example_year = int(counts.idxmax())
+        message = (
+            f"{len(stamps)} date(s) had no year ({cols}; e.g. {shown}). Each was "
+            f"given the year that puts it nearest the same row's start or full "
+            f"dates, else the nearest row's: {spread}. Pass year={example_year} "
+            f"(for example) to the loader to choose the year yourself, or write "
+            f"full dates (YYYY-MM-DD)."
+        )
+    warnings.warn(message, DataQualityWarning, stacklevel=4)
 
 
 def _to_naive(ts: pd.Series, tz: str | None) -> pd.Series:
