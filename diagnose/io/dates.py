@@ -473,6 +473,14 @@ def _whole_days(values: np.ndarray) -> bool:
     return bool(valid.any()) and not (i8[valid] % day).any()
 
 
+def _midnight_cells(values: np.ndarray) -> np.ndarray:
+    """Per cell: True where a (non-NaT) datetime64 value is at 00:00:00, the
+    way a typed date cell comes back. Typed cells are judged one by one, like
+    text cells and Excel serials."""
+    i8 = np.asarray(values).astype("datetime64[ns]", copy=False).view("int64")
+    return (i8 != np.iinfo("int64").min) & (i8 % 86_400_000_000_000 == 0)
+
+
 def _parse_unique(
     uniq: pd.Series,
     *,
@@ -485,8 +493,8 @@ def _parse_unique(
 
     Returns (timestamps, needs_year mask, date_only mask). ``date_only`` is
     True where no time of day was written: text without a time part, and
-    typed values (datetime cells, Excel serial numbers) when every typed value
-    of the column is a whole day. ``arrow``: the same values as a pyarrow
+    typed values (date or datetime cells, Excel serial numbers) that are a
+    whole day, each cell judged on its own. ``arrow``: the same values as a pyarrow
     string array, when the caller has it (enables the fast ISO path)."""
     out = pd.Series(pd.NaT, index=uniq.index, dtype="datetime64[ns]")
     needs_year = pd.Series(False, index=uniq.index)
@@ -521,9 +529,10 @@ def _parse_unique(
         plain_dates = vals.map(
             lambda v: isinstance(v, _dt.date) and not isinstance(v, _dt.datetime)
         )
-        typed = out[vals.index].to_numpy()
-        if plain_dates.all() or _whole_days(typed):
-            date_only[vals.index] = True
+        # each cell on its own (as text is): a date cell, or a datetime at
+        # 00:00:00, was written without a time of day
+        midnight = _midnight_cells(out[vals.index].to_numpy())
+        date_only[vals.index] = plain_dates.to_numpy(dtype=bool) | midnight
 
     # 2. numbers: Excel serials 20000..80000 (1954..2119), yyyymmdd
     if all_text:
@@ -546,8 +555,8 @@ def _parse_unique(
     if len(numbers):
         serial = numbers[(numbers >= 20000) & (numbers <= 80000)]
         if len(serial):
-            if not (serial.astype(float) % 1).any():  # whole days: dates only
-                date_only[serial.index] = True
+            whole = (serial.astype(float) % 1) == 0  # whole days: dates only
+            date_only[serial.index] = whole.to_numpy()
             out[serial.index] = (
                 (
                     pd.Timestamp("1899-12-30")
