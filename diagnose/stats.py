@@ -287,8 +287,12 @@ class KaplanMeier:
     time, survival, ci_low, ci_high : numpy.ndarray
         Step function: ``S(t)`` just after each distinct time, with pointwise
         confidence bounds (Greenwood variance on the log-log scale, as
-        lifelines and R ``survfit(conf.type="log-log")``).
+        lifelines and R ``survfit(conf.type="log-log")``). The bounds are 1
+        before the first event and NaN where ``S(t) = 0`` (undefined there,
+        as R's NA: not estimable).
     n, n_events, n_censored : int
+    confidence : float
+        Level of the band.
     """
 
     time: np.ndarray
@@ -298,6 +302,7 @@ class KaplanMeier:
     n: int
     n_events: int
     n_censored: int
+    confidence: float = 0.95
 
     def quantile(self, q: float = 0.5) -> tuple[float, float, float]:
         """The ``q``-quantile of durations and its confidence interval.
@@ -307,6 +312,15 @@ class KaplanMeier:
         the first times at which the lower and upper bounds reach ``1 - q``.
         A bound that the data never reach is NaN (not estimable: too much
         censoring).
+
+        Where ``S(t) = 0`` (after the last event) the log-log band is
+        undefined (NaN). The upper bound may still be that last time, as
+        lifelines and the order-statistic interval have it, but only when
+        the events are enough for the coverage: ``q ** n_events <= (1 -
+        confidence) / 2`` (the chance that every finished item lies below
+        the true quantile; for the median at 95 %: at least 6 events, the
+        rule of :func:`quantile_interval`). With fewer events it is NaN, so
+        one finished case gives ``(x, NaN, NaN)``, never ``[x, x]``.
         """
         target = 1 - q + 1e-12
 
@@ -314,11 +328,19 @@ class KaplanMeier:
             idx = np.flatnonzero(s <= target)
             return float(self.time[idx[0]]) if idx.size else np.nan
 
-        return (
+        est, low, high = (
             first_below(self.survival),
             first_below(self.ci_low),
             first_below(self.ci_high),
         )
+        if (
+            np.isnan(high)
+            and self.survival.size
+            and self.survival[-1] <= 1e-12
+            and q**self.n_events <= (1 - self.confidence) / 2
+        ):
+            high = float(self.time[np.flatnonzero(self.survival <= 1e-12)[0]])
+        return est, low, high
 
     def to_frame(self) -> pd.DataFrame:
         """Columns ``time, survival, ci_low, ci_high``."""
@@ -348,7 +370,9 @@ def kaplan_meier(durations, observed, *, confidence: float = 0.95) -> KaplanMeie
     KaplanMeier
         Computed with :func:`scipy.stats.ecdf` on
         :class:`scipy.stats.CensoredData`; bounds from its
-        ``confidence_interval(method="log-log")``.
+        ``confidence_interval(method="log-log")``, NaN after the last event
+        when it leaves ``S = 0`` (see :meth:`KaplanMeier.quantile` for how a
+        quantile's upper bound is then found).
     """
     d = np.asarray(durations, dtype=float)
     e = np.asarray(observed, dtype=bool)
@@ -369,10 +393,13 @@ def kaplan_meier(durations, observed, *, confidence: float = 0.95) -> KaplanMeie
         ci = sf.confidence_interval(confidence_level=confidence, method="log-log")
         t = sf.quantiles
         low, high = ci.low.evaluate(t), ci.high.evaluate(t)
-    # Where the band is undefined the estimate is certain (S = 1 before the
-    # first event, S = 0 after the last): the bounds equal the estimate.
-    low = np.where(np.isnan(low), sf.probabilities, low)
-    high = np.where(np.isnan(high), sf.probabilities, high)
+    # Where the band is undefined: before the first event (S = 1) nothing has
+    # finished and the bounds are 1; after the last event (S = 0) it is not
+    # estimable and stays NaN (R survfit's NA; lifelines fills the estimate,
+    # which gives one finished case the interval [x, x]).
+    before_first = sf.probabilities >= 1 - 1e-12
+    low = np.where(np.isnan(low) & before_first, 1.0, low)
+    high = np.where(np.isnan(high) & before_first, 1.0, high)
     return KaplanMeier(
         time=t,
         survival=sf.probabilities,
@@ -381,4 +408,5 @@ def kaplan_meier(durations, observed, *, confidence: float = 0.95) -> KaplanMeie
         n=int(d.size),
         n_events=n_events,
         n_censored=int(d.size - n_events),
+        confidence=confidence,
     )

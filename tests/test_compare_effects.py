@@ -379,3 +379,27 @@ def test_scores_without_variation_give_no_zero_width_interval():
         ci = stats.ttest_ind([5, 4, 5, 5], [4, 4, 4, 4], equal_var=False)
     ci = ci.confidence_interval()
     assert (one.ci_low, one.ci_high) == pytest.approx((ci.low, ci.high))
+
+
+def test_survival_needs_events_in_both_periods():
+    import warnings
+
+    before = [5, 6, 7, 8, 9, 10]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        # one finished pilot case: lifelines' log-rank p = 0.014 is asymptotic
+        one = compare_survival(before, [True] * 6, [4], [True])
+        # every pilot case still open: nothing to compare, and no scipy warning
+        open_ = compare_survival(before, [True] * 6, [2, 3, 4], [False] * 3)
+    assert one.after == 4.0 and one.estimate == -3.0
+    for v in (one.ci_low, one.ci_high, one.pct_ci_low, one.p_value):
+        assert math.isnan(v)
+    assert "only 6 finished before and 1 after" in one.method
+    assert math.isnan(one.after_ci_low) and math.isnan(one.after_ci_high)
+    assert math.isnan(open_.p_value) and open_.details["n_events_after"] == 0
+    # three events each: the log-rank test is reported again, as lifelines
+    lifelines = pytest.importorskip("lifelines.statistics")
+    b, a = [5, 6, 7, 8], [3, 4, 4.5, 9]
+    e = compare_survival(b, [1, 1, 1, 0], a, [1, 1, 1, 0])
+    ref = lifelines.logrank_test(b, a, [1, 1, 1, 0], [1, 1, 1, 0])
+    assert e.p_value == pytest.approx(ref.p_value)

@@ -168,3 +168,27 @@ def test_mean_interval_without_variation_is_not_estimable():
     # one different answer is enough: R t.test(c(4,4,4,4,5)) -> 3.644711 4.755289
     low, high = mean_interval([4, 4, 4, 4, 5])
     assert (low, high) == pytest.approx((3.644711, 4.755289), abs=1e-6)
+
+
+def test_kaplan_meier_median_ci_needs_enough_events():
+    # one finished case: the log-log band is undefined at S = 0, so the
+    # median CI is not estimable, never the zero-width [5, 5]
+    km = kaplan_meier([5.0], [True])
+    assert np.isnan(km.ci_low[-1]) and np.isnan(km.ci_high[-1])
+    est, low, high = km.quantile(0.5)
+    assert est == 5.0 and np.isnan(low) and np.isnan(high)
+    # 5 events (no censoring): the upper bound would be the largest value,
+    # but 0.5**5 > 0.025, as the order-statistic CI (NaN below 6 values)
+    x5 = [4.0, 5.0, 7.0, 9.0, 12.0]
+    assert np.isnan(kaplan_meier(x5, [True] * 5).quantile(0.5)[2])
+    assert np.isnan(quantile_interval(x5)[1])
+    # 6 events: the largest value, as lifelines and the order statistic
+    x6 = [4.0, 5.0, 7.0, 9.0, 12.0, 15.0]
+    km6 = kaplan_meier(x6, [True] * 6)
+    assert km6.quantile(0.5)[2] == 15.0 == quantile_interval(x6)[1]
+    lifelines = pytest.importorskip("lifelines")
+    from lifelines.utils import median_survival_times
+
+    ref = lifelines.KaplanMeierFitter().fit(x6, [True] * 6)
+    ci = median_survival_times(ref.confidence_interval_)
+    assert km6.quantile(0.5)[1:] == pytest.approx(tuple(ci.iloc[0]))
