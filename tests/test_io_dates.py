@@ -213,3 +213,34 @@ def test_resolve_years_leaves_full_dates_alone():
         warnings.simplefilter("error")
         out = resolve_years(ts, {"start": pd.Series(["2023-01-01"])})
     assert out["start"] is ts["start"]
+
+
+# --- dd/mm or mm/dd decided per column (QA finding 11) -----------------------
+
+
+def test_a_day_above_12_makes_the_column_day_first():
+    from diagnose.exceptions import DataQualityWarning
+
+    with pytest.warns(DataQualityWarning, match="dayfirst=False") as caught:
+        out = parse_dates(["06/07/2024", "22/06/2024", "2024-06-01"])
+    assert list(out) == [T("2024-07-06"), T("2024-06-22"), T("2024-06-01")]
+    assert "'06/07/2024' = 6 July 2024" in str(caught[0].message)
+
+
+def test_both_orders_in_one_column_keep_only_the_provable_dates():
+    with pytest.warns(UserWarning, match="dayfirst=True") as caught:
+        out = parse_dates(["06/07/2024", "22/06/2024", "06/23/2024"])
+    assert out.isna().tolist() == [True, False, False]
+    assert list(out[1:]) == [T("2024-06-22"), T("2024-06-23")]
+    assert "1 date(s) such as '06/07/2024' could be either" in str(caught[0].message)
+
+
+def test_month_first_stays_the_default_and_dayfirst_given_is_obeyed():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert list(parse_dates(["06/07/2024", "06/22/2024"])) == [
+            T("2024-06-07"),
+            T("2024-06-22"),
+        ]
+        out = parse_dates(["06/07/2024", "22/06/2024"], dayfirst=False)
+    assert out[0] == T("2024-06-07") and pd.isna(out[1])

@@ -70,3 +70,26 @@ def test_given_year_rolls_a_wrapping_end(tmp_path):
     row = result.data.iloc[0]
     assert row["start"] == T("2023-12-28")
     assert row["end"] == T("2024-01-03") + DAY
+
+
+@pytest.mark.xfail(
+    inspect.signature(load_activities).parameters["dayfirst"].default is not None,
+    reason="load_activities(dayfirst=False) by default, so it is never decided "
+    "per column",
+    strict=True,
+)
+def test_day_first_column_is_read_day_first(tmp_path):
+    path = _write(
+        tmp_path,
+        "d.csv",
+        "case_id,activity,start,end\n"
+        "C1,A,06/07/2024,08/07/2024\n"
+        "C1,B,22/06/2024,23/06/2024\n",
+    )
+    with pytest.warns(DataQualityWarning, match="day first"):
+        result = load_activities(path)
+    data = _by_activity(result)
+    assert len(result.problems) == 0
+    assert data.loc["A", "start"] == T("2024-07-06")
+    assert data.loc["A", "end"] == T("2024-07-08") + DAY
+    assert data.loc["B", "start"] == T("2024-06-22")

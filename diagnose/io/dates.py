@@ -481,12 +481,68 @@ def _midnight_cells(values: np.ndarray) -> np.ndarray:
     return (i8 != np.iinfo("int64").min) & (i8 % 86_400_000_000_000 == 0)
 
 
+def _day_first_column(f: pd.DataFrame) -> pd.Series:
+    """Per value of a column's ``01/07/2023`` dates (fields ``a``, ``b``):
+    True to read it day first, False month first, NA when it cannot be told.
+
+    A first field above 12 proves the day comes first, a second field above
+    12 that the month does. When only one of them occurs, the whole column
+    follows it (a DataQualityWarning says so when that is day first); when
+    both occur, each value that proves its order is read so and the others
+    (both fields 12 or less) are left unread, with a warning to pass
+    ``dayfirst=``. With neither, month first (the long-standing default)."""
+    a = pd.to_numeric(f["a"], errors="coerce")
+    b = pd.to_numeric(f["b"], errors="coerce")
+    day_a, day_b = a > 12, b > 12
+    if not day_a.any():
+        return pd.Series(False, index=f.index, dtype=object)
+    if not day_b.any():
+        example = f.index[day_a][0]
+        ambiguous = f.index[~day_a]
+        if len(ambiguous):
+            warnings.warn(
+                f"dates such as {_dmy_text(f, example)!r} put the day first, so "
+                f"the column's {len(ambiguous)} other dd/mm/yyyy date(s) were "
+                f"read day first too ({_dmy_text(f, ambiguous[0])!r} = "
+                f"{_dmy_words(f, ambiguous[0])}). Pass dayfirst=False if they "
+                f"are month first.",
+                DataQualityWarning,
+                stacklevel=6,
+            )
+        return pd.Series(True, index=f.index, dtype=object)
+    first = pd.Series(pd.NA, index=f.index, dtype=object)
+    first[day_a] = True
+    first[day_b] = False
+    unclear = first.isna()
+    if unclear.any():
+        warnings.warn(
+            f"the column has dates with the day first "
+            f"({_dmy_text(f, f.index[day_a][0])!r}) and with the month first "
+            f"({_dmy_text(f, f.index[day_b][0])!r}); {int(unclear.sum())} "
+            f"date(s) such as {_dmy_text(f, f.index[unclear][0])!r} could be "
+            f"either and were not read. Pass dayfirst=True (day first) or "
+            f"dayfirst=False (month first), or write YYYY-MM-DD.",
+            DataQualityWarning,
+            stacklevel=6,
+        )
+    return first
+
+
+def _dmy_text(f: pd.DataFrame, i) -> str:
+    return f"{f.at[i, 'a']}/{f.at[i, 'b']}/{f.at[i, 'y']}"
+
+
+def _dmy_words(f: pd.DataFrame, i) -> str:
+    day, month = int(f.at[i, "a"]), int(f.at[i, "b"])
+    return f"{day} {_dt.date(2000, month, 1):%B} {f.at[i, 'y']}"
+
+
 def _parse_unique(
     uniq: pd.Series,
     *,
     year: int | None,
     tz: str | None,
-    dayfirst: bool,
+    dayfirst: bool | None,
     arrow=None,
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Parse unique non-blank values.
@@ -623,8 +679,16 @@ def _parse_unique(
     hit = dmy["y"].notna()
     if hit.any():
         f = dmy[hit]
-        day, month = (f["a"], f["b"]) if dayfirst else (f["b"], f["a"])
+        if dayfirst is None:
+            first = _day_first_column(f)
+            dayfirst = bool(first.eq(True).all())  # for the worded dates below
+        else:
+            first = pd.Series(bool(dayfirst), index=f.index, dtype=object)
+        by_day = first.eq(True)
+        day = f["a"].where(by_day, f["b"])
+        month = f["b"].where(by_day, f["a"])
         ts = _from_fields(f["y"], month, day, f["t"])
+        ts[first.isna().to_numpy()] = pd.NaT  # could be either: not read
         out[ts.index] = ts.to_numpy()
         date_only[f.index] = f["t"].isna().to_numpy()
     rest = rest[~hit]
@@ -647,7 +711,7 @@ def _parse_unique(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
-                ts = pd.to_datetime(value, dayfirst=dayfirst)
+                ts = pd.to_datetime(value, dayfirst=bool(dayfirst))
             except (ValueError, TypeError, OverflowError):
                 continue
         if ts.tzinfo is not None:
@@ -662,7 +726,7 @@ def parse_dates(
     *,
     year: int | None = None,
     tz: str | None = None,
-    dayfirst: bool = False,
+    dayfirst: bool | None = None,
     errors: str = "coerce",
 ) -> pd.Series:
     """Parse a column of dates written in any of the accepted forms.
@@ -677,8 +741,15 @@ def parse_dates(
     tz : str, optional
         Time zone that values with an offset are converted to before the zone
         is dropped (default: UTC). Values without an offset are kept as written.
-    dayfirst : bool, default=False
-        Read ``01/07/2023`` as 1 July (True) or 7 January (False).
+    dayfirst : bool, optional
+        Read ``01/07/2023`` as 1 July (True) or 7 January (False). Default:
+        decided per column. A value whose first field is above 12
+        (``22/06/2024``) proves the day comes first; if the column has such
+        values and none with a second field above 12, all its dd/mm/yyyy
+        dates are read day first (a DataQualityWarning says so). If it has
+        both kinds, the values that prove their order are read so and the
+        others are left unread (NaT), with a warning to pass ``dayfirst=``.
+        Otherwise month first.
     errors : {"coerce", "raise"}, default="coerce"
         Unparseable values become NaT, or raise :class:`~diagnose.DataError`.
 
@@ -716,7 +787,7 @@ def parse_dates(
 
 
 def _parse_uniques(
-    uniques, *, year=None, tz=None, dayfirst=False, arrow=None
+    uniques, *, year=None, tz=None, dayfirst=None, arrow=None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Parse the distinct values of a column (its factorisation's uniques).
 
@@ -753,7 +824,7 @@ def _parse_uniques(
 
 
 def _parse_codes(
-    codes, uniques, index, *, year=None, tz=None, dayfirst=False
+    codes, uniques, index, *, year=None, tz=None, dayfirst=None
 ) -> tuple[pd.Series, np.ndarray]:
     """:func:`parse_dates` of a column given as its factorisation (codes -1 =
     missing): each distinct value is parsed once. Returns the timestamps and
@@ -768,7 +839,11 @@ def _blank_codes(codes, uniques) -> np.ndarray:
 
 
 def parse_date_range(
-    values, *, year: int | None = None, tz: str | None = None, dayfirst: bool = False
+    values,
+    *,
+    year: int | None = None,
+    tz: str | None = None,
+    dayfirst: bool | None = None,
 ) -> pd.DataFrame:
     """Split ``起止时间`` cells such as ``2023.07.01-07.07`` into start and end.
 
