@@ -134,7 +134,11 @@ def test_all_outputs_and_index(batch):
 @pytest.mark.slow
 @pytest.mark.xdist_group("notebooks")
 def test_single_report_with_parameter(tmp_path):
-    cfg = _write(tmp_path / "diag.yaml", "name: 样例 team\ntitle: Sample\n")
+    _write(tmp_path / "tasks.csv", "case_id\n")
+    cfg = _write(
+        tmp_path / "diag.yaml",
+        "name: 样例 team\ntitle: Sample\ndata: {activities: tasks.csv}\n",
+    )
     out = tmp_path / "reports"
     proc = _cli(
         "report",
@@ -163,7 +167,8 @@ def test_single_report_with_parameter(tmp_path):
 
 
 def test_bad_parameter_exits_2_before_running(tmp_path, capsys):
-    cfg = _write(tmp_path / "c.yaml", "name: x\n")
+    _write(tmp_path / "tasks.csv", "case_id\n")
+    cfg = _write(tmp_path / "c.yaml", "name: x\ndata: {activities: tasks.csv}\n")
     code = main(
         [
             "report",
@@ -205,7 +210,8 @@ def test_bad_config_exits_2(tmp_path, capsys):
 
 
 def test_missing_notebook_exits_2(tmp_path, capsys):
-    cfg = _write(tmp_path / "c.yaml", "name: x\n")
+    _write(tmp_path / "tasks.csv", "case_id\n")
+    cfg = _write(tmp_path / "c.yaml", "name: x\ndata: {activities: tasks.csv}\n")
     code = main(
         [
             "report",

@@ -158,3 +158,90 @@ def test_slug():
     assert slug(" Team A: new/process ") == "Team-A-new-process"
     assert slug("试点 B") == "试点-B"
     assert slug("../..") == "report"
+
+
+def test_diagnosis_config_rejects_unknown_keys_with_the_closest_match(tmp_path):
+    # 'setings:' / 'survy:' / 'asof:' were ignored: the report ran on defaults
+    (tmp_path / "tasks.csv").write_text("a\n", encoding="utf-8")
+    path = _config(
+        tmp_path,
+        "name: x\nasof: 2024-06-30\nsetings: s.yaml\n"
+        "data: {activities: tasks.csv, survy: survey.csv}\n",
+    )
+    with pytest.raises(ConfigError) as err:
+        load_report_config("diagnosis", path)
+    msg = str(err.value)
+    assert msg.startswith(f"{path}: 3 problems\n")
+    assert "  key 'asof': unknown key. Fix: did you mean 'as_of'? known keys: " in msg
+    assert "  key 'setings': unknown key. Fix: did you mean 'settings'?" in msg
+    assert "  key 'data.survy': unknown key. Fix: did you mean 'data.survey'?" in msg
+    assert (
+        "known keys: data.activities, data.survey, data.kpis, data.benchmarks." in msg
+    )
+
+
+def test_diagnosis_config_requires_data_activities(tmp_path):
+    # 'activites:' passed the check and failed in the notebook: KeyError
+    path = _config(tmp_path, "name: x\n")
+    with pytest.raises(ConfigError, match="key 'data.activities' is required"):
+        load_report_config("diagnosis", path)
+
+
+def test_pilot_config_given_as_diagnosis_config_is_refused(tmp_path):
+    (tmp_path / "tasks.csv").write_text("a\n", encoding="utf-8")
+    path = _config(
+        tmp_path,
+        "name: p\ndata: {activities: tasks.csv}\npilot_teams: [Team A]\n"
+        "baseline: {start: 2024-01-01, end: 2024-03-31}\n",
+    )
+    with pytest.raises(ConfigError) as err:
+        load_report_config("diagnosis", path)
+    assert (
+        "this is a pilot config (it has 'pilot_teams', 'baseline'), not a diagnosis "
+        "config. Fix: run it with 'diagnose report pilot --config <file>'"
+    ) in str(err.value)
+
+
+@pytest.mark.parametrize("kind", ["diagnosis", "pilot"])
+@pytest.mark.parametrize("day", ["2024-13-45", "2024-02-30"])
+def test_impossible_as_of_names_the_key_without_a_traceback(tmp_path, kind, day):
+    # yaml.safe_load's timestamp resolver raised ValueError ("month must be in
+    # 1..12") before any check could name the key
+    (tmp_path / "tasks.csv").write_text("a\n", encoding="utf-8")
+    path = _config(
+        tmp_path, f"name: x\nas_of: {day}\ndata: {{activities: tasks.csv}}\n"
+    )
+    with pytest.raises(ConfigError) as err:
+        load_report_config(kind, path)
+    assert (
+        f"key 'as_of' must be a date YYYY-MM-DD. Got '{day}' instead (not a "
+        "calendar date). Fix: write a real date, e.g. as_of: 2024-06-30."
+    ) in str(err.value)
+
+
+def test_pilot_period_with_an_impossible_date_names_the_key(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    samples = Path(__file__).resolve().parents[1] / "data_samples"
+    text = (samples / "pilots" / "pilot-team-a.yaml").read_text(encoding="utf-8")
+    folder = tmp_path / "pilots"
+    folder.mkdir()
+    for f in samples.iterdir():
+        if f.is_file():
+            shutil.copy(f, tmp_path / f.name)
+    text = text.replace("end: 2024-03-31", "end: 2024-02-30")
+    assert "2024-02-30" in text
+    path = _config(folder, text, "p.yaml")
+    with pytest.raises(
+        ConfigError, match="key 'baseline.end': '2024-02-30' is not a date"
+    ):
+        load_report_config("pilot", path)
+
+
+def test_dates_read_as_text_still_load(tmp_path):
+    (tmp_path / "tasks.csv").write_text("a\n", encoding="utf-8")
+    path = _config(
+        tmp_path, "name: x\nas_of: 2024-06-30 12:00\ndata: {activities: tasks.csv}\n"
+    )
+    assert load_report_config("diagnosis", path).as_of == dt.date(2024, 6, 30)

@@ -13,6 +13,11 @@ stopped when a check fails):
               every file must exist and be readable
 ``settings``  (optional) settings YAML, relative to the config
 
+A diagnosis config may have no other key (``data:`` holds ``activities``,
+required, and ``survey, kpis, benchmarks``); a misspelt key is an error naming
+the closest known key, not silently ignored. Dates are read as text so an
+impossible date (``2024-02-30``) gets a message naming the key.
+
 Pilot configs are also passed to :func:`diagnose.compare.config.load_pilot_config`
 when that module exists, so its own checks (periods, teams, targets) run early.
 """
@@ -60,6 +65,27 @@ def slug(name: str) -> str:
     return text or "report"
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text.
+
+    PyYAML's timestamp resolver turns ``2024-13-45`` into a ValueError (with a
+    traceback) before any check runs; as text, the date checks below (and
+    those of :mod:`diagnose.compare.config`) name the key and the fix.
+    """
+
+
+_Loader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in res if tag != "tag:yaml.org,2002:timestamp"]
+    for ch, res in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+#: keys of a diagnosis config, at the top level and under ``data:``
+DIAGNOSIS_KEYS = ("name", "title", "language", "as_of", "data", "settings")
+DIAGNOSIS_DATA_KEYS = ("activities", "survey", "kpis", "benchmarks")
+#: keys only a pilot config has (a pilot config given as a diagnosis config)
+_PILOT_ONLY = ("pilot_teams", "control_teams", "baseline", "pilot", "switch_date")
+
+
 def _parse_date(value: Any, where: str) -> dt.date | None:
     if value is None:
         return None
@@ -67,12 +93,58 @@ def _parse_date(value: Any, where: str) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
+    text = str(value).strip()
     try:
-        return dt.date.fromisoformat(str(value))
+        return dt.date.fromisoformat(text)
     except ValueError:
-        raise ConfigError(
-            f"{where}: 'as_of' must be a date YYYY-MM-DD. Got {value!r} instead."
-        ) from None
+        try:  # 2024-06-30 12:00 or 2024-06-30T12:00
+            return dt.datetime.fromisoformat(text).date()
+        except ValueError:
+            pass
+    raise ConfigError(
+        f"{where}: 'as_of' must be a date YYYY-MM-DD. Got {value!r} instead "
+        "(not a calendar date). Fix: write a real date, e.g. as_of: 2024-06-30"
+    ) from None
+
+
+def _unknown_keys(given, known, prefix: str = "") -> list[str]:
+    """One problem per key not in ``known``, with the closest known key."""
+    import difflib
+
+    problems = []
+    for key in given:
+        if key in known:
+            continue
+        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+        hint = f"did you mean '{prefix}{close[0]}'? " if close else ""
+        problems.append(
+            f"key '{prefix}{key}': unknown key. Fix: {hint}known keys: "
+            + ", ".join(f"{prefix}{k}" for k in known)
+        )
+    return problems
+
+
+def _diagnosis_keys(raw: dict) -> list[str]:
+    """Problems of a diagnosis config's keys: a pilot config, unknown keys
+    (top level and under ``data:``), no ``data.activities``."""
+    pilot = [k for k in _PILOT_ONLY if k in raw]
+    if pilot:
+        return [
+            f"this is a pilot config (it has {', '.join(map(repr, pilot))}), not a "
+            "diagnosis config. Fix: run it with 'diagnose report pilot --config "
+            "<file>', or write a diagnosis config with the keys "
+            + ", ".join(DIAGNOSIS_KEYS)
+        ]
+    problems = _unknown_keys(raw, DIAGNOSIS_KEYS)
+    data = raw.get("data")
+    if isinstance(data, dict):
+        problems += _unknown_keys(data, DIAGNOSIS_DATA_KEYS, prefix="data.")
+    if data is None or isinstance(data, dict) and not data.get("activities"):
+        problems.append(
+            "key 'data.activities' is required (the task export). Fix: add "
+            "'data: {activities: tasks.csv}' (a path relative to the config)"
+        )
+    return problems
 
 
 def load_report_config(kind: str, path: str | Path) -> ReportConfig:
@@ -92,7 +164,7 @@ def load_report_config(kind: str, path: str | Path) -> ReportConfig:
     if not path.is_file():
         raise ConfigError(f"{kind} config not found: {path}")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
         raise ConfigError(f"{path}: cannot read YAML: {err}") from err
     if not isinstance(raw, dict):
@@ -101,7 +173,7 @@ def load_report_config(kind: str, path: str | Path) -> ReportConfig:
             f"got {type(raw).__name__}."
         )
 
-    problems = []
+    problems = _diagnosis_keys(raw) if kind == "diagnosis" else []
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
         problems.append(
@@ -115,14 +187,18 @@ def load_report_config(kind: str, path: str | Path) -> ReportConfig:
     try:
         as_of = _parse_date(raw.get("as_of"), str(path))
     except ConfigError as err:
-        problems.append(str(err).split(": ", 1)[1].rstrip("."))
+        problems.append("key " + str(err).split(": ", 1)[1].rstrip("."))
         as_of = None
     files = []
     data = raw.get("data")
     if data is not None and not isinstance(data, dict):
         problems.append("key 'data' must map inputs to files (activities: tasks.csv)")
     elif data:
-        files += [(f"data.{k}", v) for k, v in data.items()]
+        files += [
+            (f"data.{k}", v)
+            for k, v in data.items()
+            if kind != "diagnosis" or k in DIAGNOSIS_DATA_KEYS  # else: unknown key
+        ]
     if raw.get("settings") is not None:
         files.append(("settings", raw["settings"]))
     for key, value in files:
