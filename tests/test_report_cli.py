@@ -257,3 +257,21 @@ def test_index_subcommand(tmp_path, capsys):
         == 0
     )
     assert '<html lang="zh">' in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+def test_failed_rerun_removes_the_previous_report(tmp_path, capsys):
+    # a failed re-run left the earlier HTML in place and the index linked it
+    from diagnose.report.batch import build_report
+    from diagnose.report.index import build_index
+
+    cfg = _write(tmp_path / "bad.yaml", _pilot("again", "FAIL on purpose"))
+    out = tmp_path / "reports"
+    stale = _write(out / "pilot-again-2024-06-30.html", "<html>old run</html>")
+    _write(out / "pilot-again-2024-06-30.summary.json", '{"verdict": "old"}')
+    with pytest.raises(Exception, match="FAIL|failed"):
+        build_report("pilot", cfg, output_dir=out, notebook=REPORT_NB)
+    assert not stale.exists()
+    assert not (out / "pilot-again-2024-06-30.summary.json").exists()
+    assert "pilot-again-2024-06-30.html" not in build_index(out).read_text(
+        encoding="utf-8"
+    )

@@ -174,6 +174,10 @@ def build_report(
     # daemon: a failed run raises at once instead of waiting for the warm-up
     warm = threading.Thread(target=_warm_export, name="warm-export", daemon=True)
     warm.start()
+    # a report of an earlier run under the same name must not outlive a failed
+    # re-run: the index would link it as if it were this run's (run_notebook
+    # deletes the stale .summary.json sidecar the same way)
+    html.unlink(missing_ok=True)
     run_notebook(nb_path, executed, values, kernel=kernel, progress=progress)
     warm.join()
     title = f"{_TITLES[(kind, language)]} — {cfg.title or cfg.name}"
