@@ -19,8 +19,9 @@ T = pd.Timestamp
         ("2023-07-01", T("2023-07-01")),
         ("2023-07-01 10:15", T("2023-07-01 10:15")),
         ("2023-07-01T10:15:00Z", T("2023-07-01 10:15")),
-        ("2023-07-01T10:15:00+02:00", T("2023-07-01 08:15")),
-        ("2011-10-11 13:42:22.688000+02:00", T("2011-10-11 11:42:22.688")),
+        # one offset in the column: its local wall time is kept
+        ("2023-07-01T10:15:00+02:00", T("2023-07-01 10:15")),
+        ("2011-10-11 13:42:22.688000+02:00", T("2011-10-11 13:42:22.688")),
         ("2023.07.01", T("2023-07-01")),
         ("2023/7/1", T("2023-07-01")),
         ("2014/10/22 11:15:41.000", T("2014-10-22 11:15:41")),
@@ -244,3 +245,40 @@ def test_month_first_stays_the_default_and_dayfirst_given_is_obeyed():
         ]
         out = parse_dates(["06/07/2024", "22/06/2024"], dayfirst=False)
     assert out[0] == T("2024-06-07") and pd.isna(out[1])
+
+
+# --- offsets with no tz given (QA finding 7) ---------------------------------
+
+
+def test_offset_and_naive_values_in_one_column_keep_their_wall_time():
+    from diagnose.exceptions import DataQualityWarning
+
+    values = [
+        "2024-06-03 09:00",
+        "2024-06-03T17:00:00+08:00",
+        "2024年6月4日 08:00+0800",
+    ]
+    with pytest.warns(DataQualityWarning, match="mixes times with an offset"):
+        out = parse_dates(values)
+    assert list(out) == [
+        T("2024-06-03 09:00"),
+        T("2024-06-03 17:00"),
+        T("2024-06-04 08:00"),
+    ]
+
+
+def test_one_offset_for_the_whole_column_keeps_wall_time_silently():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = parse_dates(["2024-06-03T07:00:00+08:00", "2024-06-04T10:00:00+08:00"])
+        aware = pd.Series(
+            pd.to_datetime(["2024-06-03 07:00"]).tz_localize("Asia/Shanghai")
+        )
+        same_zone = parse_dates(aware)
+    # 07:00 in +08:00 stays Monday 07:00, not Sunday 23:00 UTC
+    assert list(out) == [T("2024-06-03 07:00"), T("2024-06-04 10:00")]
+    assert same_zone[0] == T("2024-06-03 07:00")
+    # tz given: converted as before (07:00+08:00 = 23:00 UTC the day before)
+    assert parse_dates(["2024-06-03T07:00:00+08:00"], tz="UTC")[0] == T(
+        "2024-06-02 23:00"
+    )

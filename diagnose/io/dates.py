@@ -16,9 +16,11 @@ ISO values (``2023-07-01 10:15``) go through Arrow's C++ parser when every
 distinct value has that form. The parser also tells which values were written
 without a time of day (the loaders read a date-only end or due as the end of
 that day). Time
-zones: values with an offset or ``Z`` are converted to ``tz`` (default UTC)
-and made naive; values without an offset are taken as written (local wall
-time). All results are tz-naive ``datetime64[ns]``.
+zones: values with an offset or ``Z`` are converted to ``tz`` and made naive;
+values without an offset are taken as written (local wall time). With no
+``tz``, a column whose offsets all agree, or that mixes offset and naive
+values, keeps each value's local wall time; different offsets alone go to
+UTC (see :func:`parse_dates`). All results are tz-naive ``datetime64[ns]``.
 """
 
 from __future__ import annotations
@@ -545,7 +547,57 @@ def _parse_unique(
     dayfirst: bool | None,
     arrow=None,
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Parse unique non-blank values.
+    """Parse unique non-blank values (see :func:`_parse_unique_values`), then
+    apply the wall-time rule of :func:`parse_dates` for ``tz=None``."""
+    wall = pd.Series(pd.NaT, index=uniq.index, dtype="datetime64[ns]")
+    out, needs_year, date_only = _parse_unique_values(
+        uniq, year=year, tz=tz, dayfirst=dayfirst, arrow=arrow, wall=wall
+    )
+    if tz is None:
+        _keep_wall_time(out, wall, uniq)
+    return out, needs_year, date_only
+
+
+def _keep_wall_time(out: pd.Series, wall: pd.Series, uniq: pd.Series) -> None:
+    """With no ``tz`` given, values with an offset were converted to UTC in
+    ``out``; ``wall`` holds their local wall time. Keep the wall time (in
+    place) when the column's offsets all agree or when it also has values
+    without an offset (warning once about the mix); a column of different
+    offsets and no naive value stays in UTC."""
+    aware = wall.notna() & out.notna()
+    if not aware.any():
+        return
+    naive = out.notna() & wall.isna()
+    offsets = (wall[aware] - out[aware]).unique()
+    if not naive.any() and len(offsets) > 1:
+        return
+    out[aware] = wall[aware]
+    if naive.any():
+        warnings.warn(
+            f"the column mixes times with an offset ({str(uniq[aware].iloc[0])!r})"
+            f" and without one ({str(uniq[naive].iloc[0])!r}); the offset ones were "
+            f"kept at their local time, as written, so both read as local "
+            f"times. Pass tz='Asia/Shanghai' (for example) to convert the "
+            f"offset ones to that zone instead.",
+            DataQualityWarning,
+            stacklevel=6,
+        )
+
+
+_ZONE_TAIL = r"\s*(?:Z|UTC|[+-]\d{2}(?::?\d{2})?)$"
+
+
+def _parse_unique_values(
+    uniq: pd.Series,
+    *,
+    year: int | None,
+    tz: str | None,
+    dayfirst: bool | None,
+    arrow=None,
+    wall: pd.Series,
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Parse unique non-blank values; ``wall`` gets the local wall time of
+    each value that carried an offset.
 
     Returns (timestamps, needs_year mask, date_only mask). ``date_only`` is
     True where no time of day was written: text without a time part, and
@@ -577,6 +629,9 @@ def _parse_unique(
         if aware.any():
             out[vals[aware].index] = _to_naive(
                 pd.to_datetime(vals[aware], utc=True), tz
+            ).to_numpy()
+            wall[vals[aware].index] = pd.to_datetime(
+                vals[aware].map(lambda v: pd.Timestamp(v).tz_localize(None))
             ).to_numpy()
         if (~aware).any():
             out[vals[~aware].index] = pd.to_datetime(
@@ -642,6 +697,9 @@ def _parse_unique(
                 iso[zoned], format="ISO8601", utc=True, errors="coerce"
             )
             out[parsed.index] = _to_naive(parsed, tz).to_numpy()
+            local = iso[zoned].str.replace(_ZONE_TAIL, "", regex=True, case=False)
+            local = pd.to_datetime(local, format="ISO8601", errors="coerce")
+            wall[local.index] = local.astype("datetime64[ns]").to_numpy()
         if (~zoned).any():
             parsed = pd.to_datetime(iso[~zoned], format="ISO8601", errors="coerce")
             out[parsed.index] = parsed.astype("datetime64[ns]").to_numpy()
@@ -670,6 +728,7 @@ def _parse_unique(
                 mins = signed.loc[m, 1].astype(int) * 60 + signed.loc[m, 2].astype(int)
                 offs[m] = np.where(signed.loc[m, 0] == "-", -mins, mins)
             aware = z != ""
+            wall[ts[aware].index] = ts[aware].to_numpy()
             utc = ts[aware] - pd.to_timedelta(offs[aware], unit="m")
             ts[aware] = _to_naive(utc.dt.tz_localize("UTC"), tz)
         out[ts.index] = ts.to_numpy()
@@ -715,6 +774,7 @@ def _parse_unique(
             except (ValueError, TypeError, OverflowError):
                 continue
         if ts.tzinfo is not None:
+            wall[idx] = ts.tz_localize(None)
             ts = ts.tz_convert(tz or "UTC").tz_localize(None)
         out[idx] = ts
         date_only[idx] = re.search(r"\d:\d|[AaPp]\.?[Mm]\b", value) is None
@@ -739,8 +799,17 @@ def parse_dates(
         Year for dates written without one (``7月15日``). If such dates occur
         and ``year`` is None, a :class:`~diagnose.DataError` asks for it.
     tz : str, optional
-        Time zone that values with an offset are converted to before the zone
-        is dropped (default: UTC). Values without an offset are kept as written.
+        Time zone that values with an offset (``+08:00``, ``Z``) are
+        converted to before the zone is dropped. Values without an offset are
+        kept as written. Default (None), decided per column: when every offset
+        in the column is the same (an export in ``+08:00``; a tz-aware
+        datetime column in one zone), or when the column also has values
+        without an offset, each value keeps its local wall time as written
+        (``2024-06-03T07:00:00+08:00`` -> 2024-06-03 07:00), so it reads like
+        the naive values beside it; a DataQualityWarning says when naive and
+        offset values are mixed. A column of different offsets and no naive
+        value (summer and winter time) is converted to UTC so that durations
+        stay right.
     dayfirst : bool, optional
         Read ``01/07/2023`` as 1 July (True) or 7 January (False). Default:
         decided per column. A value whose first field is above 12
@@ -767,11 +836,11 @@ def parse_dates(
         )
     s = values if isinstance(values, pd.Series) else pd.Series(values)
     if pd.api.types.is_datetime64_any_dtype(s):
-        return (
-            _to_naive(s, tz)
-            if getattr(s.dt, "tz", None)
-            else s.astype("datetime64[ns]", copy=False)
-        )
+        if getattr(s.dt, "tz", None) is None:
+            return s.astype("datetime64[ns]", copy=False)
+        if tz is None:  # one zone for the column: keep its wall time
+            return s.dt.tz_localize(None).astype("datetime64[ns]")
+        return _to_naive(s, tz)
     codes, uniques = pd.factorize(s.astype(object), sort=False)
     result, _ = _parse_codes(
         codes, uniques, s.index, year=year, tz=tz, dayfirst=dayfirst
