@@ -466,12 +466,13 @@ def _is_sorted(rank: np.ndarray, start: np.ndarray) -> bool:
     return not (start[1:][same] < start[:-1][same]).any()
 
 
-def _aside_mask(log: ProblemLog, n: int) -> np.ndarray:
-    """Rows set aside so far, as a mask over file positions (row - 2)."""
+def _aside_mask(log: ProblemLog, n: int, first_row: int = 2) -> np.ndarray:
+    """Rows set aside so far, as a mask over file positions (row - first_row)."""
     mask = np.zeros(n, dtype=bool)
     aside = log.set_aside_rows()
     if aside:
-        mask[np.fromiter(aside, dtype=np.int64, count=len(aside)) - 2] = True
+        pos = np.fromiter(aside, dtype=np.int64, count=len(aside)) - first_row
+        mask[pos] = True
     return mask
 
 
@@ -552,8 +553,50 @@ def _finish(log: ProblemLog, strict: bool, stacklevel: int = 4) -> pd.DataFrame:
     return report
 
 
-def _rows(frame: pd.DataFrame) -> np.ndarray:
-    return np.arange(len(frame), dtype="int64") + 2
+def _rows(frame: pd.DataFrame, raw: RawTable | None = None) -> np.ndarray:
+    """Spreadsheet row of every position (header = row 1; blank lines the
+    CSV reader kept count, blank lines before the header too)."""
+    first = 2 if raw is None else raw.first_row
+    return np.arange(len(frame), dtype="int64") + first
+
+
+_BLANK_ROW = "is a blank row"
+
+
+def _log_blank(log: ProblemLog, raw: RawTable, rows: np.ndarray) -> np.ndarray:
+    """List each blank row of ``raw`` once (set aside: it holds no data) and
+    return them as a mask over positions."""
+    mask = np.zeros(len(rows), dtype=bool)
+    if raw.blank.size:
+        mask[raw.blank] = True
+        log.add(
+            rows[raw.blank],
+            "",
+            "",
+            _BLANK_ROW,
+            "delete the empty row, or fill it in",
+            kept=False,
+            label="blank rows",
+        )
+    return mask
+
+
+def _drop_blank(raw, frame, rows, log):
+    """(frame, rows) without the blank rows, which are listed once."""
+    blank = _log_blank(log, raw, rows)
+    if not blank.any():
+        return frame, rows
+    return frame.iloc[np.flatnonzero(~blank)], rows[~blank]
+
+
+def _warn_notes(raw: RawTable, stacklevel: int = 3) -> None:
+    """The reader's notes (merged cells filled) as DataQualityWarnings."""
+    import warnings
+
+    from diagnose.exceptions import DataQualityWarning
+
+    for note in raw.notes:
+        warnings.warn(note, DataQualityWarning, stacklevel=stacklevel)
 
 
 # --------------------------------------------------------------------------
@@ -682,6 +725,7 @@ def load_activities(
         loader="load_activities",
     )
     _warn_ambiguity(match)
+    _warn_notes(raw)
     tracker = _tracker_dialect(raw, match, mapping)
     cols = match.columns
     missing = []
@@ -698,8 +742,9 @@ def load_activities(
             "timestamp); a task table needs a start date (开始时间, start).",
         )
     log = ProblemLog(raw.file)
-    rows = _rows(frame)
+    rows = _rows(frame, raw)
     n = len(frame)
+    _log_blank(log, raw, rows)
     get = _Columns(raw, cols)
     factorized: dict[str, tuple] = {}
 
@@ -856,7 +901,7 @@ def load_activities(
             out, get.by_header, cols, rows, log, raw, match, n, strict, case_note
         )
 
-    aside = _aside_mask(log, n)
+    aside = _aside_mask(log, n, raw.first_row)
     for c, what in (
         ("case_id", "case"),
         ("activity", "activity"),
@@ -905,7 +950,7 @@ def load_activities(
 
     # duplicates (task tables with a task id) --------------------------------
     if "task_id" in cols:
-        aside = _aside_mask(log, n)
+        aside = _aside_mask(log, n, raw.first_row)
         raw_codes = _fz("task_id")[0]
         # Rows identical in every column share their task-id cell, so only
         # rows whose task-id cell repeats (a blank counts as a value) can be
@@ -938,7 +983,7 @@ def load_activities(
                     kept=False,
                     label="duplicate rows",
                 )
-        aside = _aside_mask(log, n)
+        aside = _aside_mask(log, n, raw.first_row)
         ids = text["task_id"]
         same = ids.canonical_codes()
         live = np.flatnonzero(~aside & (same >= 0))
@@ -1028,7 +1073,7 @@ def load_activities(
         priority = np.full(n, -1, dtype=np.int8)
 
     # keep clean rows, sorted, in one take per column -----------------------------
-    aside = _aside_mask(log, n)
+    aside = _aside_mask(log, n, raw.first_row)
     keep = np.flatnonzero(~aside)
     case = text["case_id"]
     case_rank = _sorted_rank(case.values[:-1])[case.codes[keep]]
@@ -1272,12 +1317,13 @@ def _events_to_activities(out, column, cols, rows, log: ProblemLog) -> pd.DataFr
     if "end" not in cols:  # only a start column: use it as the event time
         ev["end"] = ev["start"]
     ev["source_row"] = rows
-    aside = np.zeros(len(ev), dtype=bool)
+    # rows set aside already (blank rows) are not listed again
+    aside = np.isin(rows, list(log.set_aside_rows()))
     for c, what in (("case_id", "case"), ("activity", "activity")):
-        empty = ev[c].isna()
+        empty = ev[c].isna().to_numpy() & ~aside
         if empty.any():
             log.add(
-                rows[empty.to_numpy()],
+                rows[empty],
                 cols.get(c, cols.get("activity")),
                 "",
                 f"has no {what}",
@@ -1285,7 +1331,7 @@ def _events_to_activities(out, column, cols, rows, log: ProblemLog) -> pd.DataFr
                 kept=False,
                 label=f"events without {what}",
             )
-            aside |= empty.to_numpy()
+            aside |= empty
     bad_ts = ev["end"].isna().to_numpy()
     already = np.isin(rows, list(log.set_aside_rows()))
     empty_ts = bad_ts & ~already
@@ -1616,9 +1662,12 @@ def load_survey(
         headers, SURVEY_COLUMNS, mapping=id_map, file=raw.file, loader="load_survey"
     )
     _warn_ambiguity(match)
+    _warn_notes(raw)
     cols = match.columns
-    rows = _rows(frame)
+    rows = _rows(frame, raw)
     log = ProblemLog(raw.file)
+    n_read = len(frame)
+    frame, rows = _drop_blank(raw, frame, rows, log)
     ids = pd.DataFrame(index=frame.index)
     for c in _SURVEY_IDS:
         ids[c] = (
@@ -1718,12 +1767,16 @@ def load_survey(
         )
     )
     report = _finish(log, strict)
-    n_aside_answers = int((~report["kept"]).sum()) if len(report) else 0
+    n_aside_answers = (
+        int((~report["kept"] & (report["problem"] != _BLANK_ROW)).sum())
+        if len(report)
+        else 0
+    )
     sources = _sources(
         raw,
         match,
-        len(frame),
-        len(frame) - len(kept_rows),
+        n_read,
+        n_read - len(kept_rows),
         n_items=n_items,
         n_missing_answers=n_missing,
         n_answers_set_aside=n_aside_answers,
@@ -1815,8 +1868,11 @@ def load_kpis(
     missing = [c for c in ("metric", "target", "actual") if c not in cols]
     if missing:
         raise missing_column_error(raw.file, missing, headers)
-    rows = _rows(frame)
+    _warn_notes(raw)
+    rows = _rows(frame, raw)
     log = ProblemLog(raw.file)
+    n_read = len(frame)
+    frame, rows = _drop_blank(raw, frame, rows, log)
     out = pd.DataFrame(index=frame.index)
     for c in ("case_id", "metric", "period", "owner"):
         out[c] = (
@@ -1877,9 +1933,7 @@ def load_kpis(
     keep = ~np.isin(rows, list(aside))
     data = out[keep][KPI_COLUMNS].reset_index(drop=True)
     report = _finish(log, strict)
-    return LoadResult(
-        data, report, _sources(raw, match, len(frame), len(aside)), "kpis"
-    )
+    return LoadResult(data, report, _sources(raw, match, n_read, len(aside)), "kpis")
 
 
 # --------------------------------------------------------------------------
@@ -1976,7 +2030,8 @@ def load_benchmarks(source) -> LoadResult:
     else:
         raw = read_table(source)
         frame = raw.frame
-        rows = _rows(frame)
+        rows = _rows(frame, raw)
+        _warn_notes(raw)
     frame.columns = [str(c) for c in frame.columns]
     targets = list(BENCHMARK_COLUMNS)
     match = match_headers(
@@ -1987,6 +2042,8 @@ def load_benchmarks(source) -> LoadResult:
     if missing:
         raise missing_column_error(raw.file, missing, list(frame.columns))
     log = ProblemLog(raw.file)
+    n_read = len(frame)
+    frame, rows = _drop_blank(raw, frame, rows, log)
     out = pd.DataFrame(index=frame.index)
     for c in ("metric", "source", "unit", "statistic"):
         out[c] = (
@@ -2050,5 +2107,5 @@ def load_benchmarks(source) -> LoadResult:
     data = out[keep][BENCHMARK_COLUMNS].reset_index(drop=True)
     report = _finish(log, False)
     return LoadResult(
-        data, report, _sources(raw, match, len(frame), len(aside)), "benchmarks"
+        data, report, _sources(raw, match, n_read, len(aside)), "benchmarks"
     )

@@ -4,8 +4,11 @@ CSV-like files are read entirely as text (``keep_default_na=False``, only the
 empty cell is missing) so values such as a case named ``NA`` survive; the
 loaders parse columns afterwards. The delimiter (``,`` ``;`` tab ``|``) is
 detected from the first lines and the encoding tried in the order utf-8-sig,
-utf-8, gb18030. XLSX cells keep their native types (numbers, datetimes). Input
-files are only ever opened for reading.
+utf-8, gb18030. Blank lines are kept as rows of missing cells (listed by the
+loaders as blank rows), so row numbers are the file's line numbers. XLSX cells
+keep their native types (numbers, datetimes); a merged range (a project name
+merged down over its tasks) gives its value to every cell of the range, with a
+note. Input files are only ever opened for reading.
 """
 
 from __future__ import annotations
@@ -43,7 +46,8 @@ class RawTable:
     ----------
     frame : pandas.DataFrame
         The cells (text for CSV; native types for XLSX/Parquet/DataFrame) with
-        a RangeIndex; spreadsheet row of position ``i`` is ``i + 2``.
+        a RangeIndex; spreadsheet row of position ``i`` is ``i + 2`` (see
+        ``first_row``).
     file : str
         File name shown in reports (``<DataFrame>`` for a DataFrame).
     path : str
@@ -64,6 +68,16 @@ class RawTable:
         Internal (``read_table(..., lazy=True)``): every header in file order
         when the coded columns were left out of ``frame``; read them with
         :meth:`column` (built from ``codes`` on first use). Empty otherwise.
+    blank : numpy.ndarray
+        Positions of the rows whose every cell is empty (a blank line in a
+        CSV file, an empty spreadsheet row). They stay in ``frame`` so that
+        row numbers match the file; the loaders list each one once as a
+        blank row. Blank rows after the last filled row are not read.
+    notes : list of str
+        What the reader changed while reading (merged XLSX cells filled).
+    first_row : int
+        Spreadsheet row of position 0 (2 unless blank lines came before the
+        header of a CSV file): row of position ``i`` is ``i + first_row``.
     """
 
     frame: pd.DataFrame
@@ -74,6 +88,11 @@ class RawTable:
     codes: dict = field(default_factory=dict, repr=False, compare=False)
     arrow: dict = field(default_factory=dict, repr=False, compare=False)
     lazy: list = field(default_factory=list, repr=False, compare=False)
+    blank: np.ndarray = field(
+        default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False, compare=False
+    )
+    notes: list = field(default_factory=list, repr=False, compare=False)
+    first_row: int = 2
 
     @property
     def headers(self) -> list[str]:
@@ -292,21 +311,23 @@ def _plain_text_columns(meta, text: list) -> set:
 
 
 def _read_csv_fast(data: bytes) -> tuple[pd.DataFrame, dict] | None:
-    """:func:`_read_csv_arrow` without the Arrow uniques."""
+    """:func:`_read_csv_arrow` without the Arrow uniques and blank rows."""
     got = _read_csv_arrow(data)
     return None if got is None else got[:2]
 
 
 def _read_csv_arrow(
     data: bytes, materialize: bool = True
-) -> tuple[pd.DataFrame, dict, dict] | None:
+) -> tuple[pd.DataFrame, dict, dict, np.ndarray] | None:
     """UTF-8 CSV through pyarrow's multithreaded reader, every column as text.
 
     Gives exactly the frame of the pandas reader below (only ``""`` is
-    missing, ``NA`` stays text, quoted fields may hold newlines), plus each
-    column's factorisation. Returns None whenever the file needs the pandas
-    reader's leniency or messages: not UTF-8, empty, one column, ragged rows,
-    blank or repeated headers (pandas renames those), pyarrow missing.
+    missing, ``NA`` stays text, quoted fields may hold newlines, blank lines
+    are rows of missing cells), plus each column's factorisation and the
+    positions of the blank rows. Returns None whenever the file needs the
+    pandas reader's leniency or messages: not UTF-8, empty, one column,
+    ragged rows, blank or repeated headers (pandas renames those), a blank
+    first line, pyarrow missing.
     """
     try:
         import pyarrow as pa
@@ -334,7 +355,11 @@ def _read_csv_arrow(
         table = pacsv.read_csv(
             io.BytesIO(body),
             read_options=pacsv.ReadOptions(column_names=names),
-            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
+            # blank lines are kept (as rows of empty cells): row numbers
+            # then match the file's lines
+            parse_options=pacsv.ParseOptions(
+                delimiter=sep, newlines_in_values=True, ignore_empty_lines=False
+            ),
             convert_options=pacsv.ConvertOptions(
                 column_types={n: pa.string() for n in names},
                 null_values=[""],
@@ -351,18 +376,67 @@ def _read_csv_arrow(
     if len(set(headers)) != len(headers):
         return None  # pandas renames repeated headers "x.1"
     table = table.slice(1)
+    blank = _blank_arrow([table[n] for n in names])
+    if blank.size and blank[-1] == table.num_rows - 1:  # trailing blank lines
+        last = _last_filled(blank, table.num_rows)
+        table = table.slice(0, last)
+        blank = blank[blank < last]
     if any(table[n].nbytes >= 2**31 - 1 for n in names):
         return None  # a column over 2 GB cannot be combined into one array
     codes = _LazyCodes({h: table[n] for n, h in zip(names, headers)})
     if not materialize:  # rows only: the caller reads columns from codes
-        return pd.DataFrame(index=pd.RangeIndex(table.num_rows)), codes, codes.arrow
+        frame = pd.DataFrame(index=pd.RangeIndex(table.num_rows))
+        return frame, codes, codes.arrow, blank
     codes.prefetch(headers)
     columns = {}
     for h in headers:
         idx, uniques = codes[h]
         columns[h] = np.append(uniques, np.nan)[idx]
     frame = pd.DataFrame(columns, copy=False)
-    return frame, codes, codes.arrow
+    return frame, codes, codes.arrow, blank
+
+
+def _blank_arrow(columns) -> np.ndarray:
+    """Positions where every Arrow column is null (blank rows). Free when a
+    column has no null at all (the usual case: nothing is computed)."""
+    import pyarrow.compute as pc
+
+    if not columns or any(c.null_count == 0 for c in columns):
+        return np.zeros(0, dtype=np.int64)
+    mask = None
+    for c in columns:
+        null = c.is_null()
+        mask = null if mask is None else pc.and_(mask, null)
+    return np.flatnonzero(np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool))
+
+
+def _blank_frame(frame: pd.DataFrame) -> np.ndarray:
+    """Positions of the rows of ``frame`` whose every cell is missing or
+    only spaces (only the rows still candidates are looked at)."""
+    if frame.shape[1] == 0 or len(frame) == 0:
+        return np.zeros(0, dtype=np.int64)
+    cand = np.arange(len(frame))
+    for i in range(frame.shape[1]):
+        values = frame.iloc[:, i].to_numpy()[cand]
+        keep = np.asarray(pd.isna(values), dtype=bool)
+        if values.dtype == object:
+            keep |= np.fromiter(
+                (isinstance(v, str) and not v.strip() for v in values),
+                dtype=bool,
+                count=len(values),
+            )
+        cand = cand[keep]
+        if not cand.size:
+            break
+    return cand.astype(np.int64)
+
+
+def _last_filled(blank: np.ndarray, n: int) -> int:
+    """Number of rows up to the last one that is not blank."""
+    k = 0
+    while k < blank.size and blank[blank.size - 1 - k] == n - 1 - k:
+        k += 1
+    return n - k
 
 
 class _LazyCodes(Mapping):
@@ -448,6 +522,13 @@ class _ArrowUniques(Mapping):
 
 
 def _read_csv(data: bytes, label: str) -> pd.DataFrame:
+    """The pandas reader: every cell as text, blank lines kept as rows of
+    missing cells (not the ones after the last filled row)."""
+    return _read_csv_lead(data, label)[0]
+
+
+def _read_csv_lead(data: bytes, label: str) -> tuple[pd.DataFrame, int]:
+    """:func:`_read_csv` and the number of blank lines before the header."""
     text = _decode(data, label)
     if not text.strip():
         raise DataError(
@@ -455,14 +536,21 @@ def _read_csv(data: bytes, label: str) -> pd.DataFrame:
             f"header row."
         )
     sep = _sniff_delimiter(text[:20000])
+    # blank lines are kept (rows of missing cells) so that row numbers match
+    # the file's lines; blank lines before the header are skipped and counted
+    body = text.lstrip("\ufeff")
+    stripped = body.lstrip("\r\n")
+    skipped = body[: len(body) - len(stripped)]
+    lead = skipped.count("\n") + skipped.count("\r") - skipped.count("\r\n")
     try:
         frame = pd.read_csv(
-            io.StringIO(text),
+            io.StringIO(stripped),
             sep=sep,
             dtype=str,
             keep_default_na=False,
             na_values=[""],
             skipinitialspace=False,
+            skip_blank_lines=False,
             engine="c",
         )
     except (pd.errors.ParserError, ValueError) as err:
@@ -470,10 +558,108 @@ def _read_csv(data: bytes, label: str) -> pd.DataFrame:
             f"{label}: not a readable CSV file ({err}). "
             "Fix: check the delimiter and quoting, or export the table again."
         ) from err
-    return frame
+    blank = _blank_frame(frame)
+    if blank.size and blank[-1] == len(frame) - 1:  # trailing blank lines
+        frame = frame.iloc[: _last_filled(blank, len(frame))]
+    return frame, lead
 
 
-def _read_excel(path: Path, label: str, sheet) -> tuple[pd.DataFrame, str]:
+def _merged_ranges(path: Path, sheet_name: str) -> list[tuple[int, int, int, int]]:
+    """Merged cell ranges of one worksheet as (first row, first column, last
+    row, last column), 1-based, read from the workbook's XML (pandas opens
+    workbooks read-only, where openpyxl does not keep them). [] when the
+    workbook cannot be read that way."""
+    import re
+    import zipfile
+    from posixpath import join, normpath
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            book = z.read("xl/workbook.xml").decode("utf-8")
+            rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+            rid = None
+            for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", book):
+                name = re.search(r'\bname="([^"]*)"', tag)
+                if name and _xml_text(name.group(1)) == sheet_name:
+                    rid = re.search(r'\br:id="([^"]*)"|\bid="([^"]*)"', tag)
+                    rid = rid and (rid.group(1) or rid.group(2))
+                    break
+            if rid is None:
+                return []
+            target = None
+            for tag in re.findall(r"<(?:\w+:)?Relationship\b[^>]*>", rels):
+                if re.search(rf'\bId="{re.escape(rid)}"', tag):
+                    target = re.search(r'\bTarget="([^"]*)"', tag).group(1)
+            if target is None:
+                return []
+            part = target.lstrip("/") if target.startswith("/") else join("xl", target)
+            xml = z.read(normpath(part)).decode("utf-8")
+    except (OSError, KeyError, ValueError, AttributeError, zipfile.BadZipFile):
+        return []
+    out = []
+    merge = r'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+\d+):([A-Z]+\d+)"'
+    for ref in re.findall(merge, xml):
+        (c1, r1), (c2, r2) = (_cell_ref(x) for x in ref)
+        out.append((r1, c1, r2, c2))
+    return out
+
+
+def _xml_text(text: str) -> str:
+    import html
+
+    return html.unescape(text)
+
+
+def _cell_ref(ref: str) -> tuple[int, int]:
+    """(column, row), 1-based, of a cell reference such as ``AB12``."""
+    letters = ref.rstrip("0123456789")
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return col, int(ref[len(letters) :])
+
+
+def _fill_merged(frame: pd.DataFrame, ranges, label: str, sheet: str) -> list:
+    """Give every cell of a merged range below the header the value of its
+    top-left cell (Excel shows it across the range but stores it only
+    there). Returns the note saying how many cells were filled."""
+    filled, where = 0, []
+    n, width = frame.shape
+    for r1, c1, r2, c2 in sorted(ranges):
+        top = max(r1, 2)  # the header row (1) is never changed
+        if r2 < 2 or r1 < 2 or c1 > width or top - 2 >= n:
+            continue  # a merged title or header: not data
+        i1, i2 = r1 - 2, min(r2 - 2, n - 1)
+        j1, j2 = c1 - 1, min(c2 - 1, width - 1)
+        value = frame.iat[i1, j1]
+        block = frame.iloc[i1 : i2 + 1, j1 : j2 + 1]
+        empty = block.isna().to_numpy()
+        empty[0, 0] = False
+        if not empty.any():
+            continue
+        for di, dj in zip(*np.nonzero(empty)):
+            frame.iat[i1 + di, j1 + dj] = value
+        filled += int(empty.sum())
+        where.append(f"{_column_letter(c1)}{r1}:{_column_letter(c2)}{r2}")
+    if not filled:
+        return []
+    shown = ", ".join(where[:5]) + (", ..." if len(where) > 5 else "")
+    return [
+        f"{label} (sheet {sheet!r}): {filled} cells of {len(where)} merged ranges "
+        f"({shown}) were filled with the value of the range's first cell. Fix: "
+        "if that is wrong, unmerge the cells and fill them in yourself."
+    ]
+
+
+def _column_letter(col: int) -> str:
+    out = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _read_excel(path: Path, label: str, sheet) -> tuple[pd.DataFrame, str, list]:
     try:
         book = pd.ExcelFile(path, engine="openpyxl")
     except Exception as err:  # openpyxl raises many kinds (zip, xml, key errors)
@@ -501,7 +687,8 @@ def _read_excel(path: Path, label: str, sheet) -> tuple[pd.DataFrame, str]:
             )
         frame = book.parse(chosen, dtype=object, keep_default_na=False, na_values=[""])
     frame.columns = [str(c) for c in frame.columns]
-    return frame, chosen
+    notes = _fill_merged(frame, _merged_ranges(path, chosen), label, chosen)
+    return frame, chosen, notes
 
 
 def read_table(source, *, sheet=None, lazy: bool = False) -> RawTable:
@@ -532,7 +719,7 @@ def read_table(source, *, sheet=None, lazy: bool = False) -> RawTable:
         frame = source.copy()
         frame.columns = [str(c) for c in frame.columns]
         frame.index = pd.RangeIndex(len(frame))  # our copy: no second copy
-        return RawTable(frame, DATAFRAME_LABEL)
+        return RawTable(frame, DATAFRAME_LABEL, blank=_blank_frame(frame))
     if not isinstance(source, (str, Path)):
         raise TypeError(
             "source must be a path (str or pathlib.Path) or a pandas DataFrame. "
@@ -571,16 +758,20 @@ def _read_path(path, label, data, digest_job, sheet, lazy=False) -> RawTable:
         except (OSError, EOFError) as err:
             raise DataError(f"{label}: not a readable gzip file ({err}).") from err
         last = suffixes[-2] if len(suffixes) > 1 else ".csv"
+    blank = None
+    first_row = 2
+    notes: list = []
     if last in _CSV_SUFFIXES or last == "":
         fast = _read_csv_arrow(data, materialize=not lazy)
         if fast is None:
-            frame = _read_csv(data, label)
+            frame, lead = _read_csv_lead(data, label)
+            first_row += lead
         else:
-            frame, codes, arrow = fast
+            frame, codes, arrow, blank = fast
             if lazy:
                 headers = list(codes)
     elif last in _EXCEL_SUFFIXES:
-        frame, chosen = _read_excel(path, label, sheet)
+        frame, chosen, notes = _read_excel(path, label, sheet)
     elif last == ".xls":
         raise DataError(
             f"{label}: old .xls workbooks are not supported. Fix: save it as .xlsx "
@@ -599,7 +790,46 @@ def _read_path(path, label, data, digest_job, sheet, lazy=False) -> RawTable:
         raise DataError(
             f"{label}: sheet={sheet!r} was given but the file is not a workbook."
         )
+    if blank is None:
+        blank = _blank_frame(frame) if not codes else _blank_codes(frame, codes)
+        trim = last not in (".parquet", ".pq")  # CSV and XLSX: nothing after it
+        if trim and blank.size and blank[-1] == len(frame) - 1:
+            last_row = _last_filled(blank, len(frame))
+            frame = frame.iloc[:last_row]
+            blank = blank[blank < last_row]
     frame.index = pd.RangeIndex(len(frame))  # a frame of our own: no copy
     return RawTable(
-        frame, label, str(path), chosen, digest_job.result(), codes, arrow, headers
+        frame,
+        label,
+        str(path),
+        chosen,
+        digest_job.result(),
+        codes,
+        arrow,
+        headers,
+        blank,
+        notes,
+        first_row,
     )
+
+
+def _blank_codes(frame: pd.DataFrame, codes) -> np.ndarray:
+    """Blank rows of a Parquet file: the coded columns' missing cells (code
+    -1) and the other columns' NaN. Nothing is computed when some column has
+    no missing cell."""
+    masks = []
+    for h, (idx, _) in codes.items():
+        na = np.asarray(idx) < 0
+        if not na.any():
+            return np.zeros(0, dtype=np.int64)
+        masks.append(na)
+    for h in frame.columns:
+        if h in codes:
+            continue
+        na = frame[h].isna().to_numpy()
+        if not na.any():
+            return np.zeros(0, dtype=np.int64)
+        masks.append(na)
+    if not masks:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(np.logical_and.reduce(masks))

@@ -16,6 +16,10 @@ Rules used by the loaders (documented here once):
   activity or start; unparseable end; end before start, comparing what was
   written: a date-only end on the start's date is not before it) are set
   aside;
+* a fully blank row (a blank line of a CSV file, an empty spreadsheet row)
+  is listed once, as "is a blank row", and set aside; row numbers count it,
+  so they stay the file's line numbers (blank rows after the last filled
+  row are not read);
 * bad optional fields (due/planned dates, unknown status or priority) are
   blanked (NA) and listed with ``kept=True``;
 * duplicate rows (identical in every column of the file, in a table with a
