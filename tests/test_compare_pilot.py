@@ -227,3 +227,73 @@ def test_overdue_note_when_a_period_has_tasks_of_one_case():
         assert any(text in n for n in out["notes"]), out["notes"]
         row = out["effects"][out["effects"]["metric"] == "overdue_rate"].iloc[0]
         assert np.isfinite(row["ci_low"])
+
+
+def test_pilot_with_one_finished_pilot_case_keeps_the_other_metrics():
+    # an early check: the pilot period has 1 finished and 2 open cases. The
+    # median comparison is skipped with a note (it crashed with "'after'
+    # parameter of compare_durations"); the KM row, overdue and satisfaction
+    # stay, and the verdict is "extend the pilot"
+    rng = np.random.default_rng(1)
+    before = pd.DataFrame(
+        {
+            "team": "A",
+            "group": "pilot",
+            "period": "before",
+            "duration": rng.lognormal(2, 0.4, 20).round(1),
+            "is_open": False,
+        }
+    )
+    after = pd.DataFrame(
+        {
+            "team": "A",
+            "group": "pilot",
+            "period": "after",
+            "duration": [4.0, 6.0, 9.0],
+            "is_open": [False, True, True],
+        }
+    )
+    cases = pd.concat([before, after], ignore_index=True)
+    cases["case_id"] = [f"C{i}" for i in range(len(cases))]
+    tasks = pd.DataFrame(
+        {
+            "group": "pilot",
+            "period": ["before"] * 30 + ["after"] * 6,
+            "is_overdue": ([True] * 9 + [False] * 21) + [True, False] * 3,
+            "case_id": [f"C{i % 20}" for i in range(30)] + ["C20", "C21"] * 3,
+        }
+    )
+    scores = pd.DataFrame(
+        {
+            "respondent": [f"R{i}" for i in range(8)] * 2,
+            "group": "pilot",
+            "period": ["before"] * 8 + ["after"] * 8,
+            "dimension": "clarity",
+            "score": [3, 2, 3, 4, 3, 2, 3, 3, 4, 4, 3, 5, 4, 4, 3, 4],
+        }
+    )
+    for lang, text in (
+        ("en", "only 20 finished baseline and 1 finished"),
+        ("zh", "20 个"),
+    ):
+        out = analyse_pilot(
+            cases,
+            targets={
+                "cycle_time": {"change": "-20%"},
+                "overdue_rate": {"at_most": "15%"},
+                "satisfaction": {"change": 0.5},
+            },
+            metrics=("cycle_time", "overdue_rate", "satisfaction"),
+            tasks=tasks,
+            scores=scores,
+            n_resamples=200,
+            language=lang,
+        )
+        assert any(text in n for n in out["notes"]), out["notes"]
+        eff = out["effects"]
+        cyc = eff[eff["metric"] == "cycle_time"]
+        assert cyc["comparison"].tolist() == ["survival"]
+        assert math.isnan(cyc["ci_low"].iloc[0]) and math.isnan(cyc["p_value"].iloc[0])
+        assert {"overdue_rate", "satisfaction"} <= set(eff["metric"])
+        assert out["targets"].loc[0, "status"] == "inconclusive"
+        assert out["verdict"].decision == "extend the pilot"

@@ -92,6 +92,13 @@ _NOTES = {
         "{n} case(s) start outside both periods and are left out.",
         "{n} 个项目的开始日期不在试点前或试点期内，未纳入比较。",
     ),
+    "few_finished": (
+        "cycle time not compared: only {nb} finished baseline and {na} finished "
+        "pilot case(s) of the pilot teams; at least 2 in each period are needed, "
+        "so the pilot cannot be judged on cycle time yet.",
+        "周期未比较：试点团队试点前只有 {nb} 个、试点期只有 {na} 个已完成的项目，"
+        "每个时期至少需要 2 个，目前无法就周期评判试点。",
+    ),
     "no_overdue": (
         "overdue rate: no pilot tasks with a due date in one of the periods.",
         "逾期率：某一时期内试点团队没有带截止日期的任务，无法比较。",
@@ -372,19 +379,22 @@ def analyse_pilot(
     has_control = bool((cases["group"] == "control").any())
     if "cycle_time" in metrics:
         done = pilot[~pilot["is_open"]]
-        b = done.loc[done["period"] == "before", "duration"]
-        a = done.loc[done["period"] == "after", "duration"]
-        bt = compare_durations(
-            b,
-            a,
-            confidence=confidence,
-            n_resamples=n_resamples,
-            seed=seed,
-            group="pilot",
-            language=language,
-        )
-        primary_ba = not has_control
-        rows.append(_row(bt, primary_ba))
+        b = done.loc[done["period"] == "before", "duration"].dropna()
+        a = done.loc[done["period"] == "after", "duration"].dropna()
+        enough = len(b) >= 2 and len(a) >= 2
+        if enough:
+            bt = compare_durations(
+                b,
+                a,
+                confidence=confidence,
+                n_resamples=n_resamples,
+                seed=seed,
+                group="pilot",
+                language=language,
+            )
+            rows.append(_row(bt, not has_control))
+        else:
+            notes.append(_note("few_finished", language, nb=len(b), na=len(a)))
         per = pilot[pilot["period"].notna()]
         if per["is_open"].any():
             sv = compare_survival(
@@ -398,7 +408,7 @@ def analyse_pilot(
             )
             rows.append(_row(sv, False))
             notes.append(_note("still_open", language, n=int(per["is_open"].sum())))
-        if has_control:
+        if has_control and enough:
             did_res, _ = _did_cycle(cases, n_boot=n_boot, seed=seed, language=language)
             f = did_res.to_frame()
             f["primary"] = True
@@ -476,12 +486,14 @@ def analyse_pilot(
                         tv = kb / nb * t.value  # relative % -> pp
                 else:
                     tv = 100 * (t.value - kb / nb)
-            if 0 < kb < nb:
+            # effective numbers of tasks
+            nb_eff, na_eff = round(nb / deff[0]), round(na / deff[1])
+            if 0 < kb < nb and nb_eff >= 2 and na_eff >= 2:
                 mdes.append(
                     minimum_detectable_effect(
                         kb / nb,
-                        max(1, round(nb / deff[0])),  # effective numbers of tasks
-                        max(1, round(na / deff[1])),
+                        nb_eff,
+                        na_eff,
                         metric="overdue_rate",
                         target=tv,
                         language=language,
