@@ -149,3 +149,91 @@ def test_kpi_variance():
         kpis.assign(direction=["higher", "lower", "越高越好", "higher"])
     )
     assert directed["flag"].tolist() == ["warn", "ok", "ahead", "no_target"]
+
+
+def _midstream():
+    """QA3 M2: two tasks finished late; eight started on 2024-06-24 and due
+    2024-07-15, still open at 2024-06-28; one task starting after as_of."""
+    n = 10
+    t = pd.DataFrame(
+        {
+            "case_id": [f"K{i}" for i in range(n)],
+            "activity": "Execution",
+            "start": pd.to_datetime(["2024-05-06"] * 2 + ["2024-06-24"] * 8),
+            "end": pd.to_datetime(["2024-05-20"] * 2 + [None] * 8),
+            "due": pd.to_datetime(["2024-05-10"] * 2 + ["2024-07-15"] * 8),
+        }
+    )
+    later = pd.DataFrame(
+        {
+            "case_id": ["K10"],
+            "activity": ["Execution"],
+            "start": pd.to_datetime(["2024-07-01"]),
+            "end": pd.to_datetime([None]),
+            "due": pd.to_datetime(["2024-06-01"]),
+        }
+    )
+    return pd.concat([t, later], ignore_index=True)
+
+
+def test_pending_work_is_left_out_of_the_rate():
+    # outcome known at as_of: the 2 finished (both late); the 8 open tasks are
+    # not due yet (pending); the row starting after as_of did not exist then.
+    # The old rule counted the pending ones as on time: 3/11 (27 %).
+    got = overdue_rate(_midstream(), by=None, as_of="2024-06-28").iloc[0]
+    assert got[["n", "n_overdue", "n_open", "n_pending"]].tolist() == [2, 2, 0, 8]
+    assert got["overdue_rate"] == 1.0
+    # Wilson for k = n = 2 by hand: low = n / (n + z^2) = 2 / 5.841459
+    assert got["ci_low"] == pytest.approx(2 / 5.841459, rel=1e-6)
+    assert got["ci_high"] == 1.0
+    rows = overdue(_midstream(), as_of="2024-06-28")
+    assert rows["is_pending"].tolist() == [False] * 2 + [True] * 8 + [False]
+    assert rows["outcome_known"].tolist() == [True] * 2 + [False] * 9
+    assert not rows["is_overdue"].iloc[-1]  # not in the table at as_of
+    # once the eight are past due (still open) their outcome is known: overdue
+    later = overdue_rate(_midstream(), by=None, as_of="2024-07-20").iloc[0]
+    assert later[["n", "n_overdue", "n_open", "n_pending"]].tolist() == [11, 11, 9, 0]
+
+
+def test_nothing_started_gives_no_rate():
+    # QA3 M2: as_of before any start used to give n = 12, rate 0, CI [2.8e-17, ..]
+    got = overdue_rate(_midstream(), by=None, as_of="2024-01-01").iloc[0]
+    assert got[["n", "n_overdue", "n_pending"]].tolist() == [0, 0, 0]
+    assert np.isnan(got["overdue_rate"]) and np.isnan(got["ci_low"])
+
+
+def test_zero_overdue_low_bound_is_exactly_zero():
+    t = pd.DataFrame(
+        {
+            "case_id": [f"K{i}" for i in range(12)],
+            "activity": "Execution",
+            "start": pd.Timestamp("2024-05-06"),
+            "end": pd.Timestamp("2024-05-08"),
+            "due": pd.Timestamp("2024-05-10"),
+        }
+    )
+    got = overdue_rate(t, by=None, as_of="2024-06-28").iloc[0]
+    assert got["n"] == 12 and got["n_overdue"] == 0
+    assert got["ci_low"] == 0.0  # the closed form gave 2.8e-17
+    # Wilson upper bound for 0/12: z^2 / (n + z^2) = 3.841459 / 15.841459
+    assert got["ci_high"] == pytest.approx(3.841459 / 15.841459, rel=1e-6)
+
+
+def test_case_level_pending():
+    # case P: one task finished on time, one open and not due yet -> pending;
+    # case L: finished after its latest due -> overdue
+    t = pd.DataFrame(
+        {
+            "case_id": ["P", "P", "L"],
+            "activity": ["A", "B", "A"],
+            "start": pd.to_datetime(["2024-06-03", "2024-06-10", "2024-06-03"]),
+            "end": pd.to_datetime(["2024-06-05", None, "2024-06-12"]),
+            "due": pd.to_datetime(["2024-06-07", "2024-07-31", "2024-06-07"]),
+        }
+    )
+    got = overdue_rate(t, by=None, as_of="2024-06-28", level="case").iloc[0]
+    assert got[["n", "n_overdue", "n_pending"]].tolist() == [1, 1, 1]
+    # by group: a group with only pending work keeps its row, with n = 0
+    by_act = overdue_rate(t, by="activity", as_of="2024-06-28").set_index("activity")
+    assert by_act.loc["B", ["n", "n_pending"]].tolist() == [0, 1]
+    assert np.isnan(by_act.loc["B", "overdue_rate"])

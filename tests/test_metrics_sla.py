@@ -107,3 +107,46 @@ def test_handoff_response_as_of_reads_the_table_at_that_date(six):
     # on 10-07 跨部门评审 has not started: no handoff yet
     assert handoff_response(six, as_of="2024-10-07").empty
     pd.testing.assert_frame_equal(handoff_response(six, as_of="2024-10-25"), full)
+
+
+def _four():
+    """需求调研 (limit 3 working days), as of Fri 2024-11-15 00:00: finished in
+    2 (within), finished in 5 (breached), open for 1 (pending: within so
+    far), open for 5 (breached while open)."""
+    return pd.DataFrame(
+        {
+            "case_id": ["A", "B", "C", "D"],
+            "activity": "需求调研",
+            "start": pd.to_datetime(
+                ["2024-11-04", "2024-11-04", "2024-11-14", "2024-11-08"]
+            ),
+            "end": pd.to_datetime(["2024-11-06", "2024-11-11", None, None]),
+        }
+    )
+
+
+def test_open_rows_within_the_limit_are_pending():
+    # QA3 M2: the open row still within its limit may yet breach; the old rule
+    # counted it as within: 2/4 = 50 %. Outcome known: 3 rows, 2 breached.
+    as_of = "2024-11-15"
+    rows = sla_breaches(_four(), as_of=as_of)
+    assert rows["duration_working_days"].tolist() == [2.0, 5.0, 1.0, 5.0]
+    assert rows["is_pending"].tolist() == [False, False, True, False]
+    assert rows["outcome_known"].tolist() == [True, True, False, True]
+    got = sla_summary(_four(), as_of=as_of).iloc[0]
+    assert got[["n", "n_open", "n_pending", "n_breached"]].tolist() == [3, 1, 1, 2]
+    assert got["breach_rate"] == pytest.approx(2 / 3)
+    low, high = stats.wilson_interval(2, 3)
+    assert (got["ci_low"], got["ci_high"]) == (pytest.approx(low), pytest.approx(high))
+    # median_days is the median age of all four (pending included): 2,5,1,5
+    assert got["median_days"] == 3.5
+    assert got["median_over_days"] == 2.0
+    overall = sla_summary(_four(), as_of=as_of, by=None).iloc[0]
+    assert overall[["n", "n_pending", "n_breached"]].tolist() == [3, 1, 2]
+
+
+def test_no_breach_low_bound_is_exactly_zero():
+    t = _four().iloc[[0, 0, 0, 0, 0, 0]].assign(case_id=list("ABCDEF"))
+    got = sla_summary(t, as_of="2024-11-15").iloc[0]
+    assert got["n"] == 6 and got["n_breached"] == 0
+    assert got["ci_low"] == 0.0

@@ -4,7 +4,15 @@ Overdue rule (at ``as_of``): a row with a due date is *overdue* when it
 finished after its due date (``end > due``), or is still open at ``as_of`` and
 ``as_of > due``. Work that finished after ``as_of`` counts as open then.
 Rows without a due date are neither overdue nor counted in rates
-(``has_due=False``). Comparisons are on full timestamps. The loader stores a
+(``has_due=False``). Comparisons are on full timestamps.
+
+Outcome known at ``as_of``: a row with a due date has a known outcome when it
+finished by ``as_of`` (on time or late) or is open and already past due
+(overdue). An open row not yet due is *pending* (``is_pending``): it may still
+finish on time or late, so rates leave it out of their denominator and count
+it in ``n_pending`` instead (counting it as on time would bias the rate down,
+most for recent work such as a pilot still in flight). Rows starting after
+``as_of`` did not exist then: they are neither overdue nor pending. The loader stores a
 date-only due ``2024-10-08`` as the end of that day (2024-10-09 00:00), so
 finishing on 2024-10-08 at 18:00 is on time; a due written with a time
 (``2024-10-08 12:00``) is kept as written, and 18:00 that day is then late.
@@ -55,7 +63,11 @@ def overdue(activities, *, as_of) -> pd.DataFrame:
     pandas.DataFrame
         The input columns plus ``is_open`` (at ``as_of``), ``has_due``,
         ``is_overdue``, ``days_overdue`` (calendar days past due: finish or
-        ``as_of`` minus due; only where overdue, else 0; NaN without due).
+        ``as_of`` minus due; only where overdue, else 0; NaN without due),
+        ``is_pending`` (due date, started by ``as_of`` or without a start,
+        open and not yet due: outcome unknown) and ``outcome_known`` (due
+        date, not starting after ``as_of``, not pending: the rows an overdue
+        share is taken over).
     """
     func = "overdue"
     activities = check_frame(activities, func, ["case_id", "activity", "due"])
@@ -69,7 +81,7 @@ def _overdue(activities, as_of) -> pd.DataFrame:
 
 
 def _overdue_core(activities, as_of, columns=()) -> pd.DataFrame:
-    """The four columns :func:`overdue` adds (same index) plus the named
+    """The columns :func:`overdue` adds (same index) plus the named
     input ``columns``, without copying the whole table."""
     core = reuse(
         "overdue_core",
@@ -85,36 +97,49 @@ def _overdue_core(activities, as_of, columns=()) -> pd.DataFrame:
 
 def _overdue_cols(activities, as_of) -> pd.DataFrame:
     st = state_at(activities, as_of)
-    due = pd.Series(to_datetime64(activities["due"]), index=activities.index)
-    has_due = due.notna()
-    finish = st["end"].where(~st["is_open"], as_of)  # open: judged at as_of
+    due = to_datetime64(activities["due"])
+    due = np.asarray(due, dtype="datetime64[ns]")
+    has_due = ~np.isnat(due)
+    is_open = st["is_open"].to_numpy()
+    start = st["start"].to_numpy()
+    cut = np.datetime64(as_of.as_unit("ns").asm8, "ns")
+    # a row starting after as_of was not in the table then (no start: kept)
+    in_view = ~(start > cut)
+    finish = np.where(is_open, cut, st["end"].to_numpy())  # open: judged at as_of
     late = (finish - due) / _DAY
-    is_overdue = has_due & (late > 0)
-    days = late.clip(lower=0).where(has_due)
+    with np.errstate(invalid="ignore"):
+        is_overdue = has_due & in_view & (late > 0)
+        days = np.where(has_due, np.where(is_overdue, late, 0.0), np.nan)
+    is_pending = has_due & in_view & is_open & ~is_overdue
     return pd.DataFrame(
         {
-            "is_open": st["is_open"].to_numpy(),
-            "has_due": has_due.to_numpy(),
-            "is_overdue": is_overdue.to_numpy(),
-            "days_overdue": days.to_numpy(dtype=float),
+            "is_open": is_open,
+            "has_due": has_due,
+            "is_overdue": is_overdue,
+            "days_overdue": days.astype(float),
+            "is_pending": is_pending,
+            "outcome_known": has_due & in_view & ~is_pending,
         },
         index=activities.index,
     )
 
 
 def _case_overdue(activities, as_of, groups) -> pd.DataFrame:
-    """One row per case: latest due, finish (last end or as_of), overdue."""
+    """One row per case: latest due, finish (last end or as_of), overdue,
+    pending (open, not yet past its latest due). Only rows that existed at
+    ``as_of`` count (a case whose rows all start later is left out)."""
     rows = _overdue_core(activities, as_of)
+    st = state_at(activities, as_of)
     due = pd.Series(to_datetime64(activities["due"]), index=activities.index)
-    end = state_at(activities, as_of)["end"]
     frame = pd.DataFrame(
         {
             "case_id": activities["case_id"],
             "due": due,
-            "end": end,
+            "end": st["end"],
             "open": rows["is_open"],
         }
     )
+    frame = frame.loc[~(st["start"] > as_of).to_numpy()]
     g = frame.groupby("case_id", dropna=False, sort=True)
     out = pd.DataFrame(
         {"due": g["due"].max(), "end": g["end"].max(), "is_open": g["open"].any()}
@@ -123,6 +148,8 @@ def _case_overdue(activities, as_of, groups) -> pd.DataFrame:
     finish = out["end"].where(~out["is_open"], as_of)
     out["has_due"] = out["due"].notna()
     out["is_overdue"] = out["has_due"] & (finish > out["due"])
+    out["is_pending"] = out["has_due"] & out["is_open"] & ~out["is_overdue"]
+    out["outcome_known"] = out["has_due"] & ~out["is_pending"]
     for col in groups:
         if col == "month":
             continue
@@ -143,7 +170,16 @@ def _case_overdue(activities, as_of, groups) -> pd.DataFrame:
 def overdue_rate(
     activities, *, by="activity", as_of, level="activity", confidence=0.95
 ) -> pd.DataFrame:
-    """Share of work with a due date that is overdue, with Wilson intervals.
+    """Share of work with a due date and a known outcome that is overdue.
+
+    Rule (see the module docstring): at ``as_of`` a row with a due date is
+    *overdue* when it finished after its due date or is open past it, *on
+    time* when it finished by its due date, and *pending* when it is open and
+    not yet due. The rate is ``n_overdue / n`` over the rows whose outcome is
+    known (overdue or on time); pending rows are counted in ``n_pending`` and
+    left out of the rate, since they may still finish late. Rows starting
+    after ``as_of`` are not counted at all. Interval: Wilson score (the lower
+    bound is exactly 0 when nothing is overdue).
 
     Parameters
     ----------
@@ -156,7 +192,8 @@ def overdue_rate(
     as_of : str or Timestamp
     level : {"activity", "case"}, default="activity"
         ``"case"``: a case is overdue when its last end (``as_of`` while any
-        of its rows is open) passes its latest due date; case attributes are
+        of its rows is open) passes its latest due date, and pending while it
+        is open and not yet past that date; case attributes are
         the most common value among its rows; ``by="activity"`` is not
         allowed.
     confidence : float, default=0.95
@@ -164,9 +201,28 @@ def overdue_rate(
     Returns
     -------
     pandas.DataFrame
-        ``by`` column(s), ``n`` (rows/cases with a due date), ``n_overdue``,
-        ``n_open`` (of ``n``), ``overdue_rate``, ``ci_low``, ``ci_high``
-        (:func:`diagnose.stats.wilson_interval`).
+        ``by`` column(s), ``n`` (rows/cases with a due date whose outcome is
+        known at ``as_of``), ``n_overdue``, ``n_open`` (of ``n``: open and
+        past due), ``n_pending`` (open, not yet due; not in ``n``),
+        ``overdue_rate`` (``n_overdue / n``; NaN when ``n`` is 0), ``ci_low``,
+        ``ci_high`` (:func:`diagnose.stats.wilson_interval`). A group whose
+        rows are all pending is kept, with ``n`` 0.
+
+    Examples
+    --------
+    Two tasks finished late and eight started, not due until July: the rate
+    is 2/2, with 8 pending (not 2/10).
+
+    >>> import pandas as pd
+    >>> from diagnose.metrics import overdue_rate
+    >>> t = pd.DataFrame({
+    ...     "case_id": [f"K{i}" for i in range(10)], "activity": "Execution",
+    ...     "start": ["2024-05-06"] * 2 + ["2024-06-24"] * 8,
+    ...     "end": ["2024-05-20"] * 2 + [None] * 8,
+    ...     "due": ["2024-05-10"] * 2 + ["2024-07-15"] * 8})
+    >>> overdue_rate(t, by=None, as_of="2024-06-28")[["n", "n_overdue", "n_pending"]]
+       n  n_overdue  n_pending
+    0  2          2          8
     """
     func = "overdue_rate"
     activities = check_frame(activities, func, ["case_id", "activity", "due"])
@@ -202,32 +258,49 @@ def overdue_rate(
         due = rows["due"]
     if "month" in groups:
         rows = rows.assign(month=due.dt.strftime("%Y-%m").to_numpy())
-    rows = rows.loc[rows["has_due"]]
+    rows = rows.loc[rows["outcome_known"] | rows["is_pending"]]
+    rows = rows.assign(_open_known=rows["is_open"] & rows["outcome_known"])
     if groups:
         out = (
             rows.groupby(groups, dropna=False, sort=True, observed=True)
             .agg(
-                n=("is_overdue", "size"),
+                n=("outcome_known", "sum"),
                 n_overdue=("is_overdue", "sum"),
-                n_open=("is_open", "sum"),
+                n_open=("_open_known", "sum"),
+                n_pending=("is_pending", "sum"),
             )
             .reset_index()
         )
     else:
         out = pd.DataFrame(
             {
-                "n": [len(rows)],
+                "n": [int(rows["outcome_known"].sum())],
                 "n_overdue": [int(rows["is_overdue"].sum())],
-                "n_open": [int(rows["is_open"].sum())],
+                "n_open": [int(rows["_open_known"].sum())],
+                "n_pending": [int(rows["is_pending"].sum())],
             }
         )
-    out[["n", "n_overdue", "n_open"]] = out[["n", "n_overdue", "n_open"]].astype(int)
+    counts = ["n", "n_overdue", "n_open", "n_pending"]
+    out[counts] = out[counts].astype(int)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["overdue_rate"] = out["n_overdue"] / out["n"].where(out["n"] > 0)
-    out["ci_low"], out["ci_high"] = stats.wilson_interval(
-        out["n_overdue"], out["n"], confidence=confidence
-    )
-    return out
+    out["ci_low"], out["ci_high"] = _wilson(out["n_overdue"], out["n"], confidence)
+    return out[
+        groups
+        + ["n", "n_overdue", "n_open", "n_pending", "overdue_rate", "ci_low", "ci_high"]
+    ]
+
+
+def _wilson(k, n, confidence):
+    """:func:`diagnose.stats.wilson_interval` with the bounds exactly 0 at
+    ``k == 0`` and exactly 1 at ``k == n`` (the closed form leaves rounding
+    residue such as 2.8e-17)."""
+    k = np.asarray(k, dtype=float)
+    n = np.asarray(n, dtype=float)
+    low, high = stats.wilson_interval(k, n, confidence=confidence)
+    low = np.where((k == 0) & (n > 0), 0.0, low)
+    high = np.where((k == n) & (n > 0), 1.0, high)
+    return low, high
 
 
 @sharing

@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from diagnose import stats
 from diagnose.config import Settings, load_settings
 from diagnose.metrics._codes import label_codes
 from diagnose.metrics._common import (
@@ -27,6 +26,7 @@ from diagnose.metrics._common import (
     take,
 )
 from diagnose.metrics.flow import _durations, _handoff_groups, _wait_pairs
+from diagnose.metrics.overdue import _wilson
 
 __all__ = ["sla_breaches", "sla_summary", "handoff_response"]
 
@@ -48,7 +48,9 @@ def sla_breaches(activities, *, settings=None, as_of, calendar=None) -> pd.DataF
     Rule: a row *breaches* when it has a limit and either finished taking
     longer than the limit (``duration_working_days > limit_days``), or is open
     at ``as_of`` and is already older than the limit. Finishing exactly on the
-    limit is not a breach. Rows not started by ``as_of`` never breach.
+    limit is not a breach. Rows not started by ``as_of`` never breach. An open
+    row still within its limit is *pending*: whether it will breach is not
+    known yet, so breach rates leave it out (``outcome_known`` False).
 
     Parameters
     ----------
@@ -65,8 +67,11 @@ def sla_breaches(activities, *, settings=None, as_of, calendar=None) -> pd.DataF
     pandas.DataFrame
         :func:`activity_durations` plus ``limit_days`` (NaN: no limit),
         ``with_limit``, ``breached``, ``over_days`` (working days beyond the
-        limit; negative = spare; NaN without a limit), ``limit_end`` (start +
-        limit in working days: the moment the limit runs out).
+        limit; negative = spare; NaN without a limit), ``is_pending`` (with
+        a limit, open and not yet beyond it), ``outcome_known`` (with a limit
+        and not pending: finished, or open and already breached),
+        ``limit_end`` (start + limit in working days: the moment the limit
+        runs out).
     """
     func = "sla_breaches"
     activities = check_frame(activities, func, ["case_id", "activity", "start"])
@@ -117,11 +122,14 @@ def _sla_columns(activities, as_of, cal, cfg) -> pd.DataFrame:
     dur = acts["duration_working_days"].to_numpy()
     with np.errstate(invalid="ignore"):
         breached = with_limit & (dur > limit)
+    pending = with_limit & acts["is_open"].to_numpy(dtype=bool) & ~breached
     return acts.assign(
         limit_days=limit,
         with_limit=with_limit,
         breached=breached,
         over_days=dur - limit,
+        is_pending=pending,
+        outcome_known=with_limit & ~pending,
     )
 
 
@@ -131,17 +139,32 @@ def sla_summary(
 ) -> pd.DataFrame:
     """Breach rate of the stage time limits, per stage (or other groups).
 
-    Only started rows of stages that have a limit count.
+    Only started rows of stages that have a limit count. Rule (see
+    :func:`sla_breaches`): at ``as_of`` a row has *breached* when it finished
+    beyond its limit or is open and already older than it, is *within* when
+    it finished within it, and is *pending* when it is open and still within
+    it. The rate is ``n_breached / n`` over the rows whose outcome is known
+    (breached or within); pending rows may still breach, so they are counted
+    in ``n_pending`` and left out of the rate (counting them as within would
+    bias the rate down, most for recent work).
 
     Returns
     -------
     pandas.DataFrame
         ``by`` column(s) (default ``activity``), ``limit_days`` (the limit of
-        the stage; with ``by`` not containing ``activity``: NaN), ``n``,
-        ``n_open``, ``n_breached``, ``breach_rate``, ``ci_low``, ``ci_high``
-        (Wilson, :func:`diagnose.stats.wilson_interval`), ``median_over_days``
-        (median working days beyond the limit among breached rows; NaN when
-        none), ``median_days`` (median duration, open rows at their age).
+        the stage; with ``by`` not containing ``activity``: NaN), ``n`` (rows
+        whose outcome is known), ``n_open`` (of ``n``: open and already
+        breached), ``n_pending`` (open, still within the limit; not in
+        ``n``), ``n_breached``, ``breach_rate`` (NaN when ``n`` is 0),
+        ``ci_low``, ``ci_high`` (Wilson, :func:`diagnose.stats.wilson_interval`;
+        exactly 0 when nothing breached), ``median_over_days`` (median working
+        days beyond the limit among breached rows; NaN when none),
+        ``median_days`` (median *age* in working days of all ``n + n_pending``
+        started rows: finished rows at their duration, open rows at their age
+        at ``as_of``, pending ones included. Not the ``median_days`` of
+        :func:`diagnose.metrics.stage_summary`, which is over finished rows
+        only; the name is kept because the reports, the plots and the
+        diagnosis read this column).
     """
     func = "sla_summary"
     confidence = check_confidence(confidence, func)
@@ -160,8 +183,11 @@ def sla_summary(
     core = _sla_core(activities, as_of, cal, cfg)
     pos = np.flatnonzero(core["with_limit"].to_numpy())
     breached = core["breached"].to_numpy(dtype=bool)[pos]
+    pending = core["is_pending"].to_numpy(dtype=bool)[pos]
     columns = {
-        "n_open": core["is_open"].to_numpy(dtype=bool)[pos],
+        "n": ~pending,
+        "n_open": core["is_open"].to_numpy(dtype=bool)[pos] & ~pending,
+        "n_pending": pending,
         "n_breached": breached,
         "median_over_days": np.where(
             breached, core["over_days"].to_numpy(dtype=float)[pos], np.nan
@@ -181,17 +207,17 @@ def sla_summary(
             {g: take(activities[g], pos[first]) for g in groups}
         )  # each group's labels, in the column's own dtype
         out["limit_days"] = limit[first]
-        out["n"] = np.bincount(codes, minlength=k)
-        out["n_open"] = np.bincount(codes, weights=columns["n_open"], minlength=k)
-        out["n_breached"] = np.bincount(codes, weights=breached, minlength=k)
+        for c in ("n", "n_open", "n_pending", "n_breached"):
+            out[c] = np.bincount(codes, weights=columns[c], minlength=k)
         for c in ("median_over_days", "median_days"):
             out[c] = summary_by_code(columns[c], codes, k)["median"]
     else:
         out = pd.DataFrame(
             {
                 "limit_days": [np.nan],
-                "n": [pos.size],
+                "n": [columns["n"].sum()],
                 "n_open": [columns["n_open"].sum()],
+                "n_pending": [pending.sum()],
                 "n_breached": [breached.sum()],
                 "median_over_days": [pd.Series(columns["median_over_days"]).median()],
                 "median_days": [pd.Series(columns["median_days"]).median()],
@@ -199,18 +225,18 @@ def sla_summary(
         )
     if "activity" not in groups:
         out["limit_days"] = np.nan
-    out[["n", "n_open", "n_breached"]] = out[["n", "n_open", "n_breached"]].astype(int)
+    counts = ["n", "n_open", "n_pending", "n_breached"]
+    out[counts] = out[counts].astype(int)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["breach_rate"] = out["n_breached"] / out["n"].where(out["n"] > 0)
-    out["ci_low"], out["ci_high"] = stats.wilson_interval(
-        out["n_breached"], out["n"], confidence=confidence
-    )
+    out["ci_low"], out["ci_high"] = _wilson(out["n_breached"], out["n"], confidence)
     return out[
         groups
         + [
             "limit_days",
             "n",
             "n_open",
+            "n_pending",
             "n_breached",
             "breach_rate",
             "ci_low",
@@ -254,7 +280,8 @@ def handoff_response(
     pandas.DataFrame
         ``from_department``, ``to_department``, ``n``, ``median_hours``,
         ``p85_hours``, ``mean_hours``, ``n_urgent``, ``n_late``,
-        ``late_rate``, ``ci_low``, ``ci_high`` (Wilson). Sorted by ``n``
+        ``late_rate``, ``ci_low``, ``ci_high`` (Wilson; exactly 0 when none
+        is late). Sorted by ``n``
         descending.
     """
     func = "handoff_response"
@@ -270,13 +297,7 @@ def handoff_response(
     as_of = None if as_of is None else check_as_of(as_of, func)
     pairs = _wait_pairs(activities, as_of, cal)
     mask, codes, keys = _handoff_groups(activities, pairs)
-    key = "wait_working_days" if clock == "working" else "wait_days"
-    hours = pairs[key][mask] * 24.0
-    urgent = np.zeros(mask.sum(), dtype=bool)
-    if "priority" in activities.columns:
-        p0 = _p0_flags(activities)
-        urgent = p0[pairs["from_pos"][mask]] | p0[pairs["to_pos"][mask]]
-    limit = np.where(urgent, cfg.urgent_handoff_hours, cfg.handoff_hours)
+    hours, urgent, late = _handoff_late(activities, pairs, mask, cfg, clock)
     summ = summarise_codes(hours, codes, keys)
     out = keys.assign(
         n=summ["n"].to_numpy(),
@@ -284,12 +305,22 @@ def handoff_response(
         p85_hours=summ["p85"].to_numpy(),
         mean_hours=summ["mean"].to_numpy(),
         n_urgent=np.bincount(codes, weights=urgent, minlength=len(keys)),
-        n_late=np.bincount(codes, weights=hours > limit, minlength=len(keys)),
+        n_late=np.bincount(codes, weights=late, minlength=len(keys)),
     )
     out["n"] = out["n"].astype("int64")
     out[["n_urgent", "n_late"]] = out[["n_urgent", "n_late"]].astype(int)
     out["late_rate"] = out["n_late"] / out["n"]
-    out["ci_low"], out["ci_high"] = stats.wilson_interval(
-        out["n_late"], out["n"], confidence=confidence
-    )
+    out["ci_low"], out["ci_high"] = _wilson(out["n_late"], out["n"], confidence)
     return out.sort_values("n", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _handoff_late(activities, pairs, mask, cfg, clock="working"):
+    """Response hours, urgency and lateness of the handoff pairs ``mask``."""
+    key = "wait_working_days" if clock == "working" else "wait_days"
+    hours = pairs[key][mask] * 24.0
+    urgent = np.zeros(mask.sum(), dtype=bool)
+    if "priority" in activities.columns:
+        p0 = _p0_flags(activities)
+        urgent = p0[pairs["from_pos"][mask]] | p0[pairs["to_pos"][mask]]
+    limit = np.where(urgent, cfg.urgent_handoff_hours, cfg.handoff_hours)
+    return hours, urgent, hours > limit
