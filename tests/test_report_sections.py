@@ -335,7 +335,7 @@ def test_headline_table_hand_computed():
     ]
     assert (
         "Half of the cases take longer than 23.0 working days (95% CI 21.9–24.9); "
-        "18% of tasks finish after their due date" in html
+        "18% of tasks whose outcome is known finish after their due date" in html
     )
 
 
@@ -881,3 +881,27 @@ def test_no_due_dates_replace_the_overdue_chart_with_a_note(tmp_path, monkeypatc
     note = _text(_html(sections.chart(run, "overdue"))).strip()
     assert note.startswith("数据中没有截止日期，因此无法衡量逾期率。")
     assert shown == []  # no empty axes drawn
+
+
+def test_no_due_dates_say_not_measured_instead_of_a_dash(tmp_path):
+    # the headline card read "– Overdue rate" and the table's sentence
+    # "…; – of tasks finish after their due date or are open past it."
+    tasks = pd.read_csv(SAMPLES / "tasks_en.csv").drop(columns="due")
+    cfg = _tasks_config(tmp_path, tasks)
+    run = sections.open_diagnosis(cfg)
+    head = _text(_html(sections.headline_table(run)))
+    assert "; the overdue rate is not measured because no task has a due date." in head
+    assert "Overdue rate  not measured: no due dates  –  0" in head
+    assert "– of tasks" not in head
+    summary = _html(sections.diagnosis_summary(run, record=False))
+    assert "Overdue rate" not in summary  # no card with a bare dash
+    assert "The data has no due dates, so the overdue rate cannot be measured." in (
+        summary
+    )
+    zh = sections.open_diagnosis(cfg, language="zh")
+    assert "因没有任何任务填写截止日期，未衡量逾期率。" in _html(
+        sections.headline_table(zh)
+    )
+    assert "逾期率" not in _html(sections.diagnosis_summary(zh, record=False)).replace(
+        "无法衡量逾期率", ""
+    )

@@ -154,9 +154,39 @@ def _row(metric, value, low, high, n, unit, method):
 
 
 def _share(metric, k, n, method):
+    from diagnose.metrics.overdue import _wilson
+
     k, n = int(k), int(n)
-    low, high = stats.wilson_interval(k, n)
+    low, high = _wilson(k, n, 0.95)
     return _row(metric, k / n if n else np.nan, low, high, n, "share", method)
+
+
+def _clustered_share(metric, hit, counted, case_codes, method):
+    """A task-level share with a Wilson interval clustered by case.
+
+    ``hit`` and ``counted`` are per-task flags and ``case_codes`` the task's
+    case; tasks of one case tend to be late together, so the interval comes
+    from :func:`diagnose.stats.clustered_wilson_interval` over cases (Kish
+    effective sample size). Bounds are exactly 0 when no task is hit and 1
+    when all are; NaN with a single case.
+    """
+    counted = np.asarray(counted, dtype=bool)
+    hit = np.asarray(hit, dtype=bool) & counted
+    codes = np.asarray(case_codes, dtype=np.int64)[counted]
+    k, n = int(hit.sum()), int(counted.sum())
+    if n == 0:
+        return _row(metric, np.nan, np.nan, np.nan, 0, "share", method)
+    size = int(codes.max()) + 1
+    y = np.bincount(codes, weights=hit[counted], minlength=size)
+    m = np.bincount(codes, minlength=size)
+    _, low, high, _ = stats.clustered_wilson_interval(y, m)
+    if k == 0:
+        low = 0.0
+    if k == n:
+        high = 1.0
+    if np.count_nonzero(m) < 2:
+        low = high = np.nan
+    return _row(metric, k / n, low, high, n, "share", method)
 
 
 @sharing
@@ -182,8 +212,14 @@ def headline_metrics(
           the finished-only median when the KM median is not reached;
         * ``cycle_time_p85`` — KM 85th percentile, same method;
         * ``overdue_rate`` — activity rows with a due date that are overdue
-          (:func:`diagnose.metrics.overdue.overdue_rate`), Wilson CI;
-        * ``sla_breach_rate`` — stage rows beyond their time limit, Wilson;
+          (:func:`diagnose.metrics.overdue.overdue_rate`), among the rows whose
+          outcome is known at ``as_of`` (finished, or open past due; open rows
+          not yet due are pending and left out); Wilson CI clustered by case
+          (:func:`diagnose.stats.clustered_wilson_interval`: tasks of one case
+          are late together);
+        * ``sla_breach_rate`` — stage rows beyond their time limit, among the
+          rows whose outcome is known (open rows still within the limit are
+          pending and left out), Wilson clustered by case;
         * ``rework_rate`` — cases that went back to an earlier stage, Wilson;
         * ``flow_efficiency`` — median per-case active / elapsed working time,
           order-statistic CI;
@@ -192,15 +228,23 @@ def headline_metrics(
           (Garwood) CI;
         * ``handoff_late_rate`` — cross-department handoffs answered later
           than ``settings.handoff_hours`` (urgent: ``urgent_handoff_hours``),
-          Wilson;
+          Wilson clustered by case;
         * ``handoff_wait_days`` — median wait at cross-department handoffs,
           working days, order-statistic CI.
     """
     from diagnose.io.load import as_activities
-    from diagnose.metrics.flow import case_durations, cycle_time, flow_efficiency, waits
-    from diagnose.metrics.overdue import overdue_rate
+    from diagnose.metrics.flow import (
+        _case_codes,
+        _handoff_groups,
+        _wait_pairs,
+        case_durations,
+        cycle_time,
+        flow_efficiency,
+        waits,
+    )
+    from diagnose.metrics.overdue import _overdue_core
     from diagnose.metrics.rework import rework
-    from diagnose.metrics.sla import _settings, handoff_response, sla_summary
+    from diagnose.metrics.sla import _handoff_late, _settings, _sla_core
 
     acts = as_activities(activities)
     as_of = check_as_of(as_of, "headline_metrics")
@@ -257,22 +301,34 @@ def headline_metrics(
         )
     )
 
-    od = overdue_rate(acts, by=None, as_of=as_of).iloc[0]
-    rows.append(
-        _share(
-            "overdue_rate",
-            od["n_overdue"],
-            od["n"],
-            "rows with a due date finished after it or open past it; Wilson CI",
+    case_codes = _case_codes(acts)[0]
+    if "due" in acts.columns:
+        od = _overdue_core(acts, as_of)
+        rows.append(
+            _clustered_share(
+                "overdue_rate",
+                od["is_overdue"].to_numpy(dtype=bool),
+                od["outcome_known"].to_numpy(dtype=bool),
+                case_codes,
+                "rows with a due date finished after it or open past it, among "
+                "those finished or past due at as_of (open rows not yet due are "
+                "pending, left out); Wilson CI clustered by case",
+            )
         )
-    )
-    sla = sla_summary(acts, settings=cfg, as_of=as_of, by=None, calendar=cal).iloc[0]
+    else:
+        rows.append(
+            _row("overdue_rate", np.nan, np.nan, np.nan, 0, "share", "no due dates")
+        )
+    sla = _sla_core(acts, as_of, cal, cfg)
     rows.append(
-        _share(
+        _clustered_share(
             "sla_breach_rate",
-            sla["n_breached"],
-            sla["n"],
-            "stage rows beyond settings.stage_limits; Wilson CI",
+            sla["breached"].to_numpy(dtype=bool),
+            sla["outcome_known"].to_numpy(dtype=bool),
+            case_codes,
+            "stage rows beyond settings.stage_limits, among those finished or "
+            "already beyond it at as_of (open rows within it are pending, left "
+            "out); Wilson CI clustered by case",
         )
     )
     rw = rework(acts, as_of=as_of)
@@ -338,14 +394,18 @@ def headline_metrics(
             )
         )
 
-    hr = handoff_response(acts, settings=cfg, calendar=cal, as_of=as_of)
+    pairs = _wait_pairs(acts, as_of, cal)
+    mask = _handoff_groups(acts, pairs)[0]
+    late = _handoff_late(acts, pairs, mask, cfg)[2]
     rows.append(
-        _share(
+        _clustered_share(
             "handoff_late_rate",
-            hr["n_late"].sum(),
-            hr["n"].sum(),
+            late,
+            np.ones(late.size, dtype=bool),
+            case_codes[pairs["to_pos"][mask]],
             f"cross-department handoffs picked up after {cfg.handoff_hours:g} h "
-            f"({cfg.urgent_handoff_hours:g} h for P0), working hours; Wilson CI",
+            f"({cfg.urgent_handoff_hours:g} h for P0), working hours; Wilson CI "
+            "clustered by case",
         )
     )
     w = waits(acts, calendar=cal, as_of=as_of)

@@ -314,8 +314,8 @@ def title_block(run) -> Any:
 
 def _headline_value_ci(headline: pd.DataFrame, metric: str, *, pct=False, lang="en"):
     rows = headline[headline["metric"] == metric]
-    if rows.empty:
-        return None
+    if rows.empty or _missing(rows.iloc[0]["value"]):
+        return None  # not measured: no card rather than a bare "–"
     r = rows.iloc[0]
     return _with_ci(r["value"], r["ci_low"], r["ci_high"], _pct if pct else _num, lang)
 
@@ -398,6 +398,8 @@ def diagnosis_summary(run: DiagnosisRun, *, record: bool = True):
         if value is not None:
             headline[T(key, lang)] = value
     findings = _diagnosis_findings(run)
+    if _no_due_dates(run):
+        findings.append(T("overdue_no_due", lang))
     if record:
         render.record_summary(
             {
@@ -632,7 +634,11 @@ _METHODS = {
             "stages. The wait after a stage, whatever comes next, counts it as "
             "right-censored at as_of: a Kaplan–Meier median with a "
             "Brookmeyer–Crowley CI, beside the median of the waits that ended.",
-            "Rates (overdue, time-limit breach, rework) carry Wilson 95 % intervals.",
+            "Overdue and time-limit breach rates count only work whose outcome is "
+            "known at as_of (finished, or open and already past its due date or "
+            "limit); open work not yet due or still within its limit is pending and "
+            "left out. Rates (overdue, time-limit breach, rework) carry Wilson 95 % "
+            "intervals; the headline task-level rates are clustered by case.",
             "Workload: tasks open per person per calendar day; days over the "
             "concurrent-task limits are counted on working days only. Tasks "
             "started under overload against the others: difference of the shares "
@@ -667,7 +673,10 @@ _METHODS = {
             "某环节之后的等待（不论下一环节是什么）把它按截至日右删失计入："
             "Kaplan–Meier 中位数及 Brookmeyer–Crowley 区间，"
             "并列出仅按已结束等待计算的中位数。",
-            "逾期率、超时率、返工率均给出 Wilson 95% 置信区间。",
+            "逾期率和超时率只统计截至 as_of 结果已知的工作（已完成，或未完成但已过截止"
+            "日期或时限）；未到期或仍在时限内的未完成工作尚无结果，不计入。"
+            "逾期率、超时率、返工率均给出 Wilson 95% 置信区间；"
+            "总体的任务级比例按项目聚类。",
             "工作负荷：按自然日统计每人同时在办的任务数；超负荷天数只计工作日。"
             "超负荷时开始的任务与其他任务比较耗时超过环节中位数的比例之差，用按负责人"
             "聚类的 Wilson 区间构成的 Newcombe 区间（同一人的任务彼此相关）；不足三人"
@@ -1114,9 +1123,12 @@ def _headline_value(row, lang) -> tuple[str, str]:
 def headline_table(run: DiagnosisRun):
     """Headline metrics: readable names, values with units, 95% CIs, n."""
     lang, head = run.language, run.result.headline
+    no_due = _no_due_dates(run)
     rows = []
     for r in head.to_dict("records"):
         value, ci = _headline_value(r, lang)
+        if r["metric"] == "overdue_rate" and no_due:
+            value = _say(lang, "not measured: no due dates", "未衡量：没有截止日期")
         rows.append(
             {
                 _h("metric", lang): metric_label(r["metric"], lang),
@@ -1128,7 +1140,9 @@ def headline_table(run: DiagnosisRun):
     shown = pd.DataFrame(rows)
     by = head.set_index("metric")
     bits = []
-    if "cycle_time_days" in by.index:
+    if "cycle_time_days" in by.index and not _missing(
+        by.loc["cycle_time_days", "value"]
+    ):
         c = by.loc["cycle_time_days"]
         bits.append(
             _say(
@@ -1141,13 +1155,22 @@ def headline_table(run: DiagnosisRun):
                 hi=_num(c["ci_high"]),
             )
         )
-    if "overdue_rate" in by.index:
+    if no_due:
+        bits.append(
+            _say(
+                lang,
+                "the overdue rate is not measured because no task has a due date",
+                "因没有任何任务填写截止日期，未衡量逾期率",
+            )
+        )
+    elif "overdue_rate" in by.index and not _missing(by.loc["overdue_rate", "value"]):
         o = by.loc["overdue_rate"]
         bits.append(
             _say(
                 lang,
-                "{v} of tasks finish after their due date or are open past it",
-                "{v} 的任务晚于截止日期完成或已过期未完成",
+                "{v} of tasks whose outcome is known finish after their due date "
+                "or are open past it",
+                "结果已知的任务中 {v} 晚于截止日期完成或已过期未完成",
                 v=_pct(o["value"]),
             )
         )
@@ -2147,10 +2170,12 @@ _CAPTIONS = {
     "overdue": (
         "Share of tasks finished after their due date (or open past it) per stage "
         "(left) and per team (right); the whiskers are 95% confidence intervals "
-        "and n is the number of tasks. Bars whose whiskers do not overlap differ "
+        "and n is the number of tasks whose outcome is known (open tasks not yet "
+        "due are left out). Bars whose whiskers do not overlap differ "
         "beyond chance.",
         "各环节（左）和各团队（右）晚于截止日期完成或过期未完成的任务占比；误差线为 "
-        "95% 置信区间，n 为任务数。误差线不重叠的柱子之间的差异超出了随机波动。",
+        "95% 置信区间，n 为结果已知的任务数（未到期的未完成任务不计）。"
+        "误差线不重叠的柱子之间的差异超出了随机波动。",
     ),
     "workload": (
         "Open tasks per person over time; the dashed line is the limit of "
@@ -2261,6 +2286,16 @@ def _has_values(acts: pd.DataFrame, column: str) -> bool:
     return column in acts.columns and bool(acts[column].notna().any())
 
 
+def _no_due_dates(run) -> bool:
+    """True when the activities have rows but not one due date."""
+    acts = getattr(run, "activities", None)
+    return (
+        isinstance(acts, pd.DataFrame)
+        and len(acts) > 0
+        and not _has_values(acts, "due")
+    )
+
+
 def _chart_gap(run, key: str) -> str | None:
     """Why chart ``key`` has nothing to draw (a sentence saying what is
     missing and how to add it), or None when it has data."""
@@ -2271,7 +2306,7 @@ def _chart_gap(run, key: str) -> str | None:
         if run.result.handoffs is None or run.result.handoffs.empty:
             return T("handoffs_none", lang, as_of=run.as_of)
         return None
-    if key == "overdue" and not _has_values(acts, "due"):
+    if key == "overdue" and _no_due_dates(run):
         return T("overdue_no_due", lang)
     tables = {
         "bottlenecks": lambda: run.result.bottlenecks,
