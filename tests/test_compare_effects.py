@@ -403,3 +403,30 @@ def test_survival_needs_events_in_both_periods():
     e = compare_survival(b, [1, 1, 1, 0], a, [1, 1, 1, 0])
     ref = lifelines.logrank_test(b, a, [1, 1, 1, 0], [1, 1, 1, 0])
     assert e.p_value == pytest.approx(ref.p_value)
+
+
+def test_proportion_ratio_interval_contains_its_estimate_at_zero_and_n():
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    # 5/30 -> 0/30: ratio 0 (-100 %); the Katz interval with 0.5 added was
+    # [-99.5 %, +57 %], without its own estimate. Score interval from 0:
+    e = compare_proportions(5, 30, 0, 30)
+    _, hi = confint_proportions_2indep(0, 30, 5, 30, compare="ratio", method="score")
+    assert e.pct_change == -100.0 and e.pct_ci_low == -100.0
+    assert e.pct_ci_high == pytest.approx(100 * (hi - 1))
+    assert e.pct_ci_high == pytest.approx(-27.41, abs=0.01)
+    # 0/30 -> 5/30: the ratio is not defined, nor its interval
+    e = compare_proportions(0, 30, 5, 30)
+    assert math.isnan(e.pct_change) and math.isnan(e.pct_ci_low)
+    assert "not defined" in e.method
+    # 30/30 -> 30/30: Katz se = 0 -> NaN, not [0 %, 0 %]
+    e = compare_proportions(30, 30, 30, 30)
+    assert math.isnan(e.pct_ci_low) and math.isnan(e.pct_ci_high)
+    # no zero cell: plain Katz, by hand: log(4/9) -/+ 1.96 sqrt(1/4-1/30+1/9-1/30)
+    e = compare_proportions(9, 30, 4, 30)
+    se = math.sqrt(1 / 4 - 1 / 30 + 1 / 9 - 1 / 30)
+    z = stats.norm.ppf(0.975)
+    lo, hi = math.exp(math.log(4 / 9) - z * se), math.exp(math.log(4 / 9) + z * se)
+    assert (e.pct_ci_low, e.pct_ci_high) == pytest.approx(
+        (100 * (lo - 1), 100 * (hi - 1))
+    )

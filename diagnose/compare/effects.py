@@ -552,8 +552,13 @@ def compare_proportions(
     ``estimate`` = ``p_after - p_before`` with Newcombe's hybrid score CI
     (:func:`diagnose.stats.newcombe_interval`); ``p_value`` from Fisher's
     exact test (two-sided, :func:`scipy.stats.fisher_exact`); the ratio
-    ``p_after / p_before`` (as ``pct_change``) with the Katz log interval
-    (0.5 added to every cell when a count is zero); pilot level with Wilson CI.
+    ``p_after / p_before`` (as ``pct_change``) with the Katz log interval;
+    pilot level with Wilson CI. The ratio's interval always contains its
+    estimate: with no events after (ratio 0, −100 %) it is the score
+    interval of statsmodels ``confint_proportions_2indep(compare="ratio",
+    method="score")`` from 0; with no events before the ratio and its CI
+    are NaN (not defined); with every item an event in both periods the
+    Katz interval would have zero width and is NaN. ``method`` says which.
 
     ``design_effects``: ``(before, after)``, each at least 1, when the items
     come in clusters (tasks of one campaign are late together; see
@@ -603,26 +608,50 @@ def compare_proportions(
             [[k_after, n_after - k_after], [k_before, n_before - k_before]]
         )
         p_value, odds = float(fisher.pvalue), float(fisher.statistic)
-    cc = 0.5 if 0 in (k_before, k_after) else 0.0
     rr_hat = pa / pb if pb > 0 else math.nan
-    a, b = ka_ + cc, kb_ + cc
-    na, nb = na_ + 2 * cc, nb_ + 2 * cc
-    se = math.sqrt(1 / a - 1 / na + 1 / b - 1 / nb)
     z = stats.norm.ppf(0.5 + confidence / 2)
-    log_rr = math.log((a / na) / (b / nb))
-    rlo, rhi = math.exp(log_rr - z * se), math.exp(log_rr + z * se)
+    ratio_note = "ratio with Katz log CI"
+    if k_before == 0:
+        rlo = rhi = math.nan
+        ratio_note = "ratio not defined (no events before)"
+    elif k_after == 0:
+        # estimate 0 (-100 %): the score interval, which handles the zero
+        # cell and starts at 0 like the estimate
+        from statsmodels.stats.proportion import confint_proportions_2indep
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            _, rhi = confint_proportions_2indep(
+                ka_,
+                na_,
+                kb_,
+                nb_,
+                compare="ratio",
+                method="score",
+                alpha=1 - confidence,
+            )
+        rlo, rhi = 0.0, float(rhi)
+        ratio_note = "ratio with score CI (Miettinen–Nurminen; no events after)"
+    else:
+        se = math.sqrt(1 / ka_ - 1 / na_ + 1 / kb_ - 1 / nb_)
+        log_rr = math.log(rr_hat)
+        if se > 0:
+            rlo, rhi = math.exp(log_rr - z * se), math.exp(log_rr + z * se)
+        else:  # every item an event in both periods: zero width, not certainty
+            rlo = rhi = math.nan
+            ratio_note = "ratio CI not estimable (every item an event in both periods)"
     wl, wh = wilson_interval(ka_, na_, confidence=confidence)
     if clustered:
         method = (
             "difference of proportions with Newcombe hybrid score CI, Rao–Scott "
             f"adjusted for clustering (design effect {d_before:.2f} before, "
-            f"{d_after:.2f} after); Rao–Scott chi-square test; ratio with Katz "
-            "log CI on the adjusted counts"
+            f"{d_after:.2f} after); Rao–Scott chi-square test; {ratio_note} on the "
+            "adjusted counts"
         )
     else:
         method = (
             "difference of proportions with Newcombe hybrid score CI; Fisher's exact "
-            "test (two-sided); ratio with Katz log CI"
+            f"test (two-sided); {ratio_note}"
         )
     return Effect(
         metric=metric,
