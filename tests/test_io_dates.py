@@ -282,3 +282,22 @@ def test_one_offset_for_the_whole_column_keeps_wall_time_silently():
     assert parse_dates(["2024-06-03T07:00:00+08:00"], tz="UTC")[0] == T(
         "2024-06-02 23:00"
     )
+
+
+# --- why a date is unreadable (QA finding 15) ---------------------------------
+
+
+def test_bad_dates_say_what_is_wrong():
+    from diagnose.io.dates import DATE_FIX, explain_bad_dates
+
+    values = ["2024-02-30", "soon", "2023年2月29日", "2024-13-01", "06/07/2024", "x"]
+    groups = explain_bad_dates(values)
+    found = {i: (p, f) for mask, p, f in groups for i in mask.nonzero()[0]}
+    assert len(found) == len(values)
+    no_day = "is not a date (no such day: February {} has {} days)"
+    assert found[0][0] == no_day.format(2024, 29)
+    assert found[2][0] == no_day.format(2023, 28)
+    assert "does not exist" in found[0][1] and "YYYY-MM-DD" not in found[0][1]
+    assert found[1] == found[3] == found[5] == ("is not a date", DATE_FIX)
+    assert "dayfirst=True" in found[4][1]
+    assert [m.sum() for m, _, _ in groups] == [1, 3, 1, 1]

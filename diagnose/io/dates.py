@@ -39,6 +39,7 @@ __all__ = [
     "parse_date_range",
     "infer_year",
     "resolve_years",
+    "explain_bad_dates",
     "is_blank",
     "DATE_FIX",
     "MissingYearError",
@@ -991,3 +992,60 @@ def parse_date_range(
     out.loc[present.index, "ok"] = ok.to_numpy()[codes]
     out.loc[~out["ok"], ["start", "end"]] = pd.NaT
     return out
+
+
+def _explain_one(value) -> tuple[str, str]:
+    """(problem, fix) for one value that did not parse as a date."""
+    text = _clean_text(str(value))
+    f = _FULL.match(text)
+    if f is not None:
+        y, m, d = int(f["y"]), int(f["m"]), int(f["d"])
+    elif (g := _DMY.match(text)) is not None:
+        a, b, y = int(g["a"]), int(g["b"]), int(g["y"])
+        if a <= 12 and b <= 12:
+            return (
+                "could be day first or month first",
+                "pass dayfirst=True (day first) or dayfirst=False (month "
+                "first) to the loader, or write YYYY-MM-DD",
+            )
+        m, d = (b, a) if a > 12 else (a, b)
+    else:
+        return "is not a date", DATE_FIX
+    if not 1 <= m <= 12:
+        return "is not a date", DATE_FIX
+    last = pd.Timestamp(year=y, month=m, day=1).days_in_month
+    if not 1 <= d <= last:
+        month = f"{_dt.date(2000, m, 1):%B} {y}"
+        return (
+            f"is not a date (no such day: {month} has {last} days)",
+            "check the day (the form is right, the date does not exist)",
+        )
+    return "is not a date", DATE_FIX
+
+
+def explain_bad_dates(values) -> list[tuple[np.ndarray, str, str]]:
+    """Say why each unreadable date value is unreadable.
+
+    Parameters
+    ----------
+    values : array-like
+        Values that :func:`parse_dates` left NaT although not blank.
+
+    Returns
+    -------
+    list of (numpy.ndarray, str, str)
+        ``(mask, problem, fix)`` groups covering every value once: the mask
+        over ``values``, what is wrong (``"is not a date (no such day:
+        February 2024 has 29 days)"`` for ``2024-02-30``, ``"could be day
+        first or month first"`` for a ``06/07/2024`` left unread, else ``"is
+        not a date"``) and how to fix it.
+    """
+    s = pd.Series(values, dtype=object).reset_index(drop=True)
+    codes, uniq = pd.factorize(s, sort=False)
+    reasons = [_explain_one(v) for v in uniq] + [("is not a date", DATE_FIX)]
+    keys = np.array([f"{p}\x00{f}" for p, f in reasons], dtype=object)[codes]
+    groups = []
+    for key in dict.fromkeys(keys):
+        problem, fix = key.split("\x00")
+        groups.append((keys == key, problem, fix))
+    return groups
