@@ -506,6 +506,84 @@ def _lookup(col: pd.Series, table: dict[str, str]) -> tuple[pd.Series, pd.Series
 
 _STATUS_TABLE = {normalise_word(k): v for k, v in STATUS_WORDS.items()}
 _STATUS_TABLE.update({normalise_word(s): s for s in STATUSES})
+#: Words in an end cell that say the work is not finished (besides the
+#: words of STATUS_WORDS that are not "done").
+_OPEN_END_WORDS = {
+    normalise_word(w)
+    for w in (
+        "未完成",
+        "未結束",
+        "未结束",
+        "尚未完成",
+        "还未完成",
+        "待定",
+        "待确认",
+        "暂无",
+        "tbd",
+        "tba",
+        "pending",
+        "unfinished",
+        "not finished",
+        "not done",
+        "open",
+        "ongoing",
+    )
+}
+
+
+def _end_word(v) -> str | None:
+    """``"open"`` when the end cell ``v`` is a word saying the work is not
+    finished (进行中, 未完成, TBD, in progress...), ``"done"`` for a word
+    saying it is (已完成, done), else None."""
+    if not isinstance(v, str):
+        return None
+    word = normalise_word(v)
+    if word in _OPEN_END_WORDS:
+        return "open"
+    status = _STATUS_TABLE.get(word)
+    if status is None:
+        return None
+    return "done" if status == "done" else "open"
+
+
+def _log_end_words(log, rows, header, uniq, codes, bad_u, bad) -> np.ndarray:
+    """List the end cells that hold a status word instead of a date as kept
+    notes (the task counts as unfinished: its end stays empty, NaT) and
+    return ``bad`` (per row) without them."""
+    uniq = np.asarray(uniq, dtype=object)
+    kind = np.array([_end_word(v) if b else None for v, b in zip(uniq, bad_u)])
+    for word, problem, fix, label in (
+        (
+            "open",
+            "is not a date but says the task is not finished",
+            "the task counts as unfinished (open); leave the end empty for "
+            "unfinished tasks and fill it in when they finish",
+            "unfinished tasks with a word as end",
+        ),
+        (
+            "done",
+            "says the task is done but gives no end date",
+            "write the date it finished; until then the task counts as "
+            "unfinished (open)",
+            "done tasks with a word as end",
+        ),
+    ):
+        hit_u = np.append(kind == word, False)
+        hit = hit_u[codes]
+        if hit.any():
+            log.add(
+                rows[hit],
+                header,
+                uniq[codes[hit]],
+                problem,
+                fix,
+                kept=True,
+                label=label,
+            )
+            bad = bad & ~hit
+    return bad
+
+
 _PRIORITY_TABLE = {normalise_word(k): v for k, v in PRIORITY_WORDS.items()}
 for _p in PRIORITIES:
     _PRIORITY_TABLE[normalise_word(_p)] = _p
@@ -672,7 +750,12 @@ def load_activities(
           DataQualityWarning says so; ``mapping=`` naming a ``case_id``
           column turns this off.
         - ``start``, ``end``, ``due``, ``planned_start``, ``planned_end``
-          (tz-naive ``datetime64[ns]``); ``end`` NaT = unfinished. Event logs:
+          (tz-naive ``datetime64[ns]``); ``end`` NaT = unfinished. An end
+          cell holding a status word instead of a date (进行中, 未完成, 待定,
+          TBD, in progress, ...; see ``STATUS_WORDS``) also means unfinished:
+          the row is kept with an empty end and listed (``kept=True``); a
+          word meaning done (已完成) is listed too and counts as open until
+          its end date is written. Event logs:
           see :mod:`diagnose.io.eventlog` (start/complete pairs; complete-only
           events have ``start == end``).
         - **Date-only ends are inclusive.** An ``end``, ``due`` or
@@ -839,6 +922,9 @@ def load_activities(
                 None,
             )
             values, bad, only = full[codes], bad_u[codes], only_u[codes]
+            if c == "end" and bad_u.any():
+                # a status word (进行中, 未完成, TBD): the task is open
+                bad = _log_end_words(log, rows, cols[c], uniq, codes, bad_u, bad)
         if bad.any():
             required = c in ("start", "end")
             log.add(

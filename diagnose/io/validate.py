@@ -15,7 +15,8 @@ Rules used by the loaders (documented here once):
 * rows whose required fields are unusable (empty or unparseable case id,
   activity or start; unparseable end; end before start, comparing what was
   written: a date-only end on the start's date is not before it) are set
-  aside;
+  aside; an end cell holding a status word (进行中, 未完成, TBD) is not
+  unparseable: the task is kept as unfinished and the cell listed;
 * a fully blank row (a blank line of a CSV file, an empty spreadsheet row)
   is listed once, as "is a blank row", and set aside; row numbers count it,
   so they stay the file's line numbers (blank rows after the last filled
