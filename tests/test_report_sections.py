@@ -905,3 +905,26 @@ def test_no_due_dates_say_not_measured_instead_of_a_dash(tmp_path):
     assert "逾期率" not in _html(sections.diagnosis_summary(zh, record=False)).replace(
         "无法衡量逾期率", ""
     )
+
+
+def test_pilot_title_names_the_teams_periods_and_cases(pilot_a, pilot_b_zh):
+    # the pilot report never said which teams or periods were compared
+    cases = pilot_a.result.cases.groupby(["group", "period"]).size()
+    assert cases.to_dict() == {
+        ("control", "after"): 27,
+        ("control", "before"): 54,
+        ("pilot", "after"): 11,
+        ("pilot", "before"): 28,
+    }
+    html = _html(sections.title_block(pilot_a))
+    assert (
+        "Pilot: Team A · Controls: Team B, Team C · Before: 2023-10-01 to 2024-03-31"
+        " · After: 2024-04-01 to 2024-06-30 · Cases (before/after): pilot 28/11, "
+        "controls 54/27"
+    ) in html
+    zh = _html(sections.title_block(pilot_b_zh))
+    assert "试点组：Team B · 对照组：Team C · 试点前：2023-10-01 至 2024-03-31" in zh
+    assert "试点期：2024-04-01 至 2024-06-30 · 项目数（试点前/试点期）：试点组 " in zh
+    # run details list as_of, as the diagnosis report does
+    assert pilot_a.parameters["as_of"] == "2024-06-30"
+    assert "2024-06-30" in _html(sections.provenance_block(pilot_a))

@@ -306,10 +306,63 @@ def title_block(run) -> Any:
         last=last,
         as_of=run.as_of,
     )
+    design = ""
+    if isinstance(run, PilotRun):
+        design = f'<p class="dg-period">{render.escape(_pilot_design(run))}</p>'
     return render.as_html(
         f'<header class="dg-title"><h1>{render.escape(title)}</h1>'
-        f'<p class="dg-period">{render.escape(period)}</p></header>'
+        f'<p class="dg-period">{render.escape(period)}</p>{design}</header>'
     )
+
+
+def _pilot_design(run) -> str:
+    """Who was compared over which periods, with the cases in each:
+    "Pilot: Team A · Controls: Team B, Team C · Before: 2023-10-01 to
+    2024-03-31 · After: 2024-04-01 to 2024-06-30 · Finished cases: …"."""
+    cfg, lang = run.config, run.language
+    zh = lang == "zh"
+    sep = "，" if zh else ", "
+
+    def span(start, end) -> str:
+        if start is None or pd.isna(start):
+            return f"{end:%Y-%m-%d} 及以前" if zh else f"up to {end:%Y-%m-%d}"
+        return f"{start:%Y-%m-%d} {'至' if zh else 'to'} {end:%Y-%m-%d}"
+
+    controls = sep.join(cfg.control_teams) or ("无" if zh else "none")
+    parts = [
+        f"试点组：{sep.join(cfg.pilot_teams)}"
+        if zh
+        else f"Pilot: {sep.join(cfg.pilot_teams)}",
+        f"对照组：{controls}" if zh else f"Controls: {controls}",
+        f"试点前：{span(cfg.baseline_start, cfg.baseline_end)}"
+        if zh
+        else f"Before: {span(cfg.baseline_start, cfg.baseline_end)}",
+        f"试点期：{span(cfg.pilot_start, cfg.pilot_end)}"
+        if zh
+        else f"After: {span(cfg.pilot_start, cfg.pilot_end)}",
+    ]
+    cases = getattr(run.result, "cases", None)
+    if isinstance(cases, pd.DataFrame) and {"group", "period"} <= set(cases.columns):
+        n = cases.groupby(["group", "period"]).size()
+
+        def count(group, period) -> int:
+            return int(n.get((group, period), 0))
+
+        counts = [
+            ("试点组" if zh else "pilot", "pilot"),
+            ("对照组" if zh else "controls", "control"),
+        ]
+        text = sep.join(
+            f"{name} {count(g, 'before')}/{count(g, 'after')}"
+            for name, g in counts
+            if g == "pilot" or cfg.control_teams
+        )
+        parts.append(
+            f"项目数（试点前/试点期）：{text}"
+            if zh
+            else f"Cases (before/after): {text}"
+        )
+    return " · ".join(parts)
 
 
 def _headline_value_ci(headline: pd.DataFrame, metric: str, *, pct=False, lang="en"):
@@ -483,7 +536,11 @@ def open_pilot(
         result=result,
         activities_frame=acts,
         files=files,
-        parameters={"config_path": config_path, "language": cfg.language},
+        parameters={
+            "config_path": config_path,
+            "language": cfg.language,
+            "as_of": f"{pd.Timestamp(cfg.as_of):%Y-%m-%d}" if cfg.as_of else "",
+        },
         started_at=started,
     )
 
