@@ -425,3 +425,37 @@ def test_sorted_run_codes_equal_arrow_dictionary_encode():
     enc = _dictionary_encode(shuffled)
     ref = pc.dictionary_encode(shuffled)
     assert enc.indices.equals(ref.indices) and enc.dictionary.equals(ref.dictionary)
+
+
+def test_repeated_header_is_named_with_its_columns(tmp_path):
+    path = tmp_path / "dup.csv"
+    path.write_text(
+        "项目名称,子任务名称,开始时间,结束时间,开始时间\n"
+        "MKT-1,需求调研,2024-06-01,2024-06-03,2024-06-02\n",
+        encoding="utf-8",
+    )
+    with pytest.warns(DataQualityWarning) as caught:
+        result = load_activities(path)
+    messages = [str(w.message) for w in caught]
+    assert messages == [
+        "dup.csv: 2 columns are headed '开始时间' (columns C, E); using the first "
+        "(column C) as 'start'. Fix: give each column its own header, or pass "
+        "mapping={'开始时间.1': 'start'} to use column E instead."
+    ]
+    assert caught[0].filename == __file__  # points at the caller's line
+    assert result.data["start"].tolist() == [pd.Timestamp("2024-06-01")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataQualityWarning)
+        chosen = load_activities(path, mapping={"开始时间.1": "start"})
+    assert chosen.data["start"].tolist() == [pd.Timestamp("2024-06-02")]
+
+
+def test_repeated_unused_header_is_not_warned_about(tmp_path):
+    path = tmp_path / "dup_notes.csv"
+    path.write_text(
+        "case_id,activity,start,note,note\nC1,A,2024-06-01,x,y\n", encoding="utf-8"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataQualityWarning)
+        result = load_activities(path)
+    assert result.sources["columns_dropped"].iloc[0] == "note, note.1"

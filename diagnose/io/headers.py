@@ -7,6 +7,9 @@ and bracketed units such as ``耗时(天)`` do not matter). An explicit
 header to ``None`` to ignore it. When two headers of one file match the same
 canonical column, the one listed earlier in ``COLUMN_MAP`` (the canonical name
 itself comes first) is used and a :class:`~diagnose.DataQualityWarning` says so.
+A header the file repeats (two ``开始时间`` columns, read as ``开始时间`` and
+``开始时间.1``) is matched by its first column, with a warning naming the
+columns by letter.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ class HeaderMatch:
     dropped : list of str
         Headers not used (unknown, ignored, or the losing side of an ambiguity).
     ambiguous : list of str
-        One sentence per canonical column matched by several headers.
+        One sentence per canonical column matched by several headers, and per
+        used header that the file repeats.
     """
 
     columns: dict[str, str] = field(default_factory=dict)
@@ -138,4 +142,40 @@ def match_headers(
             )
     order = {h: i for i, h in enumerate(headers)}
     match.dropped.sort(key=lambda h: order.get(h, 0))
+    match.ambiguous.extend(_repeated_headers(headers, match, file))
     return match
+
+
+def _column_letter(pos: int) -> str:
+    """Spreadsheet column letter of 0-based position ``pos`` (0 -> A)."""
+    out, col = "", pos + 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _repeated_headers(headers: list[str], match: HeaderMatch, file: str) -> list:
+    """One sentence per used header that the file repeats. The readers rename
+    a repeated header ``开始时间`` to ``开始时间.1`` (pandas' rule), which
+    matches nothing: the first column is used silently unless we say so."""
+    import re
+
+    pos = {h: i for i, h in enumerate(headers)}
+    used = {h: c for c, h in match.columns.items()}
+    repeats: dict[str, list[str]] = {}
+    for h in headers:
+        m = re.fullmatch(r"(.*)\.(\d+)", h)
+        if m and m.group(1) in pos and m.group(1) in used:
+            repeats.setdefault(m.group(1), []).append(h)
+    out = []
+    for base, others in repeats.items():
+        where = [_column_letter(pos[h]) for h in [base, *others]]
+        out.append(
+            f"{file}: {len(where)} columns are headed {base!r} (columns "
+            f"{', '.join(where)}); using the first (column {where[0]}) as "
+            f"{used[base]!r}. Fix: give each column its own header, or pass "
+            f"mapping="
+            f"{{{others[0]!r}: {used[base]!r}}} to use column {where[1]} instead."
+        )
+    return out

@@ -620,8 +620,8 @@ def _warn_ambiguity(match: HeaderMatch) -> None:
 
     from diagnose.exceptions import DataQualityWarning
 
-    for message in match.ambiguous:
-        warnings.warn(message, DataQualityWarning, stacklevel=4)
+    for message in match.ambiguous:  # warn_ambiguity -> loader -> caller
+        warnings.warn(message, DataQualityWarning, stacklevel=3)
 
 
 def _finish(log: ProblemLog, strict: bool, stacklevel: int = 4) -> pd.DataFrame:
