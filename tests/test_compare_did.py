@@ -153,3 +153,30 @@ def test_its_recovers_level_and_slope_change():
     with pytest.warns(UserWarning, match="seasonality cannot be"):
         r2 = its(short, "y", "start", "2023-07-01")
     assert not r2.seasonal and "seasonality" in r2.summary()
+
+
+def test_its_needs_periods_and_an_identified_level_change():
+    from diagnose.compare.its import MIN_BEFORE
+
+    months = pd.date_range("2024-01-01", periods=24, freq="MS")
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame({"start": months, "y": rng.normal(10, 1, 24)})
+    # 3 before: rejected (its 95% CI excluded 0 in 42% of null series)
+    with pytest.raises(ValueError, match=f"at least {MIN_BEFORE} periods before"):
+        its(frame[frame["start"] < "2024-06-01"], "y", "start", "2024-04-01")
+    # 24 months, switch on 1 January: trend = month dummies + 12 * level,
+    # so the dummies are dropped with a warning instead of a meaningless CI
+    with pytest.warns(UserWarning, match="not identified"):
+        r = its(frame, "y", "start", "2025-01-01")
+    assert not r.seasonal and "left out" in r.method
+    # no seasonality: estimate and t(T - 4) interval of plain OLS when its
+    # error is the larger one (statsmodels, nonrobust)
+    import statsmodels.api as sm
+
+    t = np.arange(24.0)
+    after = (t >= 12).astype(float)
+    X = np.column_stack([np.ones(24), t, after, (t - 12) * after])
+    ols = sm.OLS(frame["y"].to_numpy(), X).fit()
+    lo, hi = ols.conf_int()[2]
+    assert r.level_change == pytest.approx(ols.params[2])
+    assert r.level_ci_high - r.level_ci_low >= hi - lo - 1e-9
