@@ -89,3 +89,18 @@ def test_read_table_csv_gz_keeps_case_named_na(tmp_path):
     assert raw.frame["case"].iloc[0] == "NA"
     assert raw.frame["case"].isna().iloc[1]
     assert set(raw.codes) == {"case", "activity", "start"}
+
+
+def test_a_folder_is_not_reported_as_a_missing_file(tmp_path):
+    from diagnose.exceptions import DataError
+
+    folder = tmp_path / "export.csv"
+    folder.mkdir()
+    with pytest.raises(DataError, match=r"export\.csv: is a folder, not a file"):
+        read_table(folder)
+    with pytest.raises(
+        DataError,
+        match=r"file not found .*current working folder \(in a notebook: the "
+        r"notebook's folder\)",
+    ):
+        read_table(tmp_path / "missing.csv")

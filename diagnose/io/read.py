@@ -713,7 +713,8 @@ def read_table(source, *, sheet=None, lazy: bool = False) -> RawTable:
     Raises
     ------
     DataError
-        File missing, unreadable, of an unknown type, or without that sheet.
+        File missing (or a folder), unreadable, of an unknown type, or without
+        that sheet.
     """
     if isinstance(source, pd.DataFrame):
         frame = source.copy()
@@ -727,10 +728,16 @@ def read_table(source, *, sheet=None, lazy: bool = False) -> RawTable:
         )
     path = Path(source)
     label = path.name
+    if path.is_dir():
+        raise DataError(
+            f"{label or path}: is a folder, not a file ({path}). Fix: give the "
+            "path of a file in it (.csv, .xlsx, .parquet, ...)."
+        )
     if not path.is_file():
         raise DataError(
-            f"{label}: file not found ({path}). Fix: check the path; "
-            "relative paths start from the notebook's folder."
+            f"{label}: file not found ({path}). Fix: check the path; relative "
+            "paths start from the current working folder (in a notebook: the "
+            "notebook's folder)."
         )
     data = path.read_bytes()
     # hashing releases the GIL: hash while the file is parsed
