@@ -182,6 +182,17 @@ class ScoredSurvey:
         d = self.data
         return d[d["valid"] & d["dimension"].notna()]
 
+    def to_frame(self) -> pd.DataFrame:
+        """The scored answers, one row per input row: a copy of :attr:`data`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The survey columns plus ``raw_score, score, reversed, dimension,
+            valid, issue`` (see the class attributes).
+        """
+        return self.data.copy()
+
 
 def _problem_frame(rows: pd.DataFrame, file, row, value, problem, fix) -> pd.DataFrame:
     n = len(rows)

@@ -740,3 +740,13 @@ def test_benchmark_without_variation_uses_the_exact_sign_test():
     # everyone exactly on the benchmark: nothing to test, p = 1
     bm4 = pd.DataFrame({"metric": ["Tool support"], "value": [4.0]})
     assert survey_vs_benchmark(long, bm4, settings=settings).loc[0, "p_value"] == 1.0
+
+
+def test_scored_survey_to_frame_is_a_copy_of_its_data():
+    long = pd.DataFrame({"respondent": ["R1", "R2"], "item": "q1", "score": [4, 9]})
+    scored = score_items(long, settings={"dimensions": {"Tools": ["q1"]}})
+    out = scored.to_frame()
+    pd.testing.assert_frame_equal(out, scored.data)
+    assert out["issue"].tolist() == ["", "out_of_range"]
+    out.loc[:, "score"] = 0
+    assert scored.data["score"].iloc[0] == 4
