@@ -501,3 +501,37 @@ def test_wait_after_a_stage_counts_running_waits_as_censored():
     plain = stage_summary(table, as_of=as_of).set_index("activity").loc["A"]
     assert plain["n_waiting_after"] == 0
     assert plain["median_wait_after"] == plain["km_median_wait_after"] == 2.0
+
+
+def test_end_before_start_warns_and_is_missing():
+    # QA3 L1: a hand-built table (not through the loader) with end < start.
+    # The bad row's duration was -1 working day and its early end made a
+    # phantom 2-working-day wait before B that bottlenecks() ranked first.
+    import warnings as _w
+
+    from diagnose import DataQualityWarning
+    from diagnose.metrics import activity_durations, waits
+
+    t = pd.DataFrame(
+        {
+            "case_id": ["X", "X", "Y", "Y"],
+            "activity": ["A", "B", "A", "B"],
+            "start": pd.to_datetime(
+                ["2024-11-05", "2024-11-06", "2024-11-04", "2024-11-05"]
+            ),
+            "end": pd.to_datetime(
+                ["2024-11-04", "2024-11-07", "2024-11-05", "2024-11-06"]
+            ),
+        }
+    )
+    with pytest.warns(DataQualityWarning, match=r"1 row\(s\) end before they start"):
+        d = activity_durations(t, as_of="2024-11-15")
+    assert np.isnan(d["duration_working_days"].iloc[0])
+    assert np.isnan(d["duration_days"].iloc[0])
+    assert d["duration_working_days"].iloc[1:].tolist() == [1.0, 1.0, 1.0]
+    with _w.catch_warnings():
+        _w.simplefilter("ignore", DataQualityWarning)
+        w = waits(t, as_of="2024-11-15")
+    # only Y's A -> B (0 wait) is left; X's B has no usable predecessor
+    assert w["case_id"].tolist() == ["Y"]
+    assert w["wait_working_days"].tolist() == [0.0]

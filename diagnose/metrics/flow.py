@@ -22,6 +22,8 @@ Conventions shared by every function here
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -231,13 +233,51 @@ def _durations(activities, as_of, cal, columns=()) -> pd.DataFrame:
     return pd.concat([extra, slim], axis=1)
 
 
+def _end_before_start(activities, as_of) -> np.ndarray:
+    """Rows that finished (by ``as_of``) before they started, as a mask.
+
+    The loader sets such rows aside; a table built by hand reaches the
+    metrics as it is, so they are found here, once per table and ``as_of``,
+    with one :class:`~diagnose.DataQualityWarning`. Their duration is treated
+    as missing and they are left out of the waits (their early end would
+    make a phantom wait before the next stage).
+    """
+
+    def compute():
+        st = state_at(activities, as_of)
+        start = st["start"].to_numpy(dtype="datetime64[ns]")
+        end = st["end"].to_numpy(dtype="datetime64[ns]")
+        bad = st["started"].to_numpy(dtype=bool) & (end < start)
+        k = int(bad.sum())
+        if k:
+            from diagnose.exceptions import DataQualityWarning
+
+            labels = activities.index[bad][:5].tolist()
+            warnings.warn(
+                f"{k} row(s) end before they start (index {labels}"
+                f"{', ...' if k > 5 else ''}): their duration is treated as "
+                "missing and they are left out of the waits. Fix the start or "
+                "end date in the data, or load the table with "
+                "diagnose.load_activities, which sets such rows aside.",
+                DataQualityWarning,
+                stacklevel=5,
+            )
+        return bad
+
+    return reuse("end_before_start", (activities,), (as_of,), compute)
+
+
 def _slim(activities, as_of, cal) -> pd.DataFrame:
     st = state_at(activities, as_of)
-    dur = (st["end_eff"] - st["start"]) / _DAY
-    wdur = cal.working_days_between(st["start"], st["end_eff"])
+    bad = _end_before_start(activities, as_of)
+    dur = ((st["end_eff"] - st["start"]) / _DAY).to_numpy(dtype=float)
+    wdur = np.asarray(cal.working_days_between(st["start"], st["end_eff"]), dtype=float)
+    if bad.any():
+        dur = np.where(bad, np.nan, dur)
+        wdur = np.where(bad, np.nan, wdur)
     return pd.DataFrame(
         {
-            "duration_days": dur.to_numpy(dtype=float),
+            "duration_days": dur,
             "duration_working_days": wdur,
             "is_open": st["is_open"].to_numpy(),
             "started": st["started"].to_numpy(),
@@ -694,7 +734,8 @@ def _wait_pairs(activities, as_of, cal) -> dict:
 
 def _compute_wait_pairs(activities, as_of, cal) -> dict:
     st = state_at(activities, as_of)
-    keep = st["started"].to_numpy()
+    # rows ending before they start have no usable end: left out of the pairs
+    keep = st["started"].to_numpy() & ~_end_before_start(activities, as_of)
     rows = np.flatnonzero(keep)  # positions of the started rows
     codes = _case_codes(activities)[0][keep]
     start_all = st["start"].to_numpy(dtype="datetime64[ns]")
