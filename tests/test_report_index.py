@@ -245,3 +245,37 @@ def test_dates_read_as_text_still_load(tmp_path):
         tmp_path, "name: x\nas_of: 2024-06-30 12:00\ndata: {activities: tasks.csv}\n"
     )
     assert load_report_config("diagnosis", path).as_of == dt.date(2024, 6, 30)
+
+
+@pytest.mark.parametrize(
+    "teams, expected",
+    [
+        (
+            "pilot_teams: [Team A]\ncontrol_teams: [Team Z]\n",
+            "key 'control_teams': 'Team Z' is not a team in tasks_en.csv (teams: "
+            "Team A, Team B, Team C). Fix: use one of the teams listed, or correct "
+            "the team column of the file.",
+        ),
+        (
+            "pilot_teams: ['Team c ']\ncontrol_teams: [Team B]\n",
+            "key 'pilot_teams': 'Team c ' is not a team in tasks_en.csv (teams: "
+            "Team A, Team B, Team C). Fix: write it exactly as in the data, 'Team C'.",
+        ),
+    ],
+)
+def test_pilot_team_not_in_the_data_is_a_config_error(tmp_path, teams, expected):
+    # a control team with no rows was dropped silently and the pilot judged on
+    # before/after alone (cycle time -34 % instead of -24 %)
+    from pathlib import Path
+
+    samples = Path(__file__).resolve().parents[1] / "data_samples"
+    path = _config(
+        tmp_path,
+        f"name: p\ndata: {{activities: {samples / 'tasks_en.csv'}}}\n{teams}"
+        "baseline: {start: 2023-10-01, end: 2024-03-31}\n"
+        "pilot: {start: 2024-04-01, end: 2024-06-30}\nas_of: 2024-06-30\n"
+        "metrics: [cycle_time]\n",
+    )
+    with pytest.raises(ConfigError) as err:
+        load_report_config("pilot", path)
+    assert str(err.value) == f"{path}: {expected}"

@@ -238,8 +238,57 @@ def _check_pilot(path: Path) -> None:
     except ImportError:
         return  # module there, function not yet
     try:
-        load_pilot_config(path)
+        cfg = load_pilot_config(path)
     except (ConfigError, FileNotFoundError):
         raise
     except ValueError as err:  # DataError and friends: keep the message, unify the type
         raise ConfigError(f"{path}: {err}") from err
+    _check_teams(path, cfg)
+
+
+def _data_teams(activities) -> list[str] | None:
+    """The team names of the activity file, or None when it cannot be read
+    here (the notebook then reports the problem with the data itself)."""
+    import warnings
+
+    try:
+        from diagnose.io.load import load_activities
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # data-quality notes: the report's job
+            data = load_activities(activities).data
+    except Exception:  # noqa: BLE001 - the notebook gives the data error
+        return None
+    if "team" not in data.columns:
+        return None
+    return sorted(str(t) for t in data["team"].dropna().unique())
+
+
+def _check_teams(path: Path, cfg) -> None:
+    """Every pilot and control team must have rows: a team that is not in the
+    data (a typo, 'Team c', a trailing space) was silently dropped, and the
+    pilot was judged on before/after alone."""
+    keys = [("pilot_teams", cfg.pilot_teams), ("control_teams", cfg.control_teams)]
+    if not any(teams for _, teams in keys):
+        return
+    known = _data_teams(cfg.activities)
+    if not known:
+        return
+    folded = {t.strip().casefold(): t for t in known}
+    file = Path(cfg.activities).name
+    for key, teams in keys:
+        for team in teams:
+            if team in known:
+                continue
+            close = folded.get(str(team).strip().casefold())
+            fix = (
+                f"write it exactly as in the data, {close!r}"
+                if close
+                else "use one of the teams listed, or correct the team column "
+                "of the file"
+            )
+            listed = ", ".join(known[:20]) + (" …" if len(known) > 20 else "")
+            raise ConfigError(
+                f"{path}: key {key!r}: {team!r} is not a team in {file} "
+                f"(teams: {listed}). Fix: {fix}."
+            )
