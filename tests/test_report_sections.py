@@ -928,3 +928,13 @@ def test_pilot_title_names_the_teams_periods_and_cases(pilot_a, pilot_b_zh):
     # run details list as_of, as the diagnosis report does
     assert pilot_a.parameters["as_of"] == "2024-06-30"
     assert "2024-06-30" in _html(sections.provenance_block(pilot_a))
+
+
+def test_pretrend_heading_only_over_a_pretrend_test(pilot_a):
+    # "Before the switch: parallel trends" stood empty without a pre-trend test
+    assert _html(sections.pretrend_heading(pilot_a)) == (
+        '<h2 class="dg-section">Before the switch: parallel trends</h2>'
+    )
+    without = SimpleNamespace(result=SimpleNamespace(pretrend=None), language="en")
+    assert sections.pretrend_heading(without) is None
+    assert sections.pretrend_note(without) is None

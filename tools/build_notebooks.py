@@ -110,9 +110,7 @@ sections.title_block(run)
     code('render.section("Pilot against control teams", "试点团队与对照团队", lang)'),
     code('sections.chart(run, "before_after")'),
     code('sections.chart(run, "did")'),
-    code(
-        'render.section("Before the switch: parallel trends", "试点前趋势检验", lang)'
-    ),
+    code("sections.pretrend_heading(run)"),
     code('sections.chart(run, "pretrend")'),
     code("sections.pretrend_note(run)"),
     code('render.section("What this pilot could detect", "本次试点的检测能力", lang)'),

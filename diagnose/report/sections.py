@@ -46,6 +46,7 @@ __all__ = [
     "chart",
     "figure_caption",
     "pretrend_note",
+    "pretrend_heading",
     "metric_label",
     "word",
     "T",
@@ -2282,6 +2283,16 @@ _CAPTIONS = {
         "。",
     ),
 }
+
+
+def pretrend_heading(run: PilotRun):
+    """The parallel-trends heading, or None when there is no pre-trend test
+    (an empty heading would stand over nothing)."""
+    if run.result.pretrend is None:
+        return None
+    return render.section(
+        "Before the switch: parallel trends", "试点前趋势检验", run.language
+    )
 
 
 def pretrend_note(run: PilotRun):
