@@ -817,13 +817,17 @@ def load_activities(
     if not ({"start", "end", "date_range"} & set(cols)):
         missing.append("start")
     if missing:
-        raise missing_column_error(
-            raw.file,
-            missing,
-            headers,
-            hint="An event log needs at least a timestamp column (time:timestamp, "
-            "timestamp); a task table needs a start date (开始时间, start).",
+        hint = (
+            "An event log needs at least a timestamp column (time:timestamp, "
+            "timestamp); a task table needs a start date (开始时间, start)."
         )
+        for guess in (
+            _header_row_guess(raw, _ACTIVITY_TARGETS),
+            _sheet_guess(raw, _ACTIVITY_TARGETS),
+        ):
+            if guess is not None:
+                hint = guess + "\n  " + hint
+        raise missing_column_error(raw.file, missing, headers, hint=hint)
     log = ProblemLog(raw.file)
     rows = _rows(frame, raw)
     n = len(frame)
@@ -1196,6 +1200,62 @@ def load_activities(
         _warn_tracker(raw, tracker)
     sources = _sources(raw, match, n, int(aside.sum()))
     return LoadResult(data, report, sources, "activities")
+
+
+def _header_row_guess(raw: RawTable, targets, look: int = 10) -> str | None:
+    """A sentence naming the row among the first ``look`` data rows whose
+    cells read as headers (a title row above the header), or None."""
+    n = min(look, len(raw.frame))
+    if not n:
+        return None
+    try:
+        top = raw.rows_frame(np.arange(n))
+    except (KeyError, IndexError, ValueError):
+        return None
+    best, best_row, best_cells = 1, None, []
+    for i in range(n):
+        cells = [_text_value(v) for v in top.iloc[i].tolist()]
+        cells = [c for c in cells if isinstance(c, str)]
+        if not cells:
+            continue
+        found = match_headers(cells, targets, file=raw.file).columns
+        if len(found) > best:
+            best, best_row, best_cells = len(found), i, list(found.values())
+    if best_row is None:
+        return None
+    row = best_row + raw.first_row
+    return (
+        f"The header seems to be on row {row} (it holds {best_cells}); the rows "
+        f"above it (a title?) are read as the header. Fix: delete rows 1 to "
+        f"{row - 1} so that the header is on row 1."
+    )
+
+
+def _sheet_guess(raw: RawTable, targets) -> str | None:
+    """For a workbook: a sentence naming another sheet whose header row
+    matches more of ``targets`` than the sheet read, or None."""
+    if raw.sheet is None or not raw.path:
+        return None
+    try:
+        with pd.ExcelFile(raw.path, engine="openpyxl") as book:
+            names = [str(n) for n in book.sheet_names]
+            found = []
+            for name in names:
+                if name == raw.sheet:
+                    continue
+                head = book.parse(name, nrows=0).columns
+                cols = match_headers([str(h) for h in head], targets, file=raw.file)
+                if len(cols.columns) >= 2:
+                    found.append((len(cols.columns), name, list(cols.columns.values())))
+    except Exception:  # a hint only: never fail because of it
+        return None
+    if not found:
+        return None
+    _, name, cells = max(found, key=lambda f: f[0])
+    return (
+        f"Sheet {name!r} has the headers {cells} (the sheet read was "
+        f"{raw.sheet!r}). Fix: pass sheet={name!r}."
+    )
 
 
 #: Headers that name a tracker's project or board (normalised when compared).
