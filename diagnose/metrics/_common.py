@@ -553,9 +553,11 @@ def _km_median_grouped(
         lnl = np.log(-np.log(sf))
         low = np.exp(-np.exp(lnl + z_se))
         high = np.exp(-np.exp(lnl - z_se))
-    # where the band is undefined (S = 0 or 1) the estimate is certain
-    low = np.where(np.isnan(low), sf, low)
-    high = np.where(np.isnan(high), sf, high)
+    # where the band is undefined: 1 before the first event (S = 1), NaN
+    # (not estimable) after the last one (S = 0), as stats.kaplan_meier
+    before_first = sf >= 1 - 1e-12
+    low = np.where(np.isnan(low) & before_first, 1.0, low)
+    high = np.where(np.isnan(high) & before_first, 1.0, high)
     # first distinct time at which each curve reaches 0.5, per group; the
     # runs of the groups that have any are contiguous, so reduceat over their
     # starts sees exactly one group each (a group without events keeps S = 1)
@@ -568,6 +570,17 @@ def _km_median_grouped(
         firsts = np.minimum.reduceat(hit, run_bounds[present])
         found = firsts != big
         out[present[found], j] = t[firsts[found]]
+    # KaplanMeier.quantile: an upper bound never reached by the band is the
+    # time S reaches 0 when the events are enough (0.5**events <= alpha/2)
+    events = np.add.reduceat(d, run_bounds[present])
+    hit = np.where(sf <= 1e-12, idx, big)
+    zero = np.minimum.reduceat(hit, run_bounds[present])
+    fill = (
+        np.isnan(out[present, 2])
+        & (zero != big)
+        & (0.5**events <= (1 - confidence) / 2)
+    )
+    out[present[fill], 2] = t[zero[fill]]
     return out
 
 
