@@ -32,6 +32,22 @@ def test_wilson_vectorised_and_empty_group():
     assert np.isnan(low[2]) and np.isnan(high[2])
 
 
+def test_wilson_bounds_exact_at_zero_and_all():
+    """k = 0 and k = n: the bound is 0 (1) exactly, never a hair past the
+    estimate (n = 3 gave 5.6e-17, which made error bars negative)."""
+    n = np.arange(1, 501)
+    low0, high0 = wilson_interval(np.zeros_like(n), n)
+    lown, highn = wilson_interval(n, n)
+    assert (low0 == 0).all() and (highn == 1).all()
+    z = 1.959963984540054  # the other bound by hand: z²/(n + z²)
+    np.testing.assert_allclose(high0, z**2 / (n + z**2), rtol=1e-12)
+    np.testing.assert_allclose(lown, n / (n + z**2), rtol=1e-12)
+    k = np.array([0, 1, 2, 3]).repeat(4)
+    m = np.tile([3, 4, 7, 12], 4)
+    lo, hi = wilson_interval(k, m)
+    assert ((lo <= k / m) & (k / m <= hi)).all()
+
+
 def test_newcombe_published_example():
     # Newcombe (1998), Stat Med 17:873, Table II example (a): 56/70 vs 48/80
     # method 10 interval: +0.0524 to +0.3339
