@@ -938,3 +938,16 @@ def test_pretrend_heading_only_over_a_pretrend_test(pilot_a):
     without = SimpleNamespace(result=SimpleNamespace(pretrend=None), language="en")
     assert sections.pretrend_heading(without) is None
     assert sections.pretrend_note(without) is None
+
+
+def test_zh_pilot_vs_control_wording_has_its_connector(pilot_b_zh):
+    # "试点团队对照团队" / "试点组对照组" dropped the connector the charts use
+    html = "".join(
+        _html(x)
+        for x in (
+            sections.effects_table(pilot_b_zh),
+            sections.methods("pilot", language="zh"),
+        )
+    )
+    assert "试点组对比对照组" in html
+    assert "试点团队对照团队" not in html and "试点组对照组" not in html

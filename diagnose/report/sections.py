@@ -786,7 +786,7 @@ _METHODS = {
             "公式，闭式刀切法），以上用百分位区间）、Mann–Whitney U 检验及 "
             "Hodges–Lehmann 位移（Moses 区间）。",
             "存在未完成项目时：对数秩检验与 Kaplan–Meier 中位数及其区间。",
-            "双重差分（试点团队对照团队、试点前对试点后）：对数周期的 OLS 回归（stats"
+            "双重差分（试点组对比对照组、试点前对比试点后）：对数周期的 OLS 回归（stats"
             "models）；团队数少时用野生聚类自助法（Webb "
             "权重），只有一个试点团队时用稳健标准误加团队层面的随机化推断——方法列注明"
             "所用方法。",
@@ -1989,13 +1989,13 @@ _COMPARISONS = {
     ),
     "DiD": (
         "pilot vs control teams (difference-in-differences)",
-        "试点团队对照团队（双重差分）",
+        "试点组对比对照组（双重差分）",
     ),
 }
 _GROUPS = {
     "pilot": ("pilot teams", "试点团队"),
     "overall": ("all questions", "全部题目"),
-    "pilot vs control": ("pilot vs control teams", "试点组对照组"),
+    "pilot vs control": ("pilot vs control teams", "试点组对比对照组"),
 }
 
 
