@@ -6,25 +6,16 @@ that added them); until it is made they are expected to fail.
 
 from __future__ import annotations
 
-import inspect
 import warnings
 
 import pandas as pd
 import pytest
 
-import diagnose.io.load as load_module
 from diagnose.exceptions import DataQualityWarning
 from diagnose.io import load_activities
 
 T = pd.Timestamp
 DAY = pd.Timedelta(days=1)
-
-_LOAD_SOURCE = inspect.getsource(load_module)
-needs_resolve_years = pytest.mark.xfail(
-    "resolve_years" not in _LOAD_SOURCE,
-    reason="load.py does not call dates.resolve_years yet",
-    strict=True,
-)
 
 
 def _write(tmp_path, name, text):
@@ -37,7 +28,6 @@ def _by_activity(result):
     return result.data.set_index("activity")
 
 
-@needs_resolve_years
 def test_yearless_dates_across_new_year(tmp_path):
     path = _write(
         tmp_path,
@@ -59,7 +49,6 @@ def test_yearless_dates_across_new_year(tmp_path):
     assert data.loc["活动执行", "end"] == T("2024-01-10") + DAY
 
 
-@needs_resolve_years
 def test_given_year_rolls_a_wrapping_end(tmp_path):
     path = _write(
         tmp_path, "y.csv", "任务名称,开始时间,结束时间\n方案策划,12月28日,1月3日\n"
@@ -72,12 +61,6 @@ def test_given_year_rolls_a_wrapping_end(tmp_path):
     assert row["end"] == T("2024-01-03") + DAY
 
 
-@pytest.mark.xfail(
-    inspect.signature(load_activities).parameters["dayfirst"].default is not None,
-    reason="load_activities(dayfirst=False) by default, so it is never decided "
-    "per column",
-    strict=True,
-)
 def test_day_first_column_is_read_day_first(tmp_path):
     path = _write(
         tmp_path,

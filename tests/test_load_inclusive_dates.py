@@ -9,13 +9,11 @@ a value as the next day 00:00 (an exclusive instant); date-only starts stay
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import warnings
 
 import pandas as pd
 import pytest
 
-import diagnose.io.load as load_module
 from diagnose.exceptions import DataQualityWarning
 from diagnose.io import load_activities
 from diagnose.metrics.overdue import overdue_rate
@@ -133,11 +131,6 @@ def test_typed_whole_day_cells_are_dates(tmp_path):
     assert data["due"].tolist() == [T("2023-07-07 18:00"), T("2023-07-09")]
 
 
-@pytest.mark.xfail(
-    "_midnight_cells" not in inspect.getsource(load_module),
-    reason="load.py still judges a datetime64 column as a whole (_whole_days)",
-    strict=True,
-)
 def test_dataframe_datetimes_read_like_xlsx_cells(tmp_path):
     frame = pd.DataFrame(
         {

@@ -27,8 +27,10 @@ take per column, so a million rows with repeated values cost a few seconds.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,15 +53,16 @@ from diagnose.io.columns import (
     normalise_word,
 )
 from diagnose.io.dates import (
-    DATE_FIX,
     MissingYearError,
+    _midnight_cells,
     _parse_iso_arrow,
     _parse_uniques,
-    _whole_days,
+    explain_bad_dates,
     infer_year,
     is_blank,
     parse_date_range,
     parse_dates,
+    resolve_years,
 )
 from diagnose.io.eventlog import lifecycle_kind, pair_lifecycle
 from diagnose.io.headers import HeaderMatch, match_headers
@@ -689,6 +692,27 @@ _ACTIVITY_TARGETS = [
 ]
 
 
+@contextlib.contextmanager
+def _located_warnings(file: str, column: str | None, *, stacklevel: int):
+    """Warnings raised inside the block are re-raised once each, after it,
+    beginning with the file (and column) they concern; the date parsers that
+    raise them do not know either. ``stacklevel`` counts from the ``with``
+    statement's function (3: the caller of that function)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    where = f"{file}, column {column!r}" if column else file
+    seen = set()
+    for w in caught:
+        text = str(w.message)
+        if text in seen:
+            continue
+        seen.add(text)
+        if not text.startswith(file):
+            text = f"{where}: {text}"
+        warnings.warn(text, w.category, stacklevel=stacklevel + 1)
+
+
 def load_activities(
     source,
     *,
@@ -697,7 +721,7 @@ def load_activities(
     strict: bool = False,
     year: int | None = None,
     tz: str | None = None,
-    dayfirst: bool = False,
+    dayfirst: bool | None = None,
 ) -> LoadResult:
     """Load a task table, tracker export or event log as the activity table.
 
@@ -718,14 +742,27 @@ def load_activities(
         Raise :class:`~diagnose.DataError` listing every row-level problem
         instead of setting rows aside.
     year : int, optional
-        Year for dates written without one (``9月1日``). Default: the most
-        common year among the file's full dates; if there is none, a
+        Year for dates written without one (``9月1日``). Default: each such
+        date takes, row by row, the year that puts it nearest the row's own
+        full dates (an end the next year when it wraps past new year: see
+        :func:`diagnose.io.dates.resolve_years`), and a DataQualityWarning
+        says how many dates had no year and which years were assumed. With
+        ``year`` every yearless date takes it, except an end that wraps past
+        new year (``year + 1``). Without any full date in the file, a
         DataError asks for ``year=``.
     tz : str, optional
         Time zone to convert offset-carrying timestamps to before dropping the
-        zone (default: UTC). Timestamps without an offset are kept as written.
-    dayfirst : bool, default=False
-        Read ``01/07/2023`` as 1 July.
+        zone. Default: a column whose offsets all agree (``+08:00``), or that
+        mixes offset and plain timestamps, keeps each value's local wall time
+        as written (a warning says when they are mixed); a column with
+        different offsets goes to UTC. Timestamps without an offset are kept
+        as written.
+    dayfirst : bool, optional
+        True reads ``01/07/2023`` as 1 July, False as 7 January. Default: the
+        column decides: a first field above 12 (``22/06/2024``) with none in
+        the second reads the whole column day first (with a warning); when
+        both occur, only the values that prove their order are read and the
+        others are listed; otherwise month first.
 
     Returns
     -------
@@ -891,7 +928,13 @@ def load_activities(
     )
     state = {"year": year}
 
-    def _parse(fn, col):
+    def _parse(fn, col, name=None):
+        # the date parser's notes (day first, mixed offsets) name the file
+        # and column here, where they are known
+        with _located_warnings(raw.file, name, stacklevel=4):
+            return _parse_once(fn, col)
+
+    def _parse_once(fn, col):
         try:
             return fn(col, year=state["year"], tz=tz, dayfirst=dayfirst)
         except MissingYearError as err:
@@ -911,9 +954,9 @@ def load_activities(
         if cols[c] not in raw.codes and pd.api.types.is_datetime64_any_dtype(
             get[c]
         ):  # Parquet, DataFrame
-            values = _parse(parse_dates, get[c]).to_numpy()
+            values = _parse(parse_dates, get[c], cols[c]).to_numpy()
             bad = np.zeros(n, dtype=bool)
-            only = np.full(n, _whole_days(values), dtype=bool)
+            only = _midnight_cells(values)
         elif (fast := _iso_strings(raw, cols[c])) is not None:
             values, only = fast  # plain ISO text: parsed whole by Arrow
             bad = np.zeros(n, dtype=bool)
@@ -924,6 +967,7 @@ def load_activities(
                     np.asarray(uniq, dtype=object), arrow=arrow, **kw
                 ),
                 None,
+                cols[c],
             )
             values, bad, only = full[codes], bad_u[codes], only_u[codes]
             if c == "end" and bad_u.any():
@@ -931,19 +975,29 @@ def load_activities(
                 bad = _log_end_words(log, rows, cols[c], uniq, codes, bad_u, bad)
         if bad.any():
             required = c in ("start", "end")
-            log.add(
-                rows[bad],
-                cols[c],
-                get[c][bad],
-                "is not a date",
-                DATE_FIX + ("" if required else "; the cell was left empty"),
-                kept=not required,
-                label="unreadable dates" if required else "unreadable optional dates",
-            )
+            cells = np.asarray(get[c][bad], dtype=object)
+            suffix = "" if required else "; the cell was left empty"
+            for which, problem, fix in explain_bad_dates(cells):
+                log.add(
+                    rows[bad][which],
+                    cols[c],
+                    cells[which],
+                    problem,
+                    fix + suffix,
+                    kept=not required,
+                    label=(
+                        "unreadable dates" if required else "unreadable optional dates"
+                    ),
+                )
         ts[c] = values
         date_only[c] = only
+    if state["year"] is not None:  # dates without a year: a year per row
+        with _located_warnings(raw.file, None, stacklevel=3):
+            ts = resolve_years(
+                ts, {c: get[c] for c in _DATE_COLUMNS if c in get}, year=year
+            )
     if "date_range" in get:
-        rng = _parse(parse_date_range, get["date_range"])
+        rng = _parse(parse_date_range, get["date_range"], cols["date_range"])
         bad = ~rng["ok"]
         if bad.any():
             log.add(
