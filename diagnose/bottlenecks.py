@@ -377,7 +377,10 @@ def _aggregate(items: dict, meta: dict, confidence: float):
             )["median"],
             "total_days": total(np.nan_to_num(days)),
             "sla_limit_days": limit_med,
-            "n_limit": total(has_limit).astype(np.int64),
+            # outcome known: finished, or open and already past the limit (an
+            # open item under its limit may still breach: left out, as in
+            # metrics.sla)
+            "n_limit": total(has_limit & ~(is_open & ~breach)).astype(np.int64),
             "n_breached": total(breach).astype(np.int64),
             "excess_days": total(excess),
             "median_ci_low": per_loc("ci_low"),

@@ -135,6 +135,29 @@ def test_hand_built_table():
     assert (tab["impact"] != "high").all()  # two cases are not enough evidence
 
 
+def test_breach_rate_leaves_out_open_items_under_their_limit():
+    # review limit 2 working days: a takes 4 (breach), b takes 1, c is open
+    # for 1 day at as_of (may still breach: outcome unknown), d is open for
+    # 3 days (already past the limit): 2 breaches of 3 known outcomes
+    T = pd.Timestamp
+    df = pd.DataFrame(
+        {
+            "case_id": ["a", "b", "c", "d"],
+            "activity": ["跨部门评审"] * 4,
+            "start": [
+                T("2024-03-04"),
+                T("2024-03-04"),
+                T("2024-03-14"),
+                T("2024-03-12"),
+            ],
+            "end": [T("2024-03-08"), T("2024-03-05"), pd.NaT, pd.NaT],
+        }
+    )
+    rev = bottlenecks(df, as_of="2024-03-15").set_index("location").loc["跨部门评审"]
+    assert rev["n"] == 4 and rev["n_open"] == 2
+    assert rev["sla_breach_rate"] == pytest.approx(2 / 3)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("n", [60, 300])
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
