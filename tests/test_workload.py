@@ -209,6 +209,25 @@ def test_overload_delay_by_hand():
     pd.testing.assert_frame_equal(again.set_index("outcome"), out)
 
 
+def test_overload_delay_overdue_leaves_out_work_not_yet_due():
+    # as test_overload_delay_by_hand, plus y4: open at as_of and due later, so
+    # it may still be late (outcome unknown) and is not an on-time task
+    df = _frame(
+        [
+            ("x1", "a", "2024-03-04", "2024-03-05", "X", "P2", "2024-03-20"),
+            ("x2", "a", "2024-03-04", "2024-03-08", "X", "P2", "2024-03-06"),
+            ("y1", "a", "2024-03-04", "2024-03-05", "Y", "P2", "2024-03-20"),
+            ("y2", "a", "2024-03-06", "2024-03-07", "Y", "P2", "2024-03-20"),
+            ("y3", "a", "2024-03-08", "2024-03-09", "Y", "P2", "2024-03-20"),
+            ("y4", "a", "2024-03-13", None, "Y", "P2", "2024-03-29"),
+        ]
+    )
+    out = overload_delay(df, as_of="2024-03-15", settings={"max_concurrent": 1})
+    od = out.set_index("outcome").loc["overdue"]
+    assert (od["k_overloaded"], od["n_overloaded"]) == (1, 2)
+    assert (od["k_other"], od["n_other"]) == (0, 3)  # y4 pending: not 0 of 4
+
+
 def test_overload_delay_interval_counts_people_not_tasks():
     # X and Z each carry two tasks on Monday (limit 1): four overloaded tasks
     # of two people; Y (three tasks one after another) and W are not.

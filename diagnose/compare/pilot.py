@@ -682,7 +682,8 @@ def compare_pilot(
     tasks = None
     if "overdue_rate" in cfg.metrics and "due" in activities.columns:
         od = overdue(activities, as_of=cfg.as_of)
-        od = od[od["has_due"]]
+        # outcome known at as_of: open work not yet due may still be late
+        od = od[od["outcome_known"]]
         info = cases.set_index("case_id")[["group", "period"]]
         tasks = od[["case_id", "is_overdue"]].join(info, on="case_id")
     scores = None

@@ -350,7 +350,8 @@ def overload_delay(
 
     if "due" in activities.columns:
         core = _overdue_core(activities, as_of)
-        od = np.flatnonzero(counted & core["has_due"].to_numpy(bool))
+        # outcome known at as_of (open work not yet due may still be late)
+        od = np.flatnonzero(counted & core["outcome_known"].to_numpy(bool))
         od_flag = core["is_overdue"].to_numpy(bool)[od]
     else:  # no due dates: nothing can be overdue
         od, od_flag = np.zeros(0, dtype=np.intp), np.zeros(0, dtype=bool)
