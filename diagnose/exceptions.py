@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pandas is imported where it is used: the CLI starts faster
     import pandas as pd
 
-__all__ = ["DataError", "ConfigError", "DataQualityWarning", "PROBLEM_COLUMNS"]
+__all__ = [
+    "DataError",
+    "ConfigError",
+    "DataQualityWarning",
+    "PROBLEM_COLUMNS",
+    "user_stacklevel",
+]
 
 #: Columns of every data-quality report (the ``problems`` frame).
 PROBLEM_COLUMNS = ["file", "row", "column", "value", "problem", "fix"]
@@ -65,3 +71,23 @@ class ConfigError(ValueError):
 
 class DataQualityWarning(UserWarning):
     """Soft data issue: the rows are kept, but the analyst should look at them."""
+
+
+def user_stacklevel() -> int:
+    """The ``stacklevel`` for :func:`warnings.warn` that points at the first
+    caller outside this package (the user's notebook cell or script), however
+    deep inside :mod:`diagnose` the warning is raised: the metrics share
+    helpers, so a fixed level points at ``diagnose`` itself from some callers
+    (Python 3.12's ``skip_file_prefixes`` does the same; 3.11 is supported)."""
+    import os
+    import sys
+
+    package = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    frame = sys._getframe(1)  # the function that warns: level 1
+    level = 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(
+        package
+    ):
+        frame = frame.f_back
+        level += 1
+    return level

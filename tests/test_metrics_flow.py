@@ -524,8 +524,12 @@ def test_end_before_start_warns_and_is_missing():
             ),
         }
     )
-    with pytest.warns(DataQualityWarning, match=r"1 row\(s\) end before they start"):
+    with pytest.warns(
+        DataQualityWarning, match=r"1 row\(s\) end before they start"
+    ) as caught:
         d = activity_durations(t, as_of="2024-11-15")
+    # it points at the caller's line (this file), not inside diagnose
+    assert {w.filename for w in caught} == {__file__}
     assert np.isnan(d["duration_working_days"].iloc[0])
     assert np.isnan(d["duration_days"].iloc[0])
     assert d["duration_working_days"].iloc[1:].tolist() == [1.0, 1.0, 1.0]

@@ -250,7 +250,7 @@ def _end_before_start(activities, as_of) -> np.ndarray:
         bad = st["started"].to_numpy(dtype=bool) & (end < start)
         k = int(bad.sum())
         if k:
-            from diagnose.exceptions import DataQualityWarning
+            from diagnose.exceptions import DataQualityWarning, user_stacklevel
 
             labels = activities.index[bad][:5].tolist()
             warnings.warn(
@@ -260,7 +260,7 @@ def _end_before_start(activities, as_of) -> np.ndarray:
                 "end date in the data, or load the table with "
                 "diagnose.load_activities, which sets such rows aside.",
                 DataQualityWarning,
-                stacklevel=5,
+                stacklevel=user_stacklevel(),
             )
         return bad
 
