@@ -160,3 +160,37 @@ def test_no_verdict_from_a_zero_width_or_missing_interval():
     row = j.loc[2]
     assert row["status"] == "inconclusive" and math.isnan(row["ci_low"])
     assert not row["clearly_improved"] and "zero-width" in row["basis"]
+
+
+def test_a_target_without_data_is_no_data_not_inconclusive():
+    # QA2 M6: no survey answers for the pilot team -> no satisfaction row at
+    # all; there is no interval, so "the CI straddles the target" is wrong
+    from diagnose.compare.verdict import STATUSES, status_counts
+
+    e = effects().iloc[:2]  # cycle time met, overdue level met, no satisfaction
+    j = judge_targets(e, TARGETS)
+    row = j.loc[2]
+    assert row["status"] == "no data" and row["basis"] == "no data"
+    assert math.isnan(row["estimate"]) and math.isnan(row["ci_low"])
+    assert not row["clearly_improved"] and not row["clearly_worse"]
+    assert status_counts(j) == {
+        "met": 2,
+        "not met": 0,
+        "inconclusive": 0,
+        "no data": 1,
+    }
+    assert list(status_counts(None)) == list(STATUSES)
+    v = recommend(j)
+    assert v.status_counts["no data"] == 1
+    # primary met, nothing missed or worse: the rule is unchanged
+    assert v.decision == "roll out"
+    assert "satisfaction (target: change +0.5) has no data, so the target cannot" in (
+        v.reasons
+    )
+    assert "n/a" not in v.reasons
+    zh = recommend(judge_targets(e, TARGETS, language="zh"), language="zh")
+    assert "没有数据，无法判定" in zh.reasons and "判定为无数据" not in zh.reasons
+    # the primary target without data: extend the pilot
+    j = judge_targets(e.iloc[1:], TARGETS)
+    assert j.loc[0, "status"] == "no data"
+    assert recommend(j).decision == "extend the pilot"

@@ -8,7 +8,10 @@ speaks of — never on the point estimate alone:
 * **not met** — the whole CI is on the bad side (lower bound > −20 %);
 * **inconclusive** — the CI straddles the target, or is missing (NaN: not
   estimable) or has zero width (a sample without variation says nothing
-  about uncertainty; never read as certainty).
+  about uncertainty; never read as certainty);
+* **no data** (无数据) — no effect row measures the metric at all (e.g. no
+  survey answers from the pilot teams in a period): there is no estimate and
+  no interval, which is not the same as an interval straddling the target.
 
 ``clearly_worse`` marks a metric whose change CI lies entirely on the
 harmful side of zero; ``clearly_improved`` entirely on the good side.
@@ -21,8 +24,9 @@ Decision (``recommend``), the first target listed being *primary*:
 2. **roll out** — all targets met, or the primary target met with no
    target clearly not met and no metric clearly worse;
 3. **extend the pilot** — everything else, in particular an inconclusive
-   primary target; the reasons say when the pilot was too small (its
-   minimum detectable effect is larger than the target change).
+   primary target or one without data; the reasons say when the pilot was
+   too small (its minimum detectable effect is larger than the target
+   change).
 """
 
 from __future__ import annotations
@@ -36,11 +40,25 @@ import pandas as pd
 from diagnose.compare.config import Target, parse_target
 from diagnose.compare.result import _TidyMixin, html_table, metric_name
 
-__all__ = ["judge_targets", "recommend", "Verdict", "DECISIONS"]
+__all__ = [
+    "judge_targets",
+    "recommend",
+    "status_counts",
+    "Verdict",
+    "DECISIONS",
+    "STATUSES",
+]
 
 DECISIONS = ("roll out", "extend the pilot", "stop")
 _DECISION_ZH = {"roll out": "全面推广", "extend the pilot": "延长试点", "stop": "停止"}
-_STATUS_ZH = {"met": "达成", "not met": "未达成", "inconclusive": "无法判断"}
+#: every status a target can get, in the order a summary lists them
+STATUSES = ("met", "not met", "inconclusive", "no data")
+_STATUS_ZH = {
+    "met": "达成",
+    "not met": "未达成",
+    "inconclusive": "无法判断",
+    "no data": "无数据",
+}
 #: which way is better when a target does not say
 LOWER_IS_BETTER = {"cycle_time": True, "overdue_rate": True, "satisfaction": False}
 
@@ -87,7 +105,7 @@ def _num(row, col) -> float:
 
 
 def judge_targets(effects, targets: dict, *, language: str = "en") -> pd.DataFrame:
-    """Judge every target: met / not met / inconclusive on its CI.
+    """Judge every target: met / not met / inconclusive on its CI, or no data.
 
     Parameters
     ----------
@@ -106,7 +124,10 @@ def judge_targets(effects, targets: dict, *, language: str = "en") -> pd.DataFra
         (after − before) or ``level`` (pilot-period level). A NaN or
         zero-width interval gives ``inconclusive`` (and never
         ``clearly_improved``/``clearly_worse``); a zero-width one is reported
-        as NaN with a note in ``basis``.
+        as NaN with a note in ``basis``. A target whose metric has no effect
+        row at all (nothing measured) gets ``no data`` (NaN estimate and
+        interval, ``basis`` "no data"); :func:`status_counts` counts the
+        statuses for a summary sentence.
     """
     frame = _rows(effects)
     out = []
@@ -131,7 +152,7 @@ def judge_targets(effects, targets: dict, *, language: str = "en") -> pd.DataFra
                 estimate=math.nan,
                 ci_low=math.nan,
                 ci_high=math.nan,
-                status="inconclusive",
+                status="no data",
                 clearly_improved=False,
                 clearly_worse=False,
                 basis="no data",
@@ -197,6 +218,30 @@ def judge_targets(effects, targets: dict, *, language: str = "en") -> pd.DataFra
     return pd.DataFrame(out, columns=JUDGEMENT_COLUMNS)
 
 
+def status_counts(judgements: pd.DataFrame | None) -> dict[str, int]:
+    """How many targets got each status, every status of :data:`STATUSES` listed.
+
+    Parameters
+    ----------
+    judgements : DataFrame or None
+        From :func:`judge_targets` (a ``status`` column).
+
+    Returns
+    -------
+    dict
+        ``{"met": n, "not met": n, "inconclusive": n, "no data": n}`` (zeros
+        included, in that order), for a sentence such as "Of 3 targets, 1 met,
+        0 not met, 1 inconclusive and 1 without data".
+    """
+    counts = dict.fromkeys(STATUSES, 0)
+    if judgements is None or "status" not in getattr(judgements, "columns", ()):
+        return counts
+    for s in judgements["status"]:
+        if s in counts:
+            counts[s] += 1
+    return counts
+
+
 @dataclass(frozen=True)
 class Verdict(_TidyMixin):
     """The recommendation: ``decision`` and a paragraph of ``reasons``."""
@@ -210,6 +255,11 @@ class Verdict(_TidyMixin):
     )
 
     _skip_fields = ("judgements",)
+
+    @property
+    def status_counts(self) -> dict[str, int]:
+        """Targets per status (:func:`status_counts` of :attr:`judgements`)."""
+        return status_counts(self.judgements)
 
     def summary(self, language: str | None = None) -> str:
         return self.reasons
@@ -299,6 +349,14 @@ def recommend(judgements: pd.DataFrame, mde=None, *, language: str = "en") -> Ve
         est = _fmt_q(r["quantity"], r["estimate"], r["metric"])
         lo = _fmt_q(r["quantity"], r["ci_low"], r["metric"])
         hi = _fmt_q(r["quantity"], r["ci_high"], r["metric"])
+        if r["status"] == "no data":
+            parts.append(
+                f"{name}（目标：{r['target']}）没有数据，无法判定"
+                if zh
+                else f"the {name} (target: {r['target']}) has no data, so the "
+                "target cannot be judged"
+            )
+            continue
         if zh:
             s = (
                 f"{name}（目标：{r['target']}）估计为 {est}"
