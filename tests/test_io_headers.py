@@ -232,7 +232,15 @@ def test_missing_required_column_names_file_columns_and_fix(tmp_path):
     message = str(err.value)
     assert "tasks_2024Q1.csv: required column 'start' not found" in message
     assert "['任务编号', '环节', '负责人']" in message
-    assert "mapping=" in message and "COLUMN_MAP" in message
+    assert "COLUMN_MAP" not in message and "columns.py" not in message
+    assert (
+        "Fix: rename the header in the file, or pass mapping={'<header in file>': "
+        "'start'} (command line: --map '<header in file>=start')." in message
+    )
+    assert err.value.problems["fix"].tolist() == [
+        "rename the header in the file, or pass mapping={'<header>': 'start'} "
+        "(command line: --map '<header>=start')"
+    ]
     assert err.value.problems["column"].tolist() == ["start"]
 
 
@@ -440,7 +448,8 @@ def test_repeated_header_is_named_with_its_columns(tmp_path):
     assert messages == [
         "dup.csv: 2 columns are headed '开始时间' (columns C, E); using the first "
         "(column C) as 'start'. Fix: give each column its own header, or pass "
-        "mapping={'开始时间.1': 'start'} to use column E instead."
+        "mapping={'开始时间.1': 'start'} (command line: --map '开始时间.1=start') "
+        "to use column E instead."
     ]
     assert caught[0].filename == __file__  # points at the caller's line
     assert result.data["start"].tolist() == [pd.Timestamp("2024-06-01")]

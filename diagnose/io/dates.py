@@ -390,7 +390,8 @@ def _warn_years(given, year: int | None) -> None:
             f"{len(stamps)} date(s) had no year ({cols}; e.g. {shown}). Each was "
             f"given the year that puts it nearest the same row's start or full "
             f"dates, else the nearest row's: {spread}. Pass year={example_year} "
-            f"(for example) to the loader to choose the year yourself, or write "
+            f"(for example; command line: --year {example_year}) to the loader "
+            f"to choose the year yourself, or write "
             f"full dates (YYYY-MM-DD)."
         )
     warnings.warn(message, DataQualityWarning, stacklevel=4)
@@ -508,7 +509,7 @@ def _day_first_column(f: pd.DataFrame) -> pd.Series:
                 f"the column's {len(ambiguous)} other dd/mm/yyyy date(s) were "
                 f"read day first too ({_dmy_text(f, ambiguous[0])!r} = "
                 f"{_dmy_words(f, ambiguous[0])}). Pass dayfirst=False if they "
-                f"are month first.",
+                f"are month first (command line: leave out --dayfirst).",
                 DataQualityWarning,
                 stacklevel=6,
             )
@@ -524,7 +525,8 @@ def _day_first_column(f: pd.DataFrame) -> pd.Series:
             f"({_dmy_text(f, f.index[day_b][0])!r}); {int(unclear.sum())} "
             f"date(s) such as {_dmy_text(f, f.index[unclear][0])!r} could be "
             f"either and were not read. Pass dayfirst=True (day first) or "
-            f"dayfirst=False (month first), or write YYYY-MM-DD.",
+            f"dayfirst=False (month first) (command line: --dayfirst for day "
+            f"first), or write YYYY-MM-DD.",
             DataQualityWarning,
             stacklevel=6,
         )
@@ -884,7 +886,8 @@ def _parse_uniques(
         examples = ", ".join(repr(v) for v in uniq[needs_year].head(3))
         raise MissingYearError(
             f"dates without a year ({examples}) and no year to give them. "
-            "Fix: pass year=2023 (for example) to the loader, or write full dates."
+            "Fix: pass year=2023 (for example) to the loader (command line: "
+            "--year 2023), or write full dates."
         )
     keep = np.flatnonzero(~blank_u)
     full[keep] = parsed.to_numpy()
@@ -966,8 +969,8 @@ def parse_date_range(
                 raise MissingYearError(
                     f"date ranges without a year ({examples}) and no year to give "
                     f"them. "
-                    "Fix: pass year=2023 (for example) to the loader, or write full "
-                    "dates."
+                    "Fix: pass year=2023 (for example) to the loader (command "
+                    "line: --year 2023), or write full dates."
                 )
             ya = ya.fillna(str(year))
         inherited = b["y"].isna()
@@ -1006,7 +1009,8 @@ def _explain_one(value) -> tuple[str, str]:
             return (
                 "could be day first or month first",
                 "pass dayfirst=True (day first) or dayfirst=False (month "
-                "first) to the loader, or write YYYY-MM-DD",
+                "first) to the loader (command line: --dayfirst for day first), "
+                "or write YYYY-MM-DD",
             )
         m, d = (b, a) if a > 12 else (a, b)
     else:

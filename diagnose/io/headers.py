@@ -138,7 +138,9 @@ def match_headers(
             match.ambiguous.append(
                 f"{file}: columns {[o[2] for o in options]} all mean {canonical!r}; "
                 f"using {options[0][2]!r}. Fix: pass mapping={{{options[0][2]!r}: "
-                f"{canonical!r}, {others[0]!r}: None}} to choose explicitly."
+                f"{canonical!r}, {others[0]!r}: None}} (command line: --map "
+                f"'{options[0][2]}={canonical}' --map '{others[0]}=none') to "
+                f"choose explicitly."
             )
     order = {h: i for i, h in enumerate(headers)}
     match.dropped.sort(key=lambda h: order.get(h, 0))
@@ -176,6 +178,7 @@ def _repeated_headers(headers: list[str], match: HeaderMatch, file: str) -> list
             f"{', '.join(where)}); using the first (column {where[0]}) as "
             f"{used[base]!r}. Fix: give each column its own header, or pass "
             f"mapping="
-            f"{{{others[0]!r}: {used[base]!r}}} to use column {where[1]} instead."
+            f"{{{others[0]!r}: {used[base]!r}}} (command line: --map "
+            f"'{others[0]}={used[base]}') to use column {where[1]} instead."
         )
     return out

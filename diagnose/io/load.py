@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import html
 import re
+import shlex
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -1308,7 +1309,8 @@ def _sheet_guess(raw: RawTable, targets) -> str | None:
     _, name, cells = max(found, key=lambda f: f[0])
     return (
         f"Sheet {name!r} has the headers {cells} (the sheet read was "
-        f"{raw.sheet!r}). Fix: pass sheet={name!r}."
+        f"{raw.sheet!r}). Fix: pass sheet={name!r} (command line: --sheet "
+        f"{shlex.quote(name)})."
     )
 
 
@@ -1425,7 +1427,8 @@ def _warn_tracker(raw: RawTable, how: str, stacklevel: int = 3) -> None:
 
     warnings.warn(
         f"{raw.file}: read as a task-tracker export: {how}. Pass "
-        "mapping={'<header>': 'case_id'} to choose the case column yourself.",
+        "mapping={'<header>': 'case_id'} (command line: --map '<header>=case_id') "
+        "to choose the case column yourself.",
         DataQualityWarning,
         stacklevel=stacklevel,
     )
@@ -1502,7 +1505,8 @@ def _warn_case_note(raw, case_note, stacklevel: int = 3) -> None:
     )
     warnings.warn(
         f"{raw.file}: no case column (project/活动名称/case:concept:name); {how}. "
-        "Pass mapping={'<header>': 'case_id'} to name the case column.",
+        "Pass mapping={'<header>': 'case_id'} (command line: --map "
+        "'<header>=case_id') to name the case column.",
         DataQualityWarning,
         stacklevel=stacklevel,
     )

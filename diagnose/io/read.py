@@ -675,7 +675,8 @@ def _read_excel(path: Path, label: str, sheet) -> tuple[pd.DataFrame, str, list]
             if not 0 <= sheet < len(names):
                 raise DataError(
                     f"{label}: has no sheet number {sheet}. Sheets in file: {names}. "
-                    "Fix: pass sheet= one of these names (or a number from 0)."
+                    "Fix: pass sheet= one of these names or a number from 0 "
+                    "(command line: --sheet NAME)."
                 )
             chosen = names[sheet]
         elif str(sheet) in names:
@@ -683,7 +684,7 @@ def _read_excel(path: Path, label: str, sheet) -> tuple[pd.DataFrame, str, list]
         else:
             raise DataError(
                 f"{label}: has no sheet {sheet!r}. Sheets in file: {names}. "
-                "Fix: pass sheet= one of these names."
+                "Fix: pass sheet= one of these names (command line: --sheet NAME)."
             )
         frame = book.parse(chosen, dtype=object, keep_default_na=False, na_values=[""])
     frame.columns = [str(c) for c in frame.columns]

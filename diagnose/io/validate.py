@@ -173,8 +173,8 @@ def missing_column_error(
             "value": "",
             "problem": "required column not found",
             "fix": [
-                f"add the header to COLUMN_MAP[{m!r}] in diagnose/io/columns.py, "
-                f"rename the header, or pass mapping={{'<header>': {m!r}}}"
+                f"rename the header in the file, or pass mapping={{'<header>': "
+                f"{m!r}}} (command line: --map '<header>={m}')"
                 for m in missing
             ],
         }
@@ -183,9 +183,9 @@ def missing_column_error(
     lines = [
         f"{file}: required column{'s' if len(missing) > 1 else ''} {names} not found. "
         f"Columns in file: {headers}.",
-        f"  Fix: rename the header, add it to COLUMN_MAP[{missing[0]!r}] in "
-        f"diagnose/io/columns.py, or pass mapping={{'<header in file>': "
-        f"{missing[0]!r}}}.",
+        f"  Fix: rename the header in the file, or pass mapping="
+        f"{{'<header in file>': {missing[0]!r}}} (command line: --map "
+        f"'<header in file>={missing[0]}').",
     ]
     if hint:
         lines.append(f"  {hint}")
@@ -211,7 +211,9 @@ def warn_problems(
         action = "kept" if kept else "set aside"
         parts.append(f"{len(group)} {what} ({action}; rows {_row_list(group['row'])})")
     warnings.warn(
-        f"{file}: " + "; ".join(parts) + ". See result.problems.",
+        f"{file}: "
+        + "; ".join(parts)
+        + ". Listed in result.problems (the report's Data quality section).",
         DataQualityWarning,
         stacklevel=stacklevel,
     )
