@@ -22,6 +22,12 @@ Per metric the *primary* effect row (the one targets are judged on):
 * ``satisfaction``: mean of the respondent's dimension scores, pilot teams,
   before vs after (paired when at least half of the respondents answered in
   both periods); one secondary row per dimension.
+
+The minimum detectable effect (``mde``) of a metric is that of the estimate
+its target is judged on: for ``cycle_time`` with control teams, the DiD's
+(from its standard error, :func:`~diagnose.compare.power.mde_from_se`);
+otherwise the pilot teams' before/after comparison
+(:func:`~diagnose.compare.power.minimum_detectable_effect`).
 """
 
 from __future__ import annotations
@@ -48,7 +54,7 @@ from diagnose.compare.effects import (
     compare_scores,
     compare_survival,
 )
-from diagnose.compare.power import minimum_detectable_effect
+from diagnose.compare.power import mde_from_se, minimum_detectable_effect
 from diagnose.compare.result import _TidyMixin, html_table
 from diagnose.compare.verdict import Verdict, judge_targets, recommend
 
@@ -163,7 +169,8 @@ class PilotResult(_TidyMixin):
         :func:`~diagnose.compare.verdict.judge_targets` output.
     verdict : Verdict
     mde : DataFrame
-        Minimum detectable effect per metric.
+        Minimum detectable effect per metric, of the estimate the target is
+        judged on (``comparison``: ``"DiD"`` or ``"before/after"``).
     pretrend : PretrendResult or None
     data_quality : DataFrame
         Loader problems (``file, row, column, value, problem, fix``).
@@ -439,7 +446,25 @@ def analyse_pilot(
         target_pct = (
             t.value if (t is not None and t.kind == "change" and t.relative) else None
         )
-        if len(b) >= 2 and len(a) >= 2:
+        if did_res is not None:
+            # the verdict judges the DiD: its MDE comes from the DiD's standard
+            # error, which also carries the control teams' noise
+            mdes.append(
+                mde_from_se(
+                    did_res.se,
+                    len(b),
+                    len(a),
+                    metric="cycle_time",
+                    target=target_pct,
+                    comparison="DiD",
+                    detail=(
+                        f"; {did_res.n} finished cases of the pilot and control "
+                        "teams (n above: the pilot teams' finished cases)"
+                    ),
+                    language=language,
+                )
+            )
+        elif len(b) >= 2 and len(a) >= 2:
             mdes.append(
                 minimum_detectable_effect(
                     b,

@@ -11,6 +11,11 @@ approximation (statsmodels :class:`~statsmodels.stats.power.NormalIndPower`):
   (:func:`statsmodels.stats.proportion.proportion_effectsize`), reported as
   the smallest detectable drop in percentage points from the baseline rate;
 * ``satisfaction``: ``d`` times the baseline SD of the scores, in points.
+
+When the estimate that is judged is not a plain two-sample comparison (the
+pilot's difference-in-differences), :func:`mde_from_se` gives the MDE of that
+estimate from its standard error: ``(z_{1-alpha/2} + z_power) * SE``, on the
+log scale for cycle time (reported as ``100 * (exp(-MDE) - 1)`` %).
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import numpy as np
 
 from diagnose.compare.result import _TidyMixin, fmt, metric_name
 
-__all__ = ["minimum_detectable_effect", "sample_size", "MdeResult"]
+__all__ = ["minimum_detectable_effect", "mde_from_se", "sample_size", "MdeResult"]
 
 _METRICS = ("cycle_time", "overdue_rate", "satisfaction")
 _UNITS = {"cycle_time": "%", "overdue_rate": "pp", "satisfaction": "points"}
@@ -35,7 +40,10 @@ class MdeResult(_TidyMixin):
     ``mde`` is signed in the direction of improvement: a % change (negative)
     for cycle time, percentage points (negative) for the overdue rate,
     points (positive) for satisfaction. ``underpowered`` is True when
-    ``|mde|`` exceeds ``|target|`` (NaN target: False).
+    ``|mde|`` exceeds ``|target|`` (NaN target: False). ``comparison`` names
+    the estimate the MDE belongs to (``"before/after"`` or ``"DiD"``); ``se``
+    is that estimate's standard error when the MDE was computed from it
+    (:func:`mde_from_se`), else NaN.
     """
 
     metric: str
@@ -51,6 +59,8 @@ class MdeResult(_TidyMixin):
     underpowered: bool = False
     method: str = ""
     language: str = "en"
+    comparison: str = "before/after"
+    se: float = math.nan
 
     def summary(self, language: str | None = None) -> str:
         lang = language or self.language
@@ -70,16 +80,21 @@ class MdeResult(_TidyMixin):
                     if self.underpowered
                     else f", within the target of {fmt(self.target, 1)}{unit}"
                 )
+        did = self.comparison == "DiD"
         if lang == "zh":
             unit_zh = {"%": "%", "pp": " 个百分点", "points": " 分"}[self.unit]
             return (
-                f"以 {self.n_before} → {self.n_after} 的样本，"
+                f"以 {self.n_before} → {self.n_after} 的样本"
+                + ("（双重差分估计）" if did else "")
+                + "，"
                 f"{metric_name(self.metric, 'zh')}"
                 f"可检测的最小效应（功效 {self.power:.0%}，α={self.alpha}）为 "
                 f"{fmt(self.mde, 1)}{unit_zh}{tgt}。"
             )
         return (
-            f"With n = {self.n_before} → {self.n_after}, the smallest "
+            f"With n = {self.n_before} → {self.n_after}"
+            + (" (difference-in-differences estimate)" if did else "")
+            + ", the smallest "
             f"{metric_name(self.metric, 'en')} "
             f"effect detectable with {self.power:.0%} power at alpha = {self.alpha} is "
             f"{fmt(self.mde, 1)}{unit}{tgt}."
@@ -183,8 +198,107 @@ def minimum_detectable_effect(
         power=power,
         target=tgt,
         underpowered=under,
-        method=f"two-sided normal approximation (statsmodels NormalIndPower), {how}",
+        method=(
+            "before/after two-sample comparison: two-sided normal approximation "
+            f"(statsmodels NormalIndPower), {how}"
+        ),
         language=language,
+    )
+
+
+def mde_from_se(
+    se: float,
+    n_before: int,
+    n_after: int,
+    *,
+    metric: str = "cycle_time",
+    alpha: float = 0.05,
+    power: float = 0.8,
+    target: float | None = None,
+    comparison: str = "DiD",
+    detail: str = "",
+    language: str = "en",
+) -> MdeResult:
+    """Minimum detectable effect of an estimate with standard error ``se``.
+
+    ``MDE = (z_{1-alpha/2} + z_power) * se`` (two-sided normal test; the
+    far tail is ignored, as is usual). Use it when the estimate judged is not
+    a plain before/after comparison, e.g. the pilot's difference-in-
+    differences, whose standard error also carries the control teams' noise.
+
+    Parameters
+    ----------
+    se : float
+        Standard error of the estimate: log points for ``cycle_time``, a
+        proportion (0-1) for ``overdue_rate``, points for ``satisfaction``.
+        NaN, infinite or not positive: the MDE is NaN (not estimable).
+    n_before, n_after : int
+        Sample sizes shown with the MDE (the pilot teams' cases).
+    metric : {"cycle_time", "overdue_rate", "satisfaction"}, default="cycle_time"
+    alpha, power : float
+    target : float, optional
+        The target change in the MDE's unit (-20 for −20 %); sets
+        ``underpowered``.
+    comparison : str, default="DiD"
+        The estimate the MDE refers to, stored in ``comparison`` and named in
+        ``method``.
+    detail : str, optional
+        Appended to ``method`` (e.g. how many cases and teams the estimate
+        used).
+
+    Returns
+    -------
+    MdeResult
+        ``mde`` signed in the direction of improvement: ``100 * (exp(-MDE) -
+        1)`` % for cycle time, ``-100 * MDE`` pp for the overdue rate,
+        ``+MDE`` points for satisfaction; ``se`` is the input, ``sd`` NaN.
+
+    Examples
+    --------
+    A DiD on log durations with SE 0.136: ``(1.960 + 0.842) * 0.136 = 0.381``
+    log points, an MDE of ``100 * (exp(-0.381) - 1) = -31.7 %``.
+    """
+    from scipy.stats import norm
+
+    _check_metric(metric, "mde_from_se")
+    se = float(se)
+    m = (norm.ppf(1 - alpha / 2) + norm.ppf(power)) * se
+    if not (math.isfinite(se) and se > 0):
+        m = math.nan
+    if metric == "cycle_time":
+        mde = 100 * math.expm1(-m)
+        scale = "log points"
+    elif metric == "overdue_rate":
+        mde = -100 * m
+        scale = "proportion"
+    else:
+        mde = m
+        scale = "points"
+    tgt = math.nan if target is None else float(target)
+    under = bool(not (math.isnan(tgt) or math.isnan(mde)) and abs(mde) > abs(tgt))
+    label = "difference-in-differences" if comparison == "DiD" else comparison
+    how = (
+        f"(z_(1-alpha/2) + z_power) x SE of the {label} estimate "
+        f"(SE {se:.4g} {scale}), two-sided normal approximation"
+    )
+    if math.isnan(m):
+        how += "; the standard error is not available, so the MDE is not estimable"
+    return MdeResult(
+        metric=metric,
+        mde=float(mde),
+        unit=_UNITS[metric],
+        n_before=int(n_before),
+        n_after=int(n_after),
+        baseline=math.nan,
+        sd=math.nan,
+        alpha=alpha,
+        power=power,
+        target=tgt,
+        underpowered=under,
+        method=how + detail,
+        language=language,
+        comparison=comparison,
+        se=se,
     )
 
 
