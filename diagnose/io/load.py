@@ -1845,7 +1845,28 @@ def load_survey(
         ``respondent, team, period, question, text``. Answers out of range or
         unreadable are set aside (``kept=False`` for that answer); a file row
         counts as kept when at least one of its answers is in ``data``.
+
+        - Scores between the ends of the scale are read as written, half
+          points included (``3.5``: some surveys allow them); ``4分`` and the
+          Likert words are read too.
+        - A respondent who answered twice counts once: in the wide form a
+          later row with the same respondent id (and period) as an earlier
+          row is set aside whole; in the long form a later answer to the same
+          item by the same respondent (and period) is set aside. The first
+          answer is kept, since a repeat would inflate n and weigh that
+          respondent twice; each repeat is listed in ``problems`` naming the
+          row kept. Without a respondent column every row is its own
+          respondent and nothing is compared.
+
+    Warns
+    -----
+    DataQualityWarning
+        Answers set aside (by kind, naming rows), and "no answers" when the
+        file yields no score at all (a header without rows, or every answer
+        blank or unreadable).
     """
+    from diagnose.exceptions import DataQualityWarning
+
     low, high = (int(v) for v in scale)
     if low >= high:
         raise ValueError(
@@ -1883,6 +1904,7 @@ def load_survey(
         ids["respondent"] = rows.astype(str)
     text_parts = []
     n_missing = 0
+    n_repeat_answers = 0
     if "item" in cols or "score" in cols:  # long form
         missing = [c for c in ("item", "score") if c not in cols]
         if missing:
@@ -1904,6 +1926,16 @@ def load_survey(
             )
         _log_scores(log, rows, cols["score"], frame[cols["score"]], reason, scale)
         ok = item.notna() & score.notna()
+        if "respondent" in cols:  # the same question answered twice
+            key = ["respondent", "period"]
+            again = ids[key].assign(item=item)[ok].duplicated(keep="first")
+            if again.any():
+                where = np.flatnonzero(ok.to_numpy())[again.to_numpy()]
+                _log_repeats(
+                    log, rows, ids.assign(item=item), cols["respondent"], where, ok
+                )
+                ok = ok.copy()
+                ok.iloc[where] = False
         data = ids[ok].assign(item=item[ok], score=score[ok])
         kept_rows = set(rows[ok.to_numpy()])
         n_items = int(item[ok].nunique())
@@ -1932,6 +1964,16 @@ def load_survey(
                 "wide columns holding 1-5 scores (or words such as 满意)."
             )
         match.dropped = [h for h in match.dropped if h not in items and h not in free]
+        if "respondent" in cols:  # a respondent who filled in the form twice
+            first = ids["respondent"].notna().to_numpy()
+            again = np.zeros(len(ids), dtype=bool)
+            again[first] = ids[["respondent", "period"]][first].duplicated(keep="first")
+            if again.any():
+                where = np.flatnonzero(again)
+                _log_repeats(log, rows, ids, cols["respondent"], where, first)
+                answers = frame.iloc[where][items]
+                n_repeat_answers = int((~answers.apply(is_blank)).to_numpy().sum())
+                frame, rows, ids = frame[~again], rows[~again], ids[~again]
         long_parts = []
         for h in items:
             score, reason = _likert(frame[h], scale)
@@ -1976,6 +2018,22 @@ def load_survey(
         if len(report)
         else 0
     )
+    if n_repeat_answers:  # a repeated wide row is one problem of many answers
+        n_aside_answers += n_repeat_answers - int((report["problem"] == _REPEAT).sum())
+    if data.empty:
+        warnings.warn(
+            f"{raw.file}: no answers: "
+            + (
+                "the file has a header but no rows."
+                if n_read == 0
+                else f"none of its {n_read} rows holds a readable score."
+            )
+            + " The survey results will be empty. Fix: check that the file is "
+            "the filled-in survey export (one row per respondent, or one row "
+            "per answer with item and score columns).",
+            DataQualityWarning,
+            stacklevel=2,
+        )
     sources = _sources(
         raw,
         match,
@@ -1988,14 +2046,47 @@ def load_survey(
     return LoadResult(data, report, sources, "survey", text)
 
 
+_REPEAT = "repeats an earlier answer of the same respondent"
+
+
+def _log_repeats(log, rows, ids, header, where, usable) -> None:
+    """Set aside the rows at positions ``where``, which repeat the respondent
+    (and period, and item in long form) of an earlier row: the first answer
+    is kept, as a repeated submission would otherwise count twice in n."""
+    cols = [c for c in ("respondent", "period", "item") if c in ids]
+    key = ids[cols].astype(object).where(ids[cols].notna(), None)
+    kept_at = {}
+    for pos in np.flatnonzero(usable):
+        kept_at.setdefault(tuple(key.iloc[pos]), int(rows[pos]))
+    fixes = []
+    for pos in where:
+        k = tuple(key.iloc[pos])
+        what = f"question {k[-1]!r}" if "item" in cols else "the survey"
+        fixes.append(
+            f"delete the repeated answer (row {kept_at[k]}, the first, is kept), "
+            f"or give each respondent their own id; {what} was answered more "
+            f"than once by respondent {k[0]!r}"
+            + (f" in period {k[1]!r}" if k[1] is not None else "")
+        )
+    log.add(
+        rows[where],
+        header,
+        ids["respondent"].iloc[where].to_numpy(dtype=object),
+        _REPEAT,
+        fixes,
+        kept=False,
+        label="repeated answers",
+    )
+
+
 def _log_scores(log, rows, header, cells, reason, scale) -> None:
     low, high = scale
     for code, problem, fix, label in (
         (
             "range",
             f"is outside the scale {low}-{high}",
-            f"use a whole number from {low} to {high}, or pass scale= for another "
-            f"scale",
+            f"use a number from {low} to {high} (half points such as 3.5 are "
+            f"read), or pass scale= for another scale",
             "scores out of range",
         ),
         (
