@@ -9,6 +9,11 @@ Example (paths are relative to the YAML file)::
       activities: ../tasks_en.csv
       survey: ../survey.csv          # optional
       benchmarks: ../benchmarks.yaml # optional
+      # optional, how to read the activity file (as load_activities):
+      # sheet: 数据                    # XLSX worksheet (name or 0-based number)
+      # columns: {项目编号: case_id, 备注: null}   # header -> column; null ignores
+      # year: 2024                     # year for dates written without one
+      # dayfirst: true                 # 06/07/2024 is 6 July
     settings: ../settings.yaml       # optional: diagnose.config.load_settings
     pilot_teams: [Team A]
     control_teams: [Team B, Team C]  # optional
@@ -42,7 +47,15 @@ import yaml
 
 from diagnose.exceptions import ConfigError
 
-__all__ = ["PilotConfig", "Target", "load_pilot_config", "parse_target", "METRICS"]
+__all__ = [
+    "PilotConfig",
+    "Target",
+    "load_pilot_config",
+    "parse_target",
+    "read_options",
+    "METRICS",
+    "READ_KEYS",
+]
 
 METRICS = ("cycle_time", "overdue_rate", "satisfaction")
 _KEYS = {
@@ -61,6 +74,9 @@ _KEYS = {
     "targets",
 }
 _DATA_KEYS = {"activities", "survey", "benchmarks"}
+#: keys under ``data:`` (diagnosis and pilot configs) that say how to read the
+#: activity file; passed to :func:`~diagnose.io.load.load_activities`
+READ_KEYS = ("sheet", "columns", "year", "dayfirst")
 _TARGET_KINDS = ("change", "at_most", "at_least")
 
 
@@ -117,6 +133,9 @@ class PilotConfig:
     as_of: pd.Timestamp
     metrics: tuple[str, ...]
     targets: dict[str, Target] = field(default_factory=dict)
+    #: keyword arguments of ``load_activities`` for the activity file
+    #: (``sheet, mapping, year, dayfirst``), from ``data:`` (:func:`read_options`)
+    activity_options: dict[str, Any] = field(default_factory=dict)
 
     @property
     def switch(self) -> pd.Timestamp:
@@ -295,6 +314,120 @@ def _file(where: str, key: str, value, base: Path) -> Path:
     return path
 
 
+def _activity_targets() -> list[str]:
+    """Canonical names a ``data.columns`` entry may map a header to."""
+    from diagnose.io.columns import ACTIVITY_COLUMNS
+
+    keep = [c for c in ACTIVITY_COLUMNS if c not in ("is_open", "source_row")]
+    return keep + ["lifecycle", "date_range"]
+
+
+def read_options(data: dict, *, where: str = "config") -> dict[str, Any]:
+    """How to read the activity file, from a config's ``data:`` mapping.
+
+    ``sheet`` (worksheet name, or number from 0), ``columns`` (``{header in
+    the file: canonical column}``; ``null`` or ``none`` ignores the header),
+    ``year`` (for dates without one) and ``dayfirst`` (true/false) become the
+    keyword arguments ``sheet, mapping, year, dayfirst`` of
+    :func:`~diagnose.io.load.load_activities`; keys not given are left out.
+
+    Raises
+    ------
+    ConfigError
+        A wrong type, or a column name that is not a canonical column (the
+        message lists them and the closest one).
+    """
+    import difflib
+
+    out: dict[str, Any] = {}
+    if data.get("sheet") is not None:
+        sheet = data["sheet"]
+        if isinstance(sheet, bool) or not isinstance(sheet, (str, int)):
+            raise _err(
+                where,
+                "data.sheet",
+                f"expected a worksheet name or number; got {sheet!r}.",
+                "write the tab's name, e.g. 'sheet: 数据', or its number from 0.",
+            )
+        if isinstance(sheet, int) and sheet < 0:
+            raise _err(
+                where,
+                "data.sheet",
+                f"{sheet} is not a worksheet number.",
+                "number the worksheets from 0 (the first tab), or give its name.",
+            )
+        out["sheet"] = sheet.strip() if isinstance(sheet, str) else sheet
+    if data.get("columns") is not None:
+        columns = data["columns"]
+        if not isinstance(columns, dict) or not columns:
+            raise _err(
+                where,
+                "data.columns",
+                f"expected a mapping of headers to columns; got {columns!r}.",
+                "write 'columns: {项目编号: case_id, 备注: null}' (header in the "
+                "file: column name; null ignores the header).",
+            )
+        targets = _activity_targets()
+        mapping: dict[str, str | None] = {}
+        seen: dict[str, str] = {}
+        for header, column in columns.items():
+            key = f"data.columns.{header}"
+            if isinstance(column, str) and column.strip().lower() in ("none", "null"):
+                column = None
+            if column is not None and (
+                not isinstance(column, str) or column.strip() not in targets
+            ):
+                close = difflib.get_close_matches(str(column), targets, n=1)
+                hint = f"did you mean {close[0]!r}? " if close else ""
+                raise _err(
+                    where,
+                    key,
+                    f"{column!r} is not a column name.",
+                    f"{hint}use one of {', '.join(targets)}, or null to ignore "
+                    "the header.",
+                )
+            column = column.strip() if column is not None else None
+            if column is not None and column in seen:
+                raise _err(
+                    where,
+                    key,
+                    f"{seen[column]!r} and {header!r} are both mapped to {column!r}.",
+                    "map only one header to each column.",
+                )
+            if column is not None:
+                seen[column] = str(header)
+            mapping[str(header)] = column
+        out["mapping"] = mapping
+    if data.get("year") is not None:
+        year = data["year"]
+        if isinstance(year, str) and year.strip().isdigit():
+            year = int(year.strip())
+        if (
+            isinstance(year, bool)
+            or not isinstance(year, int)
+            or not 1900 <= year <= 2200
+        ):
+            raise _err(
+                where,
+                "data.year",
+                f"expected a four-digit year; got {year!r}.",
+                "write the year of dates written without one, e.g. 'year: 2024'.",
+            )
+        out["year"] = year
+    if data.get("dayfirst") is not None:
+        dayfirst = data["dayfirst"]
+        if not isinstance(dayfirst, bool):
+            raise _err(
+                where,
+                "data.dayfirst",
+                f"expected true or false; got {dayfirst!r}.",
+                "write 'dayfirst: true' to read 06/07/2024 as 6 July, false for "
+                "June 7.",
+            )
+        out["dayfirst"] = dayfirst
+    return out
+
+
 def load_pilot_config(
     path: str | Path | dict, *, base: str | Path | None = None
 ) -> PilotConfig:
@@ -372,13 +505,13 @@ def load_pilot_config(
             f"expected a mapping; got {data!r}.",
             "write 'data: {activities: ../tasks.csv}'.",
         )
-    bad = sorted(set(data) - _DATA_KEYS)
+    bad = sorted(set(map(str, data)) - _DATA_KEYS - set(READ_KEYS))
     if bad:
         raise _err(
             where,
             f"data.{bad[0]}",
             f"unknown key(s) {bad}.",
-            f"use only {sorted(_DATA_KEYS)}.",
+            f"use only {sorted(_DATA_KEYS) + list(READ_KEYS)}.",
         )
     if "activities" not in data:
         raise _err(
@@ -388,6 +521,7 @@ def load_pilot_config(
             "add 'activities: <path to the task export>' under data.",
         )
     activities = _file(where, "data.activities", data["activities"], folder)
+    read = read_options(data, where=where)
     survey = (
         _file(where, "data.survey", data["survey"], folder)
         if data.get("survey")
@@ -540,4 +674,5 @@ def load_pilot_config(
         as_of=as_of,
         metrics=tuple(metrics),
         targets=targets,
+        activity_options=read,
     )

@@ -10,7 +10,9 @@ stopped when a check fails):
 ``language``  (optional) ``en`` or ``zh``
 ``as_of``     (optional) ``YYYY-MM-DD``; used in the file name
 ``data``      (optional) mapping of input -> file, relative to the config;
-              every file must exist and be readable
+              every file must exist and be readable. Besides the files,
+              ``sheet, columns, year, dayfirst`` say how to read the activity
+              file (:func:`diagnose.compare.config.read_options`)
 ``settings``  (optional) settings YAML, relative to the config
 
 A diagnosis config may have no other key (``data:`` holds ``activities``,
@@ -33,6 +35,7 @@ from typing import Any
 
 import yaml
 
+from diagnose.compare.config import READ_KEYS, read_options
 from diagnose.exceptions import ConfigError
 
 __all__ = ["ReportConfig", "load_report_config", "slug", "KINDS"]
@@ -51,6 +54,16 @@ class ReportConfig:
     language: str | None = None
     as_of: dt.date | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def activity_options(self) -> dict[str, Any]:
+        """Keyword arguments of ``load_activities`` from ``data:`` (``sheet,
+        mapping, year, dayfirst``; see :func:`diagnose.compare.config.read_options`).
+        """
+        data = self.raw.get("data")
+        if not isinstance(data, dict):
+            return {}
+        return read_options(data, where=str(self.path))
 
     def stem(self, today: dt.date | None = None) -> str:
         """File stem ``<kind>-<name>-<as_of or today>`` of the report."""
@@ -138,7 +151,7 @@ def _diagnosis_keys(raw: dict) -> list[str]:
     problems = _unknown_keys(raw, DIAGNOSIS_KEYS)
     data = raw.get("data")
     if isinstance(data, dict):
-        problems += _unknown_keys(data, DIAGNOSIS_DATA_KEYS, prefix="data.")
+        problems += _unknown_keys(data, DIAGNOSIS_DATA_KEYS + READ_KEYS, prefix="data.")
     if data is None or isinstance(data, dict) and not data.get("activities"):
         problems.append(
             "key 'data.activities' is required (the task export). Fix: add "
@@ -197,8 +210,14 @@ def load_report_config(kind: str, path: str | Path) -> ReportConfig:
         files += [
             (f"data.{k}", v)
             for k, v in data.items()
-            if kind != "diagnosis" or k in DIAGNOSIS_DATA_KEYS  # else: unknown key
+            if k not in READ_KEYS
+            and (kind != "diagnosis" or k in DIAGNOSIS_DATA_KEYS)  # else: unknown
         ]
+        if kind == "diagnosis":
+            try:
+                read_options(data, where=str(path))
+            except ConfigError as err:
+                problems.append(str(err).split(": ", 1)[1].rstrip("."))
     if raw.get("settings") is not None:
         files.append(("settings", raw["settings"]))
     for key, value in files:
@@ -246,7 +265,7 @@ def _check_pilot(path: Path) -> None:
     _check_teams(path, cfg)
 
 
-def _data_teams(activities) -> list[str] | None:
+def _data_teams(activities, options: dict | None = None) -> list[str] | None:
     """The team names of the activity file, or None when it cannot be read
     here (the notebook then reports the problem with the data itself)."""
     import warnings
@@ -256,7 +275,7 @@ def _data_teams(activities) -> list[str] | None:
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # data-quality notes: the report's job
-            data = load_activities(activities).data
+            data = load_activities(activities, **(options or {})).data
     except Exception:  # noqa: BLE001 - the notebook gives the data error
         return None
     if "team" not in data.columns:
@@ -271,7 +290,7 @@ def _check_teams(path: Path, cfg) -> None:
     keys = [("pilot_teams", cfg.pilot_teams), ("control_teams", cfg.control_teams)]
     if not any(teams for _, teams in keys):
         return
-    known = _data_teams(cfg.activities)
+    known = _data_teams(cfg.activities, getattr(cfg, "activity_options", None))
     if not known:
         return
     folded = {t.strip().casefold(): t for t in known}

@@ -19,6 +19,7 @@ import pandas as pd
 from diagnose._format import as_count, fill
 from diagnose.metrics.benchmarks import METRIC_LABELS
 from diagnose.report import render
+from diagnose.report.configs import READ_KEYS
 
 __all__ = [
     "DiagnosisRun",
@@ -208,7 +209,11 @@ class DiagnosisRun:
 def _data_files(config) -> dict[str, Path]:
     base = Path(config.path).parent
     data = config.raw.get("data") or {}
-    return {k: (base / v).resolve() for k, v in data.items() if v}
+    return {
+        k: (base / v).resolve()
+        for k, v in data.items()
+        if v and k not in READ_KEYS  # sheet, columns, ...: how to read, not files
+    }
 
 
 def open_diagnosis(
@@ -258,11 +263,12 @@ def open_diagnosis(
     loads = {}
     for key, loader in loaders.items():
         if key in paths:
-            loads[key] = (
-                loader(paths[key], scale=settings.scale)
-                if key == "survey"
-                else loader(paths[key])
-            )
+            if key == "survey":
+                loads[key] = loader(paths[key], scale=settings.scale)
+            elif key == "activities":  # sheet, columns, year, dayfirst of data:
+                loads[key] = loader(paths[key], **cfg.activity_options)
+            else:
+                loads[key] = loader(paths[key])
     when = as_of or cfg.as_of
     when = pd.Timestamp(when) if when else latest_timestamp(loads["activities"].data)
     result = diagnose(
@@ -525,7 +531,8 @@ def open_pilot(
     cfg = load_pilot_config(config_path)
     if language and language != cfg.language:
         cfg = dataclasses.replace(cfg, language=language)
-    loaded = load_activities(cfg.activities)  # read and checked once
+    # read and checked once, as data: says (sheet, columns, year, dayfirst)
+    loaded = load_activities(cfg.activities, **cfg.activity_options)
     result = compare_pilot(cfg, n_resamples=n_resamples, seed=seed, activities=loaded)
     acts = loaded.data
     files = {str(cfg.activities): len(acts)}
