@@ -957,3 +957,50 @@ def test_zh_pilot_vs_control_wording_has_its_connector(pilot_b_zh):
     )
     assert "试点组对比对照组" in html
     assert "试点团队对照团队" not in html and "试点组对照组" not in html
+
+
+@pytest.mark.parametrize(
+    "lang, unmeasured, no", [("en", "not measured", "no"), ("zh", "未测量", "否")]
+)
+def test_benchmark_table_says_not_measured_without_the_input(
+    tmp_path, lang, unmeasured, no
+):
+    # QA L1: no survey and no KPI file gave 'Worse? no' for conversion rate and
+    # the survey score, a comparison that was never made
+    cfg = _config(tmp_path, f"  benchmarks: {SAMPLES / 'benchmarks.yaml'}\n")
+    run = sections.open_diagnosis(cfg, language=lang)
+    bm = run.result.benchmarks
+    missing = bm[bm["value"].isna()]
+    assert sorted(missing["metric"]) == ["conversion_rate", "satisfaction"]
+    html = _html(sections.benchmark_table(run))
+    table = _outside_details(html)
+    rows = re.findall(r"<tr>(.*?)</tr>", table, flags=re.S)
+    cells = [
+        [c.strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", r, flags=re.S)]
+        for r in rows
+    ]
+    cells = [c for c in cells if c]
+    by_metric = {c[0]: c for c in cells}
+    for metric in ("conversion_rate", "satisfaction"):
+        label = next(
+            k for k in by_metric if k.startswith(sections.metric_label(metric, lang))
+        )
+        assert by_metric[label][1] == unmeasured
+        assert by_metric[label][4:] == ["–", "–"]  # not 'no'
+    # measured metrics keep their yes/no
+    cycle = sections.metric_label("cycle_time_days", lang)
+    cycle = next(k for k in by_metric if k.startswith(cycle))
+    assert by_metric[cycle][4:] == [sections.word("yes", lang)] * 2  # 23.1 vs 15
+    wait = sections.metric_label("handoff_wait_days", lang)
+    wait = next(k for k in by_metric if k.startswith(wait))
+    assert by_metric[wait][4] == no  # 0.2 vs 1.0 working days
+    meaning = re.search(r'<p class="dg-meaning">(.*?)</p>', table).group(1)
+    if lang == "en":
+        assert meaning == (
+            "2 of 3 metrics are worse than the benchmark beyond the noise: Median "
+            "cycle time, Overdue rate. Not measured (no input for them): Conversion "
+            "rate, Survey score (mean)."
+        )
+    else:
+        assert meaning.startswith("3 项指标中有 2 项差于基准")
+        assert "未测量（缺少相应输入）：" in meaning

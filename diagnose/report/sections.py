@@ -846,6 +846,7 @@ def provenance_block(run):
 _WORDS = {
     "yes": ("yes", "是"),
     "no": ("no", "否"),
+    "not measured": ("not measured", "未测量"),
     "met": ("met", "达成"),
     "not met": ("not met", "未达成"),
     "inconclusive": ("inconclusive", "无法判断"),
@@ -1851,17 +1852,22 @@ def benchmark_table(run: DiagnosisRun):
     for r in bm.to_dict("records"):
         fmt = _bench_fmt(str(r.get("unit", "")))
         gap = r.get("gap_pct")
+        # a metric without its input (no survey, no KPI file) is not measured:
+        # 'worse? no' would read as a comparison that was made
+        unmeasured = _missing(r.get("value"))
         rows.append(
             {
                 _h("metric", lang): metric_label(r["metric"], lang)
                 + _unit_label(r.get("unit"), lang),
-                _h("ours", lang): _with_ci(
-                    r["value"], r["ci_low"], r["ci_high"], fmt, lang
-                ),
+                _h("ours", lang): word("not measured", lang)
+                if unmeasured
+                else _with_ci(r["value"], r["ci_low"], r["ci_high"], fmt, lang),
                 _h("benchmark", lang): fmt(r["benchmark"]),
                 _h("gap", lang): "–" if _missing(gap) else f"{gap * 100:+.0f}%",
-                _h("worse", lang): _yes(r.get("worse"), lang),
-                _h("beyond_noise", lang): _yes(r.get("beyond_noise"), lang),
+                _h("worse", lang): "–" if unmeasured else _yes(r.get("worse"), lang),
+                _h("beyond_noise", lang): "–"
+                if unmeasured
+                else _yes(r.get("beyond_noise"), lang),
             }
         )
     shown = pd.DataFrame(rows)
@@ -1882,8 +1888,18 @@ def benchmark_table(run: DiagnosisRun):
             "{names}.",
             "{n} 项指标中有 {k} 项差于基准且超出误差范围：{names}。",
             k=len(bad),
-            n=len(bm),
+            n=int(bm["value"].notna().sum()),  # of those measured
             names=names,
+        )
+    unmeasured = bm[bm["value"].isna()]
+    if len(unmeasured):
+        meaning += _say(
+            lang,
+            " Not measured (no input for them): {names}.",
+            "未测量（缺少相应输入）：{names}。",
+            names=("、" if lang == "zh" else ", ").join(
+                metric_label(m, lang) for m in unmeasured["metric"]
+            ),
         )
     caption = _say(
         lang,
