@@ -18,7 +18,14 @@ import pytest
 
 from diagnose.compare.did import pretrend
 from diagnose.compare.simulate import simulate_cases
-from diagnose.metrics import aging_wip, case_durations, overdue_rate, stage_summary, wip
+from diagnose.metrics import (
+    activity_durations,
+    aging_wip,
+    case_durations,
+    overdue_rate,
+    stage_summary,
+    wip,
+)
 from diagnose.plots.bottlenecks import (
     plot_bottlenecks,
     plot_handoff_matrix,
@@ -264,13 +271,19 @@ def test_exact_labels_with_units_in_both_languages(acts):
     median = float(cases.loc[~cases["is_open"], "cycle_working_days"].median())
     legend = [t.get_text() for t in zh.get_legend().get_texts()]
     assert legend[0] == "已完成（1 个）；未完成：1 个"
-    assert legend[1] == f"中位数：{median:.1f} 个工作日"
+    # the lines are of finished cases only, not the Kaplan–Meier headline (QA L2)
+    assert legend[1] == f"中位数（仅已完成）：{median:.1f} 个工作日"
     legend = [t.get_text() for t in en.get_legend().get_texts()]
     assert legend[:3] == [
         "finished (n = 1); still open: 1",
-        f"Median: {median:.1f} working days",
-        f"85th percentile: {median:.1f} working days",
+        f"Median, finished cases only: {median:.1f} working days",
+        f"85th percentile, finished cases only: {median:.1f} working days",
     ]
+    tasks = activity_durations(acts, as_of=AS_OF)
+    ax = plot_cycle_time(tasks, x="duration_working_days")
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert tasks["is_open"].any()
+    assert legend[1].startswith("Median, finished tasks only: ")
 
     rates = overdue_rate(acts, by="team", as_of=AS_OF)
     ax = plot_overdue_rate(rates, language="zh", target=0.1)

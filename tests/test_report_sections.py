@@ -464,6 +464,10 @@ def test_cycle_time_caption_counts_the_open_cases_left_out(
     zh = _html(sections.chart(diag_zh, "cycle_time"))
     assert f"{len(cases)} 个项目中有 {n_open} 个尚未完成" in zh
     assert f"其中 {waiting} 个在等待下一环节" in zh
+    # the lines (finished only) differ from the headline (Kaplan–Meier): QA L2
+    assert "percentiles of the finished cases only" in en
+    assert "The headline cycle time uses Kaplan–Meier" in en
+    assert "仅已完成项目的中位数" in zh and "摘要中的周期采用 Kaplan–Meier" in zh
 
 
 def test_every_chart_has_a_caption_in_both_languages():

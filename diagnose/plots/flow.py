@@ -48,6 +48,10 @@ _TEXT = {
     "all_items": ("all (n = {n})", "全部（{n} 个）"),
     "still_open": ("; still open: {n}", "；未完成：{n} 个"),
     "quantile": ("{name}: {value:.1f} working days", "{name}：{value:.1f} 个工作日"),
+    "quantile_finished": (
+        "{name}, finished {what} only: {value:.1f} working days",
+        "{name}（仅已完成）：{value:.1f} 个工作日",
+    ),
     "stage_title": ("Stage time and wait before it", "各环节耗时与开始前等待"),
     "stage_x": ("Working days (median)", "工作日（中位数）"),
     "stage": ("Stage", "环节"),
@@ -162,7 +166,10 @@ def plot_cycle_time(
         counted in the legend.
     quantiles : sequence of float, default=(0.5, 0.85, 0.95)
         One line each, labelled in words (``median: 4.0 working days``,
-        ``85th percentile: …``; ``中位数：4.0 个工作日``).
+        ``85th percentile: …``; ``中位数：4.0 个工作日``). When open items are
+        left out, the labels say so (``Median, finished cases only: …``,
+        ``中位数（仅已完成）：…``): these percentiles of finished items differ
+        from the Kaplan–Meier ones of :func:`~diagnose.metrics.cycle_time`.
     bins : int, default=30
     ax : matplotlib Axes, default=None
     language : {"en", "zh"}, default="en"
@@ -189,6 +196,10 @@ def plot_cycle_time(
         label += _t("still_open", lang, n=n_open)
     ax.hist(v, bins=bins, color=PALETTE[0], alpha=0.75, label=label)
     styles = ["-", "--", ":"]
+    tasks = x == "duration_working_days"
+    # with open items left out, the lines are not the Kaplan–Meier figures of
+    # cycle_time(): say whose percentiles they are
+    line_key = "quantile_finished" if n_open else "quantile"
     for i, q in enumerate(quantiles):
         if v.size:
             val = float(np.quantile(v, q))
@@ -198,9 +209,14 @@ def plot_cycle_time(
                 color=PALETTE[3],
                 linestyle=styles[i % 3],
                 linewidth=1.5,
-                label=_t("quantile", lang, name=_capital(name), value=val),
+                label=_t(
+                    line_key,
+                    lang,
+                    name=_capital(name),
+                    value=val,
+                    what="tasks" if tasks else "cases",
+                ),
             )
-    tasks = x == "duration_working_days"
     default_title = "cycle_title" if finished_only else "cycle_title_all"
     default_x = {"cycle_working_days": "cycle_x", "duration_working_days": "duration_x"}
     ax.set_title(title if title is not None else _t(default_title, lang))

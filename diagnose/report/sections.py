@@ -2229,10 +2229,14 @@ _CAPTIONS = {
     "cycle_time": (
         "How many finished cases took how long, from the first task to the last, in "
         "working days. The vertical lines mark the median and the 85th/95th "
-        "percentiles: a long right tail means a few cases take far longer than the "
-        "rest.",
-        "已完成项目从第一项任务开始到最后一项结束所用的工作日分布。竖线分别为中位数"
-        "和第 85/95 百分位数；右侧拖尾越长，说明少数项目耗时远超其他项目。",
+        "percentiles of the finished cases only: a long right tail means a few "
+        "cases take far longer than the rest. The headline cycle time uses "
+        "Kaplan–Meier, which also counts the open cases as unfinished, so it can "
+        "be longer than the lines here.",
+        "已完成项目从第一项任务开始到最后一项结束所用的工作日分布。竖线分别为仅已完成"
+        "项目的中位数和第 85/95 百分位数；右侧拖尾越长，说明少数项目耗时远超其他项目。"
+        "摘要中的周期采用 Kaplan–Meier 方法，把未完成项目也按未完成计入，"
+        "因此可能长于图中竖线。",
     ),
     "stages": (
         "For each stage, the median wait before it starts (orange) and the median "
