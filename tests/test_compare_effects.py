@@ -187,11 +187,17 @@ def test_bca_agrees_with_scipy_row_resampling_within_monte_carlo_noise(rng):
 
 
 def test_degenerate_bca_falls_back_to_percentile():
-    # every value equal: the bootstrap distribution is a point, z0 is infinite
-    r = compare_durations([3.0] * 6, [2.0] * 5, n_resamples=500, bootstrap="bca")
-    assert (r.ci_low, r.ci_high) == (-1.0, -1.0)
-    assert (r.ratio_ci_low, r.ratio_ci_high) == pytest.approx((2 / 3, 2 / 3))
+    # no resample median falls below the sample's: z0 is infinite
+    r = compare_durations(
+        [3.0] * 6, [2.0] * 5 + [9.0], n_resamples=500, bootstrap="bca"
+    )
     assert "percentile interval where BCa is degenerate" in r.method
+    diff, ratio = (r.ci_low, r.ci_high), (r.ratio_ci_low, r.ratio_ci_high)
+    assert diff[0] == -1.0 and ratio[0] == pytest.approx(2 / 3)
+    # every value equal within each period: no interval at all (the
+    # percentile one would be the zero-width [-1, -1], read as certainty)
+    r = compare_durations([3.0] * 6, [2.0] * 5, n_resamples=500, bootstrap="bca")
+    assert math.isnan(r.ci_low) and math.isnan(r.ratio_ci_high)
 
 
 def test_percentile_path_on_100k_rows(rng):
@@ -369,8 +375,9 @@ def test_scores_without_variation_give_no_zero_width_interval():
     assert "not estimable" in e.method
     assert ind.estimate == 1.0 and math.isnan(ind.ci_low) and math.isnan(ind.ci_high)
     assert math.isnan(ind.after_ci_low) and "not estimable" in ind.method
-    ref = stats.mannwhitneyu([5, 5, 5, 5], [4, 4, 4, 4], alternative="two-sided")
-    assert ind.p_value == pytest.approx(ref.pvalue)
+    # exact permutation p: the observed split is the most extreme of C(8, 4)
+    assert ind.p_value == pytest.approx(2 / 70)
+    assert "exact permutation" in ind.method
     # one group constant: Welch still estimable (df = n_other - 1), as scipy
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -430,3 +437,77 @@ def test_proportion_ratio_interval_contains_its_estimate_at_zero_and_n():
     assert (e.pct_ci_low, e.pct_ci_high) == pytest.approx(
         (100 * (lo - 1), 100 * (hi - 1))
     )
+
+
+def _rank_sum_permutation_p(y, x):
+    """scipy's exact permutation test of the rank sum of ``y`` (mid-ranks)."""
+
+    def rank_sum(a, b, axis):
+        r = stats.rankdata(np.concatenate([a, b], axis=axis), axis=axis)
+        return r[..., : a.shape[axis]].sum(axis=axis)
+
+    return stats.permutation_test(
+        (np.asarray(y, float), np.asarray(x, float)),
+        rank_sum,
+        permutation_type="independent",
+        n_resamples=np.inf,
+        alternative="two-sided",
+        vectorized=True,
+    ).pvalue
+
+
+def test_compare_scores_small_tied_samples_use_the_exact_permutation_p():
+    from diagnose.compare.effects import mann_whitney_exact_p
+
+    # four 4s against five 5s: 2 / C(9, 4) = 2 / 126; the normal
+    # approximation (scipy's default with ties) says 0.0098
+    e = compare_scores([4] * 4, [5] * 5)
+    assert e.p_value == pytest.approx(2 / 126)
+    assert stats.mannwhitneyu([5] * 5, [4] * 4).pvalue < 0.011
+    rng = np.random.default_rng(7)
+    for n1, n2 in ((5, 6), (8, 3), (2, 9), (9, 9)):
+        x = rng.integers(1, 6, n1).astype(float)
+        y = rng.integers(2, 6, n2).astype(float)
+        want = _rank_sum_permutation_p(y, x) if n1 + n2 <= 14 else None
+        got = compare_scores(x, y).p_value
+        assert got == pytest.approx(mann_whitney_exact_p(y, x))
+        if want is not None:
+            assert got == pytest.approx(want, rel=1e-12)
+    # without ties it is the exact Mann–Whitney distribution of scipy
+    x, y = rng.normal(size=15), rng.normal(0.8, 1, size=20)
+    assert mann_whitney_exact_p(y, x) == pytest.approx(
+        stats.mannwhitneyu(y, x, method="exact").pvalue, rel=1e-9
+    )
+    # large samples keep the normal approximation and say so
+    x, y = rng.integers(1, 6, 25), rng.integers(1, 6, 20)
+    big = compare_scores(x, y)
+    assert big.p_value == pytest.approx(stats.mannwhitneyu(y, x).pvalue)
+    assert "normal approximation" in big.method
+
+
+def test_compare_durations_rejects_negative_durations():
+    with pytest.raises(ValueError, match=r"'after' parameter.*1 negative.*-2"):
+        compare_durations([3, 4, 5], [1, -2, 3])
+
+
+def test_compare_durations_zero_baseline_median_says_why_the_ratio_is_nan():
+    e = compare_durations([0, 0, 0, 1], [0, 1, 2], n_resamples=500)
+    assert e.estimate == 1.0 and not math.isnan(e.ci_low)
+    for v in (e.ratio, e.pct_change, e.pct_ci_low, e.pct_ci_high):
+        assert math.isnan(v)
+    assert "baseline median is 0" in e.method
+
+
+def test_compare_durations_without_variation_gives_no_zero_width_interval():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        e = compare_durations([5] * 10, [3] * 10, n_resamples=500)
+    assert e.estimate == -2.0 and e.ratio == pytest.approx(0.6)
+    for v in (e.ci_low, e.ci_high, e.pct_ci_low, e.hl_ci_low, e.after_ci_low):
+        assert math.isnan(v)
+    assert "no variation" in e.method and "not estimable" in e.method
+    # one period varying: the bootstrap interval stands
+    e = compare_durations([5] * 10, [3] * 9 + [4], n_resamples=500)
+    assert not math.isnan(e.ci_low)

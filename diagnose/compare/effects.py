@@ -31,6 +31,7 @@ __all__ = [
     "compare_scores",
     "hodges_lehmann",
     "mann_whitney_null",
+    "mann_whitney_exact_p",
     "pairwise_difference_order_stat",
     "bootstrap_medians",
     "jackknife_medians",
@@ -87,6 +88,53 @@ def mann_whitney_null(n1: int, n2: int) -> np.ndarray:
         c = np.cumsum(block, axis=0).ravel()[: m + 1]
         c /= c.max()  # rescale (linear) to stay within float range
     return c / c.sum()
+
+
+#: compare_scores computes the exact permutation distribution of the
+#: Mann–Whitney rank sum (ties at mid-ranks) up to this n1 * n2.
+EXACT_PERMUTATION_MAX = 400
+
+
+def mann_whitney_exact_p(after, before) -> float:
+    """Two-sided p of the Mann–Whitney test from its exact permutation null.
+
+    The statistic is the rank sum of ``after`` with tied values at their
+    mid-ranks; its null distribution over all ``C(n1 + n2, n1)`` equally
+    likely splits of the pooled values is counted exactly (dynamic
+    programming on twice the mid-ranks, which are integers), so ties are
+    handled exactly where scipy's ``method="exact"`` assumes none. The
+    two-sided p is ``min(1, 2 * min(P(T >= t), P(T <= t)))``, as
+    :func:`scipy.stats.permutation_test`.
+
+    Parameters
+    ----------
+    after, before : array-like of float
+        The two samples (NaN are dropped).
+
+    Returns
+    -------
+    float
+        E.g. four 4s against four 5s: the observed split is the most extreme
+        of ``C(8, 4) = 70``, so ``p = 2 / 70``.
+    """
+    y, x = _clean(after), _clean(before)
+    if y.size > x.size:  # count over the smaller sample: the same p
+        y, x = x, y
+    n1 = y.size
+    pooled = np.concatenate([y, x])
+    r2 = np.rint(2 * stats.rankdata(pooled)).astype(np.int64)  # 2 x mid-rank
+    t_obs = int(r2[:n1].sum())
+    top = int(r2.sum())
+    # counts[k, s]: subsets of k of the values seen so far with 2x rank sum s
+    counts = np.zeros((n1 + 1, top + 1))
+    counts[0, 0] = 1.0
+    for v in r2:
+        counts[1:, v:] += counts[:-1, : top + 1 - v].copy()
+    dist = counts[n1]
+    total = dist.sum()
+    upper = dist[t_obs:].sum() / total
+    lower = dist[: t_obs + 1].sum() / total
+    return float(min(1.0, 2 * min(upper, lower)))
 
 
 def _moses_rank(n1: int, n2: int, confidence: float) -> tuple[int, str]:
@@ -304,10 +352,34 @@ def compare_durations(
         CI; ``ratio``/``pct_change`` = ratio of medians; ``p_value`` from the
         two-sided Mann–Whitney U test; ``hl_*`` = Hodges–Lehmann shift with
         the Moses CI; ``after_ci_*`` = distribution-free CI of the pilot median.
+
+        Edge cases, each said in ``method``: when every duration is the same
+        within each period (``stats.no_variation``) the intervals of the
+        difference, ratio and shift are NaN (not estimable: the bootstrap
+        would give a zero-width interval that reads as certainty), and
+        ``after_ci_*`` is NaN whenever every pilot duration is the same;
+        when the baseline median is 0, ``ratio`` and ``pct_change`` and their
+        intervals are NaN (a ratio to 0 is not defined).
+
+    Raises
+    ------
+    ValueError
+        When ``before`` or ``after`` holds a negative duration (an end before
+        its start): the message names the parameter, how many and the
+        smallest. Correct or drop those cases first; zero is allowed.
     """
     x, y = _clean(before), _clean(after)
     _check_n(x, "before", "compare_durations")
     _check_n(y, "after", "compare_durations")
+    for name, v in (("before", x), ("after", y)):
+        neg = v[v < 0]
+        if neg.size:
+            raise ValueError(
+                f"The {name!r} parameter of compare_durations holds {neg.size} "
+                f"negative duration(s) (smallest {neg.min():g}); a duration "
+                "cannot be negative (an end before its start). Correct those "
+                "cases' dates or leave them out."
+            )
     if bootstrap not in {"auto", "bca", "percentile"}:
         raise ValueError(
             "The 'bootstrap' parameter of compare_durations must be one of "
@@ -347,9 +419,30 @@ def compare_durations(
             rlo, rhi = bca[1]
         boot = f"BCa bootstrap ({draws}; acceleration from the closed-form jackknife"
         boot += ")" if all(ok) else "; percentile interval where BCa is degenerate)"
+    notes = []
+    constant = no_variation(x) and no_variation(y)
+    if constant:
+        # every resample median is the sample's one value: a zero-width
+        # interval would read as certainty
+        dlo = dhi = rlo = rhi = math.nan
+        notes.append(
+            f"every duration was {x[0]:g} before and {y[0]:g} after: no variation "
+            "within the periods, so the intervals of the difference, the ratio "
+            "and the Hodges–Lehmann shift are not estimable (NaN)"
+        )
+    if mb <= 0:
+        rlo = rhi = math.nan
+        notes.append(
+            "the baseline median is 0, so the ratio and % change of medians are "
+            "not defined (NaN); the difference of medians is reported"
+        )
     mw = stats.mannwhitneyu(y, x, alternative="two-sided")
     hl = hodges_lehmann(x, y, confidence=confidence)
+    if constant:
+        hl = {**hl, "ci_low": math.nan, "ci_high": math.nan}
     alow, ahigh = quantile_interval(y, 0.5, confidence=confidence)
+    if no_variation(y):
+        alow = ahigh = math.nan  # [v, v] would read as certainty
     ratio = ma / mb if mb > 0 else math.nan
     pairs = x.size * y.size
     hl_note = (
@@ -365,6 +458,8 @@ def compare_durations(
         f"difference and ratio of medians with {boot}; two-sided Mann–Whitney U test; "
         f"Hodges–Lehmann shift with {hl_note}"
     )
+    if notes:
+        method += "; " + "; ".join(notes)
     return DurationEffect(
         metric=metric,
         method=method,
@@ -723,7 +818,13 @@ def compare_scores(
         Paired: mean of the differences with the paired-t CI and the Wilcoxon
         signed-rank test (zero differences dropped, ``zero_method="wilcox"``).
         Independent: difference of means with the Welch t CI and the
-        two-sided Mann–Whitney U test.
+        two-sided Mann–Whitney U test: its p-value is exact (permutation
+        distribution of the rank sum, ties at mid-ranks,
+        :func:`mann_whitney_exact_p`) when ``n_before * n_after <=
+        EXACT_PERMUTATION_MAX`` (400), where the normal approximation is
+        poor (four 4s against four 5s: exact ``2/70 = 0.029``, normal
+        0.013); beyond, scipy's normal approximation with tie and
+        continuity correction. ``method`` says which.
 
         When the interval has no variation to stand on (paired: every
         respondent changed by the same amount; independent: every answer the
@@ -770,6 +871,11 @@ def compare_scores(
         _check_n(x, "before", "compare_scores")
         _check_n(y, "after", "compare_scores")
         method = "difference of means with Welch t CI; two-sided Mann–Whitney U test"
+        method += (
+            " (exact permutation p, ties at mid-ranks)"
+            if x.size * y.size <= EXACT_PERMUTATION_MAX
+            else " (normal approximation with tie and continuity correction)"
+        )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             if no_variation(x) and no_variation(y):
@@ -784,7 +890,10 @@ def compare_scores(
                 tt = stats.ttest_ind(y, x, equal_var=False)
                 ci = tt.confidence_interval(confidence_level=confidence)
                 low, high = float(ci.low), float(ci.high)
-            p = float(stats.mannwhitneyu(y, x, alternative="two-sided").pvalue)
+            if x.size * y.size <= EXACT_PERMUTATION_MAX:
+                p = mann_whitney_exact_p(y, x)
+            else:
+                p = float(stats.mannwhitneyu(y, x, alternative="two-sided").pvalue)
         est = float(y.mean() - x.mean())
     alow, ahigh = mean_interval(y, confidence=confidence)
     return Effect(
