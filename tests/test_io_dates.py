@@ -7,7 +7,7 @@ import warnings
 import pandas as pd
 import pytest
 
-from diagnose.exceptions import DataError
+from diagnose.exceptions import DataError, DataQualityWarning
 from diagnose.io.dates import infer_year, is_blank, parse_date_range, parse_dates
 
 T = pd.Timestamp
@@ -301,3 +301,49 @@ def test_bad_dates_say_what_is_wrong():
     assert found[1] == found[3] == found[5] == ("is not a date", DATE_FIX)
     assert "dayfirst=True" in found[4][1]
     assert [m.sum() for m, _, _ in groups] == [1, 3, 1, 1]
+
+
+# QA finding 15: Chinese and AM/PM times, 号, zone abbreviations -----------------
+
+
+def test_chinese_and_half_day_times_are_read():
+    values = [
+        "2024年6月1号",
+        "2024-06-01 下午3:00",
+        "2024-06-01 上午9:30",
+        "2024-06-01 8:00 AM",
+        "2024-06-01 8:00 PM",
+        "2024-06-01 12:00 AM",
+        "2024-06-01 12:30 PM",
+        "2024年06月01日14时30分",
+        "2024年6月1日下午3点",
+        "2024-06-01 15:00 AM",  # no such time: not read
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no zone warning for AM/PM
+        got = parse_dates(pd.Series(values))
+    assert [str(v) for v in got] == [
+        "2024-06-01 00:00:00",
+        "2024-06-01 15:00:00",
+        "2024-06-01 09:30:00",
+        "2024-06-01 08:00:00",
+        "2024-06-01 20:00:00",
+        "2024-06-01 00:00:00",
+        "2024-06-01 12:30:00",
+        "2024-06-01 14:30:00",
+        "2024-06-01 15:00:00",
+        "NaT",
+    ]
+
+
+def test_zone_abbreviation_keeps_wall_time_and_warns_once():
+    values = pd.Series(["2024-06-01 08:00 CST", "2024-06-02 09:15 CST"])
+    with pytest.warns(DataQualityWarning) as caught:
+        got = parse_dates(values)
+    assert got.tolist() == [
+        pd.Timestamp("2024-06-01 08:00"),
+        pd.Timestamp("2024-06-02 09:15"),
+    ]
+    messages = [str(w.message) for w in caught]
+    assert len(messages) == 1
+    assert "abbreviation (CST)" in messages[0] and "kept as written" in messages[0]

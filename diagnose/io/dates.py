@@ -7,6 +7,11 @@ dotted and slashed dates (``2023.07.01``, ``2023/7/1``,
 without a year (``7月15日``: the year comes from ``year=``), Excel serial
 numbers (20000..80000, origin 1899-12-30), ``datetime`` objects from XLSX
 cells, and English month names (``01/Jul/23 10:15 AM`` as in Jira exports).
+Times may be written the Chinese way (``2024年06月01日14时30分``, ``3点``),
+with a half of the day (``下午3:00``, ``上午9:30``, ``8:00 PM``; ``12:00 AM`` is
+midnight), and ``号`` may stand for ``日``. A zone abbreviation after a time
+(``08:00 CST``) is ambiguous: it is ignored, the wall time kept and a
+DataQualityWarning given once per column (``GMT``/``UTC`` mean UTC).
 Ranges in one cell (``2023.07.01-07.07``) are split by
 :func:`parse_date_range`.
 
@@ -52,7 +57,7 @@ _BLANK_WORDS = {"", "nan", "nat", "none", "null", "-", "--", "—", "n/a", "#n/a
 
 # full date with optional time and zone: 2023-07-01, 2023/7/1 10:15, 2023年7月1日
 _FULL = re.compile(
-    r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
+    r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?"
     r"(?:[T\s]+(?P<t>\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?\s*"
     r"(?P<z>Z|UTC|[+-]\d{2}:?\d{2})?$",
     re.IGNORECASE,
@@ -71,6 +76,21 @@ _MD = re.compile(
 _TZ_SUFFIX = re.compile(
     r"(?:Z|UTC|[+-]\d{2}:?\d{2}|:\d{2}(?:\.\d+)?[+-]\d{2})$", re.IGNORECASE
 )
+# times written the Chinese way (14时30分, 3点) or with a half of the day
+# (下午3:00, 8:00 PM), and a zone abbreviation after a time (08:00 CST)
+_TIME_WORDS = (
+    r"[时點点]|上午|下午|早上|晚上|中午|凌晨|\d\s*[AaPp]\.?[Mm]\.?$|\d\s+[A-Z]{2,5}$"
+)
+_CN_TIME = re.compile(
+    r"(?<![\d:])(\d{1,2})\s*[时點点]\s*(?:(\d{1,2})\s*分)?(?:\s*(\d{1,2})\s*秒)?"
+)
+_HALF_DAY = re.compile(
+    r"(上午|早上|凌晨|中午|下午|晚上)?\s*(\d{1,2}):(\d{2})(:\d{2}(?:\.\d+)?)?"
+    r"(?:\s*([AaPp])\.?\s*[Mm]\.?)?(?=$|\s)"
+)
+_ZONE_NAME = re.compile(r"(?<=\d)\s+(?!AM$|PM$)([A-Z]{2,5})$")
+#: Zone abbreviations that name one offset (kept); any other is ambiguous.
+_ZERO_ZONES = {"UTC", "GMT", "UT", "Z"}
 _ISO_PREFIX = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:$|[T\s])")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 
@@ -590,6 +610,77 @@ def _keep_wall_time(out: pd.Series, wall: pd.Series, uniq: pd.Series) -> None:
 _ZONE_TAIL = r"\s*(?:Z|UTC|[+-]\d{2}(?::?\d{2})?)$"
 
 
+def _cn_time(m: re.Match) -> str:
+    """``14时30分`` -> `` 14:30`` (a space before: it may follow 日)."""
+    h, mi, sec = m.group(1), m.group(2) or "00", m.group(3)
+    return f" {int(h):02d}:{int(mi):02d}" + (f":{int(sec):02d}" if sec else "")
+
+
+def _half_day(m: re.Match) -> str:
+    """``下午3:00`` / ``3:00 PM`` -> `` 15:00``; ``12:00 AM`` -> `` 00:00``.
+    An hour that cannot go with its half of the day (``15:00 AM``) is left
+    as written, so the value is not read."""
+    cn, h, mi, sec, ap = m.groups()
+    if cn is None and ap is None:
+        return m.group(0)
+    h = int(h)
+    pm = (
+        (ap or "").lower() == "p" or cn in ("下午", "晚上") or (cn == "中午" and h < 11)
+    )
+    if h > 12 or (h == 12 and cn == "晚上"):
+        return (
+            m.group(0)
+            if (ap or cn in ("上午", "早上", "凌晨"))
+            else (f" {h:02d}:{mi}{sec or ''}")
+        )
+    if pm and h < 12:
+        h += 12
+    elif not pm and h == 12 and cn != "中午":
+        h = 0
+    return f" {h:02d}:{mi}{sec or ''}"
+
+
+def _normalise_times(rest: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Rewrite the times of ``rest`` (distinct cleaned text values) as
+    ``HH:MM``: ``14时30分``, ``下午3:00``, ``8:00 PM``. A zone abbreviation
+    after a time is dropped (``UTC``/``GMT`` become ``UTC``); returns the
+    rewritten values and the dropped abbreviations (NaN where none)."""
+    zones = pd.Series(np.nan, index=rest.index, dtype=object)
+    need = _fast_match(rest, _TIME_WORDS)
+    if not need.any():
+        return rest, zones
+    sub = rest[need]
+    sub = sub.str.replace(_CN_TIME, _cn_time, regex=True)
+    sub = sub.str.replace(_HALF_DAY, _half_day, regex=True)
+    name = sub.str.extract(_ZONE_NAME)[0]
+    named = name.notna()
+    if named.any():
+        zero = name.isin(_ZERO_ZONES)
+        sub = sub.where(~named, sub.str.replace(_ZONE_NAME, "", regex=True))
+        sub = sub.where(~(named & zero), sub + "UTC")
+        zones[name[named & ~zero].index] = name[named & ~zero]
+    return rest.where(~need, sub), zones
+
+
+def _warn_zone_names(zones: pd.Series, uniq: pd.Series) -> None:
+    """Once per column: zone abbreviations were ignored (wall time kept)."""
+    named = zones.dropna()
+    if named.empty:
+        return
+    names = sorted(set(named))
+    example = str(uniq[named.index[0]])
+    warnings.warn(
+        f"{len(named)} distinct time(s) such as {example!r} name their time zone "
+        f"by an abbreviation ({', '.join(names)}); abbreviations are ambiguous "
+        f"(CST, for one, is China, US Central or Cuba time), so the zone was "
+        f"ignored and "
+        f"the time kept as written. Write an offset (2024-06-01 08:00+08:00) "
+        f"if the times must be converted.",
+        DataQualityWarning,
+        stacklevel=6,
+    )
+
+
 def _parse_unique_values(
     uniq: pd.Series,
     *,
@@ -712,6 +803,8 @@ def _parse_unique_values(
     if rest.empty:
         return out, needs_year, date_only
     rest = _clean_series(rest)
+    rest, zones = _normalise_times(rest)
+    _warn_zone_names(zones, uniq)
 
     # 4. regex forms: 2023年7月1日, 2023.7.1 10:15, with zone
     full = rest.str.extract(_FULL)
