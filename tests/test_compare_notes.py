@@ -88,7 +88,8 @@ def test_each_note_in_the_result_language_with_its_numbers(notes):
     expected = {
         "en": (
             "2 pilot case(s) still open at as_of: the Kaplan–Meier row counts them "
-            "as censored; the median rows use finished cases only.",
+            "as censored; the median and difference-in-differences rows use "
+            "finished cases only.",
             "pre-trend not tested: only 2 month(s) of data before the switch; at "
             "least 3 are needed.",
             "overdue rate: no pilot tasks with a due date in one of the periods.",
@@ -96,7 +97,7 @@ def test_each_note_in_the_result_language_with_its_numbers(notes):
         ),
         "zh": (
             "截至统计日仍有 2 个试点项目未完成：Kaplan–Meier 一行把它们按删失计入，"
-            "中位数各行只用已完成的项目。",
+            "中位数和双重差分各行只用已完成的项目。",
             "未检验试点前趋势：切换前只有 2 个月的数据，至少需要 3 个月。",
             "逾期率：某一时期内试点团队没有带截止日期的任务，无法比较。",
             "满意度：某一时期内试点团队没有问卷回答，无法比较。",
@@ -124,3 +125,48 @@ def test_sample_zh_pilot_counts_cases_outside_both_periods_in_chinese():
     for note in res.notes:  # nothing English but the method's name
         words = set(re.findall(r"[A-Za-z]{2,}", note)) - {"Kaplan", "Meier"}
         assert not words, note
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_still_open_note_names_only_the_rows_that_are_shown(lang):
+    cases, _, _ = _inputs()
+    # no control teams: a median row but no DiD row
+    alone = analyse_pilot(
+        cases[cases["group"] == "pilot"],
+        targets={"cycle_time": {"change": "-20%"}},
+        language=lang,
+        n_resamples=200,
+    )
+    eff = alone["effects"]
+    assert set(eff["comparison"]) == {"before/after", "survival"}
+    want = {
+        "en": "the Kaplan–Meier row counts them as censored; the median row uses "
+        "finished cases only.",
+        "zh": "Kaplan–Meier 一行把它们按删失计入，中位数一行只用已完成的项目。",
+    }[lang]
+    assert any(n.endswith(want) for n in alone["notes"]), alone["notes"]
+    # one finished pilot case after the switch: no median and no DiD row
+    few = cases.copy()
+    late = few.index[(few["group"] == "pilot") & (few["period"] == "after")]
+    few.loc[late, "is_open"] = True
+    few.loc[late[-1], "is_open"] = False
+    n_open = int(few.loc[few["group"] == "pilot", "is_open"].sum())
+    out = analyse_pilot(
+        few,
+        targets={"cycle_time": {"change": "-20%"}},
+        language=lang,
+        n_resamples=200,
+        n_boot=49,
+        with_pretrend=False,
+    )
+    assert set(out["effects"]["comparison"]) == {"survival"}
+    note = next(n for n in out["notes"] if "Kaplan–Meier" in n)
+    assert "median" not in note and "中位数" not in note
+    assert note.endswith(
+        {
+            "en": f"{n_open} pilot case(s) still open at as_of: the "
+            "Kaplan–Meier row counts them as censored.",
+            "zh": f"截至统计日仍有 {n_open} 个试点项目未完成：Kaplan–Meier "
+            "一行把它们按删失计入。",
+        }[lang]
+    )

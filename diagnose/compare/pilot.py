@@ -88,11 +88,25 @@ _AFTER = {
 
 # Notes of the comparison, (English, Chinese).
 _NOTES = {
+    # open pilot cases: what the rows shown do with them (the median and DiD
+    # rows exist only with enough finished cases, the DiD only with controls)
     "still_open": (
         "{n} pilot case(s) still open at as_of: the Kaplan–Meier row counts them "
-        "as censored; the median rows use finished cases only.",
+        "as censored.",
+        "截至统计日仍有 {n} 个试点项目未完成：Kaplan–Meier 一行把它们按删失计入。",
+    ),
+    "still_open_median": (
+        "{n} pilot case(s) still open at as_of: the Kaplan–Meier row counts them "
+        "as censored; the median row uses finished cases only.",
         "截至统计日仍有 {n} 个试点项目未完成：Kaplan–Meier 一行把它们按删失计入，"
-        "中位数各行只用已完成的项目。",
+        "中位数一行只用已完成的项目。",
+    ),
+    "still_open_median_did": (
+        "{n} pilot case(s) still open at as_of: the Kaplan–Meier row counts them "
+        "as censored; the median and difference-in-differences rows use finished "
+        "cases only.",
+        "截至统计日仍有 {n} 个试点项目未完成：Kaplan–Meier 一行把它们按删失计入，"
+        "中位数和双重差分各行只用已完成的项目。",
     ),
     "outside": (
         "{n} case(s) start outside both periods and are left out.",
@@ -414,7 +428,12 @@ def analyse_pilot(
                 language=language,
             )
             rows.append(_row(sv, False))
-            notes.append(_note("still_open", language, n=int(per["is_open"].sum())))
+            key = (
+                "still_open"
+                if not enough
+                else ("still_open_median_did" if has_control else "still_open_median")
+            )
+            notes.append(_note(key, language, n=int(per["is_open"].sum())))
         if has_control and enough:
             did_res, _ = _did_cycle(cases, n_boot=n_boot, seed=seed, language=language)
             f = did_res.to_frame()
