@@ -207,3 +207,59 @@ def test_written_file_is_world_readable(executed, tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert out.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def _png(seed: int) -> str:
+    """A distinct (valid enough) base64 PNG per seed."""
+    return base64.b64encode(base64.b64decode(PNG) + bytes([seed])).decode()
+
+
+def test_chart_alt_text_replaces_the_nbconvert_default(tmp_path):
+    # QA L10: every chart had alt="No description has been provided for this image"
+    alt = 'Cycle time; caption with <b>"quotes"</b> & 中文'
+    chart = nbf.v4.new_output(
+        "display_data",
+        data={"image/png": _png(1) + "\n", "text/plain": "<Figure>"},
+        metadata={"image/png": {"alt": alt}},
+    )
+    plain = nbf.v4.new_output(
+        "display_data", data={"image/png": _png(2), "text/plain": "<Figure>"}
+    )
+    path = _executed_notebook(tmp_path / "a.ipynb", extra_outputs=[chart, plain])
+    html = export_html(path, tmp_path / "a.html").read_text(encoding="utf-8")
+    imgs = {
+        re.search(r'src="data:image/png;base64,([^"]+)"', tag).group(1).strip(): tag
+        for tag in re.findall(r"<img\b[^>]*>", html)
+    }
+    escaped = (
+        "Cycle time; caption with &lt;b&gt;&quot;quotes&quot;&lt;/b&gt; &amp; 中文"
+    )
+    assert f'alt="{escaped}"' in imgs[_png(1)]
+    assert imgs[_png(1)].count("alt=") == 1
+    # an image without alt metadata keeps nbconvert's default
+    assert 'alt="No description has been provided for this image"' in imgs[_png(2)]
+
+
+def test_add_alt_text_matches_images_by_content():
+    html = (
+        '<img src="data:image/png;base64,AAA" class="x">'
+        "<img src='data:image/png;base64,BBB' alt='old'/>"
+        '<img src="data:image/jpeg;base64,AAA">'
+    )
+    out = report_html.add_alt_text(html, {"AAA": "first", "BBB": "a < b"})
+    assert out == (
+        '<img src="data:image/png;base64,AAA" class="x" alt="first">'
+        "<img src='data:image/png;base64,BBB' alt=\"a &lt; b\"/>"
+        '<img src="data:image/jpeg;base64,AAA">'
+    )
+    nb = nbf.v4.new_notebook()
+    cell = nbf.v4.new_code_cell("x")
+    cell.outputs = [
+        nbf.v4.new_output(
+            "display_data",
+            data={"image/png": "AA\nA\n"},
+            metadata={"image/png": {"alt": " first "}},
+        )
+    ]
+    nb.cells = [cell, nbf.v4.new_markdown_cell("no outputs")]
+    assert report_html.image_alt_texts(nb) == {"AAA": "first"}

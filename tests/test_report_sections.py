@@ -430,11 +430,19 @@ def test_number_formats_hand_computed():
 
 
 def test_chart_shows_figure_and_returns_caption(diag_zh, monkeypatch):
-    shown = []
-    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    shown, meta = [], []
+
+    def display(obj, **kw):
+        shown.append(obj)
+        meta.append(kw.get("metadata"))
+
+    monkeypatch.setattr("IPython.display.display", display)
     cap = _html(sections.chart(diag_zh, "handoffs"))
     assert cap.startswith('<p class="dg-caption">') and "交接" in cap
     (fig,) = shown
+    # the alt text for screen readers: the chart's title, then its caption (QA L10)
+    caption = sections._CAPTIONS["handoffs"][1]
+    assert meta == [{"image/png": {"alt": f"交接中位等待（小时）。{caption}"}}]
     ax = fig.axes[0]
     assert ax.get_title() == "交接中位等待（小时）"
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("接收部门", "交出部门")
@@ -447,7 +455,7 @@ def test_cycle_time_caption_counts_the_open_cases_left_out(
 ):
     from diagnose.metrics import case_durations
 
-    monkeypatch.setattr("IPython.display.display", lambda obj: None)
+    monkeypatch.setattr("IPython.display.display", lambda obj, **kw: None)
     cases = case_durations(
         diag_en.activities,
         as_of=diag_en.as_of,
@@ -528,7 +536,7 @@ PILOT_CHARTS = ("effects", "before_after", "did", "pretrend")
 
 def test_charts_carry_one_language(diag_en, diag_zh, pilot_a, pilot_b_zh, monkeypatch):
     shown = []
-    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    monkeypatch.setattr("IPython.display.display", lambda obj, **kw: shown.append(obj))
     runs = [(diag_en, k) for k in DIAGNOSIS_CHARTS]
     runs += [(diag_zh, k) for k in DIAGNOSIS_CHARTS]
     runs += [(pilot_a, k) for k in PILOT_CHARTS]
@@ -559,7 +567,7 @@ def test_overdue_chart_names_stage_and_team_in_the_report_language(
     diag_zh, monkeypatch
 ):
     shown = []
-    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    monkeypatch.setattr("IPython.display.display", lambda obj, **kw: shown.append(obj))
     sections.chart(diag_zh, "overdue")
     stage, team = shown[0].axes[:2]
     assert (stage.get_title(), stage.get_xlabel(), stage.get_ylabel()) == (
@@ -832,7 +840,7 @@ DIAGNOSIS_CHARTS = [
 
 
 def _draw_all(run, monkeypatch) -> dict:
-    monkeypatch.setattr("IPython.display.display", lambda obj: None)
+    monkeypatch.setattr("IPython.display.display", lambda obj, **kw: None)
     return {k: sections.chart(run, k) for k in DIAGNOSIS_CHARTS}
 
 
@@ -887,7 +895,7 @@ def test_no_due_dates_replace_the_overdue_chart_with_a_note(tmp_path, monkeypatc
     tasks = pd.read_csv(SAMPLES / "tasks_en.csv").drop(columns="due")
     run = sections.open_diagnosis(_tasks_config(tmp_path, tasks), language="zh")
     shown = []
-    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    monkeypatch.setattr("IPython.display.display", lambda obj, **kw: shown.append(obj))
     note = _text(_html(sections.chart(run, "overdue"))).strip()
     assert note.startswith("数据中没有截止日期，因此无法衡量逾期率。")
     assert shown == []  # no empty axes drawn

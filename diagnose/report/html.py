@@ -20,7 +20,14 @@ from pathlib import Path
 
 from diagnose.report.run import ReportError
 
-__all__ = ["export_html", "external_resources", "write_text_atomic", "TEMPLATE_DIR"]
+__all__ = [
+    "export_html",
+    "external_resources",
+    "image_alt_texts",
+    "add_alt_text",
+    "write_text_atomic",
+    "TEMPLATE_DIR",
+]
 
 #: Folder holding the ``diagnose`` nbconvert template.
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -56,6 +63,52 @@ def external_resources(html: str) -> list[str]:
     for pattern in _EXTERNAL:
         found.extend(m.group(1) for m in pattern.finditer(html))
     return sorted(set(found))
+
+
+def image_alt_texts(nb) -> dict[str, str]:
+    """``{base64 PNG: alt text}`` of the notebook's image outputs that carry one
+    (``metadata={"image/png": {"alt": ...}}``, set by
+    :func:`diagnose.report.sections.chart`)."""
+    found: dict[str, str] = {}
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []) or []:
+            data = output.get("data") or {}
+            meta = (output.get("metadata") or {}).get("image/png") or {}
+            png, alt = data.get("image/png"), meta.get("alt")
+            if isinstance(png, str) and isinstance(alt, str) and alt.strip():
+                found["".join(png.split())] = alt.strip()
+    return found
+
+
+_IMG = re.compile(r"<img\b[^>]*>", re.I)
+_PNG_SRC = re.compile(r"""\ssrc\s*=\s*["']data:image/png;base64,([^"']+)["']""", re.I)
+_ALT = re.compile(r"""\salt\s*=\s*("[^"]*"|'[^']*')""", re.I)
+
+
+def add_alt_text(html: str, alts: dict[str, str]) -> str:
+    """Give each embedded PNG of ``html`` whose data is a key of ``alts`` that
+    alt text (replacing nbconvert's "No description has been provided for
+    this image"); the text is HTML-escaped. Images are matched by content, so
+    cells removed by tag do not shift the texts."""
+    if not alts:
+        return html
+    from html import escape
+
+    def one(match: re.Match) -> str:
+        tag = match.group(0)
+        src = _PNG_SRC.search(tag)
+        if src is None:
+            return tag
+        alt = alts.get("".join(src.group(1).split()))
+        if alt is None:
+            return tag
+        attr = f' alt="{escape(alt, quote=True)}"'
+        if _ALT.search(tag):
+            return _ALT.sub(lambda _: attr, tag, count=1)
+        end = -2 if tag.endswith("/>") else -1
+        return tag[:end] + attr + tag[end:]
+
+    return _IMG.sub(one, html)
 
 
 def write_text_atomic(path: str | Path, text: str) -> Path:
@@ -177,6 +230,7 @@ def export_html(
             f"Cannot export {executed_notebook} to HTML: {err}",
             notebook=executed_notebook,
         ) from err
+    body = add_alt_text(body, image_alt_texts(nb))
     remote = external_resources(body)
     if remote:
         raise ReportError(

@@ -46,6 +46,7 @@ __all__ = [
     "mde_table",
     "chart",
     "figure_caption",
+    "chart_alt_text",
     "pretrend_note",
     "pretrend_heading",
     "metric_label",
@@ -2351,6 +2352,23 @@ def figure_caption(key: str, language: str = "en", extra: str = ""):
     return render.as_html(f'<p class="dg-caption">{render.escape(text)}</p>')
 
 
+def chart_alt_text(fig, key: str, language: str = "en", extra: str = "") -> str:
+    """Alternative text of a chart for screen readers: its title(s), then the
+    caption (:func:`figure_caption`), as plain text."""
+    en, zh = _CAPTIONS[key]
+    caption = (zh if language == "zh" else en) + extra
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    if getattr(fig, "_suptitle", None) is not None and fig._suptitle.get_text():
+        titles.insert(0, fig._suptitle.get_text())
+    if not titles:
+        return caption
+    return (
+        ("；" if language == "zh" else "; ").join(titles)
+        + ("。" if language == "zh" else ". ")
+        + caption.strip()
+    )
+
+
 def _open_cases_note(cases: pd.DataFrame, lang: str) -> str:
     """How many cases the histogram leaves out because they are still open,
     and how many of those only wait for their next stage."""
@@ -2429,7 +2447,8 @@ def chart(run, key: str):
 
     Keys: ``bottlenecks, cycle_time, stages, handoffs, overdue, workload, flow,
     survey`` (diagnosis) and ``effects, before_after, did, pretrend`` (pilot).
-    The figure is displayed (``IPython.display``) and closed; the caption
+    The figure is displayed (``IPython.display``, its alternative text
+    :func:`chart_alt_text` in the output metadata) and closed; the caption
     (:func:`figure_caption`) is returned, so a notebook cell
     ``sections.chart(run, "stages")`` shows the chart with its caption below.
     Returns None when the report has no data for the chart.
@@ -2507,6 +2526,9 @@ def chart(run, key: str):
         fig = plots.plot_pretrend(run.result.pretrend, language=lang).figure
     else:
         figure_caption(key, lang)  # raises the error naming the valid keys
-    display(fig)
+    # the alt text travels as output metadata; export_html puts it on the <img>
+    # (nbconvert's default alt is "No description has been provided")
+    alt = chart_alt_text(fig, key, lang, extra)
+    display(fig, metadata={"image/png": {"alt": alt}})
     plt.close(fig)
     return figure_caption(key, lang, extra)
