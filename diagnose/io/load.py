@@ -731,7 +731,10 @@ def load_activities(
     source : str, pathlib.Path or pandas.DataFrame
         CSV (``,`` ``;`` or tab; UTF-8 or GB18030), ``.csv.gz``, ``.tsv``,
         ``.txt``, XLSX, Parquet, or a DataFrame (reported as ``<DataFrame>``;
-        row numbers are index position + 2).
+        row numbers are index position + 2). When row 1 lacks the required
+        headers and exactly one of the first 10 rows holds them all (a title
+        above the header), that row is read as the header, with a
+        DataQualityWarning; row numbers stay those of the spreadsheet.
     mapping : dict, optional
         ``{"header in file": "canonical name"}`` overriding the built-in header
         recognition; map a header to None to ignore it. Besides the canonical
@@ -854,6 +857,17 @@ def load_activities(
         missing.append("activity")
     if not ({"start", "end", "date_range"} & set(cols)):
         missing.append("start")
+    if missing and (at := _header_row_found(raw, _activity_ok)) is not None:
+        # a title above the header (handbook tables): read from the header
+        _warn_header_row(raw, at)
+        return load_activities(
+            raw.header_at(at),
+            mapping=mapping,
+            strict=strict,
+            year=year,
+            tz=tz,
+            dayfirst=dayfirst,
+        )
     if missing:
         hint = (
             "An event log needs at least a timestamp column (time:timestamp, "
@@ -1255,6 +1269,56 @@ def load_activities(
         _warn_tracker(raw, tracker)
     sources = _sources(raw, match, n, int(aside.sum()))
     return LoadResult(data, report, sources, "activities")
+
+
+def _activity_ok(found: dict) -> bool:
+    """True when the headers ``found`` hold every column load_activities
+    needs (an activity and a start, end or date range)."""
+    return "activity" in found and bool({"start", "end", "date_range"} & set(found))
+
+
+def _top_rows(raw: RawTable, look: int = 10):
+    """The cells (text only) of the first ``look`` rows, by position."""
+    n = min(look, len(raw.frame))
+    if not n:
+        return []
+    try:
+        top = raw.rows_frame(np.arange(n))
+    except (KeyError, IndexError, ValueError):
+        return []
+    out = []
+    for i in range(n):
+        cells = [_text_value(v) for v in top.iloc[i].tolist()]
+        out.append([c for c in cells if isinstance(c, str)])
+    return out
+
+
+def _header_row_found(raw: RawTable, ok, targets=None, look: int = 10) -> int | None:
+    """Position of the one row among the first ``look`` whose cells hold
+    every required header (``ok(found columns)``), or None when no row or
+    more than one does (then only the error names the likeliest row)."""
+    targets = _ACTIVITY_TARGETS if targets is None else targets
+    hits = [
+        i
+        for i, cells in enumerate(_top_rows(raw, look))
+        if cells and ok(match_headers(cells, targets, file=raw.file).columns)
+    ]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _warn_header_row(raw: RawTable, pos: int) -> None:
+    from diagnose.exceptions import DataQualityWarning
+
+    row = raw.first_row + pos
+    above = "row 1" if row == 2 else f"rows 1-{row - 1}"
+    warnings.warn(
+        f"{raw.file}: the header is on row {row}; {above} (a title) "
+        f"{'was' if row == 2 else 'were'} skipped and row numbers are still "
+        f"those of the spreadsheet. Fix: delete {above} so that the header "
+        f"is on row 1 to silence this.",
+        DataQualityWarning,
+        stacklevel=3,
+    )
 
 
 def _header_row_guess(raw: RawTable, targets, look: int = 10) -> str | None:

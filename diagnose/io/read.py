@@ -108,6 +108,41 @@ class RawTable:
         self.frame[header] = values  # built once
         return self.frame[header]
 
+    def header_at(self, pos: int) -> RawTable:
+        """The same table read with the row at position ``pos`` as its header
+        (rows above it, a title, are dropped): row numbers stay those of the
+        spreadsheet. Empty header cells become ``Unnamed: i`` and repeated
+        ones ``name.1`` (pandas' rules)."""
+        whole = self.rows_frame(np.arange(len(self.frame)))
+        cells = []
+        seen: dict[str, int] = {}
+        for i, v in enumerate(whole.iloc[pos].tolist()):
+            if isinstance(v, float) and v.is_integer():
+                v = int(v)
+            text = (
+                "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+            )
+            text = text.strip() or f"Unnamed: {i}"
+            if text in seen:
+                seen[text] += 1
+                text = f"{text}.{seen[text]}"
+            else:
+                seen[text] = 0
+            cells.append(text)
+        frame = whole.iloc[pos + 1 :].copy()
+        frame.columns = cells
+        frame.index = pd.RangeIndex(len(frame))
+        return RawTable(
+            frame,
+            self.file,
+            path=self.path,
+            sheet=self.sheet,
+            sha256=self.sha256,
+            blank=_blank_frame(frame),
+            notes=list(self.notes),
+            first_row=self.first_row + pos + 1,
+        )
+
     def rows_frame(self, mask) -> pd.DataFrame:
         """Every column (file order) of the rows selected by ``mask``."""
         index = self.frame.index[mask]
@@ -717,6 +752,8 @@ def read_table(source, *, sheet=None, lazy: bool = False) -> RawTable:
         File missing (or a folder), unreadable, of an unknown type, or without
         that sheet.
     """
+    if isinstance(source, RawTable):  # internal: already read
+        return source
     if isinstance(source, pd.DataFrame):
         frame = source.copy()
         frame.columns = [str(c) for c in frame.columns]
