@@ -7,8 +7,10 @@ formatting of small frames.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -1016,3 +1018,49 @@ def test_benchmark_table_says_not_measured_without_the_input(
     else:
         assert meaning.startswith("3 项指标中有 2 项差于基准")
         assert "未测量（缺少相应输入）：" in meaning
+
+
+def test_pilot_provenance_lists_every_input_with_its_rows(pilot_a, diag_en):
+    # QA L9: survey.csv had an empty Rows cell; settings and benchmarks were left out
+    rows = {Path(p).name: n for p, n in pilot_a.files.items()}
+    diag = {Path(p).name: n for p, n in diag_en.files.items()}
+    assert rows == {
+        "tasks_en.csv": 709,
+        "survey.csv": diag["survey.csv"],  # the answers, as the diagnosis counts
+        "benchmarks.yaml": diag["benchmarks.yaml"],
+        "settings.yaml": "–",
+    }
+    assert rows["survey.csv"] == 720 and rows["benchmarks.yaml"] == 5
+    assert diag["settings.yaml"] == "–"
+    html = _html(sections.provenance_block(pilot_a))
+    cells = re.findall(r"<tr><td>([^<]+)</td><td[^>]*>([^<]*)</td>", html)
+    assert dict(cells) == {
+        "tasks_en.csv": "709",
+        "survey.csv": "720",
+        "benchmarks.yaml": "5",
+        "settings.yaml": "–",
+    }
+
+
+@pytest.mark.parametrize(
+    "lang, label",
+    [
+        ("en", " effective n (tasks ÷ design effect)"),
+        ("zh", "（有效样本量：任务数 ÷ 设计效应）"),
+    ],
+)
+def test_power_table_labels_the_effective_n_of_the_overdue_rate(pilot_a, lang, label):
+    # QA L11: 117/40 beside the effects table's task counts, unexplained
+    run = dataclasses.replace(pilot_a, language=lang)
+    md = run.result.mde.set_index("metric")
+    html = _outside_details(_html(sections.mde_table(run)))
+    nb, na = (
+        int(md.loc["overdue_rate", "n_before"]),
+        int(md.loc["overdue_rate", "n_after"]),
+    )
+    assert f'<td class="dg-num">{nb} / {na}{label}</td>' in html or (
+        f">{nb} / {na}{label}<" in html
+    )
+    # the other rows are plain counts
+    cb, ca = int(md.loc["cycle_time", "n_before"]), int(md.loc["cycle_time", "n_after"])
+    assert f">{cb} / {ca}<" in html

@@ -385,8 +385,9 @@ def provenance(
     Parameters
     ----------
     files : list of paths, or dict path -> rows
-        Input files. Rows may be an int or a DataFrame (its length is used);
-        None leaves the cell empty. Only the file name is shown, with its size
+        Input files. Rows may be an int or a DataFrame (its length is used),
+        or text shown as is ("–" for a file that is not a table); None leaves
+        the cell empty. Only the file name is shown, with its size
         and SHA-256, so a reader can check they have the same data.
     parameters : dict, default=None
         The notebook's parameters (paths are shown by file name).
@@ -411,9 +412,10 @@ def provenance(
             size, digest = _size(p.stat().st_size), _sha256(p)
         else:
             size, digest = "", L["missing"]
+        shown = "" if n is None else n if isinstance(n, str) else f"{n:,}"
         rows_html.append(
             f"<tr><td>{_e(p.name)}</td>"
-            f'<td class="dg-num">{_e("" if n is None else f"{n:,}")}</td>'
+            f'<td class="dg-num">{_e(shown)}</td>'
             f'<td class="dg-num">{_e(size)}</td><td><code>{_e(digest)}</code></td></tr>'
         )
     run_at = run_at or datetime.now().astimezone()

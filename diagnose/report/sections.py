@@ -59,6 +59,10 @@ __all__ = [
 # --------------------------------------------------------------------------
 
 _TEXT = {
+    "effective_n": (
+        " effective n (tasks ÷ design effect)",
+        "（有效样本量：任务数 ÷ 设计效应）",
+    ),
     "survey_missing": (
         "No survey was given for this report. To add one, name its file under "
         "data: in the config (survey: survey.csv).",
@@ -282,6 +286,8 @@ def open_diagnosis(
         language=lang,
     )
     files = {str(paths[k]): len(v.data) for k, v in loads.items()}
+    if settings_path:
+        files[str((Path(cfg.path).parent / settings_path).resolve())] = "–"
     return DiagnosisRun(
         config=cfg,
         language=lang,
@@ -536,9 +542,7 @@ def open_pilot(
     loaded = load_activities(cfg.activities, **cfg.activity_options)
     result = compare_pilot(cfg, n_resamples=n_resamples, seed=seed, activities=loaded)
     acts = loaded.data
-    files = {str(cfg.activities): len(acts)}
-    if cfg.survey is not None:
-        files[str(cfg.survey)] = None
+    files = {str(cfg.activities): len(acts), **_pilot_input_rows(cfg)}
     return PilotRun(
         config=cfg,
         language=cfg.language,
@@ -552,6 +556,45 @@ def open_pilot(
         },
         started_at=started,
     )
+
+
+def _pilot_input_rows(cfg) -> dict[str, Any]:
+    """Rows of the pilot's other inputs for the provenance table: the survey's
+    answers and the benchmarks' entries as the diagnosis report counts them,
+    and the settings file ("–": not a table). A file that cannot be read here
+    gets an empty cell (the comparison reports it, when it uses the file)."""
+    import warnings
+
+    from diagnose.config import load_settings
+    from diagnose.io.load import load_benchmarks, load_survey
+
+    out: dict[str, Any] = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # data-quality notes: the comparison's job
+        try:
+            settings = load_settings(cfg.settings)
+        except Exception:  # noqa: BLE001 - compare_pilot reports a bad file
+            settings = None
+        for path, read in (
+            (
+                cfg.survey,
+                lambda p: (
+                    load_survey(p, scale=settings.scale)
+                    if settings is not None
+                    else load_survey(p)
+                ),
+            ),
+            (cfg.benchmarks, load_benchmarks),
+        ):
+            if path is None:
+                continue
+            try:
+                out[str(path)] = len(read(path).data)
+            except Exception:  # noqa: BLE001
+                out[str(path)] = None
+    if cfg.settings is not None:
+        out[str(cfg.settings)] = "–"
+    return out
 
 
 def _effect_text(effects: pd.DataFrame, metric: str, lang: str) -> str | None:
@@ -2168,7 +2211,8 @@ def mde_table(run: PilotRun):
             ],
             _h("sample", lang): [
                 f"{as_count(int(a))} / {as_count(int(b))}"
-                for a, b in zip(md["n_before"], md["n_after"])
+                + (T("effective_n", lang) if m == "overdue_rate" else "")
+                for m, a, b in zip(md["metric"], md["n_before"], md["n_after"])
             ],
             _h("mde", lang): [
                 _mde_text(v, u, lang) for v, u in zip(md["mde"], md["unit"])
