@@ -213,3 +213,23 @@ def test_scan_as_of_before_data_warns(files, capsys):
     assert main(["scan", str(acts), "--as-of", "2000-01-01"]) == 0
     err = capsys.readouterr().err
     assert "is before the first start in the data" in err
+
+
+def test_scan_date_order_options(tmp_path, capsys):
+    """Without --dayfirst/--monthfirst each column decides (22/06 means day
+    first); --monthfirst forces month first, so 22/06/2024 cannot be read."""
+    path = tmp_path / "d.csv"
+    path.write_text(
+        "case_id,activity,start,end\n"
+        "C1,A,06/07/2024,08/07/2024\n"
+        "C2,A,22/06/2024,25/06/2024\n",
+        encoding="utf-8",
+    )
+    assert main(["scan", str(path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    # 08/07 = 8 July (day first); a date-only end is the end of that day
+    assert out["as_of"].startswith("2024-07-09T00:00")
+    assert main(["scan", str(path), "--json", "--monthfirst"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["as_of"].startswith("2024-08-08T00:00")  # 7 August: month first
+    assert main(["scan", str(path), "--dayfirst", "--monthfirst"]) == 2

@@ -56,7 +56,7 @@ def test_problem_summary_points_at_the_report_section(tmp_path):
 def test_year_and_dayfirst_advice_give_the_options():
     ((_, problem, fix),) = explain_bad_dates(["06/07/2024"])
     assert problem == "could be day first or month first"
-    assert "(command line: --dayfirst for day first)" in fix
+    assert "(command line: --dayfirst or --monthfirst)" in fix
     frame = pd.DataFrame({"项目名称": ["M"], "环节": ["a"], "开始时间": ["6月1日"]})
     with pytest.raises(DataError, match="command line: --year 2023"):
         load_activities(frame)

@@ -64,10 +64,22 @@ def add_parser(subparsers) -> None:
     read.add_argument(
         "--year", type=int, help="year for dates written without one (9月1日)"
     )
-    read.add_argument(
+    order = read.add_mutually_exclusive_group()
+    order.add_argument(
         "--dayfirst",
-        action="store_true",
-        help="read 06/07/2024 as 6 July (default: month first)",
+        dest="dayfirst",
+        action="store_const",
+        const=True,
+        default=None,
+        help="read 06/07/2024 as 6 July (default: each date column decides: "
+        "22/06/2024 in it means day first, else month first)",
+    )
+    order.add_argument(
+        "--monthfirst",
+        dest="dayfirst",
+        action="store_const",
+        const=False,
+        help="read 06/07/2024 as 7 June",
     )
     p.set_defaults(func=run)
 

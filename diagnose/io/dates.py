@@ -529,7 +529,7 @@ def _day_first_column(f: pd.DataFrame) -> pd.Series:
                 f"the column's {len(ambiguous)} other dd/mm/yyyy date(s) were "
                 f"read day first too ({_dmy_text(f, ambiguous[0])!r} = "
                 f"{_dmy_words(f, ambiguous[0])}). Pass dayfirst=False if they "
-                f"are month first (command line: leave out --dayfirst).",
+                f"are month first (command line: --monthfirst).",
                 DataQualityWarning,
                 stacklevel=6,
             )
@@ -545,8 +545,8 @@ def _day_first_column(f: pd.DataFrame) -> pd.Series:
             f"({_dmy_text(f, f.index[day_b][0])!r}); {int(unclear.sum())} "
             f"date(s) such as {_dmy_text(f, f.index[unclear][0])!r} could be "
             f"either and were not read. Pass dayfirst=True (day first) or "
-            f"dayfirst=False (month first) (command line: --dayfirst for day "
-            f"first), or write YYYY-MM-DD.",
+            f"dayfirst=False (month first) (command line: --dayfirst or "
+            f"--monthfirst), or write YYYY-MM-DD.",
             DataQualityWarning,
             stacklevel=6,
         )
@@ -1102,7 +1102,7 @@ def _explain_one(value) -> tuple[str, str]:
             return (
                 "could be day first or month first",
                 "pass dayfirst=True (day first) or dayfirst=False (month "
-                "first) to the loader (command line: --dayfirst for day first), "
+                "first) to the loader (command line: --dayfirst or --monthfirst), "
                 "or write YYYY-MM-DD",
             )
         m, d = (b, a) if a > 12 else (a, b)
