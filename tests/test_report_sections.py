@@ -1064,3 +1064,40 @@ def test_power_table_labels_the_effective_n_of_the_overdue_rate(pilot_a, lang, l
     # the other rows are plain counts
     cb, ca = int(md.loc["cycle_time", "n_before"]), int(md.loc["cycle_time", "n_after"])
     assert f">{cb} / {ca}<" in html
+
+
+@pytest.mark.parametrize(
+    "lang, problem, fix",
+    [
+        (
+            "en",
+            "no due dates: overdue rates cannot be measured",
+            "add a due column (截止时间/due)",
+        ),
+        ("zh", "没有截止日期：无法计算逾期率", "添加截止日期列（截止时间/due）"),
+    ],
+)
+def test_data_quality_says_when_the_file_has_no_due_dates(tmp_path, lang, problem, fix):
+    tasks = pd.read_csv(SAMPLES / "tasks_en.csv", dtype=str).drop(columns="due")
+    tasks.to_csv(tmp_path / "nodue.csv", index=False)
+    path = tmp_path / "diagnosis.yaml"
+    path.write_text(
+        f"name: nodue\nas_of: 2024-06-30\ndata:\n  activities: nodue.csv\n"
+        f"settings: {SAMPLES / 'settings.yaml'}\n",
+        encoding="utf-8",
+    )
+    run = sections.open_diagnosis(str(path), language=lang)
+    html = _html(sections.data_quality(run.result.data_quality, language=lang, run=run))
+    text = _text(html)
+    assert problem in text and fix in text and "nodue.csv" in text
+    assert "None" not in text and "nan" not in text
+    # a whole-file note, not a set-aside row
+    if lang == "en":
+        assert "1 note(s) concern a whole file" in text
+    # with due dates there is no such note
+    sample = sections.open_diagnosis(str(SAMPLES / "diagnosis.yaml"), language=lang)
+    assert problem not in _text(
+        _html(
+            sections.data_quality(sample.result.data_quality, language=lang, run=sample)
+        )
+    )

@@ -661,14 +661,51 @@ def pilot_summary(run: PilotRun, *, record: bool = True):
 # --------------------------------------------------------------------------
 
 
-def data_quality(problems: pd.DataFrame, *, language: str = "en"):
+def _no_due_note(run, language: str) -> pd.DataFrame | None:
+    """A whole-file note when the activity table has rows but not one due
+    date (no due column, or an empty one): overdue rates cannot be measured."""
+    acts = run.activities if isinstance(run, DiagnosisRun) else run.activities_frame
+    if not isinstance(acts, pd.DataFrame) or not len(acts) or _has_values(acts, "due"):
+        return None
+    if isinstance(run, DiagnosisRun):
+        file = _data_files(run.config).get("activities")
+    else:
+        file = run.config.activities
+    problem, fix = (
+        ("没有截止日期：无法计算逾期率", "添加截止日期列（截止时间/due）")
+        if language == "zh"
+        else (
+            "no due dates: overdue rates cannot be measured",
+            "add a due column (截止时间/due)",
+        )
+    )
+    return pd.DataFrame(
+        {
+            "table": ["activities"],
+            "file": [str(file) if file is not None else None],
+            "row": pd.array([pd.NA], dtype="Int64"),
+            "column": ["due"],
+            "value": [None],
+            "problem": [problem],
+            "fix": [fix],
+            "kept": [True],
+        }
+    )
+
+
+def data_quality(problems: pd.DataFrame, *, language: str = "en", run=None):
     """The data-quality section: every set-aside or blanked row, with its fix.
 
     One row per problem (nothing is summarised away): input, file name,
     spreadsheet row, column, bad value, problem, how to fix it, and whether
     the row was kept with the value blanked. Headers are in ``language``.
+    With ``run`` (a diagnosis or pilot run), notes about the whole activity
+    file are added: no due dates at all (overdue rates cannot be measured).
     """
     problems = problems if problems is not None else pd.DataFrame()
+    note = _no_due_note(run, language) if run is not None else None
+    if note is not None:
+        problems = pd.concat([p for p in (problems, note) if len(p)], ignore_index=True)
     if problems.empty:
         return render.callout(T("dq_none", language), level="good", language=language)
     kept = (
