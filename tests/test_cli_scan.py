@@ -232,4 +232,6 @@ def test_scan_date_order_options(tmp_path, capsys):
     assert main(["scan", str(path), "--json", "--monthfirst"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["as_of"].startswith("2024-08-08T00:00")  # 7 August: month first
-    assert main(["scan", str(path), "--dayfirst", "--monthfirst"]) == 2
+    with pytest.raises(SystemExit) as stop:  # argparse: not allowed together
+        main(["scan", str(path), "--dayfirst", "--monthfirst"])
+    assert stop.value.code == 2
