@@ -283,18 +283,59 @@ def _data_teams(activities, options: dict | None = None) -> list[str] | None:
     return sorted(str(t) for t in data["team"].dropna().unique())
 
 
+def _survey_teams(survey) -> list[str] | None:
+    """The team names of the survey, [] when it has no team column, None when
+    it cannot be read here (the comparison reports the problem)."""
+    import warnings
+
+    try:
+        from diagnose.io.load import load_survey
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            data = load_survey(survey).data
+    except Exception:  # noqa: BLE001 - the notebook gives the data error
+        return None
+    if "team" not in data.columns or not data["team"].notna().any():
+        return []
+    return sorted(str(t) for t in data["team"].dropna().unique())
+
+
 def _check_teams(path: Path, cfg) -> None:
     """Every pilot and control team must have rows: a team that is not in the
     data (a typo, 'Team c', a trailing space) was silently dropped, and the
-    pilot was judged on before/after alone."""
+    pilot was judged on before/after alone. The same holds for the survey
+    when satisfaction is measured; a survey without a team column is a
+    warning (its answers cannot be split into pilot and control)."""
+    import warnings
+
     keys = [("pilot_teams", cfg.pilot_teams), ("control_teams", cfg.control_teams)]
     if not any(teams for _, teams in keys):
         return
     known = _data_teams(cfg.activities, getattr(cfg, "activity_options", None))
-    if not known:
+    if known:
+        _match_teams(path, keys, known, Path(cfg.activities).name)
+    survey = getattr(cfg, "survey", None)
+    if survey is None or "satisfaction" not in getattr(cfg, "metrics", ()):
         return
+    in_survey = _survey_teams(survey)
+    if in_survey is None:
+        return
+    if not in_survey:
+        warnings.warn(
+            f"{path}: {Path(survey).name} has no team column, so its answers cannot "
+            "be split into pilot and control teams: satisfaction will not be "
+            "compared. Fix: add a team column (团队/team) to the survey.",
+            UserWarning,
+            stacklevel=2,
+        )
+        return
+    _match_teams(path, keys, in_survey, Path(survey).name)
+
+
+def _match_teams(path: Path, keys, known: list[str], file: str) -> None:
+    """ConfigError for the first configured team not in ``known``."""
     folded = {t.strip().casefold(): t for t in known}
-    file = Path(cfg.activities).name
     for key, teams in keys:
         for team in teams:
             if team in known:
