@@ -164,6 +164,7 @@ def test_diagnosis_config_with_renamed_headers_on_a_second_sheet(folder):
     # the provenance lists files only, not 'sheet' or 'columns'
     assert sorted(p.rsplit("/", 1)[-1] for p in run.files) == [
         "benchmarks.yaml",
+        "settings.yaml",
         "survey.csv",
         "tasks.xlsx",
     ]
