@@ -191,6 +191,16 @@ def test_pilot_config_with_renamed_headers_on_a_second_sheet(folder):
     assert set(run.result.cases["group"].dropna()) == {"pilot", "control"}
 
 
+def test_compare_pilot_reads_the_file_with_the_config_options(folder):
+    # compare_pilot(config) on its own (no report) loads the renamed second
+    # sheet too: the same 709 rows and groups as the report path above
+    from diagnose.compare.pilot import compare_pilot
+
+    res = compare_pilot(_pilot(folder), n_resamples=200)
+    assert set(res.cases["group"].dropna()) == {"pilot", "control"}
+    assert res.cases["case_id"].nunique() == len(res.cases)
+
+
 def test_pilot_team_check_uses_the_read_options(folder):
     # with columns: the Squad column is the team column, so Team Z is caught
     path = _pilot(folder).read_text(encoding="utf-8")

@@ -701,7 +701,11 @@ def compare_pilot(
     )
     settings = load_settings(cfg.settings) if cfg.settings else load_settings(None)
     problems = []
-    act = activities if activities is not None else load_activities(cfg.activities)
+    act = (
+        activities
+        if activities is not None
+        else load_activities(cfg.activities, **cfg.activity_options)
+    )
     problems.append(act.problems)
     activities = act.data
     from diagnose.metrics._common import resolve_calendar
