@@ -314,6 +314,50 @@ def test_targets_table_counts_statuses(pilot_a):
     ) in html
 
 
+@pytest.mark.parametrize(
+    "lang, words",
+    [
+        (
+            "en",
+            [
+                "Of 3 targets, 1 met, 0 not met and 1 inconclusive",
+                "1 could not be judged: no data.",
+                "<td>no data</td>",
+            ],
+        ),
+        (
+            "zh",
+            [
+                "3 个目标中，达成 1 个、未达成 0 个、无法判断 1 个",
+                "另有 1 个没有数据",
+                "<td>无数据</td>",
+            ],
+        ),
+    ],
+)
+def test_targets_table_says_no_data_apart(lang, words):
+    # a target whose metric was not measured is "no data", counted apart from
+    # "inconclusive" (it has no interval to straddle anything)
+    tg = pd.DataFrame(
+        {
+            "metric": ["cycle_time", "overdue_rate", "satisfaction"],
+            "target": ["change -20%", "at most 15%", "change +0.5"],
+            "estimate": [-0.3, 0.12, np.nan],
+            "ci_low": [-0.4, 0.08, np.nan],
+            "ci_high": [-0.21, 0.17, np.nan],
+            "status": ["met", "inconclusive", "no data"],
+            "primary": [True, False, False],
+        }
+    )
+    run = SimpleNamespace(
+        language=lang,
+        result=SimpleNamespace(targets=tg),
+    )
+    html = _html(sections.targets_table(run))
+    for w in words:
+        assert w in html
+
+
 def test_headline_table_hand_computed():
     head = pd.DataFrame(
         {

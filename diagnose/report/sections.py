@@ -856,10 +856,12 @@ _METHODS = {
             "Mann–Whitney test (paired Wilcoxon when the same people answered twice).",
             "Minimum detectable effect: the smallest change this pilot's sample "
             "sizes could detect with 80 % power at the 5 % level (statsmodels power "
-            "analysis).",
+            "analysis); for cycle time with control teams, from the standard error "
+            "of the difference-in-differences estimate the verdict judges.",
             "Targets are judged on the confidence interval: met when the whole "
             "interval is on the good side of the target, not met when it is wholly "
-            "on the bad side, otherwise inconclusive.",
+            "on the bad side, otherwise inconclusive; no data when the metric "
+            "could not be measured.",
             "The interval and the test of an effect come from different methods, so "
             "near the margin one can call a change clear and the other not (e.g. "
             "p = 0.046 with an interval ending at +0.0); the effects table names such "
@@ -884,9 +886,10 @@ _METHODS = {
             "满意度：平均分之差的 Welch t 区间与 Mann–Whitney "
             "检验（同一批人两次作答时用配对 Wilcoxon 检验）。",
             "最小可检测效应：按本次试点样本量，在 5% 显著性水平和 80% "
-            "检验功效下能检测到的最小变化（statsmodels 功效分析）。",
+            "检验功效下能检测到的最小变化（statsmodels 功效分析）；有对照团队时，"
+            "周期按双重差分估计的标准误计算。",
             "目标按置信区间判断：整个区间都在目标的有利一侧为“达成”，整个区间都在不利"
-            "一侧为“未达成”，否则为“无法判断”。",
+            "一侧为“未达成”，否则为“无法判断”；指标无法测量时为“无数据”。",
             "效果的区间与检验来自不同方法，在边缘处可能一个认为变化明确、另一个不认为"
             "（如 p = 0.046 而区间止于 +0.0）；效果表会把这类效果标为临界。",
             "结论：所有目标达成（或主要目标达成且无明显未达成）则全面推广；主要指标明"
@@ -931,6 +934,7 @@ _WORDS = {
     "met": ("met", "达成"),
     "not met": ("not met", "未达成"),
     "inconclusive": ("inconclusive", "无法判断"),
+    "no data": ("no data", "无数据"),
     "high": ("high", "高"),
     "medium": ("medium", "中"),
     "low": ("low", "低"),
@@ -2052,7 +2056,9 @@ def targets_table(run: PilotRun):
             _h("primary", lang): [_yes(x, lang) for x in tg.get("primary", False)],
         }
     )
-    counts = tg["status"].value_counts()
+    from diagnose.compare.verdict import status_counts
+
+    counts = status_counts(tg)
     prim = tg[tg["primary"].astype(bool)] if "primary" in tg else tg.head(0)
     meaning = _say(
         lang,
@@ -2061,10 +2067,17 @@ def targets_table(run: PilotRun):
         "{n} 个目标中，达成 {met} 个、未达成 {nm} 个、无法判断 {inc} 个（95% 置信区间"
         "跨过目标值）。",
         n=len(tg),
-        met=int(counts.get("met", 0)),
-        nm=int(counts.get("not met", 0)),
-        inc=int(counts.get("inconclusive", 0)),
+        met=counts["met"],
+        nm=counts["not met"],
+        inc=counts["inconclusive"],
     )
+    if counts["no data"]:
+        meaning += _say(
+            lang,
+            " {nd} could not be judged: no data.",
+            "另有 {nd} 个没有数据，无法判定。",
+            nd=counts["no data"],
+        )
     if len(prim):
         p = prim.iloc[0]
         meaning += _say(
