@@ -235,3 +235,21 @@ def test_scan_date_order_options(tmp_path, capsys):
     with pytest.raises(SystemExit) as stop:  # argparse: not allowed together
         main(["scan", str(path), "--dayfirst", "--monthfirst"])
     assert stop.value.code == 2
+
+
+def test_scan_tz_option(tmp_path, capsys):
+    """--tz converts offset timestamps to that zone before the zone is dropped;
+    a name that is not a zone exits 2 with an example."""
+    path = tmp_path / "z.csv"
+    path.write_text(
+        "case_id,activity,start,end\n"
+        "C1,A,2024-06-03T09:00:00+08:00,2024-06-03T17:00:00+08:00\n"
+        "C2,A,2024-06-04T09:00:00+02:00,2024-06-04T17:00:00+02:00\n",
+        encoding="utf-8",
+    )
+    assert main(["scan", str(path), "--json", "--tz", "Asia/Shanghai"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    # the latest end, 17:00 at +02:00 = 15:00 UTC = 23:00 in Shanghai
+    assert out["as_of"].startswith("2024-06-04T23:00")
+    assert main(["scan", str(path), "--tz", "Mars/Olympus"]) == 2
+    assert "--tz 'Mars/Olympus' is not a time zone name" in capsys.readouterr().err

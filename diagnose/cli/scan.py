@@ -64,6 +64,13 @@ def add_parser(subparsers) -> None:
     read.add_argument(
         "--year", type=int, help="year for dates written without one (9月1日)"
     )
+    read.add_argument(
+        "--tz",
+        metavar="ZONE",
+        help="time zone for timestamps with an offset, e.g. Asia/Shanghai "
+        "(default: each column keeps the local time written when its offsets "
+        "agree, else UTC)",
+    )
     order = read.add_mutually_exclusive_group()
     order.add_argument(
         "--dayfirst",
@@ -310,6 +317,22 @@ def render(
     return "\n".join(lines)
 
 
+def check_zone(zone: str | None) -> None:
+    """ValueError naming ``--tz`` and an example unless ``zone`` is None or an
+    IANA time zone name (``Asia/Shanghai``)."""
+    if zone is None:
+        return
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"--tz {zone!r} is not a time zone name; write it like --tz "
+            "Asia/Shanghai or --tz UTC."
+        ) from None
+
+
 def nothing_to_analyse(acts, limit: int = 5) -> str:
     """The message for a table without a single usable row: the rows read and
     set aside by reason, and the first problems with their fixes."""
@@ -357,6 +380,7 @@ def run(args) -> int:
 
     try:
         mapping = parse_mapping(args.mapping)
+        check_zone(args.tz)
     except ValueError as err:
         print(f"diagnose: error: {err}", file=sys.stderr)
         return 2
@@ -368,6 +392,7 @@ def run(args) -> int:
             sheet=args.sheet,
             year=args.year,
             dayfirst=args.dayfirst,
+            tz=args.tz,
         )
         survey = load_survey(args.survey, scale=settings.scale) if args.survey else None
         kpis = load_kpis(args.kpis) if args.kpis else None
