@@ -48,6 +48,22 @@ def test_wilson_bounds_exact_at_zero_and_all():
     assert ((lo <= k / m) & (k / m <= hi)).all()
 
 
+def test_clustered_wilson_bounds_exact_and_one_cluster_nan():
+    """The clustered interval inherits the exact ends (its callers do not
+    clamp again) and gives no interval from a single cluster."""
+    from diagnose.stats import clustered_wilson_interval
+
+    p, low, high, n_eff = clustered_wilson_interval([0, 0, 0], [3, 2, 4])
+    assert (p, low, n_eff) == (0.0, 0.0, 3.0)  # all agree: n_eff = clusters
+    z = 1.959963984540054
+    assert high == pytest.approx(z**2 / (3 + z**2), rel=1e-12)
+    p, low, high, _ = clustered_wilson_interval([3, 2, 4], [3, 2, 4])
+    assert (p, high) == (1.0, 1.0)
+    assert low == pytest.approx(3 / (3 + z**2), rel=1e-12)
+    p, low, high, _ = clustered_wilson_interval([1, 0], [3, 0])  # one cluster
+    assert p == pytest.approx(1 / 3) and np.isnan(low) and np.isnan(high)
+
+
 def test_newcombe_published_example():
     # Newcombe (1998), Stat Med 17:873, Table II example (a): 56/70 vs 48/80
     # method 10 interval: +0.0524 to +0.3339

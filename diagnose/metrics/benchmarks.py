@@ -154,10 +154,8 @@ def _row(metric, value, low, high, n, unit, method):
 
 
 def _share(metric, k, n, method):
-    from diagnose.metrics.overdue import _wilson
-
     k, n = int(k), int(n)
-    low, high = _wilson(k, n, 0.95)
+    low, high = stats.wilson_interval(k, n)
     return _row(metric, k / n if n else np.nan, low, high, n, "share", method)
 
 
@@ -179,13 +177,8 @@ def _clustered_share(metric, hit, counted, case_codes, method):
     size = int(codes.max()) + 1
     y = np.bincount(codes, weights=hit[counted], minlength=size)
     m = np.bincount(codes, minlength=size)
+    # exactly 0 / 1 when no task / every task is hit, NaN with a single case
     _, low, high, _ = stats.clustered_wilson_interval(y, m)
-    if k == 0:
-        low = 0.0
-    if k == n:
-        high = 1.0
-    if np.count_nonzero(m) < 2:
-        low = high = np.nan
     return _row(metric, k / n, low, high, n, "share", method)
 
 

@@ -284,23 +284,13 @@ def overdue_rate(
     out[counts] = out[counts].astype(int)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["overdue_rate"] = out["n_overdue"] / out["n"].where(out["n"] > 0)
-    out["ci_low"], out["ci_high"] = _wilson(out["n_overdue"], out["n"], confidence)
+    out["ci_low"], out["ci_high"] = stats.wilson_interval(
+        out["n_overdue"], out["n"], confidence=confidence
+    )
     return out[
         groups
         + ["n", "n_overdue", "n_open", "n_pending", "overdue_rate", "ci_low", "ci_high"]
     ]
-
-
-def _wilson(k, n, confidence):
-    """:func:`diagnose.stats.wilson_interval` with the bounds exactly 0 at
-    ``k == 0`` and exactly 1 at ``k == n`` (the closed form leaves rounding
-    residue such as 2.8e-17)."""
-    k = np.asarray(k, dtype=float)
-    n = np.asarray(n, dtype=float)
-    low, high = stats.wilson_interval(k, n, confidence=confidence)
-    low = np.where((k == 0) & (n > 0), 0.0, low)
-    high = np.where((k == n) & (n > 0), 1.0, high)
-    return low, high
 
 
 @sharing

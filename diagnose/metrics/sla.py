@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from diagnose import stats
 from diagnose.config import Settings, load_settings
 from diagnose.metrics._codes import label_codes
 from diagnose.metrics._common import (
@@ -26,7 +27,6 @@ from diagnose.metrics._common import (
     take,
 )
 from diagnose.metrics.flow import _durations, _handoff_groups, _wait_pairs
-from diagnose.metrics.overdue import _wilson
 
 __all__ = ["sla_breaches", "sla_summary", "handoff_response"]
 
@@ -229,7 +229,9 @@ def sla_summary(
     out[counts] = out[counts].astype(int)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["breach_rate"] = out["n_breached"] / out["n"].where(out["n"] > 0)
-    out["ci_low"], out["ci_high"] = _wilson(out["n_breached"], out["n"], confidence)
+    out["ci_low"], out["ci_high"] = stats.wilson_interval(
+        out["n_breached"], out["n"], confidence=confidence
+    )
     return out[
         groups
         + [
@@ -310,7 +312,9 @@ def handoff_response(
     out["n"] = out["n"].astype("int64")
     out[["n_urgent", "n_late"]] = out[["n_urgent", "n_late"]].astype(int)
     out["late_rate"] = out["n_late"] / out["n"]
-    out["ci_low"], out["ci_high"] = _wilson(out["n_late"], out["n"], confidence)
+    out["ci_low"], out["ci_high"] = stats.wilson_interval(
+        out["n_late"], out["n"], confidence=confidence
+    )
     return out.sort_values("n", ascending=False, kind="stable").reset_index(drop=True)
 
 
