@@ -91,3 +91,53 @@ def test_other_sheet_with_the_headers_is_named(tmp_path):
     ):
         load_activities(path)
     assert len(load_activities(path, sheet="数据").data) == 1
+
+
+def test_title_row_is_skipped_when_a_mapping_names_the_header(tmp_path):
+    # the mapped headers are on row 3: row 1 (a title) lacks them
+    path = tmp_path / "title.csv"
+    path.write_text(
+        "营销任务跟踪表,,,\n\n项目,工作项,起,止\n"
+        "MKT-1,需求调研,2024-06-01,2024-06-03\n",
+        encoding="utf-8",
+    )
+    mapping = {"项目": "case_id", "工作项": "activity", "起": "start", "止": "end"}
+    with pytest.warns(DataQualityWarning, match="the header is on row 3"):
+        result = load_activities(path, mapping=mapping)
+    data = result.data
+    assert data[["case_id", "activity", "source_row"]].values.tolist() == [
+        ["MKT-1", "需求调研", 4]
+    ]
+    assert data["end"].tolist() == [pd.Timestamp("2024-06-04")]
+
+
+def test_mapping_naming_no_header_of_any_row_is_still_an_error(tmp_path):
+    path = tmp_path / "title.csv"
+    path.write_text(
+        "营销任务跟踪表,,\n项目,工作项,起\nMKT-1,需求调研,2024-06-01\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError, match="mapping names column '任务' but the file"):
+        load_activities(path, mapping={"任务": "activity"})
+
+
+def test_title_row_skipped_once_notes_and_warnings_point_at_the_caller(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["营销任务分配与跟踪表"])
+    ws.merge_cells("A1:C1")
+    ws.append(["项目名称", "子任务名称", "开始时间"])
+    ws.append(["MKT-1", "需求调研", "2024-06-01"])
+    ws.append([None, "执行", "2024-06-03"])
+    ws.merge_cells("A3:A4")
+    path = tmp_path / "book.xlsx"
+    wb.save(path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = load_activities(path)
+    messages = [str(w.message) for w in caught]
+    assert len(messages) == len(set(messages))  # each note once
+    assert sum("merged" in m for m in messages) == 1
+    assert {w.filename for w in caught} == {__file__}
+    assert result.data["case_id"].tolist() == ["MKT-1", "MKT-1"]

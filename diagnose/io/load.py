@@ -839,42 +839,38 @@ def load_activities(
         that compete for one canonical column.
     """
     raw = read_table(source, sheet=sheet, lazy=True)
-    frame = raw.frame  # text columns the readers encoded are read from codes
-    headers = raw.headers
-    match = match_headers(
-        headers,
-        _ACTIVITY_TARGETS,
-        mapping=mapping,
-        file=raw.file,
-        loader="load_activities",
-    )
-    _warn_ambiguity(match)
-    _warn_notes(raw)
-    tracker = _tracker_dialect(raw, match, mapping)
-    cols = match.columns
-    missing = []
-    if "activity" not in cols and tracker is None:
-        missing.append("activity")
-    if not ({"start", "end", "date_range"} & set(cols)):
-        missing.append("start")
-    if missing and (at := _header_row_found(raw, _activity_ok)) is not None:
+    scan = None  # the first rows read as headers, when row 1 is not the header
+    try:
+        match, tracker, missing = _activity_match(raw, mapping)
+    except DataError:  # a mapped header missing from row 1: a title above it?
+        scan = _scan_top_rows(raw, _ACTIVITY_TARGETS, mapping)
+        if (at := _header_row_found(scan, _activity_ok)) is None:
+            raise
+        missing = ["header"]
+    else:
+        if missing:
+            scan = _scan_top_rows(raw, _ACTIVITY_TARGETS, mapping)
+            at = _header_row_found(scan, _activity_ok)
+    if missing and at is not None:
         # a title above the header (handbook tables): read from the header
         _warn_header_row(raw, at)
-        return load_activities(
-            raw.header_at(at),
-            mapping=mapping,
-            strict=strict,
-            year=year,
-            tz=tz,
-            dayfirst=dayfirst,
-        )
+        raw = raw.header_at(at)
+        match, tracker, missing = _activity_match(raw, mapping)
+        scan = None
+    frame = raw.frame  # text columns the readers encoded are read from codes
+    headers = raw.headers
+    _warn_ambiguity(match)
+    _warn_notes(raw)
+    cols = match.columns
     if missing:
         hint = (
             "An event log needs at least a timestamp column (time:timestamp, "
             "timestamp); a task table needs a start date (开始时间, start)."
         )
+        if scan is None:
+            scan = _scan_top_rows(raw, _ACTIVITY_TARGETS, mapping)
         for guess in (
-            _header_row_guess(raw, _ACTIVITY_TARGETS),
+            _header_row_guess(raw, scan),
             _sheet_guess(raw, _ACTIVITY_TARGETS),
         ):
             if guess is not None:
@@ -1277,8 +1273,31 @@ def _activity_ok(found: dict) -> bool:
     return "activity" in found and bool({"start", "end", "date_range"} & set(found))
 
 
-def _top_rows(raw: RawTable, look: int = 10):
-    """The cells (text only) of the first ``look`` rows, by position."""
+def _activity_match(raw: RawTable, mapping) -> tuple[HeaderMatch, str | None, list]:
+    """(headers matched, tracker dialect or None, required columns missing)
+    of ``raw`` read with its first row as the header. Raises the DataError of
+    :func:`match_headers` for a mapping key that is not a header."""
+    match = match_headers(
+        raw.headers,
+        _ACTIVITY_TARGETS,
+        mapping=mapping,
+        file=raw.file,
+        loader="load_activities",
+    )
+    tracker = _tracker_dialect(raw, match, mapping)
+    cols = match.columns
+    missing = []
+    if "activity" not in cols and tracker is None:
+        missing.append("activity")
+    if not ({"start", "end", "date_range"} & set(cols)):
+        missing.append("start")
+    return match, tracker, missing
+
+
+def _scan_top_rows(raw: RawTable, targets, mapping=None, look: int = 10) -> list:
+    """The columns found (``{canonical: header}``, with ``mapping`` applied)
+    when each of the first ``look`` rows is read as the header; ``{}`` for a
+    row without text, or one that lacks a header ``mapping`` names."""
     n = min(look, len(raw.frame))
     if not n:
         return []
@@ -1289,20 +1308,24 @@ def _top_rows(raw: RawTable, look: int = 10):
     out = []
     for i in range(n):
         cells = [_text_value(v) for v in top.iloc[i].tolist()]
-        out.append([c for c in cells if isinstance(c, str)])
+        cells = [c for c in cells if isinstance(c, str)]
+        found = {}
+        if cells:
+            try:
+                found = match_headers(
+                    cells, targets, mapping=mapping, file=raw.file
+                ).columns
+            except DataError:
+                pass
+        out.append(found)
     return out
 
 
-def _header_row_found(raw: RawTable, ok, targets=None, look: int = 10) -> int | None:
-    """Position of the one row among the first ``look`` whose cells hold
-    every required header (``ok(found columns)``), or None when no row or
-    more than one does (then only the error names the likeliest row)."""
-    targets = _ACTIVITY_TARGETS if targets is None else targets
-    hits = [
-        i
-        for i, cells in enumerate(_top_rows(raw, look))
-        if cells and ok(match_headers(cells, targets, file=raw.file).columns)
-    ]
+def _header_row_found(scan: list, ok) -> int | None:
+    """Position of the one row of ``scan`` (:func:`_scan_top_rows`) whose
+    cells hold every required header (``ok(found columns)``), or None when no
+    row or more than one does (then only the error names the likeliest row)."""
+    hits = [i for i, found in enumerate(scan) if found and ok(found)]
     return hits[0] if len(hits) == 1 else None
 
 
@@ -1321,23 +1344,11 @@ def _warn_header_row(raw: RawTable, pos: int) -> None:
     )
 
 
-def _header_row_guess(raw: RawTable, targets, look: int = 10) -> str | None:
-    """A sentence naming the row among the first ``look`` data rows whose
-    cells read as headers (a title row above the header), or None."""
-    n = min(look, len(raw.frame))
-    if not n:
-        return None
-    try:
-        top = raw.rows_frame(np.arange(n))
-    except (KeyError, IndexError, ValueError):
-        return None
+def _header_row_guess(raw: RawTable, scan: list) -> str | None:
+    """A sentence naming the row of ``scan`` (:func:`_scan_top_rows`) whose
+    cells read as headers best (a title row above the header), or None."""
     best, best_row, best_cells = 1, None, []
-    for i in range(n):
-        cells = [_text_value(v) for v in top.iloc[i].tolist()]
-        cells = [c for c in cells if isinstance(c, str)]
-        if not cells:
-            continue
-        found = match_headers(cells, targets, file=raw.file).columns
+    for i, found in enumerate(scan):
         if len(found) > best:
             best, best_row, best_cells = len(found), i, list(found.values())
     if best_row is None:
