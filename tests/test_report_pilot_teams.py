@@ -76,3 +76,32 @@ def test_survey_without_team_column_warns(tmp_path, survey):
 def test_survey_unused_without_satisfaction_is_not_checked(tmp_path, survey):
     path = _folder(tmp_path, survey[survey["team"] != "Team C"], metric="cycle_time")
     assert load_report_config("pilot", path).name == "p"
+
+
+def test_team_check_reads_only_the_team_column(tmp_path, survey, monkeypatch):
+    """The check lists the teams from the team column alone (stripped as the
+    loaders strip them, the config's mapping applied): neither file is loaded
+    in full, the notebook does that once."""
+    import diagnose.io.load as load
+    from diagnose.report.configs import _data_teams, _survey_teams
+
+    def boom(*a, **k):
+        raise AssertionError("loaded in full")
+
+    monkeypatch.setattr(load, "load_activities", boom)
+    monkeypatch.setattr(load, "load_survey", boom)
+    tasks = pd.read_csv(SAMPLES / "tasks_en.csv")
+    tasks["team"] = tasks["team"].map(lambda t: f"  {t} ")
+    tasks = tasks.rename(columns={"team": "squad"})
+    tasks.to_csv(tmp_path / "t.csv", index=False)
+    assert _data_teams(tmp_path / "t.csv", {"mapping": {"squad": "team"}}) == [
+        "Team A",
+        "Team B",
+        "Team C",
+    ]
+    survey.to_csv(tmp_path / "s.csv", index=False)
+    assert _survey_teams(tmp_path / "s.csv") == sorted(
+        survey["team"].dropna().astype(str).str.strip().unique()
+    )
+    path = _folder(tmp_path, survey)
+    assert load_report_config("pilot", path).name == "p"  # every team is there

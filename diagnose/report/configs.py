@@ -267,7 +267,50 @@ def _check_pilot(path: Path) -> None:
 
 def _data_teams(activities, options: dict | None = None) -> list[str] | None:
     """The team names of the activity file, or None when it cannot be read
-    here (the notebook then reports the problem with the data itself)."""
+    here (the notebook then reports the problem with the data itself).
+
+    Only the team column is read (the file's header row, with the config's
+    ``sheet`` and ``mapping``), cell values stripped as the loader strips
+    them; the dates are not parsed: the notebook loads the whole file anyway.
+    A file whose team column is not in its first row (a title above the
+    header, a tracker export whose team is its project) is loaded in full."""
+    try:
+        from diagnose.io.load import _ACTIVITY_TARGETS
+
+        teams = _column_teams(activities, _ACTIVITY_TARGETS, options or {})
+    except Exception:  # noqa: BLE001 - the notebook gives the data error
+        return None
+    return teams if teams is not None else _loaded_teams(activities, options or {})
+
+
+def _column_teams(source, targets, options: dict) -> list[str] | None:
+    """The distinct values of the team column of ``source`` (header row 1,
+    ``options``' sheet and mapping), stripped as the loaders strip them;
+    None when the header row names no team column. Raises what the readers
+    raise."""
+    import numpy as np
+
+    from diagnose.io.headers import match_headers
+    from diagnose.io.load import _text_value
+    from diagnose.io.read import read_table
+
+    raw = read_table(source, sheet=options.get("sheet"), lazy=True)
+    header = match_headers(raw.headers, targets, mapping=options.get("mapping")).header(
+        "team"
+    )
+    if header is None:
+        return None
+    if header in raw.codes:  # the fast CSV reader: distinct values known
+        codes, uniques = raw.codes[header]
+        values = [uniques[i] for i in np.unique(codes[codes >= 0])]
+    else:
+        values = raw.column(header).dropna().unique()
+    teams = {_text_value(v) for v in values}
+    return sorted(str(t) for t in teams if isinstance(t, str))
+
+
+def _loaded_teams(activities, options: dict) -> list[str] | None:
+    """The team names of the loaded activity table (see :func:`_data_teams`)."""
     import warnings
 
     try:
@@ -275,7 +318,7 @@ def _data_teams(activities, options: dict | None = None) -> list[str] | None:
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # data-quality notes: the report's job
-            data = load_activities(activities, **(options or {})).data
+            data = load_activities(activities, **options).data
     except Exception:  # noqa: BLE001 - the notebook gives the data error
         return None
     if "team" not in data.columns:
@@ -285,9 +328,19 @@ def _data_teams(activities, options: dict | None = None) -> list[str] | None:
 
 def _survey_teams(survey) -> list[str] | None:
     """The team names of the survey, [] when it has no team column, None when
-    it cannot be read here (the comparison reports the problem)."""
+    it cannot be read here (the comparison reports the problem). Like
+    :func:`_data_teams`, only the team column is read when the header row
+    names one; otherwise the survey is loaded in full."""
     import warnings
 
+    try:
+        from diagnose.io.load import _SURVEY_IDS
+
+        teams = _column_teams(survey, _SURVEY_IDS, {})
+    except Exception:  # noqa: BLE001 - the notebook gives the data error
+        return None
+    if teams is not None:
+        return teams
     try:
         from diagnose.io.load import load_survey
 
@@ -312,11 +365,11 @@ def _check_teams(path: Path, cfg) -> None:
     keys = [("pilot_teams", cfg.pilot_teams), ("control_teams", cfg.control_teams)]
     if not any(teams for _, teams in keys):
         return
-    known = _data_teams(cfg.activities, getattr(cfg, "activity_options", None))
+    known = _data_teams(cfg.activities, cfg.activity_options)
     if known:
         _match_teams(path, keys, known, Path(cfg.activities).name)
-    survey = getattr(cfg, "survey", None)
-    if survey is None or "satisfaction" not in getattr(cfg, "metrics", ()):
+    survey = cfg.survey
+    if survey is None or "satisfaction" not in cfg.metrics:
         return
     in_survey = _survey_teams(survey)
     if in_survey is None:
