@@ -296,6 +296,7 @@ def _aggregate(items: dict, meta: dict, confidence: float):
     has items, in order of first appearance.
     """
     from diagnose.metrics._common import summarise_codes, summary_by_code
+    from diagnose.metrics.sla import _pending
 
     names, acts = meta["names"], meta["activities"]
     loc = items["_loc"]
@@ -352,6 +353,9 @@ def _aggregate(items: dict, meta: dict, confidence: float):
     with np.errstate(invalid="ignore"):
         excess = np.where(has_limit, np.clip(days_eff - limit, 0, None), 0.0)
         breach = has_limit & (days > limit)
+    # outcome known: finished, or open and already past the limit (the rule
+    # of metrics.sla: an open item under its limit may still breach)
+    known = has_limit & ~_pending(has_limit, is_open, breach)
 
     present = np.bincount(loc, minlength=n_loc) > 0
     first = np.full(n_loc, len(loc), dtype=np.int64)
@@ -377,10 +381,7 @@ def _aggregate(items: dict, meta: dict, confidence: float):
             )["median"],
             "total_days": total(np.nan_to_num(days)),
             "sla_limit_days": limit_med,
-            # outcome known: finished, or open and already past the limit (an
-            # open item under its limit may still breach: left out, as in
-            # metrics.sla)
-            "n_limit": total(has_limit & ~(is_open & ~breach)).astype(np.int64),
+            "n_limit": total(known).astype(np.int64),
             "n_breached": total(breach).astype(np.int64),
             "excess_days": total(excess),
             "median_ci_low": per_loc("ci_low"),

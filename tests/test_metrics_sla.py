@@ -150,3 +150,23 @@ def test_no_breach_low_bound_is_exactly_zero():
     got = sla_summary(t, as_of="2024-11-15").iloc[0]
     assert got["n"] == 6 and got["n_breached"] == 0
     assert got["ci_low"] == 0.0
+
+
+def test_end_before_start_row_is_not_counted_within_the_limit(six):
+    """A row ending before it starts has no duration: it is neither within
+    nor beyond the limit, so it leaves the denominator (bottlenecks drops it
+    too) instead of counting as "within limit"."""
+    bad = six.iloc[[0]].assign(
+        start=pd.Timestamp("2024-09-26"), end=pd.Timestamp("2024-09-23")
+    )
+    acts = pd.concat([six, bad], ignore_index=True)
+    row = sla_breaches(acts, as_of=AS_OF).iloc[-1]
+    assert np.isnan(row["duration_working_days"])
+    assert not row["with_limit"] and not row["outcome_known"]
+    assert not row["breached"] and not row["is_pending"]
+    got = sla_summary(acts, as_of=AS_OF).set_index("activity")
+    # 需求调研 as in six: 3 known rows, 1 breached (not 4 rows, 1 breached)
+    assert got.loc["需求调研", ["n", "n_breached", "n_pending"]].tolist() == [3, 1, 0]
+    assert got.loc["需求调研", "breach_rate"] == pytest.approx(1 / 3)
+    overall = sla_summary(acts, as_of=AS_OF, by=None)
+    assert overall["n"].iloc[0] == 6

@@ -66,7 +66,9 @@ def sla_breaches(activities, *, settings=None, as_of, calendar=None) -> pd.DataF
     -------
     pandas.DataFrame
         :func:`activity_durations` plus ``limit_days`` (NaN: no limit),
-        ``with_limit``, ``breached``, ``over_days`` (working days beyond the
+        ``with_limit`` (started, of a stage with a limit, and with a
+        duration: a row ending before it starts has none and is left out),
+        ``breached``, ``over_days`` (working days beyond the
         limit; negative = spare; NaN without a limit), ``is_pending`` (with
         a limit, open and not yet beyond it), ``outcome_known`` (with a limit
         and not pending: finished, or open and already breached),
@@ -113,16 +115,25 @@ def _p0_flags(activities) -> np.ndarray:
     return reuse("p0_flags", (activities,), (), compute)
 
 
+def _pending(with_limit, is_open, breached):
+    """Rows whose outcome is unknown at ``as_of``: with a limit, open and not
+    yet beyond it (they may still breach). The rule of :func:`sla_summary`,
+    shared with :func:`diagnose.bottlenecks.bottlenecks`."""
+    return with_limit & is_open & ~breached
+
+
 def _sla_columns(activities, as_of, cal, cfg) -> pd.DataFrame:
     acts = _durations(activities, as_of, cal)
     codes, names = label_codes(activities["activity"])
     lookup = np.array([cfg.stage_limit(n) for n in names] + [None], dtype=float)
     limit = lookup[codes]  # code -1 (missing activity) -> the trailing None
-    with_limit = ~np.isnan(limit) & acts["started"].to_numpy()
-    dur = acts["duration_working_days"].to_numpy()
+    dur = acts["duration_working_days"].to_numpy(dtype=float)
+    # a row without a duration (it ends before it starts) cannot be judged
+    # against the limit: left out, as bottlenecks leaves it out
+    with_limit = ~np.isnan(limit) & acts["started"].to_numpy() & ~np.isnan(dur)
     with np.errstate(invalid="ignore"):
         breached = with_limit & (dur > limit)
-    pending = with_limit & acts["is_open"].to_numpy(dtype=bool) & ~breached
+    pending = _pending(with_limit, acts["is_open"].to_numpy(dtype=bool), breached)
     return acts.assign(
         limit_days=limit,
         with_limit=with_limit,
@@ -139,7 +150,10 @@ def sla_summary(
 ) -> pd.DataFrame:
     """Breach rate of the stage time limits, per stage (or other groups).
 
-    Only started rows of stages that have a limit count. Rule (see
+    Only started rows of stages that have a limit count, and only those with
+    a duration (a row that ends before it starts has none: it is neither
+    within nor beyond the limit, and :func:`diagnose.bottlenecks.bottlenecks`
+    leaves it out too). Rule (see
     :func:`sla_breaches`): at ``as_of`` a row has *breached* when it finished
     beyond its limit or is open and already older than it, is *within* when
     it finished within it, and is *pending* when it is open and still within
