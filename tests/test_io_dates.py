@@ -347,3 +347,32 @@ def test_zone_abbreviation_keeps_wall_time_and_warns_once():
     messages = [str(w.message) for w in caught]
     assert len(messages) == 1
     assert "abbreviation (CST)" in messages[0] and "kept as written" in messages[0]
+
+
+def test_midnight_at_night_ends_the_day():
+    # 晚上12点 is the midnight that ends the day (the next day 00:00), like a
+    # date-only end; 12:00 AM and 凌晨12点 are the midnight that starts it
+    values = [
+        "2024年6月1日晚上12点",
+        "2024-06-01 晚上12:00",
+        "2024-06-01 24:00",
+        "2024-06-01 12:00 AM",
+        "2024年6月1日凌晨12点",
+        "2024年6月1日晚上11点",
+        "2024-06-01 晚上12:30",  # not a time: not read
+        "2024-06-01 24:30",  # not a time: not read
+    ]
+    got = parse_dates(pd.Series(values))
+    assert [str(v) for v in got] == [
+        "2024-06-02 00:00:00",
+        "2024-06-02 00:00:00",
+        "2024-06-02 00:00:00",
+        "2024-06-01 00:00:00",
+        "2024-06-01 00:00:00",
+        "2024-06-01 23:00:00",
+        "NaT",
+        "NaT",
+    ]
+    assert parse_dates(pd.Series(["6月30日晚上12点"]), year=2024).tolist() == [
+        pd.Timestamp("2024-07-01")
+    ]

@@ -8,10 +8,12 @@ without a year (``7月15日``: the year comes from ``year=``), Excel serial
 numbers (20000..80000, origin 1899-12-30), ``datetime`` objects from XLSX
 cells, and English month names (``01/Jul/23 10:15 AM`` as in Jira exports).
 Times may be written the Chinese way (``2024年06月01日14时30分``, ``3点``),
-with a half of the day (``下午3:00``, ``上午9:30``, ``8:00 PM``; ``12:00 AM`` is
-midnight), and ``号`` may stand for ``日``. A zone abbreviation after a time
-(``08:00 CST``) is ambiguous: it is ignored, the wall time kept and a
-DataQualityWarning given once per column (``GMT``/``UTC`` mean UTC).
+with a half of the day (``下午3:00``, ``上午9:30``, ``8:00 PM``; ``12:00 AM`` and
+``凌晨12点`` are the midnight that starts the day, ``晚上12点`` and ``24:00`` the
+one that ends it, read as the next day 00:00), and ``号`` may stand for
+``日``. A zone abbreviation after a time (``08:00 CST``) is ambiguous: it is
+ignored, the wall time kept and a DataQualityWarning given once per column
+(``GMT``/``UTC`` mean UTC).
 Ranges in one cell (``2023.07.01-07.07``) are split by
 :func:`parse_date_range`.
 
@@ -452,6 +454,7 @@ def _from_fields(y, m, d, t=None) -> pd.Series:
                 else pd.Series(0.0, index=parts.index)
             )
             valid = hours.between(0, 23) & mins.between(0, 59) & secs.between(0, 60)
+            valid |= (hours == 24) & (mins == 0) & (secs == 0)  # end of the day
             delta = pd.to_timedelta(hours * 3600 + mins * 60 + secs, unit="s")
             shifted = out[has_t] + delta
             shifted[~valid] = pd.NaT
@@ -617,17 +620,23 @@ def _cn_time(m: re.Match) -> str:
 
 
 def _half_day(m: re.Match) -> str:
-    """``下午3:00`` / ``3:00 PM`` -> `` 15:00``; ``12:00 AM`` -> `` 00:00``.
-    An hour that cannot go with its half of the day (``15:00 AM``) is left
-    as written, so the value is not read."""
+    """``下午3:00`` / ``3:00 PM`` -> `` 15:00``; ``12:00 AM`` (and
+    ``凌晨12点``) -> `` 00:00``, the start of the day; ``晚上12点`` ->
+    `` 24:00``, the midnight that ends the day (read as the next day 00:00 by
+    :func:`_from_fields`): "7月1日晚上12点" is the night of July 1, not the
+    night before. An hour that cannot go with its half of the day
+    (``15:00 AM``) is left as written, so the value is not read."""
     cn, h, mi, sec, ap = m.groups()
     if cn is None and ap is None:
         return m.group(0)
     h = int(h)
+    if h == 12 and cn == "晚上":
+        exact = int(mi) == 0 and (sec is None or float(sec[1:]) == 0)
+        return " 24:00" if exact else m.group(0)  # 晚上12:30: not a time
     pm = (
         (ap or "").lower() == "p" or cn in ("下午", "晚上") or (cn == "中午" and h < 11)
     )
-    if h > 12 or (h == 12 and cn == "晚上"):
+    if h > 12:
         return (
             m.group(0)
             if (ap or cn in ("上午", "早上", "凌晨"))
