@@ -88,25 +88,14 @@ _AFTER = {
 
 # Notes of the comparison, (English, Chinese).
 _NOTES = {
-    # open pilot cases: what the rows shown do with them (the median and DiD
-    # rows exist only with enough finished cases, the DiD only with controls)
+    # open pilot cases: what the rows shown do with them; {finished} is one
+    # of _FINISHED_ONLY (the median and DiD rows exist only with enough
+    # finished cases, the DiD only with controls)
     "still_open": (
         "{n} pilot case(s) still open at as_of: the Kaplan–Meier row counts them "
-        "as censored.",
-        "截至统计日仍有 {n} 个试点项目未完成：Kaplan–Meier 一行把它们按删失计入。",
-    ),
-    "still_open_median": (
-        "{n} pilot case(s) still open at as_of: the Kaplan–Meier row counts them "
-        "as censored; the median row uses finished cases only.",
-        "截至统计日仍有 {n} 个试点项目未完成：Kaplan–Meier 一行把它们按删失计入，"
-        "中位数一行只用已完成的项目。",
-    ),
-    "still_open_median_did": (
-        "{n} pilot case(s) still open at as_of: the Kaplan–Meier row counts them "
-        "as censored; the median and difference-in-differences rows use finished "
-        "cases only.",
-        "截至统计日仍有 {n} 个试点项目未完成：Kaplan–Meier 一行把它们按删失计入，"
-        "中位数和双重差分各行只用已完成的项目。",
+        "as censored{finished}.",
+        "截至统计日仍有 {n} 个试点项目未完成：Kaplan–Meier 一行把它们按删失计入"
+        "{finished}。",
     ),
     "outside": (
         "{n} case(s) start outside both periods and are left out.",
@@ -161,6 +150,21 @@ def _design_effect(tasks: pd.DataFrame, period: str) -> float:
 
 _PERIOD_EN = {"before": "baseline", "after": "pilot"}
 _PERIOD_ZH = {"before": "试点前", "after": "试点期"}
+
+
+# the clause of the "still_open" note naming the rows that use finished cases
+# only, by the rows shown: (English, Chinese)
+_FINISHED_ONLY = {
+    "km": ("", ""),
+    "median": (
+        "; the median row uses finished cases only",
+        "，中位数一行只用已完成的项目",
+    ),
+    "median_did": (
+        "; the median and difference-in-differences rows use finished cases only",
+        "，中位数和双重差分各行只用已完成的项目",
+    ),
+}
 
 
 def _note(key: str, language: str, **values) -> str:
@@ -428,12 +432,16 @@ def analyse_pilot(
                 language=language,
             )
             rows.append(_row(sv, False))
-            key = (
-                "still_open"
-                if not enough
-                else ("still_open_median_did" if has_control else "still_open_median")
+            shown = "km" if not enough else ("median_did" if has_control else "median")
+            en, zh = _FINISHED_ONLY[shown]
+            notes.append(
+                _note(
+                    "still_open",
+                    language,
+                    n=int(per["is_open"].sum()),
+                    finished=zh if language == "zh" else en,
+                )
             )
-            notes.append(_note(key, language, n=int(per["is_open"].sum())))
         if has_control and enough:
             did_res, _ = _did_cycle(cases, n_boot=n_boot, seed=seed, language=language)
             f = did_res.to_frame()
