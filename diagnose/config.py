@@ -123,6 +123,28 @@ _NUMBER_FIELDS = {
 }
 
 
+def unknown_keys(given, known, prefix: str = "") -> list[str]:
+    """One problem per key of ``given`` not in ``known``, with the closest
+    known key: ``key 'asof': unknown key. Fix: did you mean 'as_of'? known
+    keys: ...`` (``prefix``, e.g. ``"data."``, before every key). Shared by
+    the settings, pilot and diagnosis config loaders, so all three say the
+    same."""
+    import difflib
+
+    known = [str(k) for k in known]
+    problems = []
+    for key in given:
+        if str(key) in known:
+            continue
+        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+        hint = f"did you mean '{prefix}{close[0]}'? " if close else ""
+        problems.append(
+            f"key '{prefix}{key}': unknown key. Fix: {hint}known keys: "
+            + ", ".join(f"{prefix}{k}" for k in known)
+        )
+    return problems
+
+
 def load_settings(source: str | Path | dict | Settings | None = None) -> Settings:
     """Read analysis settings from a YAML file or a dict.
 
@@ -161,12 +183,10 @@ def load_settings(source: str | Path | dict | Settings | None = None) -> Setting
         raise ConfigError(
             f"{where}: expected a mapping of settings, got {type(raw).__name__}."
         )
-    known = {f.name for f in dataclasses.fields(Settings)}
-    unknown = sorted(set(raw) - known)
-    if unknown:
-        raise ConfigError(
-            f"{where}: unknown setting(s) {unknown}. Known settings: {sorted(known)}."
-        )
+    known = sorted(f.name for f in dataclasses.fields(Settings))
+    problems = unknown_keys(raw, known)
+    if problems:
+        raise ConfigError(f"{where}: " + "; ".join(problems))
     values: dict[str, Any] = {}
     for key, kind in _NUMBER_FIELDS.items():
         if key in raw:

@@ -85,6 +85,17 @@ def test_sample_configs_load():
     "old, new, match",
     [
         ("name: p\n", "name: p\nowner: me\n", r"pilot.yaml: key 'owner': unknown key"),
+        (
+            "as_of:",
+            "asof:",
+            r"pilot.yaml: key 'asof': unknown key\. Fix: did you mean 'as_of'\? "
+            r"known keys: as_of, ",
+        ),
+        (
+            "  activities:",
+            "  activites:",
+            r"key 'data.activites': unknown key\. Fix: did you mean 'data.activities'",
+        ),
         ("name: p\n", "", r"key 'name': missing \(required\)"),
         (
             "as_of: 2024-06-30",

@@ -53,7 +53,11 @@ def test_sample_settings_file_loads():
     [
         (
             "handoff_hour: 12\n",
-            ["s.yaml", "unknown setting", "handoff_hour", "handoff_hours"],
+            [
+                "s.yaml",
+                "key 'handoff_hour': unknown key",
+                "did you mean 'handoff_hours'?",
+            ],
         ),
         ("max_concurrent: five\n", ["s.yaml", "'max_concurrent'", "number", "'five'"]),
         ("kpi_warn: -0.1\n", ["s.yaml", "'kpi_warn'", ">= 0"]),

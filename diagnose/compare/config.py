@@ -45,6 +45,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from diagnose.config import unknown_keys
 from diagnose.exceptions import ConfigError
 
 __all__ = [
@@ -143,7 +144,13 @@ class PilotConfig:
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as text, so a bad date gets our message."""
+    """SafeLoader that keeps dates as text.
+
+    PyYAML's timestamp resolver turns ``2024-13-45`` into a ValueError (with a
+    traceback) before any check runs; as text, the date checks of this module
+    (and of :mod:`diagnose.report.configs`, which uses this loader) name the
+    key and the fix.
+    """
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -315,11 +322,11 @@ def _file(where: str, key: str, value, base: Path) -> Path:
 
 
 def _activity_targets() -> list[str]:
-    """Canonical names a ``data.columns`` entry may map a header to."""
-    from diagnose.io.columns import ACTIVITY_COLUMNS
+    """Canonical names a ``data.columns`` entry may map a header to: those
+    :func:`~diagnose.io.load.load_activities` accepts in ``mapping=``."""
+    from diagnose.io.load import _ACTIVITY_TARGETS
 
-    keep = [c for c in ACTIVITY_COLUMNS if c not in ("is_open", "source_row")]
-    return keep + ["lifecycle", "date_range"]
+    return list(_ACTIVITY_TARGETS)
 
 
 def read_options(data: dict, *, where: str = "config") -> dict[str, Any]:
@@ -461,14 +468,9 @@ def load_pilot_config(
             f"{where}: expected a mapping of keys (name, data, ...); got "
             f"{type(raw).__name__}."
         )
-    unknown = sorted(set(map(str, raw)) - _KEYS)
-    if unknown:
-        raise _err(
-            where,
-            unknown[0],
-            f"unknown key(s) {unknown}.",
-            f"remove or correct them; known keys: {sorted(_KEYS)}.",
-        )
+    problems = unknown_keys(raw, sorted(_KEYS))
+    if problems:
+        raise ConfigError(f"{where}: " + "; ".join(problems))
     for key in ("name", "data", "pilot_teams", "metrics"):
         if key not in raw or raw[key] in (None, "", [], {}):
             raise _err(
@@ -505,14 +507,9 @@ def load_pilot_config(
             f"expected a mapping; got {data!r}.",
             "write 'data: {activities: ../tasks.csv}'.",
         )
-    bad = sorted(set(map(str, data)) - _DATA_KEYS - set(READ_KEYS))
-    if bad:
-        raise _err(
-            where,
-            f"data.{bad[0]}",
-            f"unknown key(s) {bad}.",
-            f"use only {sorted(_DATA_KEYS) + list(READ_KEYS)}.",
-        )
+    problems = unknown_keys(data, sorted(_DATA_KEYS) + list(READ_KEYS), "data.")
+    if problems:
+        raise ConfigError(f"{where}: " + "; ".join(problems))
     if "activities" not in data:
         raise _err(
             where,

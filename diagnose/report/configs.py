@@ -35,7 +35,8 @@ from typing import Any
 
 import yaml
 
-from diagnose.compare.config import READ_KEYS, read_options
+from diagnose.compare.config import READ_KEYS, _Loader, read_options
+from diagnose.config import unknown_keys
 from diagnose.exceptions import ConfigError
 
 __all__ = ["ReportConfig", "load_report_config", "slug", "KINDS"]
@@ -78,20 +79,6 @@ def slug(name: str) -> str:
     return text or "report"
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as text.
-
-    PyYAML's timestamp resolver turns ``2024-13-45`` into a ValueError (with a
-    traceback) before any check runs; as text, the date checks below (and
-    those of :mod:`diagnose.compare.config`) name the key and the fix.
-    """
-
-
-_Loader.yaml_implicit_resolvers = {
-    ch: [(tag, rx) for tag, rx in res if tag != "tag:yaml.org,2002:timestamp"]
-    for ch, res in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
 #: keys of a diagnosis config, at the top level and under ``data:``
 DIAGNOSIS_KEYS = ("name", "title", "language", "as_of", "data", "settings")
 DIAGNOSIS_DATA_KEYS = ("activities", "survey", "kpis", "benchmarks")
@@ -120,23 +107,6 @@ def _parse_date(value: Any, where: str) -> dt.date | None:
     ) from None
 
 
-def _unknown_keys(given, known, prefix: str = "") -> list[str]:
-    """One problem per key not in ``known``, with the closest known key."""
-    import difflib
-
-    problems = []
-    for key in given:
-        if key in known:
-            continue
-        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
-        hint = f"did you mean '{prefix}{close[0]}'? " if close else ""
-        problems.append(
-            f"key '{prefix}{key}': unknown key. Fix: {hint}known keys: "
-            + ", ".join(f"{prefix}{k}" for k in known)
-        )
-    return problems
-
-
 def _diagnosis_keys(raw: dict) -> list[str]:
     """Problems of a diagnosis config's keys: a pilot config, unknown keys
     (top level and under ``data:``), no ``data.activities``."""
@@ -148,10 +118,10 @@ def _diagnosis_keys(raw: dict) -> list[str]:
             "<file>', or write a diagnosis config with the keys "
             + ", ".join(DIAGNOSIS_KEYS)
         ]
-    problems = _unknown_keys(raw, DIAGNOSIS_KEYS)
+    problems = unknown_keys(raw, DIAGNOSIS_KEYS)
     data = raw.get("data")
     if isinstance(data, dict):
-        problems += _unknown_keys(data, DIAGNOSIS_DATA_KEYS + READ_KEYS, prefix="data.")
+        problems += unknown_keys(data, DIAGNOSIS_DATA_KEYS + READ_KEYS, prefix="data.")
     if data is None or isinstance(data, dict) and not data.get("activities"):
         problems.append(
             "key 'data.activities' is required (the task export). Fix: add "
