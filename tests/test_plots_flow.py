@@ -155,3 +155,18 @@ def test_empty_tables_draw_a_labelled_empty_chart():
         "无可绘制的数据：该图所需的表格没有数据。"
     ]
     plt.close(ax.figure)
+
+
+def test_empty_axes_says_the_table_has_no_rows_by_default():
+    import matplotlib.pyplot as plt
+
+    from diagnose.plots._style import empty_axes
+
+    for lang, text in (
+        ("en", "Nothing to draw: the table has no rows for this chart."),
+        ("zh", "无可绘制的数据：该图所需的表格没有数据。"),
+    ):
+        fig, ax = plt.subplots()
+        empty_axes(ax, language=lang)
+        assert [t.get_text() for t in ax.texts] == [text]
+        plt.close(fig)

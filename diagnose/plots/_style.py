@@ -224,14 +224,24 @@ _EMPTY = {
     "en": "Nothing to draw: {what}",
     "zh": "无可绘制的数据：{what}",
 }
+#: the default ``what`` of :func:`empty_axes`
+_NO_ROWS = {
+    "en": "the table has no rows for this chart.",
+    "zh": "该图所需的表格没有数据。",
+}
 
 
-def empty_axes(ax, what: str, *, language: str = "en", title: str | None = None):
+def empty_axes(
+    ax, what: str | None = None, *, language: str = "en", title: str | None = None
+):
     """An Axes that says in its middle why there is nothing to draw.
 
     Used by the plotting functions when their table has no rows, so a report
-    shows a labelled empty chart instead of failing.
+    shows a labelled empty chart instead of failing. ``what`` defaults to
+    "the table has no rows for this chart." (该图所需的表格没有数据。).
     """
+    if what is None:
+        what = _NO_ROWS["zh" if language == "zh" else "en"]
     ax.set_xticks([])
     ax.set_yticks([])
     for spine in ax.spines.values():

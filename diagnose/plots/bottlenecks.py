@@ -50,10 +50,6 @@ _HANDOFF_VALUES = {
     ),
 }
 _TEXT = {
-    "no_rows": (
-        "the table has no rows for this chart.",
-        "该图所需的表格没有数据。",
-    ),
     "no_handoffs": (
         "no case moved between departments.",
         "没有项目在部门之间交接。",
@@ -166,9 +162,7 @@ def plot_workload(data, *, owners=None, limit=5, ax=None, language="en", **kwarg
     _need(data, ["date", "owner", "n_open"], func)
     ax = new_axes(ax, figsize=(8, 4))
     if data.empty:
-        return empty_axes(
-            ax, _t("no_rows", lang), language=lang, title=_t("workload_title", lang)
-        )
+        return empty_axes(ax, language=lang, title=_t("workload_title", lang))
     if owners is None:
         peak = (
             data.groupby("owner")["n_open"]
@@ -224,7 +218,6 @@ def plot_bottlenecks(data, *, top=10, language="en", ax=None, **kwargs):
     if data.empty:
         return empty_axes(
             ax,
-            _t("no_rows", language),
             language=language,
             title=_t("bottlenecks", language),
         )

@@ -33,10 +33,6 @@ __all__ = [
 
 # key -> (English, Chinese)
 _TEXT = {
-    "no_rows": (
-        "the table has no rows for this chart.",
-        "该图所需的表格没有数据。",
-    ),
     "cycle_title": ("Cycle time of finished cases", "已完成项目的周期分布"),
     "cycle_title_all": ("Cycle time of cases", "项目周期分布"),
     "cycle_x": ("Cycle time (working days)", "周期（工作日）"),
@@ -264,7 +260,6 @@ def plot_stage_breakdown(
     if data.empty:
         return empty_axes(
             ax,
-            _t("no_rows", lang),
             language=lang,
             title=title if title is not None else _t("stage_title", lang),
         )
@@ -348,7 +343,7 @@ def plot_overdue_rate(
     _need(data, func, [rate, "ci_low", "ci_high"])
     ax = new_axes(ax)
     if data.empty:
-        return empty_axes(ax, _t("no_rows", lang), language=lang, title=title)
+        return empty_axes(ax, language=lang, title=title)
     if x is None:
         candidates = [c for c in data.columns if c not in _STAT_COLS]
         x = candidates[0] if candidates else None
@@ -455,7 +450,7 @@ def plot_cumulative_flow(
                 if by is None
                 else _t("flow_title_by", lang, group=_group_word(by, lang))
             )
-        return empty_axes(ax, _t("no_rows", lang), language=lang, title=title)
+        return empty_axes(ax, language=lang, title=title)
     if by is None:
         d = data.sort_values("date")
         ax.plot(d["date"], d["arrived"], color=PALETTE[0], label=_t("arrived", lang))
