@@ -108,3 +108,28 @@ def test_header_only_survey_warns_no_answers(tmp_path):
     with pytest.warns(DataQualityWarning, match=r"s.csv: no answers: the file has"):
         result = load_survey(path)
     assert result.data.empty and result.problems.empty
+
+
+def test_wide_blank_first_submission_does_not_set_the_answers_aside(tmp_path):
+    # R1 sent an empty form (row 2) then the real one (row 3); R2 twice
+    path = tmp_path / "s.csv"
+    path.write_text(
+        "respondent,period,q1,q2\nR1,before,,\nR1,before,4,5\n"
+        "R2,before,x,\nR2,before,3,\nR2,before,2,2\n",
+        encoding="utf-8",
+    )
+    result, _ = _load(path)
+    assert result.data[["respondent", "item", "score"]].values.tolist() == [
+        ["R1", "q1", 4.0],
+        ["R2", "q1", 3.0],
+        ["R1", "q2", 5.0],
+    ]
+    p = result.problems
+    repeats = p[p["problem"].str.startswith("repeats")]
+    assert repeats[["row", "value"]].values.tolist() == [[6, "R2"]]
+    assert repeats["fix"].iloc[0] == (
+        "delete the repeated answer (row 5, the first, is kept), or give each "
+        "respondent their own id; the survey was answered more than once by "
+        "respondent 'R2' in period 'before'"
+    )
+    assert result.sources["n_answers_set_aside"].iloc[0] == 3  # x, 2, 2

@@ -2039,8 +2039,14 @@ def load_survey(
                 "wide columns holding 1-5 scores (or words such as 满意)."
             )
         match.dropped = [h for h in match.dropped if h not in items and h not in free]
+        scored = {h: _likert(frame[h], scale) for h in items}
         if "respondent" in cols:  # a respondent who filled in the form twice
-            first = ids["respondent"].notna().to_numpy()
+            # a submission is a row with a readable answer: a blank or
+            # unreadable first row does not set the real answers aside
+            usable = np.zeros(len(ids), dtype=bool)
+            for score, _ in scored.values():
+                usable |= score.notna().to_numpy()
+            first = ids["respondent"].notna().to_numpy() & usable
             again = np.zeros(len(ids), dtype=bool)
             again[first] = ids[["respondent", "period"]][first].duplicated(keep="first")
             if again.any():
@@ -2048,10 +2054,12 @@ def load_survey(
                 _log_repeats(log, rows, ids, cols["respondent"], where, first)
                 answers = frame.iloc[where][items]
                 n_repeat_answers = int((~answers.apply(is_blank)).to_numpy().sum())
-                frame, rows, ids = frame[~again], rows[~again], ids[~again]
+                keep = ~again
+                frame, rows, ids = frame[keep], rows[keep], ids[keep]
+                scored = {h: (sc[keep], rs[keep]) for h, (sc, rs) in scored.items()}
         long_parts = []
         for h in items:
-            score, reason = _likert(frame[h], scale)
+            score, reason = scored[h]
             n_missing += int(is_blank(frame[h]).sum())
             _log_scores(log, rows, h, frame[h], reason, scale)
             ok = score.notna()
@@ -2126,23 +2134,29 @@ _REPEAT = "repeats an earlier answer of the same respondent"
 
 def _log_repeats(log, rows, ids, header, where, usable) -> None:
     """Set aside the rows at positions ``where``, which repeat the respondent
-    (and period, and item in long form) of an earlier row: the first answer
-    is kept, as a repeated submission would otherwise count twice in n."""
+    (and period, and item in long form) of an earlier ``usable`` row: the
+    first answer is kept, as a repeated submission would otherwise count
+    twice in n."""
     cols = [c for c in ("respondent", "period", "item") if c in ids]
-    key = ids[cols].astype(object).where(ids[cols].notna(), None)
-    kept_at = {}
-    for pos in np.flatnonzero(usable):
-        kept_at.setdefault(tuple(key.iloc[pos]), int(rows[pos]))
-    fixes = []
-    for pos in where:
-        k = tuple(key.iloc[pos])
-        what = f"question {k[-1]!r}" if "item" in cols else "the survey"
-        fixes.append(
-            f"delete the repeated answer (row {kept_at[k]}, the first, is kept), "
-            f"or give each respondent their own id; {what} was answered more "
-            f"than once by respondent {k[0]!r}"
-            + (f" in period {k[1]!r}" if k[1] is not None else "")
-        )
+    at = np.flatnonzero(usable)
+    key = ids[cols].iloc[at].reset_index(drop=True)
+    first = (
+        key.assign(_row=rows[at])
+        .groupby(cols, dropna=False, sort=False)["_row"]
+        .transform("first")
+        .to_numpy()
+    )
+    kept_at = first[np.searchsorted(at, where)]  # ``where`` lies within ``usable``
+    repeated = ids[cols].iloc[where].astype(object)
+    repeated = repeated.where(repeated.notna(), None)
+    fixes = [
+        f"delete the repeated answer (row {kept}, the first, is kept), "
+        f"or give each respondent their own id; "
+        + (f"question {k[-1]!r}" if "item" in cols else "the survey")
+        + f" was answered more than once by respondent {k[0]!r}"
+        + (f" in period {k[1]!r}" if k[1] is not None else "")
+        for kept, k in zip(kept_at, repeated.itertuples(index=False, name=None))
+    ]
     log.add(
         rows[where],
         header,
