@@ -170,3 +170,50 @@ def test_still_open_note_names_only_the_rows_that_are_shown(lang):
             "一行把它们按删失计入。",
         }[lang]
     )
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_overdue_note_for_a_pilot_still_in_progress(lang):
+    """Every pilot-period task with a due date is open and not yet due: the
+    tasks exist, so the note says they are pending (outcome unknown), not that
+    there are none; with some known, the pending ones are counted apart and
+    left out of the rate (as overdue_rate's n_pending)."""
+    cases, _, _ = _inputs()
+    cases = cases.assign(case_id=[f"C{i}" for i in range(len(cases))])
+    tasks = pd.DataFrame(
+        {
+            "group": "pilot",
+            "period": ["before"] * 6 + ["after"] * 3,
+            "is_overdue": [True, False, False, True, False, False] + [False] * 3,
+            "is_pending": [False] * 6 + [True] * 3,
+            "case_id": ["C0", "C1", "C2", "C3", "C4", "C5", "C8", "C9", "C8"],
+        }
+    )
+    kw = dict(
+        targets={"cycle_time": {"change": "-20%"}},
+        metrics=("cycle_time", "overdue_rate"),
+        with_pretrend=False,
+        language=lang,
+        n_resamples=200,
+        n_boot=49,
+    )
+    out = analyse_pilot(cases, tasks=tasks, **kw)
+    assert {
+        "en": "overdue rate not compared: no pilot task of the pilot period has a "
+        "known outcome at as_of; 3 task(s) not yet due, outcome unknown.",
+        "zh": "逾期率未比较：截至统计日，试点期的试点任务都还没有结果；"
+        "3 个任务尚未到期，结果未知。",
+    }[lang] in out["notes"]
+    assert "overdue_rate" not in set(out["effects"]["metric"])
+    assert not any("no pilot tasks" in n or "没有带截止日期" in n for n in out["notes"])
+    # two of the three now finished on time, one still pending: compared on
+    # 6 vs 2 known tasks, the pending one named in a note
+    tasks.loc[[6, 7], "is_pending"] = False
+    out = analyse_pilot(cases, tasks=tasks, **kw)
+    row = out["effects"][out["effects"]["metric"] == "overdue_rate"].iloc[0]
+    assert (row["n_before"], row["n_after"]) == (6, 2)
+    assert {
+        "en": "overdue rate: 1 pilot task(s) not yet due at as_of, outcome unknown; "
+        "left out of the rate.",
+        "zh": "逾期率：截至统计日有 1 个试点任务尚未到期，结果未知，未计入逾期率。",
+    }[lang] in out["notes"]

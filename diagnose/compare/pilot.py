@@ -112,6 +112,19 @@ _NOTES = {
         "overdue rate: no pilot tasks with a due date in one of the periods.",
         "逾期率：某一时期内试点团队没有带截止日期的任务，无法比较。",
     ),
+    # a period whose pilot tasks are all open and not yet due (a pilot still
+    # in progress): they exist, but none can be judged yet
+    "overdue_all_pending": (
+        "overdue rate not compared: no pilot task of the {period} period has a "
+        "known outcome at as_of; {n} task(s) not yet due, outcome unknown.",
+        "逾期率未比较：截至统计日，{period}的试点任务都还没有结果；"
+        "{n} 个任务尚未到期，结果未知。",
+    ),
+    "overdue_pending": (
+        "overdue rate: {n} pilot task(s) not yet due at as_of, outcome unknown; "
+        "left out of the rate.",
+        "逾期率：截至统计日有 {n} 个试点任务尚未到期，结果未知，未计入逾期率。",
+    ),
     "overdue_one_case": (
         "overdue rate: the {period} period's tasks come from a single case, so how "
         "much tasks of one case are late together cannot be estimated; its tasks "
@@ -379,9 +392,13 @@ def analyse_pilot(
     targets : dict
         metric -> :class:`Target` or spec.
     tasks : DataFrame, optional
-        One row per task with a due date: ``group``, ``period``, ``is_overdue``,
-        and ``case_id`` (tasks of one case are clustered: the overdue
-        comparison is Rao–Scott adjusted by each period's design effect).
+        One row per task with a due date whose outcome is known at ``as_of``
+        (finished, or open past due) or pending: ``group``, ``period``,
+        ``is_overdue``, ``case_id`` (tasks of one case are clustered: the
+        overdue comparison is Rao–Scott adjusted by each period's design
+        effect) and optionally ``is_pending`` (open, not yet due: outcome
+        unknown; left out of the rate and counted in a note, as
+        ``n_pending`` of :func:`diagnose.metrics.overdue_rate`).
     scores : DataFrame, optional
         ``respondent``, ``group``, ``period``, ``dimension``, ``score``
         (respondent-level dimension scores).
@@ -504,6 +521,12 @@ def analyse_pilot(
             )
     if "overdue_rate" in metrics and tasks is not None:
         pt = tasks[tasks["group"] == "pilot"]
+        if "is_pending" in pt.columns:
+            wait = pt["is_pending"].to_numpy(dtype=bool)
+            waiting = pt.loc[wait, "period"].value_counts()
+            pt = pt[~wait]
+        else:
+            waiting = pd.Series(dtype=int)
         kb = int(pt.loc[pt["period"] == "before", "is_overdue"].sum())
         nb = int((pt["period"] == "before").sum())
         ka = int(pt.loc[pt["period"] == "after", "is_overdue"].sum())
@@ -551,8 +574,26 @@ def analyse_pilot(
                         language=language,
                     )
                 )
+            n_wait = int(waiting.get("before", 0) + waiting.get("after", 0))
+            if n_wait:
+                notes.append(_note("overdue_pending", language, n=n_wait))
         else:
-            notes.append(_note("no_overdue", language))
+            names = _PERIOD_ZH if language == "zh" else _PERIOD_EN
+            empty = [p for p, n in (("before", nb), ("after", na)) if not n]
+            n_wait = int(sum(waiting.get(p, 0) for p in empty))
+            if n_wait and all(waiting.get(p, 0) for p in empty):
+                notes.append(
+                    _note(
+                        "overdue_all_pending",
+                        language,
+                        period=("和" if language == "zh" else " and ").join(
+                            names[p] for p in empty
+                        ),
+                        n=n_wait,
+                    )
+                )
+            else:
+                notes.append(_note("no_overdue", language))
     if "satisfaction" in metrics and scores is not None:
         s = scores[(scores["group"] == "pilot") & scores["period"].notna()]
         overall = s.groupby(["respondent", "period"])["score"].mean().unstack()
@@ -738,10 +779,11 @@ def compare_pilot(
     tasks = None
     if "overdue_rate" in cfg.metrics and "due" in activities.columns:
         od = overdue(activities, as_of=cfg.as_of)
-        # outcome known at as_of: open work not yet due may still be late
-        od = od[od["outcome_known"]]
+        # outcome known at as_of, or pending (open, not yet due: may still be
+        # late, so left out of the rate but counted in a note)
+        od = od[od["outcome_known"] | od["is_pending"]]
         info = cases.set_index("case_id")[["group", "period"]]
-        tasks = od[["case_id", "is_overdue"]].join(info, on="case_id")
+        tasks = od[["case_id", "is_overdue", "is_pending"]].join(info, on="case_id")
     scores = None
     if "satisfaction" in cfg.metrics and cfg.survey is not None:
         from diagnose.survey import score_items
