@@ -110,12 +110,14 @@ def test_read_options_become_load_activities_arguments():
         "columns": {"项目编号": "case_id", "备注": None, "说明": "none"},
         "year": 2024,
         "dayfirst": True,
+        "tz": "Asia/Shanghai",
     }
     assert read_options(data) == {
         "sheet": "数据",
         "mapping": {"项目编号": "case_id", "备注": None, "说明": None},
         "year": 2024,
         "dayfirst": True,
+        "tz": "Asia/Shanghai",
     }
     assert read_options({"activities": "t.csv"}) == {}
     assert read_options({"sheet": 1})["sheet"] == 1
@@ -132,6 +134,9 @@ def test_read_options_become_load_activities_arguments():
         ({"year": "twenty"}, "data.year", "year: 2024"),
         ({"year": 24}, "data.year", "year: 2024"),
         ({"dayfirst": "yes"}, "data.dayfirst", "dayfirst: true"),
+        ({"tz": "Beijing"}, "data.tz", "tz: Asia/Shanghai"),
+        ({"tz": 8}, "data.tz", "tz: Asia/Shanghai"),
+        ({"tz": "../etc/passwd"}, "data.tz", "tz: Asia/Shanghai"),
     ],
 )
 def test_read_option_errors_name_key_value_and_fix(data, key, match):

@@ -177,7 +177,7 @@ def test_diagnosis_config_rejects_unknown_keys_with_the_closest_match(tmp_path):
     assert "  key 'data.survy': unknown key. Fix: did you mean 'data.survey'?" in msg
     assert (
         "known keys: data.activities, data.survey, data.kpis, data.benchmarks, "
-        "data.sheet, data.columns, data.year, data.dayfirst." in msg
+        "data.sheet, data.columns, data.year, data.dayfirst, data.tz." in msg
     )
 
 

@@ -77,7 +77,7 @@ _KEYS = {
 _DATA_KEYS = {"activities", "survey", "benchmarks"}
 #: keys under ``data:`` (diagnosis and pilot configs) that say how to read the
 #: activity file; passed to :func:`~diagnose.io.load.load_activities`
-READ_KEYS = ("sheet", "columns", "year", "dayfirst")
+READ_KEYS = ("sheet", "columns", "year", "dayfirst", "tz")
 _TARGET_KINDS = ("change", "at_most", "at_least")
 
 
@@ -334,8 +334,9 @@ def read_options(data: dict, *, where: str = "config") -> dict[str, Any]:
 
     ``sheet`` (worksheet name, or number from 0), ``columns`` (``{header in
     the file: canonical column}``; ``null`` or ``none`` ignores the header),
-    ``year`` (for dates without one) and ``dayfirst`` (true/false) become the
-    keyword arguments ``sheet, mapping, year, dayfirst`` of
+    ``year`` (for dates without one), ``dayfirst`` (true/false) and ``tz``
+    (an IANA time zone name, ``Asia/Shanghai``) become the keyword arguments
+    ``sheet, mapping, year, dayfirst, tz`` of
     :func:`~diagnose.io.load.load_activities`; keys not given are left out.
 
     Raises
@@ -432,7 +433,28 @@ def read_options(data: dict, *, where: str = "config") -> dict[str, Any]:
                 "June 7.",
             )
         out["dayfirst"] = dayfirst
+    if data.get("tz") is not None:
+        out["tz"] = _time_zone(data["tz"], where)
     return out
+
+
+def _time_zone(value, where: str) -> str:
+    """``value`` when it names a time zone :mod:`zoneinfo` knows."""
+    import zoneinfo
+
+    fix = (
+        "write an IANA time zone name, e.g. 'tz: Asia/Shanghai' (offset-carrying "
+        "timestamps are converted to it)."
+    )
+    if not isinstance(value, str) or not value.strip():
+        raise _err(where, "data.tz", f"expected a time zone name; got {value!r}.", fix)
+    try:
+        zoneinfo.ZoneInfo(value.strip())
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise _err(
+            where, "data.tz", f"{value!r} is not a time zone name.", fix
+        ) from None
+    return value.strip()
 
 
 def load_pilot_config(
