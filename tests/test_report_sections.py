@@ -1145,3 +1145,26 @@ def test_data_quality_says_when_the_file_has_no_due_dates(tmp_path, lang, proble
             sections.data_quality(sample.result.data_quality, language=lang, run=sample)
         )
     )
+
+
+def test_benchmark_row_all_pending_is_not_called_missing_input(diag_en, diag_zh):
+    """A metric with its input but every outcome still pending (n = 0) has no
+    value, like a metric without input; the report says which it is."""
+    import dataclasses
+
+    for run, pending, missing in (
+        (diag_en, "No outcome known yet (all pending): ", "Not measured (no input"),
+        (diag_zh, "尚无已知结果（全部待定）：", "未测量（缺少相应输入）"),
+    ):
+        res = run.result
+        metric = res.benchmarks["metric"].iloc[0]
+        bm = res.benchmarks.copy()
+        bm.loc[bm["metric"] == metric, ["value", "ci_low", "ci_high"]] = np.nan
+        head = res.headline.copy()
+        head.loc[head["metric"] == metric, "n"] = 0
+        new = dataclasses.replace(
+            run, result=dataclasses.replace(res, benchmarks=bm, headline=head)
+        )
+        text = _text(_html(sections.benchmark_table(new)))
+        assert pending in text
+        assert missing not in text

@@ -931,6 +931,7 @@ _WORDS = {
     "yes": ("yes", "是"),
     "no": ("no", "否"),
     "not measured": ("not measured", "未测量"),
+    "all pending": ("no outcome known yet (all pending)", "尚无已知结果（全部待定）"),
     "met": ("met", "达成"),
     "not met": ("not met", "未达成"),
     "inconclusive": ("inconclusive", "无法判断"),
@@ -1279,7 +1280,9 @@ def headline_table(run: DiagnosisRun):
     for r in head.to_dict("records"):
         value, ci = _headline_value(r, lang)
         if r["metric"] == "overdue_rate" and no_due:
-            value = _say(lang, "not measured: no due dates", "未衡量：没有截止日期")
+            value = word("not measured", lang) + _say(
+                lang, ": no due dates", "：没有截止日期"
+            )
         rows.append(
             {
                 _h("metric", lang): metric_label(r["metric"], lang),
@@ -1311,7 +1314,7 @@ def headline_table(run: DiagnosisRun):
             _say(
                 lang,
                 "the overdue rate is not measured because no task has a due date",
-                "因没有任何任务填写截止日期，未衡量逾期率",
+                "因没有任何任务填写截止日期，逾期率" + word("not measured", "zh"),
             )
         )
     elif "overdue_rate" in by.index and not _missing(by.loc["overdue_rate", "value"]):
@@ -1933,6 +1936,14 @@ def benchmark_table(run: DiagnosisRun):
     lang, bm = run.language, run.result.benchmarks
     if bm is None or bm.empty:
         return _not_in_report(run, "benchmarks")
+    # a metric whose input is there but whose every outcome is still pending
+    # (n = 0) has no value either: that is not a missing input
+    head = run.result.headline
+    pending = (
+        set(head.loc[head["n"].fillna(0).eq(0), "metric"])
+        if head is not None and {"metric", "n"} <= set(head.columns)
+        else set()
+    )
     rows = []
     for r in bm.to_dict("records"):
         fmt = _bench_fmt(str(r.get("unit", "")))
@@ -1944,7 +1955,9 @@ def benchmark_table(run: DiagnosisRun):
             {
                 _h("metric", lang): metric_label(r["metric"], lang)
                 + _unit_label(r.get("unit"), lang),
-                _h("ours", lang): word("not measured", lang)
+                _h("ours", lang): word(
+                    "all pending" if r["metric"] in pending else "not measured", lang
+                )
                 if unmeasured
                 else _with_ci(r["value"], r["ci_low"], r["ci_high"], fmt, lang),
                 _h("benchmark", lang): fmt(r["benchmark"]),
@@ -1976,7 +1989,17 @@ def benchmark_table(run: DiagnosisRun):
             n=int(bm["value"].notna().sum()),  # of those measured
             names=names,
         )
-    unmeasured = bm[bm["value"].isna()]
+    unmeasured = bm[bm["value"].isna() & ~bm["metric"].isin(pending)]
+    waiting = bm[bm["value"].isna() & bm["metric"].isin(pending)]
+    if len(waiting):
+        meaning += _say(
+            lang,
+            " No outcome known yet (all pending): {names}.",
+            "尚无已知结果（全部待定）：{names}。",
+            names=("、" if lang == "zh" else ", ").join(
+                metric_label(m, lang) for m in waiting["metric"]
+            ),
+        )
     if len(unmeasured):
         meaning += _say(
             lang,
