@@ -180,3 +180,53 @@ def test_its_needs_periods_and_an_identified_level_change():
     lo, hi = ols.conf_int()[2]
     assert r.level_change == pytest.approx(ols.params[2])
     assert r.level_ci_high - r.level_ci_low >= hi - lo - 1e-9
+
+
+def test_its_without_residual_variation_gives_no_interval():
+    """Medians exactly on two lines: the standard error is 0 up to rounding;
+    a zero-width interval with p = 0 would read as certainty, so the estimate
+    comes without interval or p-value and the method and summary say why."""
+    months = pd.date_range("2023-01-01", periods=20, freq="MS")
+    t = np.arange(20.0)
+    after = t >= 10
+    med = 10 + 0.5 * t + 3 * after + 0.2 * (t - 10) * after
+    frame = pd.DataFrame({"start": months + pd.Timedelta(days=3), "y": med})
+    with pytest.warns(UserWarning, match="seasonality cannot be"):
+        r = its(frame, "y", "start", "2023-11-01")
+    assert r.level_change == pytest.approx(3, abs=1e-9)
+    assert r.slope_change == pytest.approx(0.2, abs=1e-9)
+    for v in (r.level_ci_low, r.level_ci_high, r.level_p_value, r.slope_p_value):
+        assert np.isnan(v)
+    assert "no residual variation" in r.method
+    assert "no interval or p-value" in r.summary()
+    assert "无法给出置信区间" in r.summary("zh")
+
+
+def test_its_hac_error_is_statsmodels_newey_west():
+    """The Newey–West errors come from the one OLS fit
+    (get_robustcov_results): equal to statsmodels' HAC fit; the interval uses
+    the larger of the OLS and HAC error with t(T - 4)."""
+    import statsmodels.api as sm
+    from scipy import stats as sps
+
+    rng = np.random.default_rng(3)
+    months = pd.date_range("2023-01-01", periods=20, freq="MS")
+    t = np.arange(20.0)
+    after = (t >= 10).astype(float)
+    med = 10 + 0.5 * t + 3 * after + rng.normal(0, 1, 20)
+    frame = pd.DataFrame({"start": months + pd.Timedelta(days=3), "y": med})
+    with pytest.warns(UserWarning):
+        r = its(frame, "y", "start", "2023-11-01")
+    X = np.column_stack([np.ones(20), t, after, (t - 10) * after])
+    ols = sm.OLS(med, X).fit()
+    lags = max(1, int(np.floor(4 * (20 / 100) ** (2 / 9))))
+    hac = sm.OLS(med, X).fit(
+        cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True}, use_t=True
+    )
+    se = max(ols.bse[2], hac.bse[2])
+    q = sps.t.ppf(0.975, 16)
+    assert r.level_ci_low == pytest.approx(ols.params[2] - q * se, rel=1e-10)
+    assert r.level_ci_high == pytest.approx(ols.params[2] + q * se, rel=1e-10)
+    assert r.level_p_value == pytest.approx(
+        2 * sps.t.sf(abs(ols.params[2]) / se, 16), rel=1e-8
+    )

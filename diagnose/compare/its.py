@@ -76,6 +76,12 @@ class ItsResult(_TidyMixin):
                 f"{p_text(self.level_p_value)}），每月斜率变化 "
                 f"{fmt(self.slope_change)}。"
                 + ("" if self.seasonal else "数据不足两年，无法分离季节性。")
+                + (
+                    "各月中位数恰好落在拟合线上，没有残差变异，"
+                    "无法给出置信区间和 p 值。"
+                    if self._exact
+                    else ""
+                )
             )
         return (
             f"Interrupted time series: at the switch the monthly median {self.outcome} "
@@ -89,7 +95,18 @@ class ItsResult(_TidyMixin):
                 else "; with under two years of data seasonality "
                 "cannot be separated from the change."
             )
+            + (
+                " The medians lie exactly on the fitted lines: no residual "
+                "variation, so no interval or p-value."
+                if self._exact
+                else ""
+            )
         )
+
+    @property
+    def _exact(self) -> bool:
+        """The fit has no residual variation: estimates without interval."""
+        return math.isnan(self.level_p_value) and not math.isnan(self.level_change)
 
 
 def its(
@@ -185,24 +202,28 @@ def its(
 
     yv = monthly["median"].to_numpy(float)
     ols = OLS(yv, X).fit()
-    hac = OLS(yv, X).fit(
-        cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True}, use_t=True
+    # the same fit with Newey–West errors (no second least-squares solve)
+    hac = ols.get_robustcov_results(
+        cov_type="HAC", maxlags=lags, use_correction=True, use_t=True
     )
     # Newey–West is biased down in short series (18% false positives at 24-36
     # months with normal critical values, 9-12% even with t); the plain OLS
     # error is right without autocorrelation. The larger of the two, with
     # t(T - p) critical values, keeps the nominal level in both cases.
-    se = np.maximum(ols.bse, hac.bse)
+    se = pd.Series(np.maximum(ols.bse, hac.bse), index=X.columns)
     df = float(ols.df_resid)
     tcrit = _st.t.ppf(0.5 + confidence / 2, df)
     params = ols.params
+    # medians exactly on the fitted lines (residuals at rounding level): the
+    # standard error is 0 up to rounding, and a zero-width interval with
+    # p = 0 would read as certainty; no interval and no p-value instead
+    exact = math.sqrt(ols.ssr / T) <= 1e-9 * float(np.abs(yv).max())
 
     def ci_p(name):
         est, s_ = float(params[name]), float(se[name])
-        if s_ > 0:
-            p_ = float(2 * _st.t.sf(abs(est) / s_, df))
-        else:
-            p_ = 0.0 if est != 0 else 1.0
+        if exact:
+            return est, np.nan, np.nan, np.nan
+        p_ = float(2 * _st.t.sf(abs(est) / s_, df))
         return est, est - tcrit * s_, est + tcrit * s_, p_
 
     lv, llo, lhi, lp = ci_p("level")
@@ -222,6 +243,12 @@ def its(
                     if dropped
                     else "; no seasonality terms (< 24 months)"
                 )
+            )
+            + (
+                "; the medians lie exactly on the fitted lines: no residual "
+                "variation, so no interval or p-value (zero width is not certainty)"
+                if exact
+                else ""
             )
         ),
         level_change=lv,
