@@ -963,7 +963,7 @@ def test_no_due_dates_say_not_measured_instead_of_a_dash(tmp_path):
         summary
     )
     zh = sections.open_diagnosis(cfg, language="zh")
-    assert "因没有任何任务填写截止日期，未衡量逾期率。" in _html(
+    assert "因没有任何任务填写截止日期，逾期率未测量。" in _html(
         sections.headline_table(zh)
     )
     assert "逾期率" not in _html(sections.diagnosis_summary(zh, record=False)).replace(
