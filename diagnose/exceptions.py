@@ -78,15 +78,24 @@ def user_stacklevel() -> int:
     caller outside this package (the user's notebook cell or script), however
     deep inside :mod:`diagnose` the warning is raised: the metrics share
     helpers, so a fixed level points at ``diagnose`` itself from some callers
-    (Python 3.12's ``skip_file_prefixes`` does the same; 3.11 is supported)."""
+    (Python 3.12's ``skip_file_prefixes`` does the same; 3.11 is supported).
+    Frames of :mod:`contextlib` and :mod:`warnings` are skipped too, so a
+    warning re-raised when a ``with`` block of this package ends (a context
+    manager's exit, or ``catch_warnings``) points at the user as well."""
+    import contextlib
     import os
     import sys
+    import warnings
 
-    package = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    skip = (
+        os.path.dirname(os.path.abspath(__file__)) + os.sep,
+        os.path.abspath(contextlib.__file__),
+        os.path.abspath(warnings.__file__),
+    )
     frame = sys._getframe(1)  # the function that warns: level 1
     level = 1
     while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(
-        package
+        skip
     ):
         frame = frame.f_back
         level += 1

@@ -39,7 +39,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from diagnose.exceptions import DataError, DataQualityWarning
+from diagnose.exceptions import DataError, DataQualityWarning, user_stacklevel
 
 __all__ = [
     "parse_dates",
@@ -416,7 +416,7 @@ def _warn_years(given, year: int | None) -> None:
             f"to choose the year yourself, or write "
             f"full dates (YYYY-MM-DD)."
         )
-    warnings.warn(message, DataQualityWarning, stacklevel=4)
+    warnings.warn(message, DataQualityWarning, stacklevel=user_stacklevel())
 
 
 def _to_naive(ts: pd.Series, tz: str | None) -> pd.Series:
@@ -534,7 +534,7 @@ def _day_first_column(f: pd.DataFrame) -> pd.Series:
                 f"{_dmy_words(f, ambiguous[0])}). Pass dayfirst=False if they "
                 f"are month first (command line: --monthfirst).",
                 DataQualityWarning,
-                stacklevel=6,
+                stacklevel=user_stacklevel(),
             )
         return pd.Series(True, index=f.index, dtype=object)
     first = pd.Series(pd.NA, index=f.index, dtype=object)
@@ -551,7 +551,7 @@ def _day_first_column(f: pd.DataFrame) -> pd.Series:
             f"dayfirst=False (month first) (command line: --dayfirst or "
             f"--monthfirst), or write YYYY-MM-DD.",
             DataQualityWarning,
-            stacklevel=6,
+            stacklevel=user_stacklevel(),
         )
     return first
 
@@ -606,7 +606,7 @@ def _keep_wall_time(out: pd.Series, wall: pd.Series, uniq: pd.Series) -> None:
             f"times. Pass tz='Asia/Shanghai' (for example) to convert the "
             f"offset ones to that zone instead.",
             DataQualityWarning,
-            stacklevel=6,
+            stacklevel=user_stacklevel(),
         )
 
 
@@ -686,7 +686,7 @@ def _warn_zone_names(zones: pd.Series, uniq: pd.Series) -> None:
         f"the time kept as written. Write an offset (2024-06-01 08:00+08:00) "
         f"if the times must be converted.",
         DataQualityWarning,
-        stacklevel=6,
+        stacklevel=user_stacklevel(),
     )
 
 

@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from diagnose.exceptions import DataError
+from diagnose.exceptions import DataError, user_stacklevel
 from diagnose.io.columns import (
     ACTIVITY_COLUMNS,
     ACTIVITY_REQUIRED,
@@ -625,13 +625,13 @@ def _warn_ambiguity(match: HeaderMatch) -> None:
     from diagnose.exceptions import DataQualityWarning
 
     for message in match.ambiguous:  # warn_ambiguity -> loader -> caller
-        warnings.warn(message, DataQualityWarning, stacklevel=3)
+        warnings.warn(message, DataQualityWarning, stacklevel=user_stacklevel())
 
 
-def _finish(log: ProblemLog, strict: bool, stacklevel: int = 4) -> pd.DataFrame:
+def _finish(log: ProblemLog, strict: bool) -> pd.DataFrame:
     report = log.frame()
     raise_if_strict(report, strict)
-    warn_problems(report, log.labels, stacklevel=stacklevel)
+    warn_problems(report, log.labels)
     return report
 
 
@@ -671,14 +671,14 @@ def _drop_blank(raw, frame, rows, log):
     return frame.iloc[np.flatnonzero(~blank)], rows[~blank]
 
 
-def _warn_notes(raw: RawTable, stacklevel: int = 3) -> None:
+def _warn_notes(raw: RawTable) -> None:
     """The reader's notes (merged cells filled) as DataQualityWarnings."""
     import warnings
 
     from diagnose.exceptions import DataQualityWarning
 
     for note in raw.notes:
-        warnings.warn(note, DataQualityWarning, stacklevel=stacklevel)
+        warnings.warn(note, DataQualityWarning, stacklevel=user_stacklevel())
 
 
 # --------------------------------------------------------------------------
@@ -694,11 +694,11 @@ _ACTIVITY_TARGETS = [
 
 
 @contextlib.contextmanager
-def _located_warnings(file: str, column: str | None, *, stacklevel: int):
+def _located_warnings(file: str, column: str | None):
     """Warnings raised inside the block are re-raised once each, after it,
     beginning with the file (and column) they concern; the date parsers that
-    raise them do not know either. ``stacklevel`` counts from the ``with``
-    statement's function (3: the caller of that function)."""
+    raise them do not know either. They point at the first caller outside
+    :mod:`diagnose` (:func:`~diagnose.exceptions.user_stacklevel`)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         yield
@@ -711,7 +711,7 @@ def _located_warnings(file: str, column: str | None, *, stacklevel: int):
         seen.add(text)
         if not text.startswith(file):
             text = f"{where}: {text}"
-        warnings.warn(text, w.category, stacklevel=stacklevel + 1)
+        warnings.warn(text, w.category, stacklevel=user_stacklevel())
 
 
 def load_activities(
@@ -942,7 +942,7 @@ def load_activities(
     def _parse(fn, col, name=None):
         # the date parser's notes (day first, mixed offsets) name the file
         # and column here, where they are known
-        with _located_warnings(raw.file, name, stacklevel=4):
+        with _located_warnings(raw.file, name):
             return _parse_once(fn, col)
 
     def _parse_once(fn, col):
@@ -1003,7 +1003,7 @@ def load_activities(
         ts[c] = values
         date_only[c] = only
     if state["year"] is not None:  # dates without a year: a year per row
-        with _located_warnings(raw.file, None, stacklevel=3):
+        with _located_warnings(raw.file, None):
             ts = resolve_years(
                 ts, {c: get[c] for c in _DATE_COLUMNS if c in get}, year=year
             )
@@ -1340,7 +1340,7 @@ def _warn_header_row(raw: RawTable, pos: int) -> None:
         f"those of the spreadsheet. Fix: delete {above} so that the header "
         f"is on row 1 to silence this.",
         DataQualityWarning,
-        stacklevel=3,
+        stacklevel=user_stacklevel(),
     )
 
 
@@ -1495,7 +1495,7 @@ def _all_numbers(raw: RawTable, header: str) -> bool:
     return bool(len(text)) and bool(text.str.fullmatch(r"\d+(?:\.0)?").all())
 
 
-def _warn_tracker(raw: RawTable, how: str, stacklevel: int = 3) -> None:
+def _warn_tracker(raw: RawTable, how: str) -> None:
     import warnings
 
     from diagnose.exceptions import DataQualityWarning
@@ -1505,7 +1505,7 @@ def _warn_tracker(raw: RawTable, how: str, stacklevel: int = 3) -> None:
         "mapping={'<header>': 'case_id'} (command line: --map '<header>=case_id') "
         "to choose the case column yourself.",
         DataQualityWarning,
-        stacklevel=stacklevel,
+        stacklevel=user_stacklevel(),
     )
 
 
@@ -1559,13 +1559,13 @@ def _finish_event_log(out, column, cols, rows, log, raw, match, n, strict, case_
     for c in _DATE_COLUMNS:
         data[c] = data[c].astype("datetime64[ns]")
     data = data[ACTIVITY_COLUMNS].reset_index(drop=True)
-    report = _finish(log, strict, stacklevel=5)
-    _warn_case_note(raw, case_note, stacklevel=4)
+    report = _finish(log, strict)
+    _warn_case_note(raw, case_note)
     sources = _sources(raw, match, n, len(aside_rows))
     return LoadResult(data, report, sources, "activities")
 
 
-def _warn_case_note(raw, case_note, stacklevel: int = 3) -> None:
+def _warn_case_note(raw, case_note) -> None:
     if not case_note:
         return
     import warnings
@@ -1583,7 +1583,7 @@ def _warn_case_note(raw, case_note, stacklevel: int = 3) -> None:
         "Pass mapping={'<header>': 'case_id'} (command line: --map "
         "'<header>=case_id') to name the case column.",
         DataQualityWarning,
-        stacklevel=stacklevel,
+        stacklevel=user_stacklevel(),
     )
 
 
@@ -2115,7 +2115,7 @@ def load_survey(
             "the filled-in survey export (one row per respondent, or one row "
             "per answer with item and score columns).",
             DataQualityWarning,
-            stacklevel=2,
+            stacklevel=user_stacklevel(),
         )
     sources = _sources(
         raw,

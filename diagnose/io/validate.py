@@ -39,7 +39,12 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from diagnose.exceptions import PROBLEM_COLUMNS, DataError, DataQualityWarning
+from diagnose.exceptions import (
+    PROBLEM_COLUMNS,
+    DataError,
+    DataQualityWarning,
+    user_stacklevel,
+)
 
 __all__ = [
     "REPORT_COLUMNS",
@@ -199,9 +204,11 @@ def _row_list(rows, limit: int = 5) -> str:
 
 
 def warn_problems(
-    report: pd.DataFrame, labels: dict[str, str], *, stacklevel: int = 3
+    report: pd.DataFrame, labels: dict[str, str], *, stacklevel: int | None = None
 ) -> None:
-    """One DataQualityWarning summarising the report by kind, naming rows."""
+    """One DataQualityWarning summarising the report by kind, naming rows;
+    it points at ``stacklevel`` (default: the first caller outside
+    :mod:`diagnose`)."""
     if report.empty:
         return
     file = report["file"].iloc[0]
@@ -215,7 +222,7 @@ def warn_problems(
         + "; ".join(parts)
         + ". Listed in result.problems (the report's Data quality section).",
         DataQualityWarning,
-        stacklevel=stacklevel,
+        stacklevel=user_stacklevel() if stacklevel is None else stacklevel,
     )
 
 
