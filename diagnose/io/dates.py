@@ -488,18 +488,6 @@ def _parse_iso_arrow(arr) -> tuple[np.ndarray, np.ndarray] | None:
     )
 
 
-def _whole_days(values: np.ndarray) -> bool:
-    """True when every (non-NaT) datetime64 value is at 00:00:00."""
-    i8 = np.asarray(values).astype("datetime64[ns]", copy=False).view("int64")
-    day = 86_400_000_000_000
-    nat = np.iinfo("int64").min
-    head = i8[:4096]  # a column with times usually shows one at once
-    if (head[head != nat] % day).any():
-        return False
-    valid = i8 != nat
-    return bool(valid.any()) and not (i8[valid] % day).any()
-
-
 def _midnight_cells(values: np.ndarray) -> np.ndarray:
     """Per cell: True where a (non-NaT) datetime64 value is at 00:00:00, the
     way a typed date cell comes back. Typed cells are judged one by one, like

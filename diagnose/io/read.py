@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from diagnose.exceptions import DataError
+from diagnose.io.headers import _column_letter
 from diagnose.io.sorted_text import dictionary_encode
 
 __all__ = ["RawTable", "read_table", "DATAFRAME_LABEL"]
@@ -661,9 +662,8 @@ def _fill_merged(frame: pd.DataFrame, ranges, label: str, sheet: str) -> list:
     filled, where = 0, []
     n, width = frame.shape
     for r1, c1, r2, c2 in sorted(ranges):
-        top = max(r1, 2)  # the header row (1) is never changed
-        if r2 < 2 or r1 < 2 or c1 > width or top - 2 >= n:
-            continue  # a merged title or header: not data
+        if r1 < 2 or c1 > width or r1 - 2 >= n:
+            continue  # a merged title or header (row 1 is never changed)
         i1, i2 = r1 - 2, min(r2 - 2, n - 1)
         j1, j2 = c1 - 1, min(c2 - 1, width - 1)
         value = frame.iat[i1, j1]
@@ -675,7 +675,7 @@ def _fill_merged(frame: pd.DataFrame, ranges, label: str, sheet: str) -> list:
         for di, dj in zip(*np.nonzero(empty)):
             frame.iat[i1 + di, j1 + dj] = value
         filled += int(empty.sum())
-        where.append(f"{_column_letter(c1)}{r1}:{_column_letter(c2)}{r2}")
+        where.append(f"{_column_letter(c1 - 1)}{r1}:{_column_letter(c2 - 1)}{r2}")
     if not filled:
         return []
     shown = ", ".join(where[:5]) + (", ..." if len(where) > 5 else "")
@@ -684,14 +684,6 @@ def _fill_merged(frame: pd.DataFrame, ranges, label: str, sheet: str) -> list:
         f"({shown}) were filled with the value of the range's first cell. Fix: "
         "if that is wrong, unmerge the cells and fill them in yourself."
     ]
-
-
-def _column_letter(col: int) -> str:
-    out = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 def _read_excel(path: Path, label: str, sheet) -> tuple[pd.DataFrame, str, list]:
