@@ -511,3 +511,33 @@ def test_compare_durations_without_variation_gives_no_zero_width_interval():
     # one period varying: the bootstrap interval stands
     e = compare_durations([5] * 10, [3] * 9 + [4], n_resamples=500)
     assert not math.isnan(e.ci_low)
+
+
+def test_compare_durations_p_is_the_rule_of_compare_scores():
+    """compare_durations used scipy's default (normal approximation once
+    there are ties) while compare_scores was exact: small tied pilot samples
+    now get the exact permutation p in both, and both methods say which."""
+    # working days tie often: 2, 3, 3, 4, 5 before vs 1, 2, 2, 3 after
+    x = np.array([2.0, 3, 3, 4, 5, 6, 6])
+    y = np.array([1.0, 2, 2, 3, 3])
+    want = _rank_sum_permutation_p(y, x)  # all C(12, 5) = 792 splits
+    d = compare_durations(x, y, n_resamples=500)
+    assert d.p_value == pytest.approx(want, rel=1e-12)
+    assert d.p_value != pytest.approx(stats.mannwhitneyu(y, x).pvalue, rel=1e-3)
+    assert d.p_value == compare_scores(x, y).p_value
+    assert "Mann–Whitney U test (exact permutation p, ties at mid-ranks)" in d.method
+    assert d.details["mann_whitney_u"] == stats.mannwhitneyu(y, x).statistic
+    # no ties, 25 x 30 = 750 pairs: exact from the no-ties null (scipy exact)
+    rng = np.random.default_rng(11)
+    x, y = rng.normal(10, 2, 30), rng.normal(9, 2, 25)
+    d = compare_durations(x, y, n_resamples=500)
+    assert d.p_value == pytest.approx(
+        stats.mannwhitneyu(y, x, method="exact").pvalue, rel=1e-9
+    )
+    assert "(exact p, no ties)" in d.method
+    assert compare_scores(x, y).p_value == d.p_value
+    # ties and 30 x 25 pairs: the normal approximation, said so
+    x, y = rng.integers(1, 9, 30).astype(float), rng.integers(1, 9, 25).astype(float)
+    d = compare_durations(x, y, n_resamples=500)
+    assert d.p_value == pytest.approx(stats.mannwhitneyu(y, x).pvalue, rel=1e-12)
+    assert "normal approximation with tie and continuity correction" in d.method

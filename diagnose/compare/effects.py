@@ -137,6 +137,50 @@ def mann_whitney_exact_p(after, before) -> float:
     return float(min(1.0, 2 * min(upper, lower)))
 
 
+def _mann_whitney_p(after, before) -> tuple[float, float, str]:
+    """Two-sided Mann–Whitney U test of ``after`` against ``before``, the one
+    rule of :func:`compare_durations` and :func:`compare_scores`.
+
+    Small tied samples are the common case of a pilot, where the normal
+    approximation is poor (four 4s against five 5s: exact ``2/126 = 0.016``,
+    normal 0.0098), so the p-value is
+
+    * exact from the permutation distribution of the rank sum with ties at
+      mid-ranks (:func:`mann_whitney_exact_p`) when ``n1 * n2 <=
+      EXACT_PERMUTATION_MAX``;
+    * exact from the no-ties null (:func:`mann_whitney_null`, as scipy's
+      ``method="exact"``; the same distribution as the permutation one when
+      no value repeats) when there are no ties and ``n1 * n2 <= EXACT_U_MAX``;
+    * otherwise scipy's normal approximation with tie and continuity
+      correction.
+
+    Returns
+    -------
+    (float, float, str)
+        ``U`` of ``after`` (scipy's first statistic), the p-value, and the
+        method in words for ``method`` texts.
+    """
+    y, x = _clean(after), _clean(before)
+    n1, n2 = y.size, x.size
+    ranks = stats.rankdata(np.concatenate([y, x]))
+    u = float(ranks[:n1].sum() - n1 * (n1 + 1) / 2)
+    m = n1 * n2
+    if m <= EXACT_PERMUTATION_MAX:
+        return u, mann_whitney_exact_p(y, x), "exact permutation p, ties at mid-ranks"
+    if m <= EXACT_U_MAX and np.unique(ranks).size == ranks.size:
+        cdf = np.cumsum(mann_whitney_null(n1, n2))
+        k = int(round(u))
+        lower = cdf[k]
+        upper = 1.0 - (cdf[k - 1] if k > 0 else 0.0)
+        p = float(np.clip(2 * min(lower, upper), 0.0, 1.0))
+        return u, p, "exact p, no ties"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mw = stats.mannwhitneyu(y, x, alternative="two-sided", method="asymptotic")
+    how = "normal approximation with tie and continuity correction"
+    return u, float(mw.pvalue), how
+
+
 def _moses_rank(n1: int, n2: int, confidence: float) -> tuple[int, str]:
     """``k`` such that ``[D(k), D(n1 n2 + 1 - k)]`` covers with >= confidence.
 
@@ -350,7 +394,11 @@ def compare_durations(
     DurationEffect
         ``estimate`` = difference of medians (after − before) with bootstrap
         CI; ``ratio``/``pct_change`` = ratio of medians; ``p_value`` from the
-        two-sided Mann–Whitney U test; ``hl_*`` = Hodges–Lehmann shift with
+        two-sided Mann–Whitney U test (:func:`_mann_whitney_p`: exact, ties
+        at mid-ranks, for ``n_before * n_after <= EXACT_PERMUTATION_MAX``;
+        exact without ties up to ``EXACT_U_MAX``; else the normal
+        approximation with tie and continuity correction; ``method`` says
+        which); ``hl_*`` = Hodges–Lehmann shift with
         the Moses CI; ``after_ci_*`` = distribution-free CI of the pilot median.
 
         Edge cases, each said in ``method``: when every duration is the same
@@ -436,7 +484,7 @@ def compare_durations(
             "the baseline median is 0, so the ratio and % change of medians are "
             "not defined (NaN); the difference of medians is reported"
         )
-    mw = stats.mannwhitneyu(y, x, alternative="two-sided")
+    u, p_mw, mw_how = _mann_whitney_p(y, x)
     hl = hodges_lehmann(x, y, confidence=confidence)
     if constant:
         hl = {**hl, "ci_low": math.nan, "ci_high": math.nan}
@@ -455,8 +503,8 @@ def compare_durations(
         + ")"
     )
     method = (
-        f"difference and ratio of medians with {boot}; two-sided Mann–Whitney U test; "
-        f"Hodges–Lehmann shift with {hl_note}"
+        f"difference and ratio of medians with {boot}; two-sided Mann–Whitney U "
+        f"test ({mw_how}); Hodges–Lehmann shift with {hl_note}"
     )
     if notes:
         method += "; " + "; ".join(notes)
@@ -466,7 +514,7 @@ def compare_durations(
         estimate=ma - mb,
         ci_low=float(dlo),
         ci_high=float(dhi),
-        p_value=float(mw.pvalue),
+        p_value=p_mw,
         n_before=int(x.size),
         n_after=int(y.size),
         before=mb,
@@ -487,7 +535,7 @@ def compare_durations(
         hl_shift=hl["shift"],
         hl_ci_low=hl["ci_low"],
         hl_ci_high=hl["ci_high"],
-        details={"mann_whitney_u": float(mw.statistic), "moses_k": hl["k"]},
+        details={"mann_whitney_u": u, "moses_k": hl["k"]},
     )
 
 
@@ -818,13 +866,15 @@ def compare_scores(
         Paired: mean of the differences with the paired-t CI and the Wilcoxon
         signed-rank test (zero differences dropped, ``zero_method="wilcox"``).
         Independent: difference of means with the Welch t CI and the
-        two-sided Mann–Whitney U test: its p-value is exact (permutation
-        distribution of the rank sum, ties at mid-ranks,
-        :func:`mann_whitney_exact_p`) when ``n_before * n_after <=
-        EXACT_PERMUTATION_MAX`` (400), where the normal approximation is
-        poor (four 4s against four 5s: exact ``2/70 = 0.029``, normal
-        0.013); beyond, scipy's normal approximation with tie and
-        continuity correction. ``method`` says which.
+        two-sided Mann–Whitney U test, its p-value by the rule of
+        :func:`compare_durations`: exact (permutation distribution of the
+        rank sum, ties at mid-ranks, :func:`mann_whitney_exact_p`) when
+        ``n_before * n_after <= EXACT_PERMUTATION_MAX`` (400), where the
+        normal approximation is poor (four 4s against four 5s: exact
+        ``2/70 = 0.029``, normal 0.013); exact from the no-ties null up to
+        ``EXACT_U_MAX`` pairs without ties; beyond, scipy's normal
+        approximation with tie and continuity correction. ``method`` says
+        which.
 
         When the interval has no variation to stand on (paired: every
         respondent changed by the same amount; independent: every answer the
@@ -870,11 +920,10 @@ def compare_scores(
         x, y = _clean(before), _clean(after)
         _check_n(x, "before", "compare_scores")
         _check_n(y, "after", "compare_scores")
-        method = "difference of means with Welch t CI; two-sided Mann–Whitney U test"
-        method += (
-            " (exact permutation p, ties at mid-ranks)"
-            if x.size * y.size <= EXACT_PERMUTATION_MAX
-            else " (normal approximation with tie and continuity correction)"
+        _, p, mw_how = _mann_whitney_p(y, x)
+        method = (
+            "difference of means with Welch t CI; two-sided Mann–Whitney U test "
+            f"({mw_how})"
         )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -890,10 +939,6 @@ def compare_scores(
                 tt = stats.ttest_ind(y, x, equal_var=False)
                 ci = tt.confidence_interval(confidence_level=confidence)
                 low, high = float(ci.low), float(ci.high)
-            if x.size * y.size <= EXACT_PERMUTATION_MAX:
-                p = mann_whitney_exact_p(y, x)
-            else:
-                p = float(stats.mannwhitneyu(y, x, alternative="two-sided").pvalue)
         est = float(y.mean() - x.mean())
     alow, ahigh = mean_interval(y, confidence=confidence)
     return Effect(
