@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -45,61 +46,124 @@ def latest_timestamp(activities) -> pd.Timestamp:
     return pd.Timestamp(ts)
 
 
-def _empty_input(table: str, x) -> pd.DataFrame:
-    """A data-quality row for an input given without a single data row (a
-    header only): nothing was set aside, yet nothing can be shown for it."""
+def file_note(
+    table: str,
+    source,
+    *,
+    problem: str,
+    fix: str,
+    column: str | None = None,
+    value: str | None = "",
+    kept: bool = False,
+) -> pd.DataFrame:
+    """One data-quality row about a whole input file (no row number): the
+    columns of ``result.data_quality``, the file named by its name (from a
+    :class:`~diagnose.io.load.LoadResult` ``source``; None for a DataFrame)."""
     from diagnose.io.load import LoadResult
 
     file = None
-    if isinstance(x, LoadResult) and len(x.sources):
-        file = x.sources["file"].iloc[0]
+    if isinstance(source, LoadResult) and len(source.sources):
+        file = Path(str(source.sources["file"].iloc[0])).name
+    elif isinstance(source, (str, Path)):
+        file = Path(source).name
     return pd.DataFrame(
         {
             "file": [file],
             "row": pd.array([pd.NA], dtype="Int64"),
-            "column": [None],
-            "value": [""],
-            "problem": ["the file has no data rows"],
-            "fix": [f"add the {table} rows below the header, or leave {table} out"],
-            "kept": [False],
+            "column": [column],
+            "value": [value],
+            "problem": [problem],
+            "fix": [fix],
+            "kept": [kept],
             "table": [table],
         }
     )
 
 
-def _after_as_of(acts: pd.DataFrame, as_of: pd.Timestamp, source) -> pd.DataFrame:
+def _empty_input(table: str, x) -> pd.DataFrame:
+    """A data-quality row for an input given without a single data row (a
+    header only): nothing was set aside, yet nothing can be shown for it."""
+    return file_note(
+        table,
+        x,
+        problem="the file has no data rows",
+        fix=f"add the {table} rows below the header, or leave {table} out",
+    )
+
+
+def lacks_due_dates(acts) -> bool:
+    """True when the activity table has rows but not one due date (no due
+    column, or an empty one): overdue rates cannot be measured."""
+    return (
+        isinstance(acts, pd.DataFrame)
+        and len(acts) > 0
+        and not ("due" in acts.columns and bool(acts["due"].notna().any()))
+    )
+
+
+def no_due_note(acts: pd.DataFrame, source, language: str = "en") -> pd.DataFrame:
+    """The whole-file note of an activity table without due dates (empty
+    when it has some), in ``language``."""
+    if not lacks_due_dates(acts):
+        return pd.DataFrame()
+    problem, fix = (
+        ("没有截止日期：无法计算逾期率", "添加截止日期列（截止时间/due）")
+        if language == "zh"
+        else (
+            "no due dates: overdue rates cannot be measured",
+            "add a due column (截止时间/due)",
+        )
+    )
+    return file_note(
+        "activities",
+        source,
+        problem=problem,
+        fix=fix,
+        column="due",
+        value=None,
+        kept=True,
+    )
+
+
+def _after_as_of(
+    acts: pd.DataFrame, as_of: pd.Timestamp, source, language: str = "en"
+) -> pd.DataFrame:
     """A data-quality row when some activities start after ``as_of``: they are
     in the table but no metric counts them (nothing had started yet), which a
     reader of the report should know (an ``as_of`` inside the data's period)."""
-    from diagnose.io.load import LoadResult
-
     if "start" not in acts or not len(acts):
         return pd.DataFrame()
     late = int((pd.to_datetime(acts["start"]) > as_of).sum())
     if not late:
         return pd.DataFrame()
-    file = None
-    if isinstance(source, LoadResult) and len(source.sources):
-        file = source.sources["file"].iloc[0]
     first = pd.to_datetime(acts["start"]).min()
-    return pd.DataFrame(
-        {
-            "file": [file],
-            "row": pd.array([pd.NA], dtype="Int64"),
-            "column": ["start"],
-            "value": [f"as_of {as_of:%Y-%m-%d %H:%M}"],
-            "problem": [
-                f"{as_count(late)} of {as_count(len(acts))} activities start after "
-                "as_of, so no metric counts them"
-                + (" (nothing had started by as_of)" if late == len(acts) else "")
-            ],
-            "fix": [
-                "set as_of to the end of the period to diagnose, or leave it out to "
-                f"use the latest timestamp (the first start is {first:%Y-%m-%d})"
-            ],
-            "kept": [True],
-            "table": ["activities"],
-        }
+    if language == "zh":
+        problem = (
+            f"{len(acts)} 项活动中有 {late} 项在 as_of 之后才开始，任何指标都不计入"
+            + ("（截至 as_of 尚无活动开始）" if late == len(acts) else "")
+        )
+        fix = (
+            "将 as_of 设为要诊断的期间的结束日，或不填（取最新的时间戳；"
+            f"最早的开始日期为 {first:%Y-%m-%d}）"
+        )
+    else:
+        problem = (
+            f"{as_count(late)} of {as_count(len(acts))} activities start after "
+            "as_of, so no metric counts them"
+            + (" (nothing had started by as_of)" if late == len(acts) else "")
+        )
+        fix = (
+            "set as_of to the end of the period to diagnose, or leave it out to "
+            f"use the latest timestamp (the first start is {first:%Y-%m-%d})"
+        )
+    return file_note(
+        "activities",
+        source,
+        problem=problem,
+        fix=fix,
+        column="start",
+        value=f"as_of {as_of:%Y-%m-%d %H:%M}",
+        kept=True,
     )
 
 
@@ -478,7 +542,8 @@ def diagnose(
         for name, x in (("survey", survey), ("kpis", kpis), ("benchmarks", benchmarks))
         if _frame_of(x)[0] is not None and len(_frame_of(x)[0]) == 0
     ]
-    quality.append(_after_as_of(acts, as_of, activities))
+    quality.append(_after_as_of(acts, as_of, activities, language))
+    quality.append(no_due_note(acts, activities, language))
     quality = [q for q in quality if len(q)]
     data_quality = (
         pd.concat(quality, ignore_index=True)

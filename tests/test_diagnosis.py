@@ -269,6 +269,7 @@ def test_activities_after_as_of_are_a_data_quality_note(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         acts = load_activities(path)
+        acts.data["due"] = acts.data["end"]  # due dates: no "no due" note
         mid = diagnose(acts, as_of="2024-01-08")
         before = diagnose(acts, as_of="2023-12-01")
         after = diagnose(acts, as_of="2024-01-31")
@@ -285,3 +286,51 @@ def test_activities_after_as_of_are_a_data_quality_note(tmp_path):
         .endswith("(nothing had started by as_of)")
     )
     assert after.data_quality.empty
+
+
+def test_no_due_dates_are_a_whole_file_note_in_both_languages(tmp_path):
+    """An activity file without a single due date gets one whole-file note in
+    result.data_quality (so scan --json and the API have it too), naming the
+    file by its name, in the result's language."""
+    import warnings
+
+    from diagnose.io.load import load_activities
+
+    path = tmp_path / "acts.csv"
+    path.write_text(
+        "case_id,activity,start,end\nC1,A,2024-01-02,2024-01-03\n", encoding="utf-8"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        acts = load_activities(path)
+        results = {
+            lang: diagnose(acts, as_of="2024-01-31", language=lang)
+            for lang in ("en", "zh")
+        }
+        late = diagnose(acts, as_of="2023-12-01", language="zh").data_quality
+    for lang, (problem, fix) in {
+        "en": (
+            "no due dates: overdue rates cannot be measured",
+            "add a due column (截止时间/due)",
+        ),
+        "zh": ("没有截止日期：无法计算逾期率", "添加截止日期列（截止时间/due）"),
+    }.items():
+        dq = results[lang].data_quality
+        assert dq[["file", "column", "problem", "fix", "kept", "table"]].to_dict(
+            "records"
+        ) == [
+            {
+                "file": "acts.csv",
+                "column": "due",
+                "problem": problem,
+                "fix": fix,
+                "kept": True,
+                "table": "activities",
+            }
+        ]
+        assert pd.isna(dq["row"].iloc[0])
+    start = late[late["column"] == "start"]
+    assert start["problem"].tolist() == [
+        "1 项活动中有 1 项在 as_of 之后才开始，任何指标都不计入"
+        "（截至 as_of 尚无活动开始）"
+    ]

@@ -1168,3 +1168,22 @@ def test_benchmark_row_all_pending_is_not_called_missing_input(diag_en, diag_zh)
         text = _text(_html(sections.benchmark_table(new)))
         assert pending in text
         assert missing not in text
+
+
+def test_pilot_no_due_note_only_when_overdue_rate_is_measured(pilot_a):
+    """A pilot whose tasks have no due date gets the note (file name only)
+    when it measures the overdue rate, and none when it does not."""
+    import dataclasses
+
+    acts = pilot_a.activities_frame.assign(due=pd.NaT)
+    with_od = dataclasses.replace(pilot_a, activities_frame=acts)
+    text = _text(_html(sections.data_quality(pd.DataFrame(), run=with_od)))
+    assert "no due dates: overdue rates cannot be measured" in text
+    assert "tasks_en.csv" in text and "/" not in text.split("tasks_en.csv")[0][-5:]
+    cfg = dataclasses.replace(
+        pilot_a.config,
+        metrics=[m for m in pilot_a.config.metrics if m != "overdue_rate"],
+    )
+    without = dataclasses.replace(with_od, config=cfg)
+    text = _text(_html(sections.data_quality(pd.DataFrame(), run=without)))
+    assert "no due dates" not in text

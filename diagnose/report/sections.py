@@ -662,35 +662,15 @@ def pilot_summary(run: PilotRun, *, record: bool = True):
 
 
 def _no_due_note(run, language: str) -> pd.DataFrame | None:
-    """A whole-file note when the activity table has rows but not one due
-    date (no due column, or an empty one): overdue rates cannot be measured."""
-    acts = run.activities if isinstance(run, DiagnosisRun) else run.activities_frame
-    if not isinstance(acts, pd.DataFrame) or not len(acts) or _has_values(acts, "due"):
+    """The pilot's whole-file note when its activity table has no due date
+    and it measures the overdue rate (a diagnosis has the note in
+    ``result.data_quality`` already: :func:`diagnose.diagnosis.no_due_note`)."""
+    from diagnose.diagnosis import no_due_note
+
+    if not isinstance(run, PilotRun) or "overdue_rate" not in run.config.metrics:
         return None
-    if isinstance(run, DiagnosisRun):
-        file = _data_files(run.config).get("activities")
-    else:
-        file = run.config.activities
-    problem, fix = (
-        ("没有截止日期：无法计算逾期率", "添加截止日期列（截止时间/due）")
-        if language == "zh"
-        else (
-            "no due dates: overdue rates cannot be measured",
-            "add a due column (截止时间/due)",
-        )
-    )
-    return pd.DataFrame(
-        {
-            "table": ["activities"],
-            "file": [str(file) if file is not None else None],
-            "row": pd.array([pd.NA], dtype="Int64"),
-            "column": ["due"],
-            "value": [None],
-            "problem": [problem],
-            "fix": [fix],
-            "kept": [True],
-        }
-    )
+    note = no_due_note(run.activities_frame, run.config.activities, language)
+    return note if len(note) else None
 
 
 def data_quality(problems: pd.DataFrame, *, language: str = "en", run=None):
@@ -699,8 +679,8 @@ def data_quality(problems: pd.DataFrame, *, language: str = "en", run=None):
     One row per problem (nothing is summarised away): input, file name,
     spreadsheet row, column, bad value, problem, how to fix it, and whether
     the row was kept with the value blanked. Headers are in ``language``.
-    With ``run`` (a diagnosis or pilot run), notes about the whole activity
-    file are added: no due dates at all (overdue rates cannot be measured).
+    With ``run`` (a pilot run measuring the overdue rate), the whole-file note
+    "no due dates" is added (a diagnosis's ``data_quality`` has it already).
     """
     problems = problems if problems is not None else pd.DataFrame()
     note = _no_due_note(run, language) if run is not None else None
@@ -2518,12 +2498,9 @@ def _has_values(acts: pd.DataFrame, column: str) -> bool:
 
 def _no_due_dates(run) -> bool:
     """True when the activities have rows but not one due date."""
-    acts = getattr(run, "activities", None)
-    return (
-        isinstance(acts, pd.DataFrame)
-        and len(acts) > 0
-        and not _has_values(acts, "due")
-    )
+    from diagnose.diagnosis import lacks_due_dates
+
+    return lacks_due_dates(getattr(run, "activities", None))
 
 
 def _chart_gap(run, key: str) -> str | None:
