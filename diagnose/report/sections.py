@@ -821,7 +821,9 @@ _METHODS = {
             "CIs (10,000 resamples of the medians drawn exactly from order "
             "statistics; BCa interval with scipy's formulas and a closed-form "
             "jackknife up to 5,000 cases, percentile interval above), Mann–Whitney "
-            "U test, Hodges–Lehmann shift with the Moses interval.",
+            "U test (exact p for small samples, ties at mid-ranks; normal "
+            "approximation with tie correction for large ones), Hodges–Lehmann "
+            "shift with the Moses interval.",
             "Unfinished cases: log-rank test and Kaplan–Meier medians with CIs.",
             "Difference-in-differences (pilot vs control teams, before vs after) by "
             "OLS on log cycle time (statsmodels); with few teams a wild cluster "
@@ -833,7 +835,8 @@ _METHODS = {
             "and tested with the Rao–Scott chi-square test; with one task per "
             "case this is the plain interval and Fisher's exact test.",
             "Satisfaction: difference of mean scores with a Welch t interval and a "
-            "Mann–Whitney test (paired Wilcoxon when the same people answered twice).",
+            "Mann–Whitney test (exact p for small samples; paired Wilcoxon when the "
+            "same people answered twice); no interval when every answer is the same.",
             "Minimum detectable effect: the smallest change this pilot's sample "
             "sizes could detect with 80 % power at the 5 % level (statsmodels power "
             "analysis); for cycle time with control teams, from the standard error "
@@ -853,7 +856,8 @@ _METHODS = {
         [
             "周期按项目计算，单位为工作日。中位数比较采用自助法置信区间（由次序统计量"
             "精确抽取 10,000 次重抽样中位数；5,000 个项目以内用 BCa 区间（scipy "
-            "公式，闭式刀切法），以上用百分位区间）、Mann–Whitney U 检验及 "
+            "公式，闭式刀切法），以上用百分位区间）、Mann–Whitney U 检验（小样本用精确 "
+            "p 值，结按平均秩处理；大样本用带结校正的正态近似）及 "
             "Hodges–Lehmann 位移（Moses 区间）。",
             "存在未完成项目时：对数秩检验与 Kaplan–Meier 中位数及其区间。",
             "双重差分（试点组对比对照组、试点前对比试点后）：对数周期的 OLS 回归（stats"
@@ -864,7 +868,8 @@ _METHODS = {
             "计数先除以按项目聚类的设计效应（Rao–Scott 校正），再用 Rao–Scott 卡方"
             "检验；每个项目只有一项任务时即为普通区间与 Fisher 精确检验。",
             "满意度：平均分之差的 Welch t 区间与 Mann–Whitney "
-            "检验（同一批人两次作答时用配对 Wilcoxon 检验）。",
+            "检验（小样本用精确 p 值；同一批人两次作答时用配对 Wilcoxon 检验）；"
+            "所有回答都相同时不给区间。",
             "最小可检测效应：按本次试点样本量，在 5% 显著性水平和 80% "
             "检验功效下能检测到的最小变化（statsmodels 功效分析）；有对照团队时，"
             "周期按双重差分估计的标准误计算。",
