@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -376,3 +377,49 @@ def test_midnight_at_night_ends_the_day():
     assert parse_dates(pd.Series(["6月30日晚上12点"]), year=2024).tolist() == [
         pd.Timestamp("2024-07-01")
     ]
+
+
+def test_resolve_years_takes_the_loader_factorisation():
+    from diagnose.io.dates import resolve_years
+
+    cells = pd.Series(["12月28日", "1月3日", None, "1月3日"])
+    ts = {
+        "start": np.array(
+            ["2023-12-28", "2023-12-30", "NaT", "2023-12-30"], dtype="datetime64[ns]"
+        ),
+        "end": np.array(
+            ["NaT", "2023-01-03", "NaT", "2023-01-03"], dtype="datetime64[ns]"
+        ),
+    }
+    codes, uniq = pd.factorize(cells, sort=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        by_series = resolve_years(ts, {"end": cells}, year=2023)
+        by_codes = resolve_years(ts, {"end": (codes, uniq)}, year=2023)
+    assert by_codes["end"].tolist() == by_series["end"].tolist()
+    assert str(by_codes["end"][1]) == "2024-01-03T00:00:00.000000000"
+    assert [str(w.message) for w in caught][0] == str(caught[1].message)
+
+
+def test_loader_with_year_and_full_dates_looks_for_no_yearless_cell(
+    tmp_path, monkeypatch
+):
+    import diagnose.io.dates as dates_mod
+    from diagnose.io import load_activities
+
+    calls = []
+    real = dates_mod._yearless_cells
+    monkeypatch.setattr(
+        dates_mod, "_yearless_cells", lambda col: calls.append(1) or real(col)
+    )
+    path = tmp_path / "a.csv"
+    path.write_text(
+        "case,activity,start,end\nA,x,2024-06-01,2024-06-02\n", encoding="utf-8"
+    )
+    result = load_activities(path, year=2024)
+    assert calls == []  # ISO text: no column rebuilt or factorized again
+    assert result.data["end"].tolist() == [pd.Timestamp("2024-06-03")]
+    path.write_text("case,activity,start,end\nA,x,6月1日,6月2日\n", encoding="utf-8")
+    result = load_activities(path, year=2024)
+    assert len(calls) == 2
+    assert result.data["end"].tolist() == [pd.Timestamp("2024-06-03")]

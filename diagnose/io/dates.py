@@ -230,11 +230,15 @@ _END_OF = {
 def _yearless_cells(col) -> tuple[np.ndarray, pd.DataFrame] | None:
     """Row mask of the cells written without a year (``12月28日``), and
     their month, day and time fields (one row per cell of the mask); None when
-    the column has none. Each distinct value is looked at once."""
-    s = pd.Series(col)
-    if getattr(s.dtype, "kind", "O") in "mMfiub":
-        return None
-    codes, uniq = pd.factorize(s.astype(object), sort=False)
+    the column has none. Each distinct value is looked at once. ``col`` may
+    be the column's factorisation ``(codes, uniques)`` (the loader has it)."""
+    if isinstance(col, tuple):
+        codes, uniq = np.asarray(col[0]), col[1]
+    else:
+        s = pd.Series(col)
+        if getattr(s.dtype, "kind", "O") in "mMfiub":
+            return None
+        codes, uniq = pd.factorize(s.astype(object), sort=False)
     uniq = pd.Series(uniq, dtype=object)
     is_str = uniq.map(lambda v: isinstance(v, str))
     if not is_str.any():
@@ -302,8 +306,12 @@ def resolve_years(
         Canonical column name (``start``, ``end``, ...) to its parsed
         ``datetime64[ns]`` values, one per row, before any date-only end is
         moved to the next day.
-    cells : dict of str to pandas.Series
-        The same columns as written in the file (row-aligned with ``ts``).
+    cells : dict of str to pandas.Series or (codes, uniques)
+        The same columns as written in the file (row-aligned with ``ts``), or
+        their factorisation ``(codes, uniques)`` (codes -1 for a missing
+        cell): then no column is rebuilt or factorized again. A column of
+        ``ts`` left out of ``cells`` holds no yearless date (typed dates,
+        ISO text) and is only a reference.
     year : int, optional
         The year the user gave, if any.
 
@@ -381,7 +389,13 @@ def resolve_years(
         col[mask] = new
         out[c] = col
         if shown.any():
-            values = pd.Series(cells[c]).to_numpy(dtype=object)[mask][shown]
+            got = cells[c]
+            if isinstance(got, tuple):  # (codes, uniques): the shown cells only
+                values = np.asarray(got[1], dtype=object)[
+                    np.asarray(got[0])[mask][shown]
+                ]
+            else:
+                values = pd.Series(got).to_numpy(dtype=object)[mask][shown]
             given.append((c, new[shown], pd.Series(values)))
     _warn_years(given, year)
     return out

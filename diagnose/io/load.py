@@ -555,7 +555,10 @@ def _log_end_words(log, rows, header, uniq, codes, bad_u, bad) -> np.ndarray:
     notes (the task counts as unfinished: its end stays empty, NaT) and
     return ``bad`` (per row) without them."""
     uniq = np.asarray(uniq, dtype=object)
-    kind = np.array([_end_word(v) if b else None for v, b in zip(uniq, bad_u)])
+    bad_u = np.asarray(bad_u, dtype=bool)
+    kind = np.full(len(uniq), None, dtype=object)
+    at = np.flatnonzero(bad_u)  # only the unreadable values can be words
+    kind[at] = [_end_word(v) for v in uniq[at]]
     for word, problem, fix, label in (
         (
             "open",
@@ -957,6 +960,7 @@ def load_activities(
 
     ts: dict[str, np.ndarray] = {}
     date_only: dict[str, np.ndarray] = {}
+    as_text: dict[str, tuple] = {}  # (codes, uniques) of the text date columns
     for c in _DATE_COLUMNS:
         if c not in get:
             ts[c] = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
@@ -981,6 +985,7 @@ def load_activities(
                 cols[c],
             )
             values, bad, only = full[codes], bad_u[codes], only_u[codes]
+            as_text[c] = (codes, uniq)  # only text can be written without a year
             if c == "end" and bad_u.any():
                 # a status word (进行中, 未完成, TBD): the task is open
                 bad = _log_end_words(log, rows, cols[c], uniq, codes, bad_u, bad)
@@ -1002,11 +1007,9 @@ def load_activities(
                 )
         ts[c] = values
         date_only[c] = only
-    if state["year"] is not None:  # dates without a year: a year per row
+    if state["year"] is not None and as_text:  # dates without a year: per row
         with _located_warnings(raw.file, None):
-            ts = resolve_years(
-                ts, {c: get[c] for c in _DATE_COLUMNS if c in get}, year=year
-            )
+            ts = resolve_years(ts, as_text, year=year)
     if "date_range" in get:
         rng = _parse(parse_date_range, get["date_range"], cols["date_range"])
         bad = ~rng["ok"]

@@ -454,13 +454,12 @@ def _blank_frame(frame: pd.DataFrame) -> np.ndarray:
     cand = np.arange(len(frame))
     for i in range(frame.shape[1]):
         values = frame.iloc[:, i].to_numpy()[cand]
-        keep = np.asarray(pd.isna(values), dtype=bool)
-        if values.dtype == object:
-            keep |= np.fromiter(
-                (isinstance(v, str) and not v.strip() for v in values),
-                dtype=bool,
-                count=len(values),
-            )
+        if values.dtype == object:  # judged on the distinct values
+            codes, uniq = pd.factorize(values, sort=False)
+            spaces = [isinstance(v, str) and not v.strip() for v in uniq]
+            keep = np.append(np.asarray(spaces, dtype=bool), True)[codes]
+        else:
+            keep = np.asarray(pd.isna(values), dtype=bool)
         cand = cand[keep]
         if not cand.size:
             break
@@ -563,8 +562,9 @@ def _read_csv(data: bytes, label: str) -> pd.DataFrame:
     return _read_csv_lead(data, label)[0]
 
 
-def _read_csv_lead(data: bytes, label: str) -> tuple[pd.DataFrame, int]:
-    """:func:`_read_csv` and the number of blank lines before the header."""
+def _read_csv_lead(data: bytes, label: str) -> tuple[pd.DataFrame, int, np.ndarray]:
+    """:func:`_read_csv`, the number of blank lines before the header and the
+    positions of the blank rows kept (:func:`_blank_frame`, computed once)."""
     text = _decode(data, label)
     if not text.strip():
         raise DataError(
@@ -596,8 +596,9 @@ def _read_csv_lead(data: bytes, label: str) -> tuple[pd.DataFrame, int]:
         ) from err
     blank = _blank_frame(frame)
     if blank.size and blank[-1] == len(frame) - 1:  # trailing blank lines
-        frame = frame.iloc[: _last_filled(blank, len(frame))]
-    return frame, lead
+        last_row = _last_filled(blank, len(frame))
+        frame, blank = frame.iloc[:last_row], blank[blank < last_row]
+    return frame, lead, blank
 
 
 def _merged_ranges(path: Path, sheet_name: str) -> list[tuple[int, int, int, int]]:
@@ -801,7 +802,7 @@ def _read_path(path, label, data, digest_job, sheet, lazy=False) -> RawTable:
     if last in _CSV_SUFFIXES or last == "":
         fast = _read_csv_arrow(data, materialize=not lazy)
         if fast is None:
-            frame, lead = _read_csv_lead(data, label)
+            frame, lead, blank = _read_csv_lead(data, label)
             first_row += lead
         else:
             frame, codes, arrow, blank = fast
