@@ -90,10 +90,10 @@ def test_each_note_in_the_result_language_with_its_numbers(notes):
             "2 pilot case(s) still open at as_of: the Kaplan–Meier row counts them "
             "as censored; the median and difference-in-differences rows use "
             "finished cases only.",
-            "pre-trend not tested: only 2 month(s) of data before the switch; at "
+            "Pre-trend not tested: only 2 month(s) of data before the switch; at "
             "least 3 are needed.",
-            "overdue rate: no pilot tasks with a due date in one of the periods.",
-            "satisfaction: the pilot teams have no survey answers in one period.",
+            "Overdue rate: no pilot tasks with a due date in one of the periods.",
+            "Satisfaction: the pilot teams have no survey answers in one period.",
         ),
         "zh": (
             "截至统计日仍有 2 个试点项目未完成：Kaplan–Meier 一行把它们按删失计入，"
@@ -199,7 +199,7 @@ def test_overdue_note_for_a_pilot_still_in_progress(lang):
     )
     out = analyse_pilot(cases, tasks=tasks, **kw)
     assert {
-        "en": "overdue rate not compared: no pilot task of the pilot period has a "
+        "en": "Overdue rate not compared: no pilot task of the pilot period has a "
         "known outcome at as_of; 3 task(s) not yet due, outcome unknown.",
         "zh": "逾期率未比较：截至统计日，试点期的试点任务都还没有结果；"
         "3 个任务尚未到期，结果未知。",
@@ -213,7 +213,7 @@ def test_overdue_note_for_a_pilot_still_in_progress(lang):
     row = out["effects"][out["effects"]["metric"] == "overdue_rate"].iloc[0]
     assert (row["n_before"], row["n_after"]) == (6, 2)
     assert {
-        "en": "overdue rate: 1 pilot task(s) not yet due at as_of, outcome unknown; "
+        "en": "Overdue rate: 1 pilot task(s) not yet due at as_of, outcome unknown; "
         "left out of the rate.",
         "zh": "逾期率：截至统计日有 1 个试点任务尚未到期，结果未知，未计入逾期率。",
     }[lang] in out["notes"]

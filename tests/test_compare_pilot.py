@@ -175,7 +175,7 @@ def test_pilot_overdue_rate_is_adjusted_for_tasks_of_one_case(team_a):
     n_wait = int(((wait["group"] == "pilot") & wait["period"].notna()).sum())
     assert n_wait > 0
     assert (
-        f"overdue rate: {n_wait} pilot task(s) not yet due at as_of, outcome "
+        f"Overdue rate: {n_wait} pilot task(s) not yet due at as_of, outcome "
         "unknown; left out of the rate." in team_a.notes
     )
     od = od[od["outcome_known"]]

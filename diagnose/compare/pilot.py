@@ -102,47 +102,47 @@ _NOTES = {
         "{n} 个项目的开始日期不在试点前或试点期内，未纳入比较。",
     ),
     "few_finished": (
-        "cycle time not compared: only {nb} finished baseline and {na} finished "
+        "Cycle time not compared: only {nb} finished baseline and {na} finished "
         "pilot case(s) of the pilot teams; at least 2 in each period are needed, "
         "so the pilot cannot be judged on cycle time yet.",
         "周期未比较：试点团队试点前只有 {nb} 个、试点期只有 {na} 个已完成的项目，"
         "每个时期至少需要 2 个，目前无法就周期评判试点。",
     ),
     "no_overdue": (
-        "overdue rate: no pilot tasks with a due date in one of the periods.",
+        "Overdue rate: no pilot tasks with a due date in one of the periods.",
         "逾期率：某一时期内试点团队没有带截止日期的任务，无法比较。",
     ),
     # a period whose pilot tasks are all open and not yet due (a pilot still
     # in progress): they exist, but none can be judged yet
     "overdue_all_pending": (
-        "overdue rate not compared: no pilot task of the {period} period has a "
+        "Overdue rate not compared: no pilot task of the {period} period has a "
         "known outcome at as_of; {n} task(s) not yet due, outcome unknown.",
         "逾期率未比较：截至统计日，{period}的试点任务都还没有结果；"
         "{n} 个任务尚未到期，结果未知。",
     ),
     "overdue_pending": (
-        "overdue rate: {n} pilot task(s) not yet due at as_of, outcome unknown; "
+        "Overdue rate: {n} pilot task(s) not yet due at as_of, outcome unknown; "
         "left out of the rate.",
         "逾期率：截至统计日有 {n} 个试点任务尚未到期，结果未知，未计入逾期率。",
     ),
     "overdue_one_case": (
-        "overdue rate: the {period} period's tasks come from a single case, so how "
+        "Overdue rate: the {period} period's tasks come from a single case, so how "
         "much tasks of one case are late together cannot be estimated; its tasks "
         "are treated as independent and the interval is too narrow.",
         "逾期率：{period}的任务只来自一个项目，无法估计同一项目任务一起逾期的程度；"
         "这些任务被当作相互独立，置信区间偏窄。",
     ),
     "no_survey": (
-        "satisfaction: the pilot teams have no survey answers in one period.",
+        "Satisfaction: the pilot teams have no survey answers in one period.",
         "满意度：某一时期内试点团队没有问卷回答，无法比较。",
     ),
     "pretrend_short": (
-        "pre-trend not tested: only {n} month(s) of data before the switch; at "
+        "Pre-trend not tested: only {n} month(s) of data before the switch; at "
         "least 3 are needed.",
         "未检验试点前趋势：切换前只有 {n} 个月的数据，至少需要 3 个月。",
     ),
     "pretrend_failed": (
-        "pre-trend not tested: {error}",
+        "Pre-trend not tested: {error}",
         "未检验试点前趋势：无法拟合试点前的趋势（{error}）。",
     ),
 }
