@@ -1976,24 +1976,23 @@ def benchmark_table(run: DiagnosisRun):
         )
     unmeasured = bm[bm["value"].isna() & ~bm["metric"].isin(pending)]
     waiting = bm[bm["value"].isna() & bm["metric"].isin(pending)]
-    if len(waiting):
-        meaning += _say(
-            lang,
+    for rows, en, zh in (
+        (
+            waiting,
             " No outcome known yet (all pending): {names}.",
             "尚无已知结果（全部待定）：{names}。",
-            names=("、" if lang == "zh" else ", ").join(
-                metric_label(m, lang) for m in waiting["metric"]
-            ),
-        )
-    if len(unmeasured):
-        meaning += _say(
-            lang,
+        ),
+        (
+            unmeasured,
             " Not measured (no input for them): {names}.",
             "未测量（缺少相应输入）：{names}。",
-            names=("、" if lang == "zh" else ", ").join(
-                metric_label(m, lang) for m in unmeasured["metric"]
-            ),
-        )
+        ),
+    ):
+        if len(rows):
+            names = [metric_label(m, lang) for m in rows["metric"]]
+            meaning += _say(
+                lang, en, zh, names=("、" if lang == "zh" else ", ").join(names)
+            )
     caption = _say(
         lang,
         "Our figures against the benchmarks (gap relative to the benchmark)",
