@@ -162,6 +162,29 @@ def test_no_verdict_from_a_zero_width_or_missing_interval():
     assert not row["clearly_improved"] and "zero-width" in row["basis"]
 
 
+def test_a_row_without_an_estimate_is_no_data():
+    # too few finished cases: the cycle-time row exists but holds no estimate
+    # ("came out at n/a (95% CI n/a to n/a), so the target is inconclusive")
+    e = effects().copy()
+    cols = [
+        c
+        for c in (
+            "estimate",
+            "ci_low",
+            "ci_high",
+            "pct_change",
+            "pct_ci_low",
+            "pct_ci_high",
+        )
+        if c in e
+    ]
+    e.loc[0, cols] = math.nan
+    j = judge_targets(e, TARGETS)
+    assert j.loc[0, "status"] == "no data" and j.loc[0, "basis"] == "no estimate"
+    v = recommend(j)
+    assert v.decision == "extend the pilot" and "n/a" not in v.reasons
+
+
 def test_a_target_without_data_is_no_data_not_inconclusive():
     # QA2 M6: no survey answers for the pilot team -> no satisfaction row at
     # all; there is no interval, so "the CI straddles the target" is wrong

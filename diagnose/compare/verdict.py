@@ -10,8 +10,10 @@ speaks of — never on the point estimate alone:
   estimable) or has zero width (a sample without variation says nothing
   about uncertainty; never read as certainty);
 * **no data** (无数据) — no effect row measures the metric at all (e.g. no
-  survey answers from the pilot teams in a period): there is no estimate and
-  no interval, which is not the same as an interval straddling the target.
+  survey answers from the pilot teams in a period), or its row has no
+  estimate (fewer than 2 finished cases in a period): there is no estimate
+  and no interval, which is not the same as an interval straddling the
+  target.
 
 ``clearly_worse`` marks a metric whose change CI lies entirely on the
 harmful side of zero; ``clearly_improved`` entirely on the good side.
@@ -125,8 +127,10 @@ def judge_targets(effects, targets: dict, *, language: str = "en") -> pd.DataFra
         zero-width interval gives ``inconclusive`` (and never
         ``clearly_improved``/``clearly_worse``); a zero-width one is reported
         as NaN with a note in ``basis``. A target whose metric has no effect
-        row at all (nothing measured) gets ``no data`` (NaN estimate and
-        interval, ``basis`` "no data"); :func:`status_counts` counts the
+        row at all (nothing measured), or whose row has no estimate (too few
+        finished cases), gets ``no data`` (NaN estimate and
+        interval, ``basis`` "no data" or "no estimate"); :func:`status_counts`
+        counts the
         statuses for a summary sentence.
     """
     frame = _rows(effects)
@@ -180,6 +184,20 @@ def judge_targets(effects, targets: dict, *, language: str = "en") -> pd.DataFra
                 _num(row, "after_ci_low"),
                 _num(row, "after_ci_high"),
             )
+        if math.isnan(est):  # a row, but nothing could be estimated (too few
+            # finished cases): no more measured than a missing row
+            rec.update(
+                quantity=q,
+                estimate=math.nan,
+                ci_low=math.nan,
+                ci_high=math.nan,
+                status="no data",
+                clearly_improved=False,
+                clearly_worse=False,
+                basis="no estimate",
+            )
+            out.append(rec)
+            continue
         thr = tgt.value
         basis_note = ""
         if not (math.isnan(lo) or math.isnan(hi)) and lo == hi:
