@@ -1276,6 +1276,19 @@ def _activity_ok(found: dict) -> bool:
     return "activity" in found and bool({"start", "end", "date_range"} & set(found))
 
 
+def _kpi_ok(found: dict) -> bool:
+    """True when the headers ``found`` hold what load_kpis needs."""
+    return bool({"metric", "activity"} & set(found)) and {"target", "actual"} <= set(
+        found
+    )
+
+
+def _survey_ok(found: dict) -> bool:
+    """True when the headers ``found`` read as a survey's header row: a long
+    table's item and score, or a wide table's respondent column."""
+    return {"item", "score"} <= set(found) or "respondent" in found
+
+
 def _activity_match(raw: RawTable, mapping) -> tuple[HeaderMatch, str | None, list]:
     """(headers matched, tracker dialect or None, required columns missing)
     of ``raw`` read with its first row as the header. Raises the DataError of
@@ -1362,6 +1375,46 @@ def _header_row_guess(raw: RawTable, scan: list) -> str | None:
         f"above it (a title?) are read as the header. Fix: delete rows 1 to "
         f"{row - 1} so that the header is on row 1."
     )
+
+
+def _header_row_table(raw: RawTable, targets, mapping, match_fn, ok, look_anyway=False):
+    """``raw`` read from its header row: ``match_fn(raw)`` gives ``(match,
+    missing required columns)`` of the first row read as the header; when
+    something is missing (or ``look_anyway``), and exactly one of the first
+    rows holds the required headers (``ok(found columns)``), the table is read
+    from that row with a warning (spreadsheet row numbers kept). Returns
+    ``(raw, match, missing, scan)``; ``scan`` is the rows looked at (for the
+    error's hint), or None. Re-raises match_fn's DataError (a mapped header
+    not found) when no row holds the headers."""
+    scan = None
+    try:
+        match, missing = match_fn(raw)
+    except DataError:
+        scan = _scan_top_rows(raw, targets, mapping)
+        if (at := _header_row_found(scan, ok)) is None:
+            raise
+    else:
+        if not missing and not look_anyway:
+            return raw, match, missing, None
+        scan = _scan_top_rows(raw, targets, mapping)
+        at = _header_row_found(scan, ok)
+        if at is not None and not missing and ok(match.columns):
+            at = None
+    if at is not None:
+        _warn_header_row(raw, at)
+        raw = raw.header_at(at)
+        match, missing = match_fn(raw)
+        scan = None
+    return raw, match, missing, scan
+
+
+def _header_hint(raw: RawTable, scan, targets, mapping=None) -> str:
+    """The likely header row (a title above it) and another sheet of the
+    workbook holding the headers, as lines for a missing-column error."""
+    if scan is None:
+        scan = _scan_top_rows(raw, targets, mapping)
+    guesses = [_header_row_guess(raw, scan), _sheet_guess(raw, targets)]
+    return "\n  ".join(g for g in guesses if g is not None)
 
 
 def _sheet_guess(raw: RawTable, targets) -> str | None:
@@ -1953,17 +2006,31 @@ def load_survey(
         )
     scale = (low, high)
     raw = read_table(source, sheet=sheet)
-    frame = raw.frame
-    headers = list(frame.columns)
     id_map = dict(mapping or {})
     forced_ids: list[str] = []
     if isinstance(id_columns, dict):
         id_map.update(id_columns)
     elif id_columns is not None:
         forced_ids = [str(c) for c in id_columns]
-    match = match_headers(
-        headers, SURVEY_COLUMNS, mapping=id_map, file=raw.file, loader="load_survey"
+
+    def _survey_match(table):
+        got = match_headers(
+            list(table.frame.columns),
+            SURVEY_COLUMNS,
+            mapping=id_map,
+            file=table.file,
+            loader="load_survey",
+        )
+        found = got.columns
+        long = "item" in found or "score" in found
+        return got, [c for c in ("item", "score") if long and c not in found]
+
+    # a title row above the header: row 1 names no survey column
+    raw, match, missing_long, scan = _header_row_table(
+        raw, SURVEY_COLUMNS, id_map, _survey_match, _survey_ok, look_anyway=True
     )
+    frame = raw.frame
+    headers = list(frame.columns)
     _warn_ambiguity(match)
     _warn_notes(raw)
     cols = match.columns
@@ -1984,9 +2051,9 @@ def load_survey(
     n_missing = 0
     n_repeat_answers = 0
     if "item" in cols or "score" in cols:  # long form
-        missing = [c for c in ("item", "score") if c not in cols]
-        if missing:
-            raise missing_column_error(raw.file, missing, headers)
+        if missing_long:
+            hint = _header_hint(raw, scan, SURVEY_COLUMNS, id_map)
+            raise missing_column_error(raw.file, missing_long, headers, hint=hint)
         item = _text(frame[cols["item"]])
         score, reason = _likert(frame[cols["score"]], scale)
         blank = is_blank(frame[cols["score"]])
@@ -2036,10 +2103,12 @@ def load_survey(
             else:
                 free.append(h)
         if not items:
+            hint = _header_hint(raw, scan, SURVEY_COLUMNS, id_map)
             raise DataError(
                 f"{raw.file}: no question columns with scores found. Columns in file: "
                 f"{headers}.\n  Fix: use a long table with columns item and score, or "
                 "wide columns holding 1-5 scores (or words such as 满意)."
+                + (f"\n  {hint}" if hint else "")
             )
         match.dropped = [h for h in match.dropped if h not in items and h not in free]
         scored = {h: _likert(frame[h], scale) for h in items}
@@ -2237,24 +2306,34 @@ def load_kpis(
         is kept and listed (the variance is undefined).
     """
     raw = read_table(source, sheet=sheet)
+    targets = [*KPI_COLUMNS, "activity"]
+
+    def _kpi_match(table):
+        got = match_headers(
+            list(table.frame.columns),
+            targets,
+            mapping=mapping,
+            file=table.file,
+            loader="load_kpis",
+        )
+        found = got.columns
+        if "metric" not in found and "activity" in found:
+            found["metric"] = found.pop("activity")
+        elif "activity" in found:
+            got.dropped.append(found.pop("activity"))
+        return got, [c for c in ("metric", "target", "actual") if c not in found]
+
+    # a title row above the header (handbook tables): read from the header
+    raw, match, missing, scan = _header_row_table(
+        raw, targets, mapping, _kpi_match, _kpi_ok
+    )
     frame = raw.frame
     headers = list(frame.columns)
-    match = match_headers(
-        headers,
-        [*KPI_COLUMNS, "activity"],
-        mapping=mapping,
-        file=raw.file,
-        loader="load_kpis",
-    )
     _warn_ambiguity(match)
     cols = match.columns
-    if "metric" not in cols and "activity" in cols:
-        cols["metric"] = cols.pop("activity")
-    elif "activity" in cols:
-        match.dropped.append(cols.pop("activity"))
-    missing = [c for c in ("metric", "target", "actual") if c not in cols]
     if missing:
-        raise missing_column_error(raw.file, missing, headers)
+        hint = _header_hint(raw, scan, targets, mapping)
+        raise missing_column_error(raw.file, missing, headers, hint=hint)
     _warn_notes(raw)
     rows = _rows(frame, raw)
     log = ProblemLog(raw.file)
