@@ -253,17 +253,44 @@ def _yearless_cells(col) -> tuple[np.ndarray, pd.DataFrame] | None:
     return mask, fields.reindex(range(len(uniq))).iloc[rows].reset_index(drop=True)
 
 
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def _next_leap(year: int) -> int:
+    while not _is_leap(year):
+        year += 1
+    return year
+
+
+def _feb29(fields: pd.DataFrame) -> np.ndarray:
+    """Mask of the ``fields`` (columns m, d) that are 29 February."""
+    m = pd.to_numeric(fields["m"], errors="coerce").to_numpy()
+    d = pd.to_numeric(fields["d"], errors="coerce").to_numpy()
+    return (m == 2) & (d == 29)
+
+
+def _stamps(fields: pd.DataFrame, years, feb29: np.ndarray) -> np.ndarray:
+    """Timestamps of ``fields`` in ``years``; a 29 February is the instant
+    after 28 February (itself in a leap year, 1 March otherwise), so that a
+    year can be chosen for it before asking whether the day exists."""
+    days = fields["d"].where(~feb29, "28")
+    out = _from_fields(years, fields["m"], days, fields["t"]).to_numpy()
+    return np.where(feb29, out + np.timedelta64(1, "D"), out)
+
+
 def _nearest_in_year(fields: pd.DataFrame, years: np.ndarray, ref: np.ndarray):
-    """For each cell, the timestamp (from ``fields``) in ``years - 1``,
-    ``years`` or ``years + 1`` nearest ``ref`` (NaT ref: ``years`` itself)."""
-    best = _from_fields(years, fields["m"], fields["d"], fields["t"]).to_numpy()
+    """For each cell, the timestamp (from ``fields``, see :func:`_stamps`)
+    in ``years - 1``, ``years`` or ``years + 1`` nearest ``ref`` (NaT ref:
+    ``years`` itself)."""
+    feb29 = _feb29(fields)
+    best = _stamps(fields, years, feb29)
     known = ~np.isnat(ref)
     if not known.any():
         return best
     gap = np.where(known & ~np.isnat(best), np.abs(best - ref), np.timedelta64("NaT"))
     for step in (-1, 1):
-        other = _from_fields(years + step, fields["m"], fields["d"], fields["t"])
-        other = other.to_numpy()
+        other = _stamps(fields, years + step, feb29)
         dist = np.abs(other - ref)
         better = known & ~np.isnat(other) & (np.isnat(gap) | (dist < gap))
         best = np.where(better, other, best)
@@ -296,7 +323,9 @@ def resolve_years(
 
     With ``year`` given, every yearless date takes that year, except an end
     that would fall before its start only because of the new year (it moves
-    to ``year + 1``). Cells that did not parse (NaT) are left alone. A
+    to ``year + 1``). Cells that did not parse (NaT) are left alone; a
+    ``2月29日`` (parsed in a leap placeholder year) whose year comes out as
+    one without 29 February becomes NaT. A
     :class:`~diagnose.DataQualityWarning` says how many dates had no year
     and which years they were given.
 
@@ -321,6 +350,14 @@ def resolve_years(
         ``ts`` with the yearless dates moved (new arrays for the changed
         columns; the others are the same objects).
     """
+    return _resolve_years(ts, cells, year=year)[0]
+
+
+def _resolve_years(ts, cells, *, year=None):
+    """:func:`resolve_years`, also returning ``{column: (rows, years)}``
+    of the 29 February dates whose year has no such day (now NaT): the row
+    positions and the year each came out in."""
+    no_day: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     found = {}
     for c, col in cells.items():
         if c in ts:
@@ -328,7 +365,7 @@ def resolve_years(
             if got is not None:
                 found[c] = got
     if not found:
-        return ts
+        return ts, no_day
     out = dict(ts)
     n = len(next(iter(ts.values())))
     nat = np.datetime64("NaT", "ns")
@@ -366,13 +403,13 @@ def resolve_years(
                     ref = np.where(np.isnat(own), ref, own)
                     break
         shown = parsed.copy()
+        feb29 = _feb29(fields)
         if year is not None:
             base = np.full(mask.sum(), year)
-            new = _from_fields(base, fields["m"], fields["d"], fields["t"]).to_numpy()
+            new = _stamps(fields, base, feb29)
             shown[:] = False
             if c in _END_OF:
-                later = _from_fields(base + 1, fields["m"], fields["d"], fields["t"])
-                later = later.to_numpy()
+                later = _stamps(fields, base + 1, feb29)
                 roll = ~np.isnat(ref) & ~np.isnat(later) & (new < ref)
                 roll &= np.abs(later - ref) < np.abs(ref - new)
                 new = np.where(roll, later, new)
@@ -384,7 +421,16 @@ def resolve_years(
                 ref.astype("datetime64[Y]").astype(int) + 1970,
             )
             new = _nearest_in_year(fields, base, ref)
+        # a 29 February in a year without one: no such day
+        missing = parsed & feb29 & ~np.isnat(new)
+        if missing.any():
+            years = new.astype("datetime64[Y]").astype(int) + 1970
+            missing &= ~((years % 4 == 0) & ((years % 100 != 0) | (years % 400 == 0)))
         new = np.where(parsed & ~np.isnat(new), new, current[mask])
+        if missing.any():
+            new[missing] = np.datetime64("NaT")
+            no_day[c] = (np.flatnonzero(mask)[missing], years[missing])
+            shown &= ~missing
         col = current.copy()
         col[mask] = new
         out[c] = col
@@ -398,7 +444,7 @@ def resolve_years(
                 values = pd.Series(got).to_numpy(dtype=object)[mask][shown]
             given.append((c, new[shown], pd.Series(values)))
     _warn_years(given, year)
-    return out
+    return out, no_day
 
 
 def _warn_years(given, year: int | None) -> None:
@@ -574,12 +620,13 @@ def _parse_unique(
     tz: str | None,
     dayfirst: bool | None,
     arrow=None,
+    leap: bool = False,
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Parse unique non-blank values (see :func:`_parse_unique_values`), then
     apply the wall-time rule of :func:`parse_dates` for ``tz=None``."""
     wall = pd.Series(pd.NaT, index=uniq.index, dtype="datetime64[ns]")
     out, needs_year, date_only = _parse_unique_values(
-        uniq, year=year, tz=tz, dayfirst=dayfirst, arrow=arrow, wall=wall
+        uniq, year=year, tz=tz, dayfirst=dayfirst, arrow=arrow, wall=wall, leap=leap
     )
     if tz is None:
         _keep_wall_time(out, wall, uniq)
@@ -700,6 +747,7 @@ def _parse_unique_values(
     dayfirst: bool | None,
     arrow=None,
     wall: pd.Series,
+    leap: bool = False,
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Parse unique non-blank values; ``wall`` gets the local wall time of
     each value that carried an offset.
@@ -708,7 +756,10 @@ def _parse_unique_values(
     True where no time of day was written: text without a time part, and
     typed values (date or datetime cells, Excel serial numbers) that are a
     whole day, each cell judged on its own. ``arrow``: the same values as a pyarrow
-    string array, when the caller has it (enables the fast ISO path)."""
+    string array, when the caller has it (enables the fast ISO path).
+    ``leap``: a yearless 2月29日 whose ``year`` has no 29 February is placed
+    in the next leap year (a placeholder for :func:`resolve_years`, which
+    gives it its own year or lists it) instead of NaT."""
     out = pd.Series(pd.NaT, index=uniq.index, dtype="datetime64[ns]")
     needs_year = pd.Series(False, index=uniq.index)
     date_only = pd.Series(False, index=uniq.index)
@@ -866,7 +917,11 @@ def _parse_unique_values(
         if year is None:
             needs_year[f.index] = True
         else:
-            ts = _from_fields(pd.Series(year, index=f.index), f["m"], f["d"], f["t"])
+            years = pd.Series(year, index=f.index)
+            if leap and not _is_leap(year):
+                feb29 = _feb29(f)
+                years[feb29] = _next_leap(year)
+            ts = _from_fields(years, f["m"], f["d"], f["t"])
             out[ts.index] = ts.to_numpy()
             date_only[f.index] = f["t"].isna().to_numpy()
     rest = rest[~hit]
@@ -963,7 +1018,7 @@ def parse_dates(
 
 
 def _parse_uniques(
-    uniques, *, year=None, tz=None, dayfirst=None, arrow=None
+    uniques, *, year=None, tz=None, dayfirst=None, arrow=None, leap=False
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Parse the distinct values of a column (its factorisation's uniques).
 
@@ -971,7 +1026,8 @@ def _parse_uniques(
     code -1, a missing cell): timestamps (datetime64[ns]), unreadable (not
     blank, yet NaT) and date_only (no time of day written; see
     :func:`_parse_unique`). Index them with the codes to get rows.
-    ``arrow``: the uniques as a pyarrow string array, when known."""
+    ``arrow``: the uniques as a pyarrow string array, when known; ``leap``:
+    see :func:`_parse_unique_values`."""
     k = len(uniques)
     full = np.full(k + 1, np.datetime64("NaT"), dtype="datetime64[ns]")
     only = np.zeros(k + 1, dtype=bool)
@@ -984,7 +1040,7 @@ def _parse_uniques(
 
         arrow = arrow.filter(pa.array(~blank_u))
     parsed, needs_year, date_only = _parse_unique(
-        uniq, year=year, tz=tz, dayfirst=dayfirst, arrow=arrow
+        uniq, year=year, tz=tz, dayfirst=dayfirst, arrow=arrow, leap=leap
     )
     if needs_year.any():
         examples = ", ".join(repr(v) for v in uniq[needs_year].head(3))

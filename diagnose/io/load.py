@@ -58,12 +58,12 @@ from diagnose.io.dates import (
     _midnight_cells,
     _parse_iso_arrow,
     _parse_uniques,
+    _resolve_years,
     explain_bad_dates,
     infer_year,
     is_blank,
     parse_date_range,
     parse_dates,
-    resolve_years,
 )
 from diagnose.io.eventlog import lifecycle_kind, pair_lifecycle
 from diagnose.io.headers import HeaderMatch, match_headers
@@ -979,7 +979,7 @@ def load_activities(
             codes, uniq, arrow = _fz(c)
             full, bad_u, only_u = _parse(
                 lambda _col, **kw: _parse_uniques(
-                    np.asarray(uniq, dtype=object), arrow=arrow, **kw
+                    np.asarray(uniq, dtype=object), arrow=arrow, leap=True, **kw
                 ),
                 None,
                 cols[c],
@@ -1009,7 +1009,25 @@ def load_activities(
         date_only[c] = only
     if state["year"] is not None and as_text:  # dates without a year: per row
         with _located_warnings(raw.file, None):
-            ts = resolve_years(ts, as_text, year=year)
+            ts, no_day = _resolve_years(ts, as_text, year=year)
+        for c, (idx, years) in no_day.items():  # 2月29日 in a common year
+            required = c in ("start", "end")
+            codes, uniq, _ = _fz(c)
+            cells = np.asarray(uniq, dtype=object)[codes[idx]]
+            for y in np.unique(years):
+                which = years == y
+                log.add(
+                    rows[idx[which]],
+                    cols[c],
+                    cells[which],
+                    f"is not a date (no such day: February {y} has 28 days)",
+                    "check the day (the form is right, the date does not exist)"
+                    + ("" if required else "; the cell was left empty"),
+                    kept=not required,
+                    label=(
+                        "unreadable dates" if required else "unreadable optional dates"
+                    ),
+                )
     if "date_range" in get:
         rng = _parse(parse_date_range, get["date_range"], cols["date_range"])
         bad = ~rng["ok"]
