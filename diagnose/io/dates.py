@@ -224,7 +224,10 @@ _END_OF = {
     "end": ("start",),
     "due": ("start",),
     "planned_end": ("planned_start", "start"),
+    "date_range_end": ("date_range",),
 }
+#: How the warning of :func:`resolve_years` names a column.
+_SHOWN_AS = {"date_range_end": "date_range"}
 
 
 def _yearless_cells(col) -> tuple[np.ndarray, pd.DataFrame] | None:
@@ -277,6 +280,46 @@ def _stamps(fields: pd.DataFrame, years, feb29: np.ndarray) -> np.ndarray:
     days = fields["d"].where(~feb29, "28")
     out = _from_fields(years, fields["m"], days, fields["t"]).to_numpy()
     return np.where(feb29, out + np.timedelta64(1, "D"), out)
+
+
+def _yearless_ranges(codes, uniques) -> dict[str, tuple[np.ndarray, pd.DataFrame]]:
+    """The yearless cells of a ``起止时间`` column given as its factorisation:
+    ``{"date_range": (mask, fields of the start), "date_range_end": (mask,
+    fields of the end)}`` as :func:`_yearless_cells` gives them (an entry
+    only when it has cells). A range (``12.28-01.03``, ``12月28日-1月3日``)
+    counts when its start has no year (its end, when that has none either);
+    a single ``12月28日`` is a start. Each distinct value is looked at once."""
+    codes = np.asarray(codes)
+    uniq = pd.Series(uniques, dtype=object)
+    out: dict[str, tuple[np.ndarray, pd.DataFrame]] = {}
+    is_str = uniq.map(lambda v: isinstance(v, str))
+    if not is_str.any():
+        return out
+    text = _clean_series(uniq[is_str].astype(str))
+    single = text.str.extract(_MD)
+    rng = text[single["m"].isna()].str.extract(_RANGE)
+    rng = rng[rng["a"].notna()]
+    a = rng["a"].str.extract(_PART_FIELDS)
+    b = rng["b"].str.extract(_PART_FIELDS)
+    a_free = a["y"].isna() & a["m"].notna()
+    starts = pd.concat(
+        [single.loc[single["m"].notna(), ["m", "d", "t"]], a.loc[a_free, ["m", "d"]]]
+    )
+    b_free = a_free & b["y"].isna()
+    ends = pd.DataFrame(
+        {"m": b["m"].fillna(a["m"]), "d": b["d"], "t": np.nan}, index=b.index
+    )[b_free]
+    for key, fields in (("date_range", starts), ("date_range_end", ends)):
+        if fields.empty:
+            continue
+        hit_u = np.zeros(len(uniq) + 1, dtype=bool)
+        hit_u[fields.index] = True
+        mask = hit_u[codes]
+        if mask.any():
+            rows = codes[mask]
+            table = fields.reindex(range(len(uniq)))[["m", "d", "t"]]
+            out[key] = (mask, table.iloc[rows].reset_index(drop=True))
+    return out
 
 
 def _nearest_in_year(fields: pd.DataFrame, years: np.ndarray, ref: np.ndarray):
@@ -353,14 +396,16 @@ def resolve_years(
     return _resolve_years(ts, cells, year=year)[0]
 
 
-def _resolve_years(ts, cells, *, year=None):
+def _resolve_years(ts, cells, *, year=None, yearless=None):
     """:func:`resolve_years`, also returning ``{column: (rows, years)}``
     of the 29 February dates whose year has no such day (now NaT): the row
-    positions and the year each came out in."""
+    positions and the year each came out in. ``yearless``: columns whose
+    yearless cells are already known (:func:`_yearless_ranges`); their
+    ``cells`` only give the values the warning shows."""
     no_day: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    found = {}
+    found = dict(yearless or {})
     for c, col in cells.items():
-        if c in ts:
+        if c in ts and c not in found:
             got = _yearless_cells(col)
             if got is not None:
                 found[c] = got
@@ -458,7 +503,7 @@ def _warn_years(given, year: int | None) -> None:
     counts = years.value_counts().sort_index()
     examples = pd.concat([g[2] for g in given]).drop_duplicates().head(3)
     shown = ", ".join(repr(str(v)) for v in examples)
-    cols = ", ".join(dict.fromkeys(g[0] for g in given))
+    cols = ", ".join(dict.fromkeys(_SHOWN_AS.get(g[0], g[0]) for g in given))
     if year is not None:
         message = (
             f"{len(stamps)} end date(s) without a year ({cols}; e.g. {shown}) would "

@@ -59,6 +59,7 @@ from diagnose.io.dates import (
     _parse_iso_arrow,
     _parse_uniques,
     _resolve_years,
+    _yearless_ranges,
     explain_bad_dates,
     infer_year,
     is_blank,
@@ -749,9 +750,10 @@ def load_activities(
         Raise :class:`~diagnose.DataError` listing every row-level problem
         instead of setting rows aside.
     year : int, optional
-        Year for dates written without one (``9月1日``). Default: each such
-        date takes, row by row, the year that puts it nearest the row's own
-        full dates (an end the next year when it wraps past new year: see
+        Year for dates written without one (``9月1日``, and 起止时间 ranges
+        such as ``12.28-01.03``). Default: each such date takes, row by row,
+        the year that puts it nearest the row's own full dates (an end the
+        next year when it wraps past new year: see
         :func:`diagnose.io.dates.resolve_years`), and a DataQualityWarning
         says how many dates had no year and which years were assumed. With
         ``year`` every yearless date takes it, except an end that wraps past
@@ -1007,27 +1009,7 @@ def load_activities(
                 )
         ts[c] = values
         date_only[c] = only
-    if state["year"] is not None and as_text:  # dates without a year: per row
-        with _located_warnings(raw.file, None):
-            ts, no_day = _resolve_years(ts, as_text, year=year)
-        for c, (idx, years) in no_day.items():  # 2月29日 in a common year
-            required = c in ("start", "end")
-            codes, uniq, _ = _fz(c)
-            cells = np.asarray(uniq, dtype=object)[codes[idx]]
-            for y in np.unique(years):
-                which = years == y
-                log.add(
-                    rows[idx[which]],
-                    cols[c],
-                    cells[which],
-                    f"is not a date (no such day: February {y} has 28 days)",
-                    "check the day (the form is right, the date does not exist)"
-                    + ("" if required else "; the cell was left empty"),
-                    kept=not required,
-                    label=(
-                        "unreadable dates" if required else "unreadable optional dates"
-                    ),
-                )
+    ranges: dict = {}  # the yearless cells of the 起止时间 column
     if "date_range" in get:
         rng = _parse(parse_date_range, get["date_range"], cols["date_range"])
         bad = ~rng["ok"]
@@ -1041,6 +1023,37 @@ def load_activities(
                 kept=False,
                 label="unreadable date ranges",
             )
+        if state["year"] is not None:
+            codes, uniq, _ = _fz("date_range")
+            ranges = _yearless_ranges(codes, uniq)
+        if ranges:  # resolved with the other dates, row by row
+            ts["date_range"] = rng["start"].to_numpy()
+            ts["date_range_end"] = rng["end"].to_numpy()
+            as_text["date_range"] = as_text["date_range_end"] = (codes, uniq)
+    if state["year"] is not None and as_text:  # dates without a year: per row
+        with _located_warnings(raw.file, None):
+            ts, no_day = _resolve_years(ts, as_text, year=year, yearless=ranges)
+        for c, (idx, years) in no_day.items():  # 2月29日 in a common year
+            required = c not in _OPTIONAL_DATES  # a range's part: start/end
+            codes, uniq = as_text[c]
+            cells = np.asarray(uniq, dtype=object)[codes[idx]]
+            for y in np.unique(years):
+                which = years == y
+                log.add(
+                    rows[idx[which]],
+                    cols.get(c) or cols["date_range"],
+                    cells[which],
+                    f"is not a date (no such day: February {y} has 28 days)",
+                    "check the day (the form is right, the date does not exist)"
+                    + ("" if required else "; the cell was left empty"),
+                    kept=not required,
+                    label=(
+                        "unreadable dates" if required else "unreadable optional dates"
+                    ),
+                )
+    if "date_range" in get:
+        if ranges:
+            rng = rng.assign(start=ts.pop("date_range"), end=ts.pop("date_range_end"))
         for c in ("start", "end"):
             fill = np.isnat(ts[c])
             ts[c] = np.where(fill, rng[c].to_numpy(), ts[c])
@@ -1286,6 +1299,10 @@ def load_activities(
         _warn_tracker(raw, tracker)
     sources = _sources(raw, match, n, int(aside.sum()))
     return LoadResult(data, report, sources, "activities")
+
+
+#: Date columns whose unreadable cells are emptied (the row is kept).
+_OPTIONAL_DATES = ("planned_start", "planned_end", "due")
 
 
 def _activity_ok(found: dict) -> bool:
