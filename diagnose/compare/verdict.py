@@ -106,6 +106,21 @@ def _num(row, col) -> float:
     return v
 
 
+def _no_data(quantity: str, basis: str) -> dict:
+    """The judged fields of a target nothing measured: no estimate, no
+    interval, status ``no data`` (never clearly better or worse)."""
+    return dict(
+        quantity=quantity,
+        estimate=math.nan,
+        ci_low=math.nan,
+        ci_high=math.nan,
+        status="no data",
+        clearly_improved=False,
+        clearly_worse=False,
+        basis=basis,
+    )
+
+
 def judge_targets(effects, targets: dict, *, language: str = "en") -> pd.DataFrame:
     """Judge every target: met / not met / inconclusive on its CI, or no data.
 
@@ -151,17 +166,7 @@ def judge_targets(effects, targets: dict, *, language: str = "en") -> pd.DataFra
             "primary": i == 0,
         }
         if row is None:
-            rec.update(
-                quantity="",
-                estimate=math.nan,
-                ci_low=math.nan,
-                ci_high=math.nan,
-                status="no data",
-                clearly_improved=False,
-                clearly_worse=False,
-                basis="no data",
-            )
-            out.append(rec)
+            out.append({**rec, **_no_data("", "no data")})
             continue
         if tgt.kind == "change" and tgt.relative:
             q, est, lo, hi = (
@@ -186,17 +191,7 @@ def judge_targets(effects, targets: dict, *, language: str = "en") -> pd.DataFra
             )
         if math.isnan(est):  # a row, but nothing could be estimated (too few
             # finished cases): no more measured than a missing row
-            rec.update(
-                quantity=q,
-                estimate=math.nan,
-                ci_low=math.nan,
-                ci_high=math.nan,
-                status="no data",
-                clearly_improved=False,
-                clearly_worse=False,
-                basis="no estimate",
-            )
-            out.append(rec)
+            out.append({**rec, **_no_data(q, "no estimate")})
             continue
         thr = tgt.value
         basis_note = ""
