@@ -133,13 +133,15 @@ def _after_as_of(
     reader of the report should know (an ``as_of`` inside the data's period)."""
     if "start" not in acts or not len(acts):
         return pd.DataFrame()
-    late = int((pd.to_datetime(acts["start"]) > as_of).sum())
+    start = pd.to_datetime(acts["start"])
+    late = int((start > as_of).sum())
     if not late:
         return pd.DataFrame()
-    first = pd.to_datetime(acts["start"]).min()
+    first = start.min()
     if language == "zh":
         problem = (
-            f"{len(acts)} 项活动中有 {late} 项在 as_of 之后才开始，任何指标都不计入"
+            f"{as_count(len(acts))} 项活动中有 {as_count(late)} 项在 as_of 之后才开始，"
+            "任何指标都不计入"
             + ("（截至 as_of 尚无活动开始）" if late == len(acts) else "")
         )
         fix = (
