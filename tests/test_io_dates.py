@@ -423,3 +423,24 @@ def test_loader_with_year_and_full_dates_looks_for_no_yearless_cell(
     result = load_activities(path, year=2024)
     assert len(calls) == 2
     assert result.data["end"].tolist() == [pd.Timestamp("2024-06-03")]
+
+
+def test_bad_tz_is_refused_before_reading(tmp_path):
+    """A zone name that does not exist is a clear ValueError naming 'tz',
+    whether or not the file has offset timestamps (pytz's
+    UnknownTimeZoneError surfaced only when one had)."""
+    from diagnose.io import load_activities
+    from diagnose.io.dates import is_time_zone
+
+    assert is_time_zone("Asia/Shanghai") and is_time_zone(" UTC ")
+    assert not is_time_zone("Mars/Olympus") and not is_time_zone(8)
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "case_id,activity,start,end\nC1,A,2024-06-03T09:00:00+08:00,"
+        "2024-06-03T17:00:00+02:00\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="The 'tz' parameter of load_activities"):
+        load_activities(path, tz="Mars/Olympus")
+    got = load_activities(path, tz="Asia/Shanghai").data
+    assert got["end"].iloc[0] == pd.Timestamp("2024-06-03 23:00")

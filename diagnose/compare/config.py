@@ -440,7 +440,7 @@ def read_options(data: dict, *, where: str = "config") -> dict[str, Any]:
 
 def _time_zone(value, where: str) -> str:
     """``value`` when it names a time zone :mod:`zoneinfo` knows."""
-    import zoneinfo
+    from diagnose.io.dates import is_time_zone
 
     fix = (
         "write an IANA time zone name, e.g. 'tz: Asia/Shanghai' (offset-carrying "
@@ -448,12 +448,8 @@ def _time_zone(value, where: str) -> str:
     )
     if not isinstance(value, str) or not value.strip():
         raise _err(where, "data.tz", f"expected a time zone name; got {value!r}.", fix)
-    try:
-        zoneinfo.ZoneInfo(value.strip())
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise _err(
-            where, "data.tz", f"{value!r} is not a time zone name.", fix
-        ) from None
+    if not is_time_zone(value):
+        raise _err(where, "data.tz", f"{value!r} is not a time zone name.", fix)
     return value.strip()
 
 

@@ -48,9 +48,26 @@ __all__ = [
     "resolve_years",
     "explain_bad_dates",
     "is_blank",
+    "is_time_zone",
     "DATE_FIX",
     "MissingYearError",
 ]
+
+
+def is_time_zone(name) -> bool:
+    """True when ``name`` is an IANA time zone name :mod:`zoneinfo` knows
+    (``"Asia/Shanghai"``, ``"UTC"``): the one check behind the loaders' ``tz=``,
+    ``diagnose scan --tz`` and a config's ``data.tz``."""
+    import zoneinfo
+
+    if not isinstance(name, str) or not name.strip():
+        return False
+    try:
+        zoneinfo.ZoneInfo(name.strip())
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
 
 #: The fix suggested for an unparseable date.
 DATE_FIX = "use YYYY-MM-DD (optionally with HH:MM)"

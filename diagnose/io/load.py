@@ -63,6 +63,7 @@ from diagnose.io.dates import (
     explain_bad_dates,
     infer_year,
     is_blank,
+    is_time_zone,
     parse_date_range,
     parse_dates,
 )
@@ -843,6 +844,11 @@ def load_activities(
         Rows set aside or cells blanked (by kind, naming rows), and headers
         that compete for one canonical column.
     """
+    if tz is not None and not is_time_zone(tz):
+        raise ValueError(
+            "The 'tz' parameter of load_activities must be a time zone name such "
+            f"as 'Asia/Shanghai' or 'UTC'. Got {tz!r} instead."
+        )
     raw = read_table(source, sheet=sheet, lazy=True)
     scan = None  # the first rows read as headers, when row 1 is not the header
     try:
